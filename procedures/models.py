@@ -1,0 +1,241 @@
+"""Typed catalog models: a curated procedure or guide, its documents, fees, times and step graph.
+
+The YAML files under ``procedures/catalog/`` are parsed into these models; the national
+listing is parsed into :class:`ListingEntry`. Models are frozen pydantic models so that a
+loaded catalog can be shared between conversations without anyone mutating it.
+
+Branch targets inside a step graph are plain strings so that they survive every format an
+admin edits (YAML, a spreadsheet cell, CSV):
+
+* ``next``            -- the following step in the list (the default);
+* ``end``             -- finish the guide;
+* ``<step-id>``       -- a step of the same guide;
+* ``guide:<id>``      -- walk through another guide, then come back to the step after this one;
+* ``guide:<id>@<step-id>`` -- walk through another guide, then come back to ``<step-id>``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+CODE_PATTERN = r"^\d\.\d{6}$"
+
+
+class Frozen(BaseModel):
+    """Base for every catalog model: immutable and strict about unknown keys."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Text(Frozen):
+    """A citizen-facing text in Vietnamese (required) and English (optional gloss)."""
+
+    vi: str = Field(min_length=1)
+    en: str = ""
+
+    def get(self, locale: str) -> str:
+        """Return the text for ``locale``, falling back to Vietnamese."""
+        if locale.startswith("en") and self.en:
+            return self.en
+        return self.vi
+
+
+class Kind(str, Enum):
+    """Whether an entry is a formal administrative procedure or a how-to guide."""
+
+    PROCEDURE = "procedure"
+    GUIDE = "guide"
+
+
+class OnlineLevel(str, Enum):
+    """Online service level per Decree 42/2022/NĐ-CP, Art. 11(1)."""
+
+    FULL = "toan_trinh"  # fully online (old level 4)
+    PARTIAL = "mot_phan"  # partly online (old level 3 and below)
+    NONE = "khong"  # not offered online
+
+
+class Level(str, Enum):
+    """Executing level. There is no district level since the 2025 reorganisation."""
+
+    COMMUNE = "xa"
+    PROVINCE = "tinh"
+    MINISTRY = "bo"
+    OTHER = "khac"
+
+
+class ChannelKind(str, Enum):
+    """Where a citizen can carry out a procedure."""
+
+    PORTAL = "portal"  # a web portal (national or ministry)
+    VNEID = "vneid"  # the VNeID app
+    APP = "app"  # another official app (VssID, eTax Mobile...)
+    IN_PERSON = "in_person"  # a one-stop desk or agency office
+    POST = "post"  # public postal service
+
+
+class Channel(Frozen):
+    """One way of doing the procedure: a portal link, an app or a desk."""
+
+    kind: ChannelKind
+    name: Text
+    url: str | None = None
+    note: Text | None = None
+
+
+class DocumentForm(str, Enum):
+    """The form a paper must be presented in."""
+
+    ORIGINAL = "original"  # bản chính
+    COPY = "copy"  # bản sao
+    CERTIFIED_COPY = "certified_copy"  # bản sao có chứng thực
+    ELECTRONIC = "electronic"  # bản điện tử / bản sao điện tử
+    ORIGINAL_OR_COPY = "original_or_copy"
+    SHOW = "show"  # xuất trình (shown, not handed in)
+
+
+class Document(Frozen):
+    """A paper to prepare, with the form it must take and when it is needed."""
+
+    id: str = Field(pattern=SLUG_PATTERN)
+    name: Text
+    form: DocumentForm | None = None
+    quantity: int = Field(default=1, ge=1)
+    template: str | None = None  # official form code, e.g. "CT01"
+    condition: Text | None = None  # "only if ..." -- absent means always needed
+
+
+class FeeChannel(str, Enum):
+    """The submission channel a fee applies to."""
+
+    ANY = "any"
+    ONLINE = "online"
+    IN_PERSON = "in_person"
+    POST = "post"
+
+
+class Fee(Frozen):
+    """One fee line. ``amount_vnd`` 0 means free; ``None`` means set elsewhere (see note)."""
+
+    label: Text
+    amount_vnd: int | None = Field(default=None, ge=0)
+    channel: FeeChannel = FeeChannel.ANY
+    note: Text | None = None
+    valid_until: dt.date | None = None  # reductions that expire
+
+
+class TimeUnit(str, Enum):
+    """Units the portal uses for processing times."""
+
+    HOUR = "hour"
+    DAY = "day"
+    WORKING_DAY = "working_day"
+
+
+class Duration(Frozen):
+    """A processing time, optionally per channel."""
+
+    amount: float = Field(gt=0)
+    unit: TimeUnit
+    channel: FeeChannel = FeeChannel.ANY
+    note: Text | None = None
+
+
+class Agency(Frozen):
+    """Who executes the procedure."""
+
+    levels: tuple[Level, ...] = ()
+    name: Text
+
+
+class Check(Frozen):
+    """A yes/no question asked at a step, with a branch target for each answer."""
+
+    question: Text
+    # Not "yes"/"no": YAML 1.1 reads those bare keys as booleans.
+    if_yes: str = "next"
+    if_no: str = "next"
+
+
+class Step(Frozen):
+    """One plain-language action, optionally asking a yes/no question."""
+
+    id: str = Field(pattern=SLUG_PATTERN)
+    text: Text
+    tip: Text | None = None
+    check: Check | None = None
+    next: str = "next"
+    url: str | None = None  # an official page the step opens
+
+
+class Procedure(Frozen):
+    """A curated catalog entry: the card facts plus the step-by-step guide."""
+
+    id: str = Field(pattern=SLUG_PATTERN)
+    kind: Kind
+    codes: tuple[str, ...] = ()
+    sector: Text
+    name: Text
+    summary: Text
+    audience: Text | None = None
+    online_level: OnlineLevel | None = None
+    channels: tuple[Channel, ...] = ()
+    documents: tuple[Document, ...] = ()
+    fees: tuple[Fee, ...] = ()
+    processing_time: tuple[Duration, ...] = ()
+    agency: Agency | None = None
+    legal_basis: tuple[str, ...] = ()
+    result: Text | None = None  # what the citizen receives and how
+    tracking: Text | None = None  # how to follow the application afterwards
+    source_url: str
+    sources: tuple[str, ...] = ()
+    last_verified: dt.date
+    unverified: tuple[str, ...] = ()  # names of fields whose value could not be confirmed
+    aliases: tuple[str, ...] = ()
+    aliases_en: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    examples: tuple[str, ...] = ()
+    preparation: Text | None = None  # what to have ready before step 1
+    steps: tuple[Step, ...] = Field(min_length=1)
+
+    @field_validator("codes")
+    @classmethod
+    def _codes_look_national(cls, codes: tuple[str, ...]) -> tuple[str, ...]:
+        import re
+
+        for code in codes:
+            if not re.match(CODE_PATTERN, code):
+                raise ValueError(f"national code {code!r} is not of the form 1.001193")
+        return codes
+
+    def step_index(self, step_id: str) -> int:
+        """Return the position of ``step_id`` in the guide (raises KeyError if absent)."""
+        for index, step in enumerate(self.steps):
+            if step.id == step_id:
+                return index
+        raise KeyError(step_id)
+
+    def is_unverified(self, field: str) -> bool:
+        """Tell whether the named field is marked as not confirmed by a source."""
+        return field in self.unverified
+
+
+class ListingEntry(Frozen):
+    """A national-listing reference card: one record of the national portal, no guide."""
+
+    code: str
+    name: str
+    sector: str
+    levels: tuple[Level, ...] = ()
+    agency: str = ""
+    channels: tuple[str, ...] = ()  # "Trực tuyến", "Trực tiếp", "Bưu chính" as the portal says
+    online: bool = False
+    time: str = ""
+    fee: str = ""
+    documents: tuple[str, ...] = ()
+    url: str
+    decision: str = ""

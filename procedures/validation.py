@@ -1,0 +1,177 @@
+"""Catalog validation: every rule a curated catalog must satisfy before citizens see it.
+
+Run at start-up, in the test suite and by ``dvcbot catalog validate``. Each problem is an
+:class:`Issue` naming the entry, the field and what to do, so an officer can fix the file
+without a developer.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from procedures.links import LinkPolicy
+from procedures.models import Procedure, Step, Text
+
+COVERAGE_FILE = Path(__file__).resolve().parent / "coverage.tsv"
+MIN_STEPS = 4
+# A step is one chat message: keep it short enough to read on a phone without scrolling.
+MAX_STEP_CHARS = 600
+MAX_TEXT_CHARS = 1500
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One validation problem: where it is and what is wrong."""
+
+    entry: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.entry}: {self.field}: {self.message}"
+
+
+def required_ids(path: Path = COVERAGE_FILE) -> list[str]:
+    """Return the ids every curated catalog must contain (the coverage list)."""
+    with path.open(encoding="utf-8") as handle:
+        return [row["id"] for row in csv.DictReader(handle, delimiter="\t")]
+
+
+def parse_target(target: str) -> tuple[str, str | None, str | None]:
+    """Split a branch target into (kind, guide id, step id).
+
+    ``kind`` is one of ``next``, ``end``, ``step`` or ``guide``.
+    """
+    if target in ("next", "end"):
+        return target, None, None
+    if target.startswith("guide:"):
+        guide, _, step = target[len("guide:") :].partition("@")
+        return "guide", guide, step or None
+    return "step", None, target
+
+
+def step_targets(step: Step) -> list[str]:
+    """Every branch target a step can lead to."""
+    targets = [step.next]
+    if step.check is not None:
+        targets += [step.check.if_yes, step.check.if_no]
+    return targets
+
+
+def successors(entry: Procedure, index: int) -> set[int]:
+    """Indices of the steps reachable in one move from step ``index``."""
+    result: set[int] = set()
+    step = entry.steps[index]
+    for target in step_targets(step):
+        kind, _, step_id = parse_target(target)
+        if kind in ("next", "guide") and step_id is None:
+            if index + 1 < len(entry.steps):
+                result.add(index + 1)
+        elif step_id is not None:
+            try:
+                result.add(entry.step_index(step_id))
+            except KeyError:
+                continue
+    return result
+
+
+def _texts(entry: Procedure) -> Iterable[tuple[str, Text]]:
+    yield "summary", entry.summary
+    for name in ("audience", "result", "tracking", "preparation"):
+        value = getattr(entry, name)
+        if value is not None:
+            yield name, value
+    for number, step in enumerate(entry.steps, 1):
+        yield f"steps[{number}].text", step.text
+        if step.tip is not None:
+            yield f"steps[{number}].tip", step.tip
+        if step.check is not None:
+            yield f"steps[{number}].check.question", step.check.question
+
+
+def _urls(entry: Procedure, policy: LinkPolicy) -> Iterable[tuple[str, str]]:
+    # ``sources`` are provenance notes for maintainers (news pages may be among them) and are
+    # never shown to citizens, so only what a citizen can open is held to the allowlist.
+    yield "source_url", entry.source_url
+    for channel in entry.channels:
+        if channel.url:
+            yield "channels.url", channel.url
+    for number, step in enumerate(entry.steps, 1):
+        if step.url:
+            yield f"steps[{number}].url", step.url
+    for field, text in _texts(entry):
+        for value in (text.vi, text.en):
+            for url in policy.urls_in(value):
+                yield field, url
+
+
+def check_entry(entry: Procedure, known_ids: set[str], policy: LinkPolicy) -> list[Issue]:
+    """Validate one entry against the rules that need no other entry but the id set."""
+    issues: list[Issue] = []
+    add = lambda field, message: issues.append(Issue(entry.id, field, message))  # noqa: E731
+
+    if len(entry.steps) < MIN_STEPS:
+        add("steps", f"needs at least {MIN_STEPS} steps, has {len(entry.steps)}")
+    step_ids = Counter(step.id for step in entry.steps)
+    for step_id, count in step_ids.items():
+        if count > 1:
+            add("steps", f"step id {step_id!r} is used {count} times")
+    for number, step in enumerate(entry.steps, 1):
+        if not step.text.en:
+            add(f"steps[{number}].text.en", "English text is missing")
+        for target in step_targets(step):
+            kind, guide, step_id = parse_target(target)
+            if kind == "guide" and guide not in known_ids:
+                add(f"steps[{number}]", f"branch target {target!r}: no guide {guide!r} in the catalog")
+            elif kind == "guide" and guide == entry.id:
+                add(f"steps[{number}]", f"branch target {target!r} jumps into its own guide")
+            elif step_id is not None and step_id not in step_ids:
+                add(f"steps[{number}]", f"branch target {target!r}: no step {step_id!r}")
+    seen = {0}
+    frontier = [0]
+    while frontier:
+        for following in successors(entry, frontier.pop()):
+            if following not in seen:
+                seen.add(following)
+                frontier.append(following)
+    for number, step in enumerate(entry.steps, 1):
+        if number - 1 not in seen:
+            add(f"steps[{number}]", f"step {step.id!r} cannot be reached from the first step")
+    for field, text in _texts(entry):
+        limit = MAX_STEP_CHARS if field.startswith("steps") else MAX_TEXT_CHARS
+        for lang, value in (("vi", text.vi), ("en", text.en)):
+            if len(value) > limit:
+                add(f"{field}.{lang}", f"text is {len(value)} characters; at most {limit} fit one chat message")
+    for field, url in _urls(entry, policy):
+        if not policy.is_allowed(url):
+            add(field, f"link {url!r} is not on an official domain ({', '.join(policy.allowed_suffixes)})")
+    return issues
+
+
+def validate_catalog(
+    entries: Sequence[Procedure],
+    policy: LinkPolicy | None = None,
+    required: Iterable[str] | None = None,
+) -> list[Issue]:
+    """Validate a whole curated catalog; an empty list means it is safe to serve."""
+    policy = policy or LinkPolicy()
+    issues: list[Issue] = []
+    ids = Counter(entry.id for entry in entries)
+    for entry_id, count in ids.items():
+        if count > 1:
+            issues.append(Issue(entry_id, "id", f"id is used by {count} entries"))
+    codes = Counter(code for entry in entries for code in entry.codes)
+    for code, count in codes.items():
+        if count > 1:
+            owners = ", ".join(entry.id for entry in entries if code in entry.codes)
+            issues.append(Issue(owners, "codes", f"national code {code} is claimed by {count} entries"))
+    for missing in sorted(set(required or ()) - set(ids)):
+        issues.append(Issue(missing, "id", "required entry is missing from the catalog"))
+    known = set(ids)
+    for entry in entries:
+        issues.extend(check_entry(entry, known, policy))
+    return issues
