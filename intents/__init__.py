@@ -1,0 +1,19 @@
+"""Intent routing: normalisation, the index over the catalog, and the router (pure domain code)."""
+
+from __future__ import annotations
+
+from intents.index import Index, IntentDoc, IntentKind, curated_docs, listing_docs, load_general
+from intents.router import Candidate, Decision, Router, Thresholds, Verdict
+from procedures.catalog import Catalog
+
+
+def build_router(catalog: Catalog, thresholds: Thresholds | None = None, with_listing: bool = True) -> Router:
+    """Index the catalog's curated entries, its listing cards and the general intents."""
+    docs: list[IntentDoc] = curated_docs(catalog)
+    if with_listing:
+        docs += listing_docs(catalog.listing.values(), skip_codes=())
+    docs += load_general()
+    return Router(Index.build(docs), thresholds)
+
+
+__all__ = ["Candidate", "Decision", "IntentKind", "Router", "Thresholds", "Verdict", "build_router"]

@@ -1,0 +1,174 @@
+"""The search index over intents: curated entries, national listing names and general intents.
+
+Every phrase (a name, an alias, a keyword, an example question) is normalised and turned
+into terms: its words and its adjacent word pairs. Terms are weighted by inverse document
+frequency over intents, so informative words ("khai sinh", "tam tru") outweigh the words
+every procedure name shares ("dang ky", "cap", "giay").
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+import yaml
+
+from intents.normalize import accented_words, tokens
+from procedures.models import ListingEntry, Procedure
+
+GENERAL_FILE = Path(__file__).resolve().parent / "general.yaml"
+STOPWORDS_FILE = Path(__file__).resolve().parent / "stopwords.txt"
+# Filler words keep a small weight rather than none: "what can you do" must still match
+# the help intent, but "tôi muốn" must not outweigh "khai sinh".
+STOPWORD_WEIGHT = 0.3
+# A message that names an entry ("khai sinh") should go to the entry of that name, not to
+# another entry that merely lists the words among its keywords or example questions.
+KEYWORD_PRIORITY = 0.9
+
+
+def load_stopwords(path: Path = STOPWORDS_FILE) -> frozenset[str]:
+    """Read the filler-word list (folded words, '#' comments)."""
+    words: set[str] = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            words.update(line.split())
+    return frozenset(words)
+
+
+class IntentKind(str, Enum):
+    """What an intent points at."""
+
+    CURATED = "curated"  # a curated procedure or guide, with a step-by-step walk
+    LISTING = "listing"  # a national-listing card (identified by its national code)
+    GENERAL = "general"  # greeting, thanks, goodbye, help, human
+
+
+@dataclass(frozen=True)
+class IntentDoc:
+    """The phrases that describe one intent, as given to the index builder."""
+
+    intent: str
+    kind: IntentKind
+    phrases: tuple[str, ...]
+    label: str = ""  # a display name (the procedure's name)
+    priorities: tuple[float, ...] = ()  # per phrase; names outrank keywords and examples
+
+    def priority(self, number: int) -> float:
+        """The priority of phrase ``number`` (1.0 when not given)."""
+        return self.priorities[number] if number < len(self.priorities) else 1.0
+
+
+@dataclass
+class Phrase:
+    """One indexed phrase: which intent it belongs to and its term set."""
+
+    intent: int
+    terms: frozenset[str]
+    weight: float = 0.0
+    priority: float = 1.0
+    accents: dict[str, str] = field(default_factory=dict)  # folded word -> accent key
+
+
+def terms_of(words: Sequence[str]) -> list[str]:
+    """Words plus adjacent pairs ("khai", "sinh", "khai_sinh"): pairs keep word order meaning."""
+    pairs = [f"{first}_{second}" for first, second in zip(words, words[1:], strict=False)]
+    return list(words) + pairs
+
+
+def load_general(path: Path = GENERAL_FILE) -> list[IntentDoc]:
+    """Read the general intents (greeting, thanks, ...) defined as data."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [
+        IntentDoc(name, IntentKind.GENERAL, tuple(examples.get("vi", ())) + tuple(examples.get("en", ())), name)
+        for name, examples in data.items()
+    ]
+
+
+@dataclass
+class Index:
+    """An immutable-after-build inverted index from terms to phrases."""
+
+    docs: list[IntentDoc] = field(default_factory=list)
+    phrases: list[Phrase] = field(default_factory=list)
+    postings: dict[str, list[int]] = field(default_factory=dict)
+    idf: dict[str, float] = field(default_factory=dict)
+    vocabulary: list[str] = field(default_factory=list)
+    default_idf: float = 1.0
+    stopwords: frozenset[str] = field(default_factory=frozenset)
+
+    @classmethod
+    def build(cls, docs: Iterable[IntentDoc]) -> Index:
+        """Normalise every phrase of every intent and compute term weights."""
+        index = cls(docs=list(docs), stopwords=load_stopwords())
+        doc_freq: dict[str, int] = defaultdict(int)
+        postings: dict[str, list[int]] = defaultdict(list)
+        seen: set[tuple[int, frozenset[str]]] = set()
+        for doc_number, doc in enumerate(index.docs):
+            doc_terms: set[str] = set()
+            for position, phrase in enumerate(doc.phrases):
+                terms = frozenset(terms_of(tokens(phrase)))
+                if not terms or (doc_number, terms) in seen:
+                    continue
+                seen.add((doc_number, terms))
+                phrase_number = len(index.phrases)
+                index.phrases.append(Phrase(doc_number, terms, 0.0, doc.priority(position), accented_words(phrase)))
+                for term in terms:
+                    postings[term].append(phrase_number)
+                doc_terms |= terms
+            for term in doc_terms:
+                doc_freq[term] += 1
+        total = len(index.docs) or 1
+        index.idf = {term: index._term_weight(term, total, count) for term, count in doc_freq.items()}
+        index.default_idf = math.log(1 + total)
+        index.postings = dict(postings)
+        for phrase in index.phrases:
+            phrase.weight = sum(index.idf[term] for term in phrase.terms)
+        index.vocabulary = sorted(term for term in doc_freq if "_" not in term and len(term) >= 3)
+        return index
+
+    def _term_weight(self, term: str, total: int, count: int) -> float:
+        words = term.split("_")
+        if any(word in self.stopwords for word in words):
+            return STOPWORD_WEIGHT
+        return math.log(1 + total / count)
+
+    def weight(self, term: str) -> float:
+        """IDF weight of a term; unseen terms weigh like the rarest ones, filler words little."""
+        if term in self.idf:
+            return self.idf[term]
+        if any(word in self.stopwords for word in term.split("_")):
+            return STOPWORD_WEIGHT
+        return self.default_idf
+
+    def doc_frequency_rank(self, term: str) -> int:
+        """How many phrases contain the term (used to visit rare terms first)."""
+        return len(self.postings.get(term, ()))
+
+
+def curated_docs(entries: Iterable[Procedure]) -> list[IntentDoc]:
+    """Index documents for curated entries: names, codes, aliases, keywords and examples."""
+    docs = []
+    for entry in entries:
+        named = [entry.name.vi, entry.name.en, *entry.aliases, *entry.aliases_en]
+        described = [*entry.keywords, *entry.examples]
+        phrases = tuple(p for p in named if p) + tuple(described)
+        priorities = (1.0,) * len([p for p in named if p]) + (KEYWORD_PRIORITY,) * len(described)
+        docs.append(IntentDoc(entry.id, IntentKind.CURATED, phrases, entry.name.vi, priorities))
+    return docs
+
+
+def listing_docs(entries: Iterable[ListingEntry], skip_codes: Collection[str]) -> list[IntentDoc]:
+    """Index documents for national-listing cards not already covered by a curated entry."""
+    docs = []
+    for entry in entries:
+        if entry.code in skip_codes:
+            continue
+        # "Thủ tục" opens many official names and says nothing about the procedure.
+        name = entry.name
+        trimmed = name[len("Thủ tục ") :] if name.lower().startswith("thủ tục ") else name
+        docs.append(IntentDoc(entry.code, IntentKind.LISTING, (trimmed,), name))
+    return docs

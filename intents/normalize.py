@@ -1,0 +1,147 @@
+"""Text normalisation: the one function used both to index the catalog and to read a message.
+
+Citizens type without diacritics, with leftover Telex/VNI keystrokes, in chat abbreviations,
+with emoji and repeated letters, and sometimes paste ID or phone numbers. Everything is
+folded to lower-case ASCII words so that "Đăng ký tạm trú", "dang ky tam tru",
+"ddawng kys tamj truws" and "đk tạm trú" all give the same tokens. Because indexing and
+querying share :func:`normalize`, whatever it does to a word it does on both sides.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
+
+ABBREVIATIONS_FILE = Path(__file__).resolve().parent / "abbreviations.tsv"
+NUMBER_TOKEN = "<so>"
+
+# Digits with separators that add up to 8+ digits: ID (9/12 digits) and phone numbers.
+# They are masked so a number never drives a match (and never reaches the index).
+_LONG_NUMBER = re.compile(r"(?<!\w)\+?\d(?:[\s.\-]?\d){7,}(?!\w)")
+_NON_WORD = re.compile(r"[^a-z0-9<>\s]+")
+_REPEAT = re.compile(r"([a-z])\1{2,}")
+# Telex leftovers: doubled letters and "w" marks that never occur in folded Vietnamese.
+_TELEX = (("dd", "d"), ("aw", "a"), ("aa", "a"), ("ee", "e"), ("ow", "o"), ("uw", "u"), ("oo", "o"))
+# A Vietnamese syllable never ends in s, f, r, x, j: after a vowel or a valid final they are
+# Telex tone keys ("kys", "tamj", "truws").
+_TELEX_TONE = re.compile(r"^([a-z]*?[aeiouy](?:ch|nh|ng|[cmnpt])?)[sfrxj]$")
+_VNI = re.compile(r"(?<=[a-z])[1-9]|[1-9](?=[a-z])")
+_VOWEL = re.compile(r"[aeiouy]")
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip diacritics ("Đăng ký" -> "dang ky"); NFC-safe for both tone placements."""
+    decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d").replace("Đ", "d"))
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+_TONES = {"\u0300": "2", "\u0301": "1", "\u0303": "3", "\u0309": "4", "\u0323": "5"}
+
+
+def accent_key(word: str) -> str:
+    """A word's exact Vietnamese spelling with the tone moved to the end ("hoà", "hòa" -> "hoa2").
+
+    Folding makes "cười" (laugh) and "cưới" (wedding) the same token; this key tells them
+    apart whatever tone-mark placement the keyboard used.
+    """
+    decomposed = unicodedata.normalize("NFD", word.lower())
+    tone = next((_TONES[char] for char in decomposed if char in _TONES), "0")
+    base = unicodedata.normalize("NFC", "".join(char for char in decomposed if char not in _TONES))
+    return base + tone
+
+
+def has_diacritics(text: str) -> bool:
+    """True when the text was typed with Vietnamese marks (so unmarked words mean no tone)."""
+    return any(ord(char) > 127 and unicodedata.category(char).startswith("L") for char in text)
+
+
+def accented_words(text: str) -> dict[str, str]:
+    """Map each folded word of ``text`` to its accent key, when the text carries diacritics.
+
+    Only words typed as plain words are mapped (abbreviations and Telex leftovers are not),
+    and a message typed entirely without marks maps nothing: its words' tones are unknown.
+    """
+    text = unicodedata.normalize("NFC", text)
+    if not has_diacritics(text):
+        return {}
+    mapping: dict[str, str] = {}
+    for raw in re.findall(r"[^\W\d_]+", text.lower()):
+        mapping.setdefault(fold(raw), accent_key(raw))
+    return mapping
+
+
+def mask_numbers(text: str) -> str:
+    """Replace ID and phone numbers (8+ digits, spaces or dots allowed) with a placeholder."""
+    return _LONG_NUMBER.sub(f" {NUMBER_TOKEN} ", text)
+
+
+def _untelex(token: str) -> str:
+    """Undo Telex/VNI keystrokes left in a token that was typed without an input method."""
+    if token.isdigit() or token == NUMBER_TOKEN:
+        return token
+    if any(char.isdigit() for char in token) and any(char.isalpha() for char in token):
+        token = _VNI.sub("", token)
+    for typed, letter in _TELEX:
+        token = token.replace(typed, letter)
+    if token.endswith("w") or ("w" in token and _VOWEL.search(token)):
+        token = token.replace("w", "u") if not token.startswith("w") else token
+    match = _TELEX_TONE.match(token)
+    if match and len(token) > 2:
+        token = match.group(1)
+    return token
+
+
+def load_abbreviations(path: Path = ABBREVIATIONS_FILE) -> dict[tuple[str, ...], tuple[str, ...]]:
+    """Read the abbreviation table: folded phrase -> folded expansion."""
+    table: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        short, _, expansion = line.partition("\t")
+        key = tuple(_NON_WORD.sub(" ", fold(short)).split())
+        table[key] = tuple(_NON_WORD.sub(" ", fold(expansion)).split())
+    return table
+
+
+@lru_cache(maxsize=1)
+def default_abbreviations() -> Mapping[tuple[str, ...], tuple[str, ...]]:
+    """The shipped abbreviation table, read once (it is immutable data)."""
+    return load_abbreviations()
+
+
+def expand(tokens: list[str], table: Mapping[tuple[str, ...], tuple[str, ...]]) -> list[str]:
+    """Replace abbreviations, longest phrase first ("so do" before "so")."""
+    longest = max((len(key) for key in table), default=1)
+    result: list[str] = []
+    index = 0
+    while index < len(tokens):
+        for size in range(min(longest, len(tokens) - index), 0, -1):
+            key = tuple(tokens[index : index + size])
+            if key in table:
+                result.extend(table[key])
+                index += size
+                break
+        else:
+            result.append(tokens[index])
+            index += 1
+    return result
+
+
+def tokens(text: str, table: Mapping[tuple[str, ...], tuple[str, ...]] | None = None) -> list[str]:
+    """Normalise ``text`` into folded tokens (see the module docstring for every step)."""
+    table = default_abbreviations() if table is None else table
+    text = unicodedata.normalize("NFC", text)
+    text = mask_numbers(text)
+    text = _NON_WORD.sub(" ", fold(text))
+    raw = [token for token in text.split() if token]
+    raw = expand(raw, table)  # abbreviations first: "cccd" must not lose its repeated letters
+    cleaned = [_untelex(_REPEAT.sub(r"\1", token)) if tuple([token]) not in table else token for token in raw]
+    return [token for token in expand(cleaned, table) if token != NUMBER_TOKEN]
+
+
+def normalize(text: str, table: Mapping[tuple[str, ...], tuple[str, ...]] | None = None) -> str:
+    """Return the normalised text as one space-separated string."""
+    return " ".join(tokens(text, table))
