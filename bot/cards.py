@@ -1,0 +1,216 @@
+"""Rendering catalog facts as chat text: procedure cards, listing cards, checklists, steps.
+
+Pure functions of (entry, translator): no state, no I/O. Text is plain (no markup): each
+channel escapes it for its own format. Facts marked unverified in the catalog say so, and
+fees with an expiry date show it, because a fee that has changed harms real people.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.i18n import Translator
+from bot.messages import Link, Option, Reply, ReplyKind, shorten
+from procedures.models import (
+    ChannelKind,
+    Document,
+    DocumentForm,
+    Duration,
+    Fee,
+    FeeChannel,
+    Level,
+    ListingEntry,
+    OnlineLevel,
+    Procedure,
+    TimeUnit,
+)
+
+BULLET = "•"
+
+
+def _form(form: DocumentForm | None, tr: Translator) -> str:
+    labels = {
+        DocumentForm.ORIGINAL: tr.gettext("original"),
+        DocumentForm.COPY: tr.gettext("copy"),
+        DocumentForm.CERTIFIED_COPY: tr.gettext("certified copy"),
+        DocumentForm.ELECTRONIC: tr.gettext("electronic copy"),
+        DocumentForm.ORIGINAL_OR_COPY: tr.gettext("original or copy"),
+        DocumentForm.SHOW: tr.gettext("to show"),
+    }
+    return labels[form] if form else ""
+
+
+def document_line(document: Document, tr: Translator, detailed: bool = False) -> str:
+    """One document: name, form and quantity, and (detailed) when it is needed."""
+    parts = [document.name.get(tr.locale)]
+    form = _form(document.form, tr)
+    if form and document.quantity > 1:
+        form = f"{document.quantity} × {form}"
+    if document.template:
+        form = f"{form}, {tr.gettext('form')} {document.template}" if form else f"{tr.gettext('form')} {document.template}"
+    line = f"{parts[0]} ({form})" if form else parts[0]
+    if document.condition is not None:
+        line += f" — {document.condition.get(tr.locale)}" if detailed else " (*)"
+    return line
+
+
+def _fee_channel(channel: FeeChannel, tr: Translator) -> str:
+    return {
+        FeeChannel.ANY: "",
+        FeeChannel.ONLINE: tr.gettext("online"),
+        FeeChannel.IN_PERSON: tr.gettext("in person"),
+        FeeChannel.POST: tr.gettext("by post"),
+    }[channel]
+
+
+def fee_line(fee: Fee, tr: Translator, today: dt.date) -> str:
+    """One fee: label, amount (or "free", or the note when set elsewhere), expiry."""
+    label = fee.label.get(tr.locale)
+    channel = _fee_channel(fee.channel, tr)
+    head = f"{label} ({channel})" if channel else label
+    amount = tr.money(fee.amount_vnd) if fee.amount_vnd is not None else ""
+    text = f"{head}: {amount}" if amount else head
+    if fee.note is not None:
+        text += f" — {fee.note.get(tr.locale)}"
+    if fee.valid_until is not None:
+        if fee.valid_until >= today:
+            text += " " + tr.gettext("(until {date})").format(date=tr.date(fee.valid_until))
+        else:
+            text += " " + tr.gettext("(this rate ended on {date}; check the current fee on the portal)").format(
+                date=tr.date(fee.valid_until)
+            )
+    return text
+
+
+def duration_line(duration: Duration, tr: Translator) -> str:
+    """One processing time, e.g. "7 ngày làm việc (trực tuyến)"."""
+    amount = int(duration.amount) if float(duration.amount).is_integer() else duration.amount
+    count = int(amount) if isinstance(amount, int) else 2
+    unit = {
+        TimeUnit.HOUR: tr.ngettext("{n} hour", "{n} hours", count),
+        TimeUnit.DAY: tr.ngettext("{n} day", "{n} days", count),
+        TimeUnit.WORKING_DAY: tr.ngettext("{n} working day", "{n} working days", count),
+    }[duration.unit].format(n=tr.number(amount))
+    channel = _fee_channel(duration.channel, tr)
+    text = f"{unit} ({channel})" if channel else unit
+    if duration.note is not None:
+        text += f" — {duration.note.get(tr.locale)}"
+    return text
+
+
+def _level(level: Level, tr: Translator) -> str:
+    return {
+        Level.COMMUNE: tr.gettext("commune"),
+        Level.PROVINCE: tr.gettext("province"),
+        Level.MINISTRY: tr.gettext("ministry"),
+        Level.OTHER: tr.gettext("other agency"),
+    }[level]
+
+
+def _unverified(entry: Procedure, field: str, tr: Translator) -> str:
+    return " " + tr.gettext("(not yet verified)") if entry.is_unverified(field) else ""
+
+
+def procedure_card(entry: Procedure, tr: Translator, today: dt.date) -> Reply:
+    """The short card: what it is for, where, papers, fee, time, agency, source."""
+    loc = tr.locale
+    code = f" ({tr.gettext('code')} {', '.join(entry.codes)})" if entry.codes else ""
+    lines = [f"📄 {entry.name.get(loc)}{code}", entry.summary.get(loc)]
+    if entry.audience is not None:
+        lines.append(f"{tr.gettext('Who')}: {entry.audience.get(loc)}")
+    if entry.online_level is not None:
+        level = {
+            OnlineLevel.FULL: tr.gettext("fully online"),
+            OnlineLevel.PARTIAL: tr.gettext("partly online (one visit in person)"),
+            OnlineLevel.NONE: tr.gettext("in person only"),
+        }[entry.online_level]
+        lines.append(f"{tr.gettext('Online service')}: {level}{_unverified(entry, 'online_level', tr)}")
+    if entry.channels:
+        lines.append(f"{tr.gettext('Where')}:{_unverified(entry, 'channels', tr)}")
+        lines += [f"{BULLET} {channel.name.get(loc)}" for channel in entry.channels]
+    if entry.documents:
+        lines.append(f"{tr.gettext('Papers to prepare')}:{_unverified(entry, 'documents', tr)}")
+        lines += [f"{BULLET} {document_line(doc, tr)}" for doc in entry.documents]
+        if any(doc.condition is not None for doc in entry.documents):
+            lines.append(tr.gettext("(*) only in some cases: see \"Papers to prepare\"."))
+    if entry.fees:
+        lines.append(f"{tr.gettext('Fee')}:{_unverified(entry, 'fees', tr)}")
+        lines += [f"{BULLET} {fee_line(fee, tr, today)}" for fee in entry.fees]
+    if entry.processing_time:
+        lines.append(f"{tr.gettext('Processing time')}:{_unverified(entry, 'processing_time', tr)}")
+        lines += [f"{BULLET} {duration_line(item, tr)}" for item in entry.processing_time]
+    if entry.agency is not None:
+        levels = ", ".join(_level(level, tr) for level in entry.agency.levels)
+        suffix = f" ({tr.gettext('level')}: {levels})" if levels else ""
+        lines.append(f"{tr.gettext('Agency')}: {entry.agency.name.get(loc)}{suffix}{_unverified(entry, 'agency', tr)}")
+    lines.append(
+        tr.gettext("Source: {source}, checked {date}.").format(
+            source=entry.source_url, date=tr.date(entry.last_verified)
+        )
+    )
+    options = (
+        Option(tr.gettext("Step-by-step guide"), f"guide:{entry.id}"),
+        Option(tr.gettext("Papers to prepare"), f"docs:{entry.id}"),
+        Option(tr.gettext("Menu"), "nav:menu"),
+    )
+    links = tuple(
+        Link(channel.name.get(loc), channel.url)
+        for channel in entry.channels
+        if channel.url and channel.kind is ChannelKind.PORTAL
+    )
+    return Reply("\n".join(lines), options, links[:2], ReplyKind.CARD)
+
+
+def listing_card(card: ListingEntry, tr: Translator) -> Reply:
+    """A national-listing card: the portal's own facts, no guide, always the portal link."""
+    lines = [f"📄 {card.name} ({tr.gettext('code')} {card.code})", f"{tr.gettext('Sector')}: {card.sector}"]
+    if card.levels:
+        lines.append(f"{tr.gettext('Level')}: {', '.join(_level(level, tr) for level in card.levels)}")
+    if card.agency:
+        lines.append(f"{tr.gettext('Agency')}: {card.agency}")
+    if card.channels:
+        online = tr.gettext("can be submitted online") if card.online else tr.gettext("not submitted online")
+        lines.append(f"{tr.gettext('How to submit')}: {', '.join(card.channels)} ({online})")
+    if card.documents:
+        lines.append(f"{tr.gettext('Papers (as listed on the portal)')}:")
+        lines += [f"{BULLET} {document}" for document in card.documents[:6]]
+        if len(card.documents) > 6:
+            lines.append(tr.gettext("… and more on the portal page."))
+    if card.fee:
+        lines.append(f"{tr.gettext('Fee')}: {card.fee}")
+    if card.time:
+        lines.append(f"{tr.gettext('Processing time')}: {card.time}")
+    lines.append(
+        tr.gettext(
+            "This is reference information from the national public service portal; we have no "
+            "step-by-step guide for it yet. Check the details on the portal page."
+        )
+    )
+    return Reply(
+        "\n".join(lines),
+        (Option(tr.gettext("Menu"), "nav:menu"),),
+        (Link(tr.gettext("Open on the national portal"), card.url),),
+        ReplyKind.CARD,
+    )
+
+
+def checklist(entry: Procedure, ticked: list[str], tr: Translator, resume: bool) -> Reply:
+    """The document checklist with a tick per paper; pressing a paper toggles its tick."""
+    loc = tr.locale
+    if not entry.documents:
+        text = tr.gettext("{name}: no papers need to be prepared in advance.").format(name=entry.name.get(loc))
+        back = Option(tr.gettext("Back to the step"), "nav:resume") if resume else Option(tr.gettext("Menu"), "nav:menu")
+        return Reply(text, (back,), kind=ReplyKind.CHECKLIST)
+    lines = [tr.gettext("Papers for {name} (tap one to tick it):").format(name=entry.name.get(loc))]
+    options = []
+    for number, document in enumerate(entry.documents, 1):
+        mark = "☑" if document.id in ticked else "☐"
+        lines.append(f"{mark} {number}. {document_line(document, tr, detailed=True)}")
+        options.append(Option(shorten(f"{mark} {document.name.get(loc)}"), f"tick:{document.id}"))
+    done = sum(1 for document in entry.documents if document.id in ticked)
+    lines.append(tr.gettext("Ready: {done}/{total}.").format(done=done, total=len(entry.documents)))
+    if resume:
+        options.append(Option(tr.gettext("Back to the step"), "nav:resume"))
+    else:
+        options.append(Option(tr.gettext("Step-by-step guide"), f"guide:{entry.id}"))
+    return Reply("\n".join(lines), tuple(options), kind=ReplyKind.CHECKLIST)

@@ -1,0 +1,108 @@
+"""The ``dvcbot`` command line: run, chat, route, eval and catalog commands."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.app import build_app, load_catalog
+from bot.channels.terminal import TerminalChannel
+from bot.config import Settings
+from intents import build_router
+from intents.evaluation import evaluate, format_report, read_examples
+from procedures.catalog import CatalogError
+
+
+def _chat(settings: Settings, args: argparse.Namespace) -> int:
+    app = build_app(settings)
+    try:
+        interactive = sys.stdin.isatty()
+        channel = TerminalChannel(app.engine, sys.stdin, sys.stdout, user_id=args.user, interactive=interactive)
+        if interactive:
+            print("dvcbot — gõ câu hỏi (thoát: \"thoát\", Ctrl+D)\n", flush=True)
+        return channel.run()
+    finally:
+        app.close()
+
+
+def _run(settings: Settings, args: argparse.Namespace) -> int:
+    if settings.telegram_token:
+        print("Telegram is not available in this version yet; starting the terminal chat.", file=sys.stderr)
+    return _chat(settings, args)
+
+
+def _route(settings: Settings, args: argparse.Namespace) -> int:
+    catalog = load_catalog(settings)
+    router = build_router(catalog)
+    for line in sys.stdin:
+        text = line.rstrip("\n")
+        if not text.strip():
+            continue
+        print(json.dumps(router.route(text).as_json(), ensure_ascii=False), flush=True)
+    return 0
+
+
+def _eval(settings: Settings, args: argparse.Namespace) -> int:
+    catalog = load_catalog(settings)
+    router = build_router(catalog)
+    report = evaluate(router, read_examples(Path(args.file)), set(catalog.listing))
+    if args.json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(format_report(report))
+    return 0
+
+
+def _catalog_validate(settings: Settings, args: argparse.Namespace) -> int:
+    try:
+        catalog = load_catalog(settings)
+    except CatalogError as exc:
+        for problem in exc.problems:
+            print(problem)
+        print(f"{len(exc.problems)} problem(s) found.")
+        return 1
+    print(f"OK: {len(catalog)} curated entries, {len(catalog.listing)} national listing cards, version {catalog.version}.")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for the documentation test)."""
+    root = argparse.ArgumentParser(prog="dvcbot", description="Chatbot hướng dẫn dịch vụ công trực tuyến.")
+    sub = root.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="start the configured channels (terminal chat when no token is set)")
+    run.add_argument("--user", default="local", help="terminal user id")
+    run.set_defaults(func=_run)
+    chat = sub.add_parser("chat", help="chat in the terminal (reads stdin, works piped)")
+    chat.add_argument("--user", default="local", help="terminal user id (one conversation per id)")
+    chat.set_defaults(func=_chat)
+    route = sub.add_parser("route", help="route one message per line of stdin, print JSON per line")
+    route.set_defaults(func=_route)
+    ev = sub.add_parser("eval", help="measure the router on a labelled JSONL file")
+    ev.add_argument("file")
+    ev.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    ev.set_defaults(func=_eval)
+    catalog = sub.add_parser("catalog", help="catalog administration")
+    catalog_sub = catalog.add_subparsers(dest="catalog_command", required=True)
+    validate = catalog_sub.add_parser("validate", help="check the catalog (ids, branches, links, sources)")
+    validate.set_defaults(func=_catalog_validate)
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``dvcbot`` console script."""
+    args = parser().parse_args(argv)
+    settings = Settings.from_env()
+    try:
+        return int(args.func(settings, args))
+    except CatalogError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

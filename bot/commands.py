@@ -1,0 +1,64 @@
+"""Typed commands: what "tiep", "quay lai", "2", "menu", "thoat", "english" mean.
+
+Many users type rather than tap, so every button also works typed. A message is a command
+only when the whole message is one of these phrases (after folding diacritics), so that a
+question such as "hướng dẫn làm căn cước" is never mistaken for a command. Slash commands
+(/start, /help, /menu, /lang, /cancel) are the same commands in Telegram's style.
+"""
+
+from __future__ import annotations
+
+import re
+
+from intents.normalize import fold
+
+_WORDS: dict[str, tuple[str, ...]] = {
+    "nav:next": ("tiep", "tiep theo", "tiep tuc", "buoc tiep", "buoc tiep theo", "next", "continue", "xong", "ok", "oke", "okay", "da xong", "lam xong roi"),
+    "nav:back": ("quay lai", "lui", "lui lai", "tro lai", "buoc truoc", "back", "previous"),
+    "nav:docs": ("giay to", "giay to can chuan bi", "ho so can chuan bi", "chuan bi gi", "papers", "documents", "checklist"),
+    "nav:stuck": ("vuong", "bi vuong", "toi bi vuong", "stuck", "i am stuck", "i'm stuck", "can giup", "can nguoi giup"),
+    "nav:exit": ("thoat", "huy", "dung", "dung lai", "exit", "quit", "stop", "cancel", "/cancel", "/stop"),
+    "nav:menu": ("menu", "/menu", "danh muc", "danh sach", "trang chu", "main menu"),
+    "nav:help": ("/help", "help", "tro giup"),
+    "cmd:start": ("/start", "start", "bat dau"),
+    "lang:en": ("english", "tieng anh", "en", "in english"),
+    "lang:vi": ("tieng viet", "vietnamese", "vi", "tieng viet nam"),
+    "nav:lang": ("/lang", "/language", "doi ngon ngu", "language"),
+}
+_ANSWERS: dict[str, tuple[str, ...]] = {
+    "ans:yes": ("co", "co roi", "da co", "roi", "yes", "y", "dung", "dung roi", "vang", "da", "u", "uh", "ok co"),
+    "ans:no": ("chua", "chua co", "khong", "ko", "k", "no", "n", "khong co", "not yet", "chua a"),
+}
+_RATINGS = {"👍": "rate:up", "👎": "rate:down"}
+_PUNCTUATION = re.compile(r"[^\w\s/']+")
+
+COMMAND_PHRASES = {phrase: payload for payload, phrases in _WORDS.items() for phrase in phrases}
+ANSWER_PHRASES = {phrase: payload for payload, phrases in _ANSWERS.items() for phrase in phrases}
+
+
+def simplify(text: str) -> str:
+    """Fold, drop punctuation and collapse spaces ("Quay lại!" -> "quay lai")."""
+    return " ".join(_PUNCTUATION.sub(" ", fold(text)).split())
+
+
+def parse(text: str, options: list[str], awaiting_answer: bool) -> str | None:
+    """The payload a typed message stands for, or None when it is free text to route.
+
+    ``options`` are the payloads last offered (a typed number picks one);
+    ``awaiting_answer`` makes "có"/"chưa" answers rather than words of a question.
+    """
+    stripped = text.strip()
+    if stripped in _RATINGS:
+        return _RATINGS[stripped]
+    simple = simplify(stripped)
+    if simple.isdigit():
+        number = int(simple)
+        if 1 <= number <= len(options):
+            return options[number - 1]
+        return None
+    if awaiting_answer and simple in ANSWER_PHRASES:
+        return ANSWER_PHRASES[simple]
+    if simple.startswith("/"):
+        command = simple.split()[0].split("@")[0]
+        return COMMAND_PHRASES.get(command, f"unknown:{command}")
+    return COMMAND_PHRASES.get(simple)

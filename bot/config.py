@@ -1,0 +1,74 @@
+"""Settings: everything an operator can change, read once from the environment.
+
+The composition root (:mod:`bot.app`) builds one :class:`Settings` and passes it on; no
+module reads the environment by itself.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from procedures.links import DEFAULT_ALLOWED_SUFFIXES
+
+DEFAULT_DB_FILE = "dvcbot.db"
+
+
+@dataclass(frozen=True)
+class RouterThresholds:
+    """Decision thresholds of the intent router, calibrated on the dev set (see docs)."""
+
+    match: float = 0.55  # confidence at or above which the top candidate is taken
+    no_match: float = 0.30  # confidence below which the message is out of scope
+    margin: float = 0.08  # a runner-up this close to the top makes the decision ambiguous
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Runtime configuration of one bot process."""
+
+    database_url: str = f"sqlite:///{DEFAULT_DB_FILE}"
+    default_locale: str = "vi"
+    idle_minutes: int = 60
+    max_text_chars: int = 2000
+    user_salt: str = "dvcbot-development-salt"
+    allowed_link_suffixes: tuple[str, ...] = DEFAULT_ALLOWED_SUFFIXES
+    contacts_file: Path | None = None
+    catalog_dir: Path | None = None
+    listing_file: Path | None = None
+    router: RouterThresholds = field(default_factory=RouterThresholds)
+    telegram_token: str = ""
+    telegram_api_base_url: str = "https://api.telegram.org/bot"
+    telegram_webhook_url: str = ""
+    telegram_webhook_secret: str = ""
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Build settings from environment variables (``DATABASE_URL``, ``TELEGRAM_BOT_TOKEN`` ...)."""
+        env = os.environ if env is None else env
+        suffixes = tuple(
+            part.strip().lower() for part in env.get("ALLOWED_LINK_DOMAINS", "").split(",") if part.strip()
+        )
+        router = RouterThresholds(
+            match=float(env.get("ROUTER_MATCH_THRESHOLD", RouterThresholds.match)),
+            no_match=float(env.get("ROUTER_NO_MATCH_THRESHOLD", RouterThresholds.no_match)),
+            margin=float(env.get("ROUTER_AMBIGUITY_MARGIN", RouterThresholds.margin)),
+        )
+        return cls(
+            database_url=env.get("DATABASE_URL", cls.database_url),
+            default_locale=env.get("DVCBOT_LOCALE", cls.default_locale),
+            idle_minutes=int(env.get("DVCBOT_IDLE_MINUTES", cls.idle_minutes)),
+            max_text_chars=int(env.get("DVCBOT_MAX_TEXT_CHARS", cls.max_text_chars)),
+            user_salt=env.get("DVCBOT_USER_SALT", cls.user_salt),
+            allowed_link_suffixes=suffixes or DEFAULT_ALLOWED_SUFFIXES,
+            contacts_file=Path(env["DVCBOT_CONTACTS_FILE"]) if env.get("DVCBOT_CONTACTS_FILE") else None,
+            catalog_dir=Path(env["DVCBOT_CATALOG_DIR"]) if env.get("DVCBOT_CATALOG_DIR") else None,
+            listing_file=Path(env["DVCBOT_LISTING_FILE"]) if env.get("DVCBOT_LISTING_FILE") else None,
+            router=router,
+            telegram_token=env.get("TELEGRAM_BOT_TOKEN", ""),
+            telegram_api_base_url=env.get("TELEGRAM_API_BASE_URL", cls.telegram_api_base_url),
+            telegram_webhook_url=env.get("TELEGRAM_WEBHOOK_URL", ""),
+            telegram_webhook_secret=env.get("TELEGRAM_WEBHOOK_SECRET", ""),
+        )

@@ -1,0 +1,73 @@
+"""The event recorder: the one place usage events are written, redacted and hashed.
+
+Every boundary of a conversation -- a message, a route decision, a guide started, a step
+reached, a guide completed, a checklist tick, "I'm stuck", a rating -- becomes one row.
+Text passes through :func:`bot.privacy.redact` and the user id through
+:func:`bot.privacy.hash_user` before anything touches the database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from bot.privacy import redact
+from bot.storage import Database, Event
+
+MAX_STORED_TEXT = 500
+
+
+class EventType(str, Enum):
+    """The kinds of usage events."""
+
+    MESSAGE = "message"
+    ROUTE = "route"
+    UNRESOLVED = "unresolved"
+    CARD = "card"
+    GUIDE_STARTED = "guide_started"
+    STEP = "step"
+    GUIDE_COMPLETED = "guide_completed"
+    GUIDE_ABANDONED = "guide_abandoned"
+    TICK = "tick"
+    STUCK = "stuck"
+    RATING = "rating"
+
+
+@dataclass
+class PendingEvent:
+    """An event collected while handling a message, written with the conversation's commit."""
+
+    type: EventType
+    intent: str | None = None
+    decision: str | None = None
+    confidence: float | None = None
+    step: str | None = None
+    text: str | None = None
+
+
+@dataclass
+class Recorder:
+    """Writes events for one database. ``enabled=False`` keeps benchmarks free of event I/O."""
+
+    database: Database
+    enabled: bool = True
+
+    def record(self, channel: str, user_hash: str, events: list[PendingEvent]) -> None:
+        """Store a batch of events in one transaction (text redacted and truncated)."""
+        if not self.enabled or not events:
+            return
+        rows = [
+            Event(
+                channel=channel,
+                user=user_hash,
+                type=item.type.value,
+                intent=item.intent,
+                decision=item.decision,
+                confidence=item.confidence,
+                step=item.step,
+                text=redact(item.text)[:MAX_STORED_TEXT] if item.text else None,
+            )
+            for item in events
+        ]
+        with self.database.session() as session:
+            session.add_all(rows)

@@ -1,0 +1,84 @@
+"""Channel-agnostic message types: what a channel hands the engine and what it gets back.
+
+Every type is a frozen dataclass. A channel adapter builds :class:`Inbound` values from its
+platform's updates and renders :class:`Reply` values however the platform allows (inline
+keyboards, Zalo buttons, numbered lines in a terminal). The engine never sees a platform
+object, so every channel gives the same conversation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+@dataclass(frozen=True)
+class Address:
+    """Where a conversation lives: the channel, the user, and the chat to answer in."""
+
+    channel: str
+    user_id: str
+    chat_id: str = ""
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """The conversation key: one conversation per (channel, user)."""
+        return (self.channel, self.user_id)
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """One thing a user did: typed ``text`` or pressed a button carrying ``payload``."""
+
+    address: Address
+    text: str = ""
+    payload: str | None = None
+    locale_hint: str | None = None
+    message_id: str | None = None
+    received_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+
+
+def shorten(label: str, limit: int = 60) -> str:
+    """Cut a button label at a word boundary so it fits small screens."""
+    if len(label) <= limit:
+        return label
+    return label[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+@dataclass(frozen=True)
+class Option:
+    """A choice offered to the user: a button label and the payload sent back when pressed."""
+
+    label: str
+    payload: str
+
+
+@dataclass(frozen=True)
+class Link:
+    """An official link, rendered as a URL button where the channel has them."""
+
+    label: str
+    url: str
+
+
+class ReplyKind(str, Enum):
+    """What a reply is, so channels and statistics can treat kinds differently."""
+
+    TEXT = "text"
+    CARD = "card"
+    STEP = "step"
+    QUESTION = "question"
+    CHECKLIST = "checklist"
+    HELP = "help"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message to send: text, optional choices and official links."""
+
+    text: str
+    options: tuple[Option, ...] = ()
+    links: tuple[Link, ...] = ()
+    kind: ReplyKind = ReplyKind.TEXT

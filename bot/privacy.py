@@ -1,0 +1,38 @@
+"""Personal-data protection: redaction of identifiers and salted hashing of user ids.
+
+Citizens paste ID numbers, phone numbers and e-mail addresses into chats. Under Decree
+13/2023/NĐ-CP and Law 91/2025/QH15 these are personal data, so nothing is stored before
+:func:`redact` has replaced them, and platform user ids are stored only as salted hashes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+
+# Order matters: e-mails before numbers (an address may contain digits), plates before phones.
+_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), "[email]"),
+    # Health-insurance card numbers: two letters and 13 digits (GD4797932151234)
+    (re.compile(r"\b[A-Z]{2}\d{13}\b", re.I), "[insurance]"),
+    # Vietnamese licence plates: 29A-123.45, 51F 12345, 59-X1 234.56
+    (re.compile(r"\b\d{2}\s?-?\s?[A-Z]{1,2}\d?\s?-?\s?\d{3}(?:\.?\d{2})\b", re.I), "[plate]"),
+    # Phone numbers: 0912 345 678, +84 912.345.678, 84912345678
+    (re.compile(r"(?<![\w])(?:\+?84|0)(?:[\s.-]?\d){9}(?!\d)"), "[phone]"),
+    # ID numbers: 12-digit citizen ID, 9-digit old ID, and any other long digit run
+    (re.compile(r"(?<!\d)\d(?:[\s.-]?\d){8,}(?!\d)"), "[id]"),
+)
+
+
+def redact(text: str) -> str:
+    """Replace e-mails, licence plates, phone and ID numbers with placeholders."""
+    for pattern, placeholder in _PATTERNS:
+        text = pattern.sub(placeholder, text)
+    return text
+
+
+def hash_user(salt: str, channel: str, user_id: str) -> str:
+    """A stable, salted, one-way key for a platform user (HMAC-SHA-256, hex)."""
+    message = f"{channel}:{user_id}".encode()
+    return hmac.new(salt.encode("utf-8"), message, hashlib.sha256).hexdigest()

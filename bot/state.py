@@ -1,0 +1,124 @@
+"""Conversation state: where a user is in the bot, persisted as JSON between messages.
+
+The state is plain data so it can be stored in any database row and restored after a
+restart: the current entry and step, the stack of guides to return to after a nested
+guide, the history for "Quay lại", the document ticks, the options last offered (so a
+typed "2" means the second button), the language, and the time of the last message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+from typing import Any
+
+MAX_HISTORY = 50
+
+
+class Mode(str, Enum):
+    """What the conversation is doing now."""
+
+    IDLE = "idle"  # nothing open: a message is routed
+    CARD = "card"  # a procedure card is shown, the guide not started
+    GUIDE = "guide"  # walking through steps
+    CHECKLIST = "checklist"  # ticking documents (returns to the guide or card)
+    RATING = "rating"  # the guide ended; waiting for 👍/👎
+
+
+@dataclass
+class Frame:
+    """A place to return to after a nested guide: the outer guide and the step to resume at.
+
+    ``step`` is a step id, or ``"+<step-id>"`` meaning "the step after <step-id>".
+    """
+
+    procedure: str
+    step: str
+
+
+@dataclass
+class Position:
+    """A snapshot of where the user was, for "Quay lại"."""
+
+    procedure: str
+    step: str
+    stack: list[Frame] = field(default_factory=list)
+
+
+@dataclass
+class ConversationState:
+    """Everything the engine remembers about one (channel, user) conversation."""
+
+    locale: str = "vi"
+    mode: Mode = Mode.IDLE
+    procedure: str | None = None  # curated id, or a national code for a listing card
+    step: str | None = None
+    stack: list[Frame] = field(default_factory=list)
+    history: list[Position] = field(default_factory=list)
+    ticks: dict[str, list[str]] = field(default_factory=dict)
+    checklist: str | None = None  # the entry whose papers are being ticked
+    options: list[str] = field(default_factory=list)
+    paused: Position | None = None  # a guide left idle too long, offered for resuming
+    catalog_version: str = ""
+    last_active: str = ""
+    messages: int = 0
+
+    def position(self) -> Position | None:
+        """The current guide position, if in a guide."""
+        if self.procedure is None or self.step is None:
+            return None
+        return Position(self.procedure, self.step, [Frame(f.procedure, f.step) for f in self.stack])
+
+    def remember(self) -> None:
+        """Push the current position onto the history (bounded)."""
+        current = self.position()
+        if current is not None:
+            self.history.append(current)
+            del self.history[:-MAX_HISTORY]
+
+    def restore(self, position: Position) -> None:
+        """Jump back to a snapshot."""
+        self.procedure, self.step = position.procedure, position.step
+        self.stack = [Frame(f.procedure, f.step) for f in position.stack]
+
+    def root_procedure(self) -> str | None:
+        """The outermost guide (the procedure the user actually came for)."""
+        return self.stack[0].procedure if self.stack else self.procedure
+
+    def idle_for(self, now: dt.datetime) -> dt.timedelta:
+        """How long since the last message."""
+        if not self.last_active:
+            return dt.timedelta(0)
+        return now - dt.datetime.fromisoformat(self.last_active)
+
+    def to_json(self) -> str:
+        """Serialise for storage."""
+        data = asdict(self)
+        data["mode"] = self.mode.value
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, raw: str | None) -> ConversationState:
+        """Restore from storage; unreadable data gives a fresh state rather than a crash."""
+        if not raw:
+            return cls()
+        try:
+            data: dict[str, Any] = json.loads(raw)
+            stack = [Frame(**frame) for frame in data.pop("stack", [])]
+            history = [
+                Position(p["procedure"], p["step"], [Frame(**f) for f in p.get("stack", [])])
+                for p in data.pop("history", [])
+            ]
+            paused_data = data.pop("paused", None)
+            paused = (
+                Position(paused_data["procedure"], paused_data["step"], [Frame(**f) for f in paused_data.get("stack", [])])
+                if paused_data
+                else None
+            )
+            mode = Mode(data.pop("mode", Mode.IDLE.value))
+            known = {name for name in cls.__dataclass_fields__}
+            return cls(mode=mode, stack=stack, history=history, paused=paused, **{k: v for k, v in data.items() if k in known})
+        except (ValueError, TypeError, KeyError):
+            return cls()

@@ -1,0 +1,159 @@
+"""Storage: the database, its tables, and the per-conversation transaction.
+
+SQLModel tables on SQLite by default (a file next to the bot, nothing to install) or
+PostgreSQL when ``DATABASE_URL`` says so. The schema is created and upgraded by Alembic
+(``bot/migrations``) on start-up, never by ``create_all``, so a deployed database can
+always be migrated.
+
+A conversation is read and written inside one transaction under a per-conversation lock:
+in-process with a lock per key, and across processes with ``SELECT … FOR UPDATE`` on
+PostgreSQL (SQLite serialises writers by itself).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, event
+from sqlmodel import Field, Session, SQLModel, create_engine, select
+
+from bot.state import ConversationState
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def utcnow() -> dt.datetime:
+    """The current time, timezone-aware UTC."""
+    return dt.datetime.now(dt.UTC)
+
+
+class Conversation(SQLModel, table=True):
+    """One conversation's state, keyed by the hashed (channel, user)."""
+
+    __tablename__ = "conversations"
+
+    key: str = Field(primary_key=True, max_length=64)
+    channel: str = Field(max_length=32, index=True)
+    state: str
+    updated_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Event(SQLModel, table=True):
+    """A usage event. ``text`` is always redacted; ``user`` is always a salted hash."""
+
+    __tablename__ = "events"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime = Field(default_factory=utcnow, index=True)
+    channel: str = Field(max_length=32)
+    user: str = Field(max_length=64, index=True)
+    type: str = Field(max_length=32, index=True)
+    intent: str | None = Field(default=None, max_length=64)
+    decision: str | None = Field(default=None, max_length=16)
+    confidence: float | None = None
+    step: str | None = Field(default=None, max_length=64)
+    text: str | None = None
+
+
+def make_engine(url: str) -> Engine:
+    """Create the SQLAlchemy engine; SQLite gets WAL and a busy timeout for concurrent use."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(connection, _record):  # type: ignore[no-untyped-def]
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest Alembic revision."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+class Database:
+    """The engine plus helpers; one per process, built by the composition root."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.engine = make_engine(url)
+        self.is_postgres = self.engine.dialect.name == "postgresql"
+
+    def migrate(self) -> None:
+        """Create or upgrade the schema."""
+        migrate(self.engine)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session committed on success, rolled back on error."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    def dispose(self) -> None:
+        """Close all connections."""
+        self.engine.dispose()
+
+
+class ConversationStore:
+    """Loads and saves conversation states, one locked transaction per message."""
+
+    def __init__(self, database: Database):
+        self.database = database
+        self._locks: weakref.WeakValueDictionary[str, threading.Lock] = weakref.WeakValueDictionary()
+        self._guard = threading.Lock()
+
+    def _lock(self, key: str) -> threading.Lock:
+        with self._guard:
+            lock = self._locks.get(key)
+            if lock is None:
+                lock = threading.Lock()
+                self._locks[key] = lock
+            return lock
+
+    @contextmanager
+    def open(self, key: str, channel: str) -> Iterator[ConversationState]:
+        """Yield the state of one conversation and save it when the block ends without error."""
+        lock = self._lock(key)
+        with lock, self.database.session() as session:
+            statement = select(Conversation).where(Conversation.key == key)
+            if self.database.is_postgres:
+                statement = statement.with_for_update()
+            row = session.exec(statement).first()
+            state = ConversationState.from_json(row.state if row else None)
+            yield state
+            if row is None:
+                row = Conversation(key=key, channel=channel, state=state.to_json())
+            else:
+                row.state = state.to_json()
+                row.updated_at = utcnow()
+            session.add(row)
+
+    def peek(self, key: str) -> ConversationState:
+        """Read a state without locking (for inspection and tests)."""
+        with self.database.session() as session:
+            row = session.get(Conversation, key)
+            return ConversationState.from_json(row.state if row else None)
+
+
+__all__ = ["Conversation", "ConversationStore", "Database", "Event", "SQLModel"]
