@@ -1,0 +1,79 @@
+"""Shared fixtures: settings on a fresh database (SQLite always, PostgreSQL when configured)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from bot.app import App, build_app
+from bot.config import Settings
+from bot.testing import Conversation
+from intents import Router, build_router
+from procedures.catalog import Catalog
+
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
+BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    """The shipped catalog, loaded once."""
+    return Catalog.load()
+
+
+@pytest.fixture(scope="session")
+def router(catalog: Catalog) -> Router:
+    """The router over the shipped catalog, built once."""
+    return build_router(catalog)
+
+
+def _postgres_schema_url() -> Iterator[str]:
+    """A private schema in the test database, dropped afterwards (tests may run in parallel CI)."""
+    schema = f"t_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    try:
+        yield f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh database URL per test: a SQLite file, or a PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'bot.db'}"
+    else:
+        yield from _postgres_schema_url()
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    """Settings for a test bot."""
+    return replace(Settings(), database_url=database_url, user_salt="test-salt")
+
+
+@pytest.fixture
+def app(settings: Settings, catalog: Catalog, router: Router, monkeypatch: pytest.MonkeyPatch) -> Iterator[App]:
+    """A fully wired bot on a fresh database (catalog and router reused for speed)."""
+    monkeypatch.setattr("bot.app.load_catalog", lambda _settings: catalog)
+    monkeypatch.setattr("bot.app.build_router", lambda _catalog, _thresholds=None: router)
+    built = build_app(settings)
+    yield built
+    built.close()
+
+
+@pytest.fixture
+def chat(app: App) -> Conversation:
+    """A conversation with the test bot."""
+    return Conversation(app.engine)

@@ -1,0 +1,42 @@
+"""Dependency rules: procedures/ and intents/ are pure domain code; only channels import SDKs."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FORBIDDEN_IN_DOMAIN = {"bot", "telegram", "sqlmodel", "sqlalchemy", "starlette", "uvicorn", "httpx", "alembic"}
+PLATFORM_SDKS = {"telegram"}
+
+
+def imports_of(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_domain_packages_import_no_infrastructure() -> None:
+    for package in ("procedures", "intents"):
+        for path in (ROOT / package).rglob("*.py"):
+            assert not imports_of(path) & FORBIDDEN_IN_DOMAIN, path
+
+
+def test_only_channel_adapters_import_platform_sdks() -> None:
+    for path in (ROOT / "bot").rglob("*.py"):
+        if "channels" in path.parts:
+            continue
+        assert not imports_of(path) & PLATFORM_SDKS, path
+
+
+def test_every_module_has_a_docstring() -> None:
+    for package in ("bot", "intents", "procedures"):
+        for path in (ROOT / package).rglob("*.py"):
+            if "migrations" in path.parts or path.name == "__init__.py" and not path.read_text().strip():
+                continue
+            assert ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))), path

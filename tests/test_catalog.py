@@ -1,0 +1,119 @@
+"""The shipped catalog: every required entry, valid, sourced, and only official links."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from procedures.catalog import Catalog
+from procedures.links import LinkPolicy
+from procedures.loader import dump_entry, parse_entry
+from procedures.models import Procedure
+from procedures.validation import required_ids, validate_catalog
+
+
+def test_shipped_catalog_is_valid_and_complete(catalog: Catalog) -> None:
+    problems = validate_catalog(list(catalog), LinkPolicy(), required_ids())
+    assert problems == []
+    assert set(required_ids()) <= set(catalog.entries)
+    assert len(required_ids()) == 44
+
+
+def test_every_entry_is_sourced_and_dated(catalog: Catalog) -> None:
+    policy = LinkPolicy()
+    for entry in catalog:
+        assert policy.is_allowed(entry.source_url), entry.id
+        assert entry.last_verified <= dt.date.today(), entry.id
+        assert len(entry.steps) >= 4, entry.id
+        assert all(step.text.en for step in entry.steps), entry.id
+
+
+def test_national_listing_is_shipped(catalog: Catalog) -> None:
+    assert len(catalog.listing) > 2500
+    card = catalog.card("1.000178")
+    assert card is not None and card.url.startswith("https://dichvucong.gov.vn/")
+
+
+def test_curated_entries_take_precedence_over_listing(catalog: Catalog) -> None:
+    for entry in catalog:
+        for code in entry.codes:
+            assert code not in catalog.listing
+            assert catalog.by_code(code) is entry
+
+
+def _entry(**changes: object) -> Procedure:
+    base = {
+        "id": "thu-nghiem",
+        "kind": "guide",
+        "sector": {"vi": "Thử"},
+        "name": {"vi": "Thử nghiệm", "en": "Test"},
+        "summary": {"vi": "Một mục thử."},
+        "source_url": "https://dichvucong.gov.vn/p/home",
+        "last_verified": "2026-11-01",
+        "steps": [
+            {"id": "mot", "text": {"vi": "Một", "en": "One"}},
+            {"id": "hai", "text": {"vi": "Hai", "en": "Two"}},
+            {"id": "ba", "text": {"vi": "Ba", "en": "Three"}},
+            {"id": "bon", "text": {"vi": "Bốn", "en": "Four"}},
+        ],
+    }
+    base.update(changes)
+    result = parse_entry(base, "test.yaml")
+    assert isinstance(result, Procedure), result
+    return result
+
+
+def test_validator_reports_broken_branch_and_unreachable_step() -> None:
+    steps = [
+        {"id": "mot", "text": {"vi": "Một", "en": "One"}, "check": {"question": {"vi": "Có?"}, "if_no": "khong-co"}},
+        {"id": "hai", "text": {"vi": "Hai", "en": "Two"}, "next": "end"},
+        {"id": "ba", "text": {"vi": "Ba", "en": "Three"}},
+        {"id": "bon", "text": {"vi": "Bốn", "en": "Four"}, "next": "guide:khong-ton-tai"},
+    ]
+    problems = [str(p) for p in validate_catalog([_entry(steps=steps)])]
+    assert any("no step 'khong-co'" in p for p in problems)
+    assert any("'ba' cannot be reached" in p for p in problems)
+    assert any("no guide 'khong-ton-tai'" in p for p in problems)
+
+
+def test_validator_rejects_links_outside_official_domains() -> None:
+    entry = _entry(
+        source_url="https://dichvucong.gov.vn.evil.example/x",
+        channels=[{"kind": "portal", "name": {"vi": "Giả"}, "url": "http://dichvucong-gov.vn/"}],
+        summary={"vi": "Xem thêm tại bit.ly/abc"},
+    )
+    problems = [str(p) for p in validate_catalog([entry])]
+    assert sum("not on an official domain" in p for p in problems) == 3
+
+
+def test_validator_reports_duplicates_and_missing_required() -> None:
+    entry = _entry()
+    problems = [str(p) for p in validate_catalog([entry, entry], required=["thu-nghiem", "khai-sinh"])]
+    assert any("id is used by 2 entries" in p for p in problems)
+    assert any("khai-sinh" in p and "missing" in p for p in problems)
+
+
+@pytest.mark.parametrize(
+    ("url", "allowed"),
+    [
+        ("https://dichvucong.gov.vn/p/home", True),
+        ("https://vneid.gov.vn", True),
+        ("dichvucong.gov.vn", True),
+        ("http://dichvucong.gov.vn", False),
+        ("https://dichvucong.gov.vn.example.com", False),
+        ("https://user@dichvucong.gov.vn", False),
+        ("https://gov.vn.phishing.io", False),
+        ("https://notgov.vn", False),
+    ],
+)
+def test_link_policy(url: str, allowed: bool) -> None:
+    assert LinkPolicy().is_allowed(url) is allowed
+
+
+def test_yaml_round_trip(catalog: Catalog) -> None:
+    entry = catalog.entries["khai-sinh"]
+    import yaml
+
+    again = parse_entry(yaml.safe_load(dump_entry(entry)), "khai-sinh.yaml")
+    assert again == entry

@@ -1,0 +1,29 @@
+"""Language: Vietnamese by default, English on request, babel formatting."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.i18n import Languages, pick_locale
+
+
+def test_vietnamese_catalog_is_loaded_and_complete() -> None:
+    vi = Languages().get("vi")
+    assert vi.gettext("Next") == "Tiếp theo"
+    assert vi.gettext("Step {number}/{total}").format(number=2, total=6) == "Bước 2/6"
+
+
+def test_money_and_dates_follow_the_locale() -> None:
+    languages = Languages()
+    assert languages.get("vi").money(50_000) == "50.000\xa0₫"
+    assert languages.get("en").money(50_000) == "₫50,000"
+    assert languages.get("vi").money(0) == "Miễn phí"
+    assert languages.get("en").money(0) == "Free"
+    assert languages.get("vi").date(dt.date(2026, 12, 31)) == "31/12/2026"
+
+
+def test_platform_language_codes() -> None:
+    assert pick_locale("en-US") == "en"
+    assert pick_locale("vi") == "vi"
+    assert pick_locale("fr") == "vi"
+    assert pick_locale(None, default="en") == "en"

@@ -1,0 +1,63 @@
+"""Normalisation: one case per kind of messiness citizens type."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from intents.normalize import mask_numbers, normalize
+
+
+def test_nfc_and_nfd_give_the_same_tokens() -> None:
+    word = "Đăng ký khai sinh"
+    assert normalize(unicodedata.normalize("NFD", word)) == normalize(unicodedata.normalize("NFC", word))
+
+
+@pytest.mark.parametrize(("old", "new"), [("hoà", "hòa"), ("thuỷ", "thủy"), ("khoẻ", "khỏe"), ("Quý", "Qúy")])
+def test_both_tone_mark_placements_match(old: str, new: str) -> None:
+    assert normalize(old) == normalize(new)
+
+
+def test_with_and_without_diacritics_match() -> None:
+    assert normalize("đăng ký tạm trú") == normalize("dang ky tam tru") == "dang ky tam tru"
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("ddawng kys tamj truws", "đăng ký tạm trú"), ("d9ang ky1", "đăng ký"), ("khai sinhf", "khai sinh")])
+def test_leftover_telex_and_vni_keystrokes(typed: str, meant: str) -> None:
+    assert normalize(typed) == normalize(meant)
+
+
+def test_case_punctuation_emoji_and_repeated_letters() -> None:
+    assert normalize("KHAI SINH!!! 😭😭 ơiiiii") == normalize("khai sinh ơi")
+
+
+@pytest.mark.parametrize(
+    ("short", "long"),
+    [
+        ("đk tạm trú ntn", "đăng ký tạm trú như thế nào"),
+        ("lam cccd", "làm căn cước"),
+        ("ko dc", "không được"),
+        ("gks", "giấy khai sinh"),
+        ("gplx", "giấy phép lái xe"),
+        ("blx", "giấy phép lái xe"),
+        ("sổ đỏ", "giấy chứng nhận quyền sử dụng đất"),
+        ("so hong", "giấy chứng nhận quyền sử dụng đất"),
+        ("nhập hộ khẩu", "nhập thường trú"),
+    ],
+)
+def test_chat_abbreviations_expand(short: str, long: str) -> None:
+    assert normalize(short) == normalize(long)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["số cccd 012345678901", "sdt 0912 345 678", "gọi +84 912.345.678 nhé", "cmnd cũ 123456789"],
+)
+def test_long_numbers_are_masked(text: str) -> None:
+    assert not any(char.isdigit() for char in normalize(text))
+    assert "<so>" in mask_numbers(text)
+
+
+def test_short_numbers_are_kept() -> None:
+    assert "6" in normalize("tuyển sinh lớp 6 năm 2026").split() or "sau" in normalize("lớp 6")

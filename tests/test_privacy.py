@@ -1,0 +1,34 @@
+"""Redaction of personal identifiers and hashing of user ids (Decree 13/2023, Law 91/2025)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.privacy import hash_user, redact
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("CCCD 001203004567", "CCCD [id]"),
+        ("cmnd cũ 024 567 891", "cmnd cũ [id]"),
+        ("gọi em 0912345678 nha", "gọi em [phone] nha"),
+        ("sdt: 0912 345 678", "sdt: [phone]"),
+        ("+84 912.345.678", "[phone]"),
+        ("mail nguyen.van.a+dvc@gmail.com nhé", "mail [email] nhé"),
+        ("xe biển 29A-123.45 bị phạt", "xe biển [plate] bị phạt"),
+        ("biển 51F 12345", "biển [plate]"),
+        ("thẻ BHYT GD4797932151234 hết hạn", "thẻ BHYT [insurance] hết hạn"),
+        ("lớp 6 năm 2026, lệ phí 50.000 đồng", "lớp 6 năm 2026, lệ phí 50.000 đồng"),
+    ],
+)
+def test_redact(text: str, expected: str) -> None:
+    assert redact(text) == expected
+
+
+def test_hash_is_stable_salted_and_one_way() -> None:
+    first = hash_user("salt", "telegram", "123456789")
+    assert first == hash_user("salt", "telegram", "123456789")
+    assert first != hash_user("other", "telegram", "123456789")
+    assert first != hash_user("salt", "zalo", "123456789")
+    assert "123456789" not in first and len(first) == 64

@@ -1,0 +1,71 @@
+"""The router: match, ambiguous and no-match decisions on everyday messages."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from intents import Router, Verdict
+
+
+def test_plain_question_without_diacritics_matches(router: Router) -> None:
+    decision = router.route("lam giay khai sinh cho con")
+    assert decision.verdict is Verdict.MATCH
+    assert decision.intent == "khai-sinh"
+
+
+def test_abbreviations_route(router: Router) -> None:
+    assert router.route("đk tạm trú ntn").intent == "tam-tru"
+    assert router.route("đổi gplx").intent == "doi-bang-lai"
+
+
+def test_english_routes_through_english_names(router: Router) -> None:
+    assert router.route("How do I renew my passport? I need a new passport").intent == "ho-chieu"
+
+
+def test_curated_entry_beats_lookalike_listing(router: Router) -> None:
+    assert router.route("đăng ký khai sinh").intent == "khai-sinh"
+    redo = router.route("đăng ký lại khai sinh")
+    assert redo.intent != "khai-sinh" or redo.verdict is not Verdict.MATCH
+
+
+def test_off_topic_chatter_is_no_match(router: Router) -> None:
+    for text in ("hôm nay trời mưa không", "kể chuyện cười đi", "what is the best pho in town"):
+        decision = router.route(text)
+        assert decision.verdict is Verdict.NO_MATCH, (text, decision)
+        assert decision.intent == "out_of_scope"
+
+
+def test_general_intents(router: Router) -> None:
+    assert router.route("xin chào").intent == "greeting"
+    assert router.route("cảm ơn nhiều nha").intent == "thanks"
+    assert router.route("cho tôi số đường dây nóng").intent == "human"
+
+
+def test_numbers_never_drive_a_match(router: Router) -> None:
+    alone = router.route("012345678901")
+    assert alone.verdict is Verdict.NO_MATCH
+    assert router.route("làm căn cước 012345678901").intent == router.route("làm căn cước").intent
+
+
+def test_vague_message_is_ambiguous(router: Router) -> None:
+    decision = router.route("bảo hiểm")
+    assert decision.verdict is Verdict.AMBIGUOUS
+    assert len(decision.candidates) >= 2
+
+
+def test_route_cli_prints_one_json_object_per_line() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "route"],
+        input="lam cccd o dau\nthời tiết hôm nay\n",
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["kind"] for line in lines] == ["procedure", "out_of_scope"]
+    assert set(lines[0]) == {"text", "intent", "kind", "decision", "confidence", "candidates"}
+    assert lines[0]["intent"] == "can-cuoc"
+    assert 0 <= lines[0]["confidence"] <= 1
+    assert len(lines[0]["candidates"]) <= 3

@@ -1,0 +1,184 @@
+"""Conversations through the engine, read like transcripts: whole guides, branches, nesting."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from bot.app import App, build_app
+from bot.config import Settings
+from bot.storage import Conversation as ConversationRow
+from bot.storage import Event
+from bot.testing import Conversation
+
+
+def step_numbers(text: str) -> list[tuple[int, int]]:
+    return [(int(a), int(b)) for a, b in re.findall(r"Bước (\d+)/(\d+)", text)]
+
+
+def walk_to_end(chat: Conversation, limit: int = 40) -> list[str]:
+    """Press the first option (Có / Tiếp theo) until the guide ends; return every turn's text."""
+    seen = [chat.text]
+    for _ in range(limit):
+        if "Bạn đã làm xong tất cả các bước" in chat.text:
+            return seen
+        first = chat.options[0].label
+        chat.press(first)
+        seen.append(chat.text)
+    raise AssertionError("the guide did not end")
+
+
+def test_question_card_and_whole_guide_in_order(chat: Conversation, app: App) -> None:
+    chat.say("lam giay khai sinh cho con").expect("Đăng ký khai sinh", "Miễn phí", "Nguồn: https://dichvucong.gov.vn")
+    chat.press("Hướng dẫn từng bước").expect("Bước 1/6", "VNeID")
+    chat.press("Có").expect("Bước 2/6")
+    turns = walk_to_end(chat)
+    numbers = [n for text in turns for n, _ in step_numbers(text)]
+    assert numbers == [2, 3, 4, 5, 6]
+    chat.expect("Hướng dẫn này có giúp được bạn không?")
+    chat.press("👍").expect("Cảm ơn")
+    with app.database.session() as session:
+        kinds = [event.type for event in session.exec(select(Event).order_by(Event.id))]
+    assert kinds.count("guide_started") == 1
+    assert kinds.count("guide_completed") == 1
+    assert "rating" in kinds
+
+
+def test_branch_into_nested_guide_and_back(chat: Conversation, app: App) -> None:
+    chat.say("đăng ký khai sinh").press("Hướng dẫn từng bước")
+    chat.press("Chưa").expect("Trước hết, mình cùng làm: Đăng ký tài khoản định danh điện tử VNeID mức 2", "Bước 1/")
+    assert "[Đăng ký tài khoản" in chat.text
+    chat.say("quay lai").expect("Bước 1/6", "Bạn đã có tài khoản VNeID mức 2 chưa?")
+    chat.press("Chưa")
+    for _ in range(20):
+        if "Xong phần" in chat.text:
+            break
+        chat.press(chat.options[0].label)
+    chat.expect("Xong phần: Đăng ký tài khoản định danh điện tử VNeID mức 2", "Bước 2/6")
+    chat.say("quay lai").expect("[Đăng ký tài khoản")
+
+
+def test_every_choice_works_typed(chat: Conversation) -> None:
+    chat.say("tam tru").expect("Đăng ký tạm trú")
+    chat.say("1").expect("Bước 1/")
+    chat.say("tiep").expect("Bước 2/")
+    chat.say("quay lai").expect("Bước 1/")
+    chat.say("giay to").expect("☐ 1.")
+    chat.say("1").expect("☑ 1.")
+    chat.say("menu").expect("Chọn lĩnh vực")
+    chat.say("tiep").expect("Bước 1/")
+    chat.say("english").expect("I will answer in English", "Step 1/")
+    chat.say("tieng viet").expect("Bước 1/")
+    chat.say("thoat").expect("Đã dừng")
+    chat.say("tiep").expect("Hiện chưa mở hướng dẫn nào")
+
+
+def test_question_step_needs_an_answer(chat: Conversation) -> None:
+    chat.say("khai sinh").press("Hướng dẫn từng bước")
+    chat.say("tiep").expect("Có hay Chưa", "Bước 1/6")
+    chat.say("co").expect("Bước 2/6")
+
+
+def test_checklist_ticks_item_by_item_and_returns_to_step(chat: Conversation) -> None:
+    chat.say("khai sinh").press("Hướng dẫn từng bước").press("Có")
+    chat.press("Giấy tờ cần chuẩn bị").expect("☐ 1. Giấy chứng sinh", "Đã có: 0/")
+    chat.press("Giấy chứng sinh").expect("☑ 1. Giấy chứng sinh", "Đã có: 1/")
+    chat.press("Giấy chứng sinh").expect("☐ 1. Giấy chứng sinh")
+    chat.press("Quay lại bước đang làm").expect("Bước 2/6")
+
+
+def test_stuck_gives_desk_team_and_configured_hotline(settings: Settings, catalog, router, monkeypatch, tmp_path: Path) -> None:
+    contacts = tmp_path / "contacts.yaml"
+    contacts.write_text('default:\n  hotline: "0269 3800 000"\n', encoding="utf-8")
+    monkeypatch.setattr("bot.app.load_catalog", lambda _s: catalog)
+    monkeypatch.setattr("bot.app.build_router", lambda _c, _t=None: router)
+    app = build_app(replace(settings, contacts_file=contacts))
+    try:
+        chat = Conversation(app.engine)
+        chat.say("tam tru").press("Hướng dẫn từng bước")
+        chat.press("Tôi bị vướng").expect("Bộ phận Một cửa", "Tổ công nghệ số cộng đồng", "0269 3800 000", "OTP")
+        chat.press("Quay lại bước đang làm").expect("Bước 1/")
+    finally:
+        app.close()
+
+
+def test_ambiguous_question_asks_which(chat: Conversation) -> None:
+    chat.say("bảo hiểm").expect("Ý bạn là")
+    assert len(chat.options) >= 3
+    chat.say("1").expect("📄")
+
+
+def test_out_of_scope_says_what_it_can_do_and_records_it(chat: Conversation, app: App) -> None:
+    chat.say("giá vàng sjc hôm nay bao nhiêu").expect("chưa có thông tin", "khai sinh")
+    assert any(option.payload == "nav:menu" for option in chat.options)
+    with app.database.session() as session:
+        unresolved = session.exec(select(Event).where(Event.type == "unresolved")).all()
+    assert [event.text for event in unresolved] == ["giá vàng sjc hôm nay bao nhiêu"]
+
+
+def test_resume_after_restart(settings: Settings, catalog, router, monkeypatch) -> None:
+    monkeypatch.setattr("bot.app.load_catalog", lambda _s: catalog)
+    monkeypatch.setattr("bot.app.build_router", lambda _c, _t=None: router)
+    first = build_app(settings)
+    chat = Conversation(first.engine, user_id="42")
+    chat.say("khai sinh").press("Hướng dẫn từng bước").press("Có").press("Tiếp theo").expect("Bước 3/6")
+    first.close()
+    second = build_app(settings)
+    try:
+        again = Conversation(second.engine, user_id="42")
+        again.say("tiep").expect("Bước 4/6")
+        again.say("quay lai").expect("Bước 3/6")
+    finally:
+        second.close()
+
+
+def test_idle_guide_expires_politely_and_resumes(chat: Conversation) -> None:
+    start = dt.datetime(2026, 11, 20, 8, 0, tzinfo=dt.UTC)
+    chat.now = start
+    chat.say("khai sinh").press("Hướng dẫn từng bước").press("Có").expect("Bước 2/6")
+    chat.now = start + dt.timedelta(hours=3)
+    chat.say("tiep").expect("tạm dừng", "Bước 2/6")
+    chat.say("tiep").expect("Bước 3/6")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "   \n\t ", "x" * 20_000, "😀😀😀", "\x00\x07abc\x1b[31m", "<b>in đậm</b><script>alert(1)</script>", "你好，我要办护照", "/foo", "ـ مرحبا"],
+)
+def test_bad_input_gets_a_short_reply_and_keeps_the_guide(chat: Conversation, text: str) -> None:
+    chat.say("khai sinh").press("Hướng dẫn từng bước").press("Có").expect("Bước 2/6")
+    chat.say(text)
+    assert chat.replies and all(len(reply.text) < 3000 for reply in chat.replies)
+    chat.say("tiep").expect("Bước 3/6")
+
+
+def test_over_long_text_is_cut_with_a_note(chat: Conversation) -> None:
+    chat.say("lam can cuoc " + "a" * 20_000).expect("chỉ đọc 2000 ký tự đầu")
+
+
+def test_stale_or_forged_buttons_are_harmless(chat: Conversation) -> None:
+    for payload in ("guide:khong-co", "tick:gi-do", "sector:999", "open:", "nav:bay-bong", "pick:9.999999"):
+        chat.send_payload(payload)
+        assert chat.replies
+
+
+def test_english_user(app: App) -> None:
+    chat = Conversation(app.engine, locale_hint="en-US")
+    chat.say("hello").expect("Hello!")
+    chat.say("How do I get a criminal record certificate?").expect("Criminal record", "Step-by-step guide")
+
+
+def test_personal_numbers_are_not_stored(chat: Conversation, app: App) -> None:
+    chat.say("cccd của tôi 012345678901, sdt 0912 345 678, email an@example.com, tôi cần làm căn cước")
+    with app.database.session() as session:
+        texts = [event.text or "" for event in session.exec(select(Event))]
+        keys = [row.key for row in session.exec(select(ConversationRow))]
+    blob = " ".join(texts)
+    assert "012345678901" not in blob and "0912 345 678" not in blob and "an@example.com" not in blob
+    assert "[id]" in blob and "[phone]" in blob and "[email]" in blob
+    assert keys and all(len(key) == 64 and key != "tester" for key in keys)
