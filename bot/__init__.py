@@ -1,0 +1,1 @@
+"""The bot: engine, conversation state, storage, channels and the composition root."""

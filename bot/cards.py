@@ -47,7 +47,9 @@ def document_line(document: Document, tr: Translator, detailed: bool = False) ->
     if form and document.quantity > 1:
         form = f"{document.quantity} × {form}"
     if document.template:
-        form = f"{form}, {tr.gettext('form')} {document.template}" if form else f"{tr.gettext('form')} {document.template}"
+        form = (
+            f"{form}, {tr.gettext('form')} {document.template}" if form else f"{tr.gettext('form')} {document.template}"
+        )
     line = f"{parts[0]} ({form})" if form else parts[0]
     if document.condition is not None:
         line += f" — {document.condition.get(tr.locale)}" if detailed else " (*)"
@@ -132,7 +134,7 @@ def procedure_card(entry: Procedure, tr: Translator, today: dt.date) -> Reply:
         lines.append(f"{tr.gettext('Papers to prepare')}:{_unverified(entry, 'documents', tr)}")
         lines += [f"{BULLET} {document_line(doc, tr)}" for doc in entry.documents]
         if any(doc.condition is not None for doc in entry.documents):
-            lines.append(tr.gettext("(*) only in some cases: see \"Papers to prepare\"."))
+            lines.append(tr.gettext('(*) only in some cases: see "Papers to prepare".'))
     if entry.fees:
         lines.append(f"{tr.gettext('Fee')}:{_unverified(entry, 'fees', tr)}")
         lines += [f"{BULLET} {fee_line(fee, tr, today)}" for fee in entry.fees]
@@ -199,7 +201,9 @@ def checklist(entry: Procedure, ticked: list[str], tr: Translator, resume: bool)
     loc = tr.locale
     if not entry.documents:
         text = tr.gettext("{name}: no papers need to be prepared in advance.").format(name=entry.name.get(loc))
-        back = Option(tr.gettext("Back to the step"), "nav:resume") if resume else Option(tr.gettext("Menu"), "nav:menu")
+        back = (
+            Option(tr.gettext("Back to the step"), "nav:resume") if resume else Option(tr.gettext("Menu"), "nav:menu")
+        )
         return Reply(text, (back,), kind=ReplyKind.CHECKLIST)
     lines = [tr.gettext("Papers for {name} (tap one to tick it):").format(name=entry.name.get(loc))]
     options = []

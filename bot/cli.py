@@ -22,7 +22,7 @@ def _chat(settings: Settings, args: argparse.Namespace) -> int:
         interactive = sys.stdin.isatty()
         channel = TerminalChannel(app.engine, sys.stdin, sys.stdout, user_id=args.user, interactive=interactive)
         if interactive:
-            print("dvcbot — gõ câu hỏi (thoát: \"thoát\", Ctrl+D)\n", flush=True)
+            print('dvcbot — gõ câu hỏi (thoát: "thoát", Ctrl+D)\n', flush=True)
         return channel.run()
     finally:
         app.close()
@@ -64,7 +64,9 @@ def _catalog_validate(settings: Settings, args: argparse.Namespace) -> int:
             print(problem)
         print(f"{len(exc.problems)} problem(s) found.")
         return 1
-    print(f"OK: {len(catalog)} curated entries, {len(catalog.listing)} national listing cards, version {catalog.version}.")
+    print(
+        f"OK: {len(catalog)} curated entries, {len(catalog.listing)} national listing cards, version {catalog.version}."
+    )
     return 0
 
 

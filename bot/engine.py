@@ -165,7 +165,14 @@ class Engine:
             self._pause(state)
             return [self._greeting(tr, first=True)]
         if action == "unknown":
-            return [Reply(tr.gettext("I don't know the command {command}. Type /help to see what I can do.").format(command=argument), self._menu_option(tr))]
+            return [
+                Reply(
+                    tr.gettext("I don't know the command {command}. Type /help to see what I can do.").format(
+                        command=argument
+                    ),
+                    self._menu_option(tr),
+                )
+            ]
         if action == "nav":
             if argument == "docs":
                 return self._checklist(turn, None)
@@ -209,16 +216,19 @@ class Engine:
         close = [c for c in close if c.kind is not IntentKind.GENERAL] or close[:1]
         if len(close) == 1:
             text = tr.gettext("Did you mean: {name}?").format(name=self._label(close[0].intent, tr))
-            options = (Option(tr.gettext("Yes"), f"pick:{close[0].intent}"), Option(tr.gettext("No, show the menu"), "nav:menu"))
+            options = (
+                Option(tr.gettext("Yes"), f"pick:{close[0].intent}"),
+                Option(tr.gettext("No, show the menu"), "nav:menu"),
+            )
             return Reply(text, options, kind=ReplyKind.QUESTION)
         lines = [tr.gettext("Did you mean:")]
-        options = []
+        choices: list[Option] = []
         for number, candidate in enumerate(close[:3], 1):
             label = self._label(candidate.intent, tr)
             lines.append(f"{number}) {label}")
-            options.append(Option(shorten(label), f"pick:{candidate.intent}"))
-        options.append(Option(tr.gettext("None of these"), "nav:menu"))
-        return Reply("\n".join(lines), tuple(options), kind=ReplyKind.QUESTION)
+            choices.append(Option(shorten(label), f"pick:{candidate.intent}"))
+        choices.append(Option(tr.gettext("None of these"), "nav:menu"))
+        return Reply("\n".join(lines), tuple(choices), kind=ReplyKind.QUESTION)
 
     def _label(self, intent: str, tr: Translator) -> str:
         entry = self.catalog.get(intent)
@@ -234,7 +244,9 @@ class Engine:
         if intent == "thanks":
             return [Reply(tr.gettext("You're welcome! Ask me anytime about another procedure."), self._menu_option(tr))]
         if intent == "goodbye":
-            return [Reply(tr.gettext("Goodbye! Come back whenever you need help with a procedure."), self._menu_option(tr))]
+            return [
+                Reply(tr.gettext("Goodbye! Come back whenever you need help with a procedure."), self._menu_option(tr))
+            ]
         if intent == "human":
             return [self._stuck(turn)]
         return [self._help(tr)]
@@ -321,8 +333,12 @@ class Engine:
         state, tr = turn.state, turn.tr
         turn.log(EventType.RATING, intent=state.procedure, decision="up" if helpful else "down")
         state.mode = Mode.IDLE
-        text = tr.gettext("Thank you! Glad it helped.") if helpful else tr.gettext(
-            "Thank you for telling us. We will improve this guide. If you are still stuck, ask for help below."
+        text = (
+            tr.gettext("Thank you! Glad it helped.")
+            if helpful
+            else tr.gettext(
+                "Thank you for telling us. We will improve this guide. If you are still stuck, ask for help below."
+            )
         )
         return [Reply(text, (Option(tr.gettext("I'm stuck"), "nav:stuck"), *self._menu_option(tr)))]
 
@@ -343,8 +359,12 @@ class Engine:
         lines.append(f"2. {contact.team.get(tr.locale)}")
         if contact.hotline:
             lines.append(f"3. {tr.gettext('Hotline')}: {contact.hotline}")
-        lines.append(tr.gettext("Never give your password or OTP code to anyone, even someone who says they are an official."))
-        options = [Option(tr.gettext("Back to the step"), "nav:resume")] if state.mode in (Mode.GUIDE, Mode.CHECKLIST) else []
+        lines.append(
+            tr.gettext("Never give your password or OTP code to anyone, even someone who says they are an official.")
+        )
+        options = (
+            [Option(tr.gettext("Back to the step"), "nav:resume")] if state.mode in (Mode.GUIDE, Mode.CHECKLIST) else []
+        )
         return Reply("\n".join(lines), (*options, *self._menu_option(tr)), kind=ReplyKind.HELP)
 
     # -- idle, pause, language ------------------------------------------------------------
@@ -365,7 +385,13 @@ class Engine:
         self._pause(state)
         turn.log(EventType.GUIDE_ABANDONED, intent=entry.id if entry else None, step=state.step)
         name = entry.name.get(tr.locale) if entry else ""
-        return [Reply(tr.gettext("Welcome back. Your guide \"{name}\" was paused; type \"tiếp\" to continue where you left off.").format(name=name))]
+        return [
+            Reply(
+                tr.gettext(
+                    'Welcome back. Your guide "{name}" was paused; type "tiếp" to continue where you left off.'
+                ).format(name=name)
+            )
+        ]
 
     def _resume_paused(self, turn: Turn) -> list[Reply]:
         state = turn.state
@@ -378,7 +404,7 @@ class Engine:
         state = turn.state
         state.locale = locale if locale in ("vi", "en") else "vi"
         turn.tr = self.languages.get(state.locale)
-        replies = [Reply(turn.tr.gettext("I will answer in English now. Type \"tiếng việt\" to switch back."))]
+        replies = [Reply(turn.tr.gettext('I will answer in English now. Type "tiếng việt" to switch back.'))]
         if state.mode is Mode.GUIDE and self.walk.current(state) is not None:
             replies.append(self.walk.render_step(state, turn.tr))
         else:
@@ -391,8 +417,10 @@ class Engine:
         return (Option(tr.gettext("Menu"), "nav:menu"),)
 
     def _menu(self, tr: Translator) -> Reply:
-        text = tr.gettext("Choose a topic, or just type your question (for example: \"làm căn cước\"):")
-        options = tuple(Option(self._sector_name(name, tr), f"sector:{index}") for index, name in enumerate(self.sectors))
+        text = tr.gettext('Choose a topic, or just type your question (for example: "làm căn cước"):')
+        options = tuple(
+            Option(self._sector_name(name, tr), f"sector:{index}") for index, name in enumerate(self.sectors)
+        )
         return Reply(text, options, kind=ReplyKind.HELP)
 
     def _sector_name(self, vi_name: str, tr: Translator) -> str:
@@ -412,11 +440,11 @@ class Engine:
     def _greeting(self, tr: Translator, first: bool) -> Reply:
         text = tr.gettext(
             "Hello! I help you with public services: which procedure you need, which papers to prepare, "
-            "and each step online. Type your question, for example \"đăng ký tạm trú\", or open the menu."
+            'and each step online. Type your question, for example "đăng ký tạm trú", or open the menu.'
         )
         if first:
             text += "\n" + tr.gettext(
-                "🔒 Please do not send ID numbers, passwords or OTP codes here. Type \"english\" for English."
+                '🔒 Please do not send ID numbers, passwords or OTP codes here. Type "english" for English.'
             )
         return Reply(text, self._menu_option(tr), kind=ReplyKind.HELP)
 
@@ -424,13 +452,15 @@ class Engine:
         text = tr.gettext(
             "I can:\n• find the procedure you need (type it in your own words, with or without accents)\n"
             "• show the papers, fee and processing time\n• guide you step by step; at each step type "
-            "\"tiếp\", \"quay lại\", \"giấy tờ\", \"vướng\" or \"thoát\", or a number to pick an option\n"
+            '"tiếp", "quay lại", "giấy tờ", "vướng" or "thoát", or a number to pick an option\n'
             "• tell you where to get help from a person"
         )
         return Reply(text, self._menu_option(tr), kind=ReplyKind.HELP)
 
     def _nothing_typed(self, turn: Turn) -> Reply:
-        return Reply(turn.tr.gettext("I didn't get any text. Type your question, or open the menu."), self._menu_option(turn.tr))
+        return Reply(
+            turn.tr.gettext("I didn't get any text. Type your question, or open the menu."), self._menu_option(turn.tr)
+        )
 
     def _not_understood(self, turn: Turn) -> Reply:
         tr = turn.tr
@@ -445,4 +475,6 @@ class Engine:
         return Reply(text, options)
 
     def _no_guide(self, tr: Translator) -> Reply:
-        return Reply(tr.gettext("No guide is open right now. Type your question or open the menu."), self._menu_option(tr))
+        return Reply(
+            tr.gettext("No guide is open right now. Type your question or open the menu."), self._menu_option(tr)
+        )

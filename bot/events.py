@@ -9,7 +9,7 @@ Text passes through :func:`bot.privacy.redact` and the user id through
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from bot.privacy import redact
 from bot.storage import Database, Event
@@ -17,7 +17,7 @@ from bot.storage import Database, Event
 MAX_STORED_TEXT = 500
 
 
-class EventType(str, Enum):
+class EventType(StrEnum):
     """The kinds of usage events."""
 
     MESSAGE = "message"

@@ -31,9 +31,20 @@ def N_(message: str) -> str:
 
 # Labels translated at run time inside f-strings, which the extractor cannot see into.
 FIELD_LABELS = (
-    N_("Agency"), N_("Fee"), N_("Hotline"), N_("How to submit"), N_("Level"), N_("Online service"),
-    N_("Papers (as listed on the portal)"), N_("Processing time"), N_("Sector"), N_("Where"), N_("Who"),
-    N_("code"), N_("form"), N_("level"),
+    N_("Agency"),
+    N_("Fee"),
+    N_("Hotline"),
+    N_("How to submit"),
+    N_("Level"),
+    N_("Online service"),
+    N_("Papers (as listed on the portal)"),
+    N_("Processing time"),
+    N_("Sector"),
+    N_("Where"),
+    N_("Who"),
+    N_("code"),
+    N_("form"),
+    N_("level"),
 )
 
 
@@ -104,4 +115,3 @@ class Languages:
     def get(self, locale: str | None) -> Translator:
         """The translator for ``locale`` (falls back to the default)."""
         return self._by_locale.get(locale or self.default, self._by_locale[self.default])
-

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ class Link:
     url: str
 
 
-class ReplyKind(str, Enum):
+class ReplyKind(StrEnum):
     """What a reply is, so channels and statistics can treat kinds differently."""
 
     TEXT = "text"

@@ -11,13 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import asdict, dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 MAX_HISTORY = 50
 
 
-class Mode(str, Enum):
+class Mode(StrEnum):
     """What the conversation is doing now."""
 
     IDLE = "idle"  # nothing open: a message is routed
@@ -113,12 +113,16 @@ class ConversationState:
             ]
             paused_data = data.pop("paused", None)
             paused = (
-                Position(paused_data["procedure"], paused_data["step"], [Frame(**f) for f in paused_data.get("stack", [])])
+                Position(
+                    paused_data["procedure"], paused_data["step"], [Frame(**f) for f in paused_data.get("stack", [])]
+                )
                 if paused_data
                 else None
             )
             mode = Mode(data.pop("mode", Mode.IDLE.value))
             known = {name for name in cls.__dataclass_fields__}
-            return cls(mode=mode, stack=stack, history=history, paused=paused, **{k: v for k, v in data.items() if k in known})
+            return cls(
+                mode=mode, stack=stack, history=history, paused=paused, **{k: v for k, v in data.items() if k in known}
+            )
         except (ValueError, TypeError, KeyError):
             return cls()

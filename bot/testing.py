@@ -71,6 +71,13 @@ class Conversation:
             assert fragment in self.text, f"{fragment!r} not in reply:\n{self.text}"
         return self
 
+    def expect_option(self, *labels: str) -> Conversation:
+        """Assert the last reply offers options containing each label."""
+        offered = [option.label for option in self.options]
+        for label in labels:
+            assert any(label in item for item in offered), f"{label!r} not among options {offered}"
+        return self
+
     def expect_not(self, *fragments: str) -> Conversation:
         """Assert no fragment occurs in the last turn's text."""
         for fragment in fragments:

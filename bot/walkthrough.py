@@ -38,6 +38,7 @@ class Walkthrough:
 
     def step_options(self, step: Step, tr: Translator) -> tuple[Option, ...]:
         """The buttons under a step: answers for a question, else Next; then the usual four."""
+        first: tuple[Option, ...]
         if step.check is not None:
             first = (Option(tr.gettext("Yes"), "ans:yes"), Option(tr.gettext("Not yet"), "ans:no"))
         else:
@@ -82,7 +83,7 @@ class Walkthrough:
                 Reply(
                     tr.gettext(
                         "⚠️ These steps are not yet fully checked against an official source, and the screens "
-                        "may look different. If something does not match, tap \"I'm stuck\"."
+                        'may look different. If something does not match, tap "I\'m stuck".'
                     )
                 )
             )
@@ -119,7 +120,7 @@ class Walkthrough:
         return [Reply(intro), self.render_step(state, tr)]
 
     def next(self, state: ConversationState, tr: Translator) -> list[Reply]:
-        """"Tiếp theo": follow the step's ``next`` target; a question must be answered first."""
+        """Go on ("Tiếp theo"): follow the step's ``next`` target; a question must be answered first."""
         found = self.current(state)
         if found is None:
             return [self.render_step(state, tr)]
@@ -139,7 +140,7 @@ class Walkthrough:
         return self.go(state, step.check.if_yes if yes else step.check.if_no, tr)
 
     def back(self, state: ConversationState, tr: Translator) -> list[Reply]:
-        """"Quay lại": the previously shown step, across nested guides."""
+        """Go back ("Quay lại") to the previously shown step, across nested guides."""
         if not state.history:
             return [Reply(tr.gettext("This is the first step.")), self.render_step(state, tr)]
         state.restore(state.history.pop())
@@ -156,7 +157,9 @@ class Walkthrough:
                 return self.finish(state, tr)
             state.procedure = outer.id
             name = finished.name.get(tr.locale) if finished else ""
-            done = Reply(tr.gettext("Done: {name}. Back to {outer}.").format(name=name, outer=outer.name.get(tr.locale)))
+            done = Reply(
+                tr.gettext("Done: {name}. Back to {outer}.").format(name=name, outer=outer.name.get(tr.locale))
+            )
             if frame.step.startswith("+"):
                 state.step = frame.step[1:]
                 return [done, *self.go(state, "next", tr)]

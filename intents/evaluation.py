@@ -40,7 +40,9 @@ def read_examples(path: Path) -> list[Example]:
         if line.strip():
             data = json.loads(line)
             examples.append(
-                Example(data["text"], data["label"], tuple(data.get("also", ())), data.get("style", ""), data.get("scope"))
+                Example(
+                    data["text"], data["label"], tuple(data.get("also", ())), data.get("style", ""), data.get("scope")
+                )
             )
     return examples
 
@@ -66,6 +68,7 @@ class Tally:
 
     def as_dict(self) -> dict[str, float | int]:
         """Rates rounded for printing."""
+
         def rate(part: int, whole: int) -> float:
             return round(part / whole, 4) if whole else 0.0
 

@@ -12,7 +12,7 @@ import math
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 import yaml
@@ -25,13 +25,21 @@ STOPWORDS_FILE = Path(__file__).resolve().parent / "stopwords.txt"
 # Filler words keep a small weight rather than none: "what can you do" must still match
 # the help intent, but "tôi muốn" must not outweigh "khai sinh".
 STOPWORD_WEIGHT = 0.3
+CONTEXT_FILE = Path(__file__).resolve().parent / "context.txt"
+# Context words ("online", "vneid", "ở đâu") keep part of their weight: they help tell a
+# guide about the portal from one about a procedure, but never outweigh the procedure's name.
+CONTEXT_FACTOR = 0.4
 # A message that names an entry ("khai sinh") should go to the entry of that name, not to
 # another entry that merely lists the words among its keywords or example questions.
 KEYWORD_PRIORITY = 0.9
+# A term found in more than this share of phrases ("dang", "ky", "cap") is too common to
+# gather candidates with; it still counts when the gathered candidates are scored.
+COMMON_CAP_SHARE = 0.04
+COMMON_CAP_MIN = 60
 
 
 def load_stopwords(path: Path = STOPWORDS_FILE) -> frozenset[str]:
-    """Read the filler-word list (folded words, '#' comments)."""
+    """Read a word list (folded words, '#' comments): filler words, or context words."""
     words: set[str] = set()
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.startswith("#"):
@@ -39,7 +47,7 @@ def load_stopwords(path: Path = STOPWORDS_FILE) -> frozenset[str]:
     return frozenset(words)
 
 
-class IntentKind(str, Enum):
+class IntentKind(StrEnum):
     """What an intent points at."""
 
     CURATED = "curated"  # a curated procedure or guide, with a step-by-step walk
@@ -99,42 +107,56 @@ class Index:
     vocabulary: list[str] = field(default_factory=list)
     default_idf: float = 1.0
     stopwords: frozenset[str] = field(default_factory=frozenset)
+    context: frozenset[str] = field(default_factory=frozenset)
+    intent_terms: list[frozenset[str]] = field(default_factory=list)  # union over an intent's phrases
+    intent_accents: list[dict[str, frozenset[str]]] = field(default_factory=list)
+    common_cap: int = 0  # postings longer than this are skipped when gathering candidates
 
     @classmethod
     def build(cls, docs: Iterable[IntentDoc]) -> Index:
         """Normalise every phrase of every intent and compute term weights."""
-        index = cls(docs=list(docs), stopwords=load_stopwords())
+        index = cls(
+            docs=list(docs), stopwords=load_stopwords(), context=load_stopwords(CONTEXT_FILE) - load_stopwords()
+        )
         doc_freq: dict[str, int] = defaultdict(int)
         postings: dict[str, list[int]] = defaultdict(list)
         seen: set[tuple[int, frozenset[str]]] = set()
         for doc_number, doc in enumerate(index.docs):
             doc_terms: set[str] = set()
+            doc_accents: dict[str, set[str]] = defaultdict(set)
             for position, phrase in enumerate(doc.phrases):
                 terms = frozenset(terms_of(tokens(phrase)))
                 if not terms or (doc_number, terms) in seen:
                     continue
                 seen.add((doc_number, terms))
                 phrase_number = len(index.phrases)
-                index.phrases.append(Phrase(doc_number, terms, 0.0, doc.priority(position), accented_words(phrase)))
+                accents = accented_words(phrase)
+                index.phrases.append(Phrase(doc_number, terms, 0.0, doc.priority(position), accents))
                 for term in terms:
                     postings[term].append(phrase_number)
                 doc_terms |= terms
+                for word, key in accents.items():
+                    doc_accents[word].add(key)
+            index.intent_terms.append(frozenset(doc_terms))
+            index.intent_accents.append({word: frozenset(keys) for word, keys in doc_accents.items()})
             for term in doc_terms:
                 doc_freq[term] += 1
         total = len(index.docs) or 1
         index.idf = {term: index._term_weight(term, total, count) for term, count in doc_freq.items()}
         index.default_idf = math.log(1 + total)
         index.postings = dict(postings)
-        for phrase in index.phrases:
-            phrase.weight = sum(index.idf[term] for term in phrase.terms)
+        for indexed in index.phrases:
+            indexed.weight = sum(index.idf[term] for term in indexed.terms)
         index.vocabulary = sorted(term for term in doc_freq if "_" not in term and len(term) >= 3)
+        index.common_cap = max(COMMON_CAP_MIN, int(len(index.phrases) * COMMON_CAP_SHARE))
         return index
 
     def _term_weight(self, term: str, total: int, count: int) -> float:
         words = term.split("_")
         if any(word in self.stopwords for word in words):
             return STOPWORD_WEIGHT
-        return math.log(1 + total / count)
+        weight = math.log(1 + total / count)
+        return weight * CONTEXT_FACTOR if all(word in self.context for word in words) else weight
 
     def weight(self, term: str) -> float:
         """IDF weight of a term; unseen terms weigh like the rarest ones, filler words little."""

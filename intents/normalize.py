@@ -29,18 +29,40 @@ _TELEX = (("dd", "d"), ("aw", "a"), ("aa", "a"), ("ee", "e"), ("ow", "o"), ("uw"
 # Telex tone keys ("kys", "tamj", "truws").
 _TELEX_TONE = re.compile(r"^([a-z]*?[aeiouy](?:ch|nh|ng|[cmnpt])?)[sfrxj]$")
 _VNI = re.compile(r"(?<=[a-z])[1-9]|[1-9](?=[a-z])")
-_VOWEL = re.compile(r"[aeiouy]")
+_SYLLABLE = re.compile(r"^(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[aeiouy]{1,3}(?:ch|nh|ng|[cmnpt])?$")
+# Function words that cannot be folded Vietnamese ("can", "do", "an", "to", "the" can).
+_ENGLISH_ONLY = frozenset(
+    "my your how what where when which who why is are was were you we they please need want with of and "
+    "for from this that have has get does did it there would should could will been our their his her him "
+    "i'm im don't dont".split()
+)
+
+
+def _fold_table() -> dict[int, str]:
+    """A str.translate table from every Latin letter with marks to its bare letter."""
+    table: dict[int, str] = {ord("đ"): "d", ord("Đ"): "d"}
+    for code in range(0xC0, 0x2000):
+        char = chr(code)
+        bare = "".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c))
+        if bare != char and bare.isascii() and bare.isalpha():
+            table[code] = bare.lower()
+    for code in range(0x300, 0x370):  # stray combining marks (text that arrived decomposed)
+        table[code] = ""
+    return table
+
+
+_FOLD = _fold_table()
 
 
 def fold(text: str) -> str:
     """Lower-case and strip diacritics ("Đăng ký" -> "dang ky"); NFC-safe for both tone placements."""
-    decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d").replace("Đ", "d"))
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
+    return text.lower().translate(_FOLD)
 
 
 _TONES = {"\u0300": "2", "\u0301": "1", "\u0303": "3", "\u0309": "4", "\u0323": "5"}
 
 
+@lru_cache(maxsize=65536)
 def accent_key(word: str) -> str:
     """A word's exact Vietnamese spelling with the tone moved to the end ("hoà", "hòa" -> "hoa2").
 
@@ -78,20 +100,41 @@ def mask_numbers(text: str) -> str:
     return _LONG_NUMBER.sub(f" {NUMBER_TOKEN} ", text)
 
 
+def is_syllable(token: str) -> bool:
+    """True when a folded token has the shape of a Vietnamese syllable (onset, vowels, final)."""
+    return bool(_SYLLABLE.match(token))
+
+
+def looks_english(words: list[str]) -> bool:
+    """A message with two or more English-only function words is English: no Telex undoing."""
+    return sum(word in _ENGLISH_ONLY for word in words) >= 2
+
+
 def _untelex(token: str) -> str:
-    """Undo Telex/VNI keystrokes left in a token that was typed without an input method."""
-    if token.isdigit() or token == NUMBER_TOKEN:
+    """Undo Telex/VNI keystrokes left in a token typed without an input method.
+
+    The result is kept only when it is a well-formed Vietnamese syllable, so English words
+    ("register", "school") survive untouched.
+    """
+    if token.isdigit() or token == NUMBER_TOKEN or is_syllable(token):
         return token
-    if any(char.isdigit() for char in token) and any(char.isalpha() for char in token):
-        token = _VNI.sub("", token)
+    candidate = token
+    if any(char.isdigit() for char in candidate) and any(char.isalpha() for char in candidate):
+        candidate = _VNI.sub("", candidate)
     for typed, letter in _TELEX:
-        token = token.replace(typed, letter)
-    if token.endswith("w") or ("w" in token and _VOWEL.search(token)):
-        token = token.replace("w", "u") if not token.startswith("w") else token
-    match = _TELEX_TONE.match(token)
-    if match and len(token) > 2:
-        token = match.group(1)
-    return token
+        candidate = candidate.replace(typed, letter)
+    candidate = re.sub(r"(?<=[aeiouy])w|w(?=[aeiouy])", "", candidate)
+    match = _TELEX_TONE.match(candidate)
+    if match and len(candidate) > 2:
+        candidate = match.group(1)
+    return candidate if is_syllable(candidate) else token
+
+
+@lru_cache(maxsize=65536)
+def _clean(token: str, english: bool) -> str:
+    """Collapse repeated letters and (outside English) undo Telex; memoised per word."""
+    token = _REPEAT.sub(r"\1", token)
+    return token if english else _untelex(token)
 
 
 def load_abbreviations(path: Path = ABBREVIATIONS_FILE) -> dict[tuple[str, ...], tuple[str, ...]]:
@@ -114,20 +157,36 @@ def default_abbreviations() -> Mapping[tuple[str, ...], tuple[str, ...]]:
 
 def expand(tokens: list[str], table: Mapping[tuple[str, ...], tuple[str, ...]]) -> list[str]:
     """Replace abbreviations, longest phrase first ("so do" before "so")."""
-    longest = max((len(key) for key in table), default=1)
+    longest, starts = _shape(table)
     result: list[str] = []
     index = 0
     while index < len(tokens):
-        for size in range(min(longest, len(tokens) - index), 0, -1):
-            key = tuple(tokens[index : index + size])
-            if key in table:
-                result.extend(table[key])
-                index += size
-                break
+        if tokens[index] in starts:
+            for size in range(min(longest, len(tokens) - index), 0, -1):
+                key = tuple(tokens[index : index + size])
+                if key in table:
+                    result.extend(table[key])
+                    index += size
+                    break
+            else:
+                result.append(tokens[index])
+                index += 1
         else:
             result.append(tokens[index])
             index += 1
     return result
+
+
+_SHAPES: dict[int, tuple[int, frozenset[str]]] = {}
+
+
+def _shape(table: Mapping[tuple[str, ...], tuple[str, ...]]) -> tuple[int, frozenset[str]]:
+    """The longest key and the set of first words of a table (memoised per table object)."""
+    shape = _SHAPES.get(id(table))
+    if shape is None:
+        shape = (max((len(key) for key in table), default=1), frozenset(key[0] for key in table if key))
+        _SHAPES[id(table)] = shape
+    return shape
 
 
 def tokens(text: str, table: Mapping[tuple[str, ...], tuple[str, ...]] | None = None) -> list[str]:
@@ -138,7 +197,8 @@ def tokens(text: str, table: Mapping[tuple[str, ...], tuple[str, ...]] | None = 
     text = _NON_WORD.sub(" ", fold(text))
     raw = [token for token in text.split() if token]
     raw = expand(raw, table)  # abbreviations first: "cccd" must not lose its repeated letters
-    cleaned = [_untelex(_REPEAT.sub(r"\1", token)) if tuple([token]) not in table else token for token in raw]
+    english = looks_english(raw)
+    cleaned = [token if (token,) in table else _clean(token, english) for token in raw]
     return [token for token in expand(cleaned, table) if token != NUMBER_TOKEN]
 
 

@@ -17,24 +17,25 @@ curated entry beats a long-tail listing name that merely looks alike.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from intents.index import Index, IntentKind, terms_of
+from intents.index import STOPWORD_WEIGHT, Index, IntentKind, terms_of
 from intents.normalize import accented_words, tokens
 
 OUT_OF_SCOPE = "out_of_scope"
-MAX_CANDIDATE_PHRASES = 4000
+SHORTLIST = 40  # phrases scored exactly after the gathering pass
 
 
-class Verdict(str, Enum):
+class Verdict(StrEnum):
     """The three decisions the engine acts on."""
 
     MATCH = "match"
@@ -113,6 +114,7 @@ class Weights:
     unknown_weight: float = 4.0  # weight of a word the index does not know
     listing_discount: float = 0.85
     fuzzy_cutoff: float = 0.8
+    general_coverage: float = 0.6  # share of a message a general intent must explain to count fully
     wrong_tone: float = 0.3  # a word typed with other marks than the phrase's ("cười" vs "cưới")
 
 
@@ -155,38 +157,71 @@ class Router:
         weights: dict[str, float] = {}
         for term in terms_of(fixed):
             factor = confidence.get(term, 1.0)
-            weight = self.index.weight(term) if term in self.index.idf else min(self.index.weight(term), self.weights.unknown_weight)
+            weight = (
+                self.index.weight(term)
+                if term in self.index.idf
+                else min(self.index.weight(term), self.weights.unknown_weight)
+            )
             weights[term] = max(weights.get(term, 0.0), weight * factor)
         return weights
 
+    def _gather(self, query: dict[str, float], include_common: bool) -> dict[int, float]:
+        """Approximate matched weight per phrase, term at a time, skipping very common terms."""
+        index = self.index
+        gathered: dict[int, float] = defaultdict(float)
+        for term, weight in query.items():
+            postings = index.postings.get(term)
+            if postings is None:
+                continue
+            if not include_common and (len(postings) > index.common_cap or weight <= STOPWORD_WEIGHT):
+                continue
+            for number in postings:
+                gathered[number] += weight
+        return gathered
+
     def score(self, text: str) -> list[Candidate]:
-        """Rank every intent sharing a term with the message, best first."""
+        """Rank the intents that best explain the message, best first.
+
+        Two passes keep this fast on large catalogs: gather candidate phrases from the
+        informative terms' postings, then score the most promising ones exactly (every
+        query term, tone check, phrase priority) and their intents as a whole.
+        """
         query = self.query_terms(text)
         if not query:
             return []
+        index, weights = self.index, self.weights
+        gathered = self._gather(query, include_common=False) or self._gather(query, include_common=True)
+        if not gathered:
+            return []
+        phrases = index.phrases
+
+        def promise(item: tuple[int, float]) -> float:
+            phrase = phrases[item[0]]
+            return item[1] / phrase.weight * min(1.0, item[1] / weights.significant) * phrase.priority
+
+        shortlist = heapq.nlargest(SHORTLIST, gathered.items(), key=promise)
         accents = accented_words(text)
         query_weight = sum(query.values())
-        ordered = sorted((term for term in query if term in self.index.postings), key=self.index.doc_frequency_rank)
-        phrases: set[int] = set()
-        for term in ordered:
-            phrases.update(self.index.postings[term])
-            if len(phrases) > MAX_CANDIDATE_PHRASES:
-                break
-        weights = self.weights
-        best: dict[int, float] = defaultdict(float)
-        covered: dict[int, set[str]] = defaultdict(set)
-        for number in phrases:
-            phrase = self.index.phrases[number]
-            shared = [term for term in query if term in phrase.terms]
-            matched = sum(query[term] * self._tone_factor(term, accents, phrase.accents) for term in shared)
-            completeness = (matched / phrase.weight) * min(1.0, matched / weights.significant) * phrase.priority
-            if completeness > best[phrase.intent]:
+        best: dict[int, float] = {}
+        for number, _ in shortlist:
+            phrase = phrases[number]
+            shared = phrase.terms.intersection(query)
+            if accents and phrase.accents:
+                matched = sum(query[term] * self._tone_factor(term, accents, phrase.accents) for term in shared)
+            else:
+                matched = sum(query[term] for term in shared)
+            completeness = matched / phrase.weight * min(1.0, matched / weights.significant) * phrase.priority
+            if completeness > best.get(phrase.intent, -1.0):
                 best[phrase.intent] = completeness
-            covered[phrase.intent].update(shared)
         candidates = []
         for doc_number, phrase_score in best.items():
-            doc = self.index.docs[doc_number]
-            matched = sum(query[term] for term in covered[doc_number])
+            doc = index.docs[doc_number]
+            terms, doc_accents = index.intent_terms[doc_number], index.intent_accents[doc_number]
+            shared = terms.intersection(query)
+            if accents and doc_accents:
+                matched = sum(query[term] * self._union_tone_factor(term, accents, doc_accents) for term in shared)
+            else:
+                matched = sum(query[term] for term in shared)
             value = (
                 weights.phrase * min(phrase_score, 1.0)
                 + weights.evidence * (1.0 - math.exp(-matched / weights.saturation))
@@ -194,6 +229,9 @@ class Router:
             )
             if doc.kind is IntentKind.LISTING:
                 value *= weights.listing_discount
+            elif doc.kind is IntentKind.GENERAL:
+                # "xin chào" inside a long question is politeness, not the point of the message.
+                value *= min(1.0, matched / query_weight / weights.general_coverage)
             candidates.append(Candidate(doc.intent, doc.kind, value, doc.label))
         candidates.sort(key=lambda candidate: candidate.score, reverse=True)
         return candidates
@@ -205,6 +243,16 @@ class Router:
         for word in term.split("_"):
             typed, expected = query.get(word), phrase.get(word)
             if typed is not None and expected is not None and typed != expected:
+                return self.weights.wrong_tone
+        return 1.0
+
+    def _union_tone_factor(self, term: str, query: dict[str, str], spellings: dict[str, frozenset[str]]) -> float:
+        """Like :meth:`_tone_factor`, against every spelling an intent uses for a word."""
+        if not query or not spellings:
+            return 1.0
+        for word in term.split("_"):
+            typed, known = query.get(word), spellings.get(word)
+            if typed is not None and known is not None and typed not in known:
                 return self.weights.wrong_tone
         return 1.0
 

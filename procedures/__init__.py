@@ -1,0 +1,1 @@
+"""Procedure catalog: curated entries, the national listing, validation (pure domain code)."""

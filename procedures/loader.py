@@ -57,10 +57,7 @@ def parse_entry(data: Any, source: str) -> Procedure | list[LoadError]:
     try:
         return Procedure.model_validate(nfc(data))
     except ValidationError as exc:
-        return [
-            LoadError(source, ".".join(str(part) for part in err["loc"]), err["msg"])
-            for err in exc.errors()
-        ]
+        return [LoadError(source, ".".join(str(part) for part in err["loc"]), err["msg"]) for err in exc.errors()]
 
 
 def read_yaml(path: Path) -> Any:

@@ -17,7 +17,7 @@ admin edits (YAML, a spreadsheet cell, CSV):
 from __future__ import annotations
 
 import datetime as dt
-from enum import Enum
+from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -44,14 +44,14 @@ class Text(Frozen):
         return self.vi
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     """Whether an entry is a formal administrative procedure or a how-to guide."""
 
     PROCEDURE = "procedure"
     GUIDE = "guide"
 
 
-class OnlineLevel(str, Enum):
+class OnlineLevel(StrEnum):
     """Online service level per Decree 42/2022/NĐ-CP, Art. 11(1)."""
 
     FULL = "toan_trinh"  # fully online (old level 4)
@@ -59,7 +59,7 @@ class OnlineLevel(str, Enum):
     NONE = "khong"  # not offered online
 
 
-class Level(str, Enum):
+class Level(StrEnum):
     """Executing level. There is no district level since the 2025 reorganisation."""
 
     COMMUNE = "xa"
@@ -68,7 +68,7 @@ class Level(str, Enum):
     OTHER = "khac"
 
 
-class ChannelKind(str, Enum):
+class ChannelKind(StrEnum):
     """Where a citizen can carry out a procedure."""
 
     PORTAL = "portal"  # a web portal (national or ministry)
@@ -87,7 +87,7 @@ class Channel(Frozen):
     note: Text | None = None
 
 
-class DocumentForm(str, Enum):
+class DocumentForm(StrEnum):
     """The form a paper must be presented in."""
 
     ORIGINAL = "original"  # bản chính
@@ -109,7 +109,7 @@ class Document(Frozen):
     condition: Text | None = None  # "only if ..." -- absent means always needed
 
 
-class FeeChannel(str, Enum):
+class FeeChannel(StrEnum):
     """The submission channel a fee applies to."""
 
     ANY = "any"
@@ -128,7 +128,7 @@ class Fee(Frozen):
     valid_until: dt.date | None = None  # reductions that expire
 
 
-class TimeUnit(str, Enum):
+class TimeUnit(StrEnum):
     """Units the portal uses for processing times."""
 
     HOUR = "hour"

@@ -21,7 +21,7 @@ _UNIT = r"Ngày làm việc|Ngày|Giờ làm việc|Giờ|Tháng|Năm|Phút"
 _SEGMENT = re.compile(
     r"(?P<channel>Trực tuyến|Trực tiếp|Dịch vụ bưu chính)"
     rf"(?P<amount>\d+(?:[.,]\d+)?)\s*(?P<unit>{_UNIT})?"
-    r"(?P<fee>Miễn phí|Không có thông tin|Phí\s*:?\s*[\d.,]+\s*(?:VNĐ|Đồng|đồng)|Lệ phí\s*:?\s*[\d.,]+\s*(?:VNĐ|Đồng|đồng)|[\d.,]+\s*(?:VNĐ|Đồng|đồng))?"
+    r"(?P<fee>Miễn phí|Không có thông tin|(?:Lệ phí|Phí)?\s*:?\s*[\d.,]+\s*(?:VNĐ|Đồng|đồng))?"
 )
 _QUANTITY = re.compile(r"\d+ bản (?:chính|sao)(?:,\s*\d+ bản (?:chính|sao))*")
 _LEVELS = {"Cấp xã": Level.COMMUNE, "Cấp tỉnh": Level.PROVINCE, "Cấp bộ": Level.MINISTRY, "Cơ quan khác": Level.OTHER}

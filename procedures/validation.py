@@ -112,24 +112,26 @@ def _urls(entry: Procedure, policy: LinkPolicy) -> Iterable[tuple[str, str]]:
 def check_entry(entry: Procedure, known_ids: set[str], policy: LinkPolicy) -> list[Issue]:
     """Validate one entry against the rules that need no other entry but the id set."""
     issues: list[Issue] = []
-    add = lambda field, message: issues.append(Issue(entry.id, field, message))  # noqa: E731
+
+    def add(field: str, message: str) -> None:
+        issues.append(Issue(entry.id, field, message))
 
     if len(entry.steps) < MIN_STEPS:
         add("steps", f"needs at least {MIN_STEPS} steps, has {len(entry.steps)}")
     step_ids = Counter(step.id for step in entry.steps)
-    for step_id, count in step_ids.items():
+    for duplicate, count in step_ids.items():
         if count > 1:
-            add("steps", f"step id {step_id!r} is used {count} times")
+            add("steps", f"step id {duplicate!r} is used {count} times")
     for number, step in enumerate(entry.steps, 1):
         if not step.text.en:
             add(f"steps[{number}].text.en", "English text is missing")
         for target in step_targets(step):
             kind, guide, step_id = parse_target(target)
-            if kind == "guide" and guide not in known_ids:
+            if kind == "guide" and (guide or "") not in known_ids:
                 add(f"steps[{number}]", f"branch target {target!r}: no guide {guide!r} in the catalog")
             elif kind == "guide" and guide == entry.id:
                 add(f"steps[{number}]", f"branch target {target!r} jumps into its own guide")
-            elif step_id is not None and step_id not in step_ids:
+            elif kind == "step" and step_id is not None and step_id not in step_ids:
                 add(f"steps[{number}]", f"branch target {target!r}: no step {step_id!r}")
     seen = {0}
     frontier = [0]

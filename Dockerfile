@@ -1,0 +1,21 @@
+# The bot in a container. Default command: `dvcbot run` (Telegram when TELEGRAM_BOT_TOKEN is
+# set, otherwise the terminal chat: run with `docker run -it`). State lives in /data.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    DATABASE_URL=sqlite:////data/dvcbot.db
+
+WORKDIR /app
+COPY pyproject.toml README.md babel.cfg ./
+COPY bot ./bot
+COPY intents ./intents
+COPY procedures ./procedures
+RUN pip install --no-cache-dir . \
+    && pybabel compile --domain messages --directory bot/locales \
+    && pip install --no-cache-dir --no-deps --force-reinstall . \
+    && useradd --create-home dvcbot && mkdir -p /data && chown dvcbot /data
+
+USER dvcbot
+VOLUME ["/data"]
+CMD ["dvcbot", "run"]
