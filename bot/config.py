@@ -20,8 +20,8 @@ DEFAULT_DB_FILE = "dvcbot.db"
 class RouterThresholds:
     """Decision thresholds of the intent router, calibrated on the dev set (see docs)."""
 
-    match: float = 0.55  # confidence at or above which the top candidate is taken
-    no_match: float = 0.30  # confidence below which the message is out of scope
+    match: float = 0.6  # confidence at or above which the top candidate is taken
+    no_match: float = 0.44  # confidence below which the message is out of scope
     margin: float = 0.08  # a runner-up this close to the top makes the decision ambiguous
 
 

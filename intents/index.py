@@ -34,6 +34,8 @@ CONTEXT_FACTOR = 0.4
 KEYWORD_PRIORITY = 0.9
 # A term found in more than this share of phrases ("dang", "ky", "cap") is too common to
 # gather candidates with; it still counts when the gathered candidates are scored.
+CURATED_BLEND = 0.5
+CURATED_SCALE = 1.6  # brings log(1 + 44/df) to the scale of log(1 + 2,700/df)
 COMMON_CAP_SHARE = 0.04
 COMMON_CAP_MIN = 60
 
@@ -119,6 +121,7 @@ class Index:
             docs=list(docs), stopwords=load_stopwords(), context=load_stopwords(CONTEXT_FILE) - load_stopwords()
         )
         doc_freq: dict[str, int] = defaultdict(int)
+        curated_freq: dict[str, int] = defaultdict(int)
         postings: dict[str, list[int]] = defaultdict(list)
         seen: set[tuple[int, frozenset[str]]] = set()
         for doc_number, doc in enumerate(index.docs):
@@ -141,8 +144,14 @@ class Index:
             index.intent_accents.append({word: frozenset(keys) for word, keys in doc_accents.items()})
             for term in doc_terms:
                 doc_freq[term] += 1
+                if doc.kind is IntentKind.CURATED:
+                    curated_freq[term] += 1
         total = len(index.docs) or 1
-        index.idf = {term: index._term_weight(term, total, count) for term, count in doc_freq.items()}
+        curated_total = sum(doc.kind is IntentKind.CURATED for doc in index.docs)
+        index.idf = {
+            term: index._term_weight(term, total, count, curated_total, curated_freq.get(term, 0))
+            for term, count in doc_freq.items()
+        }
         index.default_idf = math.log(1 + total)
         index.postings = dict(postings)
         for indexed in index.phrases:
@@ -151,11 +160,15 @@ class Index:
         index.common_cap = max(COMMON_CAP_MIN, int(len(index.phrases) * COMMON_CAP_SHARE))
         return index
 
-    def _term_weight(self, term: str, total: int, count: int) -> float:
+    def _term_weight(self, term: str, total: int, count: int, curated_total: int, curated_count: int) -> float:
         words = term.split("_")
         if any(word in self.stopwords for word in words):
             return STOPWORD_WEIGHT
         weight = math.log(1 + total / count)
+        if curated_total and curated_count:
+            # A word rare among all national procedures may still be shared by many curated
+            # entries ("bảo hiểm", "giấy"): among those, it must not decide.
+            weight = CURATED_BLEND * math.log(1 + curated_total / curated_count) * CURATED_SCALE + (1 - CURATED_BLEND) * weight
         return weight * CONTEXT_FACTOR if all(word in self.context for word in words) else weight
 
     def weight(self, term: str) -> float:

@@ -97,8 +97,8 @@ class Decision:
 class Thresholds:
     """Decision thresholds (defaults calibrated on the dev set; overridable in config)."""
 
-    match: float = 0.55
-    no_match: float = 0.30
+    match: float = 0.6
+    no_match: float = 0.44
     margin: float = 0.08
 
 
@@ -106,15 +106,15 @@ class Thresholds:
 class Weights:
     """Scoring weights, tuned on the dev set (see docs/router.md)."""
 
-    phrase: float = 0.45  # how completely the intent's best phrase appears in the message
-    evidence: float = 0.35  # how much informative weight the intent matched, absolute
+    phrase: float = 0.35  # how completely the intent's best phrase appears in the message
+    evidence: float = 0.25  # how much informative weight the intent matched, absolute
     coverage: float = 0.20  # how much of the message the intent explains
-    significant: float = 8.0  # matched weight at which a phrase counts fully (≈ two rare words)
-    saturation: float = 10.0  # evidence scale: 1 - exp(-matched / saturation)
+    significant: float = 11.0  # matched weight at which a phrase counts fully (≈ two rare words)
+    saturation: float = 8.0  # evidence scale: 1 - exp(-matched / saturation)
     unknown_weight: float = 4.0  # weight of a word the index does not know
     listing_discount: float = 0.85
     fuzzy_cutoff: float = 0.8
-    general_coverage: float = 0.6  # share of a message a general intent must explain to count fully
+    general_coverage: float = 0.4  # share of a message a general intent must explain to count fully
     wrong_tone: float = 0.3  # a word typed with other marks than the phrase's ("cười" vs "cưới")
 
 
@@ -203,6 +203,7 @@ class Router:
         accents = accented_words(text)
         query_weight = sum(query.values())
         best: dict[int, float] = {}
+        whole: dict[int, float] = {}  # the best phrase's share matched, whatever its weight
         for number, _ in shortlist:
             phrase = phrases[number]
             shared = phrase.terms.intersection(query)
@@ -210,9 +211,12 @@ class Router:
                 matched = sum(query[term] * self._tone_factor(term, accents, phrase.accents) for term in shared)
             else:
                 matched = sum(query[term] for term in shared)
-            completeness = matched / phrase.weight * min(1.0, matched / weights.significant) * phrase.priority
+            explained = matched / phrase.weight * phrase.priority
+            completeness = explained * min(1.0, matched / weights.significant)
             if completeness > best.get(phrase.intent, -1.0):
                 best[phrase.intent] = completeness
+            if explained > whole.get(phrase.intent, -1.0):
+                whole[phrase.intent] = explained
         candidates = []
         for doc_number, phrase_score in best.items():
             doc = index.docs[doc_number]
@@ -222,16 +226,19 @@ class Router:
                 matched = sum(query[term] * self._union_tone_factor(term, accents, doc_accents) for term in shared)
             else:
                 matched = sum(query[term] for term in shared)
-            value = (
-                weights.phrase * min(phrase_score, 1.0)
-                + weights.evidence * (1.0 - math.exp(-matched / weights.saturation))
-                + weights.coverage * matched / query_weight
-            )
-            if doc.kind is IntentKind.LISTING:
-                value *= weights.listing_discount
-            elif doc.kind is IntentKind.GENERAL:
-                # "xin chào" inside a long question is politeness, not the point of the message.
-                value *= min(1.0, matched / query_weight / weights.general_coverage)
+            coverage = matched / query_weight
+            if doc.kind is IntentKind.GENERAL:
+                # Small talk is judged by how much of the message it explains: "xin chào" alone
+                # is a greeting, "xin chào" before a long question is politeness.
+                value = min(whole[doc_number], 1.0) * min(1.0, coverage / weights.general_coverage)
+            else:
+                value = (
+                    weights.phrase * min(phrase_score, 1.0)
+                    + weights.evidence * (1.0 - math.exp(-matched / weights.saturation))
+                    + weights.coverage * coverage
+                )
+                if doc.kind is IntentKind.LISTING:
+                    value *= weights.listing_discount
             candidates.append(Candidate(doc.intent, doc.kind, value, doc.label))
         candidates.sort(key=lambda candidate: candidate.score, reverse=True)
         return candidates

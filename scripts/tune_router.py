@@ -31,7 +31,8 @@ def main(path: str) -> None:
         "evidence": (0.25, 0.35, 0.45),
         "significant": (6.0, 8.0, 11.0),
         "saturation": (8.0, 12.0),
-        "listing_discount": (0.75, 0.85),
+        "listing_discount": (0.85,),
+        "general_coverage": (0.4, 0.6),
     }
     results = []
     for values in itertools.product(*grid.values()):
