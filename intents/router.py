@@ -99,7 +99,7 @@ class Thresholds:
 
     match: float = 0.6
     no_match: float = 0.44
-    margin: float = 0.08
+    margin: float = 0.05
 
 
 @dataclass(frozen=True)
