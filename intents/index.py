@@ -162,7 +162,7 @@ class Index:
 
     def _term_weight(self, term: str, total: int, count: int, curated_total: int, curated_count: int) -> float:
         words = term.split("_")
-        if any(word in self.stopwords for word in words):
+        if all(word in self.stopwords for word in words):
             return STOPWORD_WEIGHT
         weight = math.log(1 + total / count)
         if curated_total and curated_count:
@@ -175,7 +175,7 @@ class Index:
         """IDF weight of a term; unseen terms weigh like the rarest ones, filler words little."""
         if term in self.idf:
             return self.idf[term]
-        if any(word in self.stopwords for word in term.split("_")):
+        if all(word in self.stopwords for word in term.split("_")):
             return STOPWORD_WEIGHT
         return self.default_idf
 

@@ -100,6 +100,7 @@ class Thresholds:
     match: float = 0.6
     no_match: float = 0.44
     margin: float = 0.05
+    vague: float = 0.40  # below no_match, still ask when the top candidates are this close and this high
 
 
 @dataclass(frozen=True)
@@ -109,8 +110,8 @@ class Weights:
     phrase: float = 0.35  # how completely the intent's best phrase appears in the message
     evidence: float = 0.25  # how much informative weight the intent matched, absolute
     coverage: float = 0.20  # how much of the message the intent explains
-    significant: float = 11.0  # matched weight at which a phrase counts fully (≈ two rare words)
-    saturation: float = 8.0  # evidence scale: 1 - exp(-matched / saturation)
+    significant: float = 8.0  # matched weight at which a phrase counts fully (≈ two rare words)
+    saturation: float = 12.0  # evidence scale: 1 - exp(-matched / saturation)
     unknown_weight: float = 4.0  # weight of a word the index does not know
     listing_discount: float = 0.85
     fuzzy_cutoff: float = 0.8
@@ -266,6 +267,15 @@ class Router:
     def decide(self, text: str, candidates: Sequence[Candidate]) -> Decision:
         """Turn ranked candidates into match / ambiguous / no_match."""
         top3 = tuple(candidates[:3])
+        vague = (
+            len(top3) >= 2
+            and top3[0].score >= self.thresholds.vague
+            and top3[0].score - top3[1].score < self.thresholds.margin
+            and all(c.kind is not IntentKind.GENERAL for c in top3[:2])
+        )
+        if top3 and top3[0].score < self.thresholds.no_match and vague:
+            # A short, vague message ("bảo hiểm") that sits between several entries: ask.
+            return Decision(text, Verdict.AMBIGUOUS, top3[0].score, top3)
         if not top3 or top3[0].score < self.thresholds.no_match:
             confidence = top3[0].score if top3 else 0.0
             return Decision(text, Verdict.NO_MATCH, confidence, top3)
