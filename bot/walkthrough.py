@@ -161,8 +161,14 @@ class Walkthrough:
                 tr.gettext("Done: {name}. Back to {outer}.").format(name=name, outer=outer.name.get(tr.locale))
             )
             if frame.step.startswith("+"):
-                state.step = frame.step[1:]
-                return [done, *self.go(state, "next", tr)]
+                # Resume at the step after the one that branched out. The history already
+                # holds the inner guide's last step, so "Quay lại" returns there.
+                index = outer.step_index(frame.step[1:]) if frame.step[1:] in {s.id for s in outer.steps} else -1
+                if index + 1 >= len(outer.steps):
+                    state.step = outer.steps[-1].id
+                    return [done, *self.finish(state, tr)]
+                state.step = outer.steps[index + 1].id
+                return [done, self.render_step(state, tr)]
             state.step = frame.step
             return [done, self.render_step(state, tr)]
         state.mode = Mode.RATING
