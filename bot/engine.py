@@ -12,6 +12,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from sqlmodel import SQLModel
+
 from bot import commands
 from bot.cards import checklist, listing_card, procedure_card
 from bot.contacts import Contacts
@@ -92,7 +94,8 @@ class Engine:
         user = hash_user(self.config.user_salt, address.channel, address.user_id)
         text, was_cut = clean_text(inbound.text, self.config.max_text_chars)
         now = inbound.received_at
-        with self.store.open(user, address.channel) as state:
+        rows: list[SQLModel] = []
+        with self.store.open(user, address.channel, rows) as state:
             if not state.last_active:
                 state.locale = pick_locale(inbound.locale_hint, self.config.default_locale)
             turn = Turn(state, self.languages.get(state.locale), now)
@@ -106,7 +109,7 @@ class Engine:
             state.last_active = now.isoformat()
             state.catalog_version = self.catalog.version
             state.messages += 1
-        self.recorder.record(address.channel, user, turn.events)
+            rows.extend(self.recorder.rows(address.channel, user, turn.events))
         return replies
 
     # -- dispatch ------------------------------------------------------------------------

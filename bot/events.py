@@ -52,11 +52,11 @@ class Recorder:
     database: Database
     enabled: bool = True
 
-    def record(self, channel: str, user_hash: str, events: list[PendingEvent]) -> None:
-        """Store a batch of events in one transaction (text redacted and truncated)."""
-        if not self.enabled or not events:
-            return
-        rows = [
+    def rows(self, channel: str, user_hash: str, events: list[PendingEvent]) -> list[Event]:
+        """Database rows for a batch of events (text redacted and truncated)."""
+        if not self.enabled:
+            return []
+        return [
             Event(
                 channel=channel,
                 user=user_hash,
@@ -69,5 +69,10 @@ class Recorder:
             )
             for item in events
         ]
-        with self.database.session() as session:
-            session.add_all(rows)
+
+    def record(self, channel: str, user_hash: str, events: list[PendingEvent]) -> None:
+        """Store a batch of events in a transaction of its own (for events outside a message)."""
+        rows = self.rows(channel, user_hash, events)
+        if rows:
+            with self.database.session() as session:
+                session.add_all(rows)

@@ -132,8 +132,12 @@ class ConversationStore:
             return lock
 
     @contextmanager
-    def open(self, key: str, channel: str) -> Iterator[ConversationState]:
-        """Yield the state of one conversation and save it when the block ends without error."""
+    def open(self, key: str, channel: str, extra: list[SQLModel] | None = None) -> Iterator[ConversationState]:
+        """Yield the state of one conversation and save it when the block ends without error.
+
+        Rows put in ``extra`` during the block (usage events) are written in the same
+        transaction: one commit per message.
+        """
         lock = self._lock(key)
         with lock, self.database.session() as session:
             statement = select(Conversation).where(Conversation.key == key)
@@ -148,6 +152,8 @@ class ConversationStore:
                 row.state = state.to_json()
                 row.updated_at = utcnow()
             session.add(row)
+            if extra:
+                session.add_all(extra)
 
     def peek(self, key: str) -> ConversationState:
         """Read a state without locking (for inspection and tests)."""
