@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import sys
 from collections.abc import Sequence
@@ -29,9 +30,35 @@ def _chat(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _run(settings: Settings, args: argparse.Namespace) -> int:
-    if settings.telegram_token:
-        print("Telegram is not available in this version yet; starting the terminal chat.", file=sys.stderr)
-    return _chat(settings, args)
+    """Start the configured channels: Telegram (webhook or long polling), else the terminal chat."""
+    if not settings.telegram_token:
+        return _chat(settings, args)
+    from bot.channels.telegram import TelegramChannel
+
+    app = build_app(settings)
+    try:
+        channel = TelegramChannel(app)
+        if settings.telegram_webhook_url:
+            if not settings.telegram_webhook_secret:
+                print("TELEGRAM_WEBHOOK_SECRET is required with TELEGRAM_WEBHOOK_URL.", file=sys.stderr)
+                return 2
+            from bot.channels.telegram import run_webhook
+
+            asyncio.run(
+                run_webhook(
+                    channel,
+                    settings.web_host,
+                    settings.web_port,
+                    settings.telegram_webhook_url,
+                    settings.telegram_webhook_secret,
+                )
+            )
+        else:
+            print("Telegram long polling started (Ctrl+C to stop).", file=sys.stderr)
+            channel.run_polling()
+        return 0
+    finally:
+        app.close()
 
 
 def _route(settings: Settings, args: argparse.Namespace) -> int:

@@ -43,6 +43,8 @@ class Settings:
     telegram_api_base_url: str = "https://api.telegram.org/bot"
     telegram_webhook_url: str = ""
     telegram_webhook_secret: str = ""
+    web_host: str = "0.0.0.0"
+    web_port: int = 8080
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -71,4 +73,6 @@ class Settings:
             telegram_api_base_url=env.get("TELEGRAM_API_BASE_URL", cls.telegram_api_base_url),
             telegram_webhook_url=env.get("TELEGRAM_WEBHOOK_URL", ""),
             telegram_webhook_secret=env.get("TELEGRAM_WEBHOOK_SECRET", ""),
+            web_host=env.get("WEB_HOST", cls.web_host),
+            web_port=int(env.get("WEB_PORT", cls.web_port)),
         )

@@ -21,7 +21,7 @@ from bot.events import EventType, PendingEvent, Recorder
 from bot.i18n import Languages, Translator, pick_locale
 from bot.messages import Inbound, Option, Reply, ReplyKind, shorten
 from bot.privacy import hash_user
-from bot.state import ConversationState, Mode
+from bot.state import MAX_SEEN, ConversationState, Mode
 from bot.storage import ConversationStore
 from bot.walkthrough import Walkthrough
 from intents.index import IntentKind
@@ -96,6 +96,12 @@ class Engine:
         now = inbound.received_at
         rows: list[SQLModel] = []
         with self.store.open(user, address.channel, rows) as state:
+            if inbound.message_id is not None:
+                # Platforms retry deliveries (Telegram webhooks, Zalo): a message seen before
+                # was already answered, so it changes nothing and gets no second answer.
+                if inbound.message_id in state.seen:
+                    return []
+                state.seen = [*state.seen, inbound.message_id][-MAX_SEEN:]
             if not state.last_active:
                 state.locale = pick_locale(inbound.locale_hint, self.config.default_locale)
             turn = Turn(state, self.languages.get(state.locale), now)
@@ -167,6 +173,8 @@ class Engine:
         if action == "cmd" and argument == "start":
             self._pause(state)
             return [self._greeting(tr, first=True)]
+        if action == "media":
+            return [self._media(tr, argument)]
         if action == "unknown":
             return [
                 Reply(
@@ -459,6 +467,18 @@ class Engine:
             "• tell you where to get help from a person"
         )
         return Reply(text, self._menu_option(tr), kind=ReplyKind.HELP)
+
+    def _media(self, tr: Translator, kind: str) -> Reply:
+        """Photos, voice, stickers, locations, contacts: say what works instead."""
+        text = tr.gettext(
+            "I can only read text messages. Please type your question in words. For your safety, do not send "
+            "photos of ID cards or other papers here: upload them only on the official portal or in VNeID."
+        )
+        if kind == "location":
+            text = tr.gettext(
+                'Thanks, but I don\'t need your location. Type your question in words, for example "làm căn cước".'
+            )
+        return Reply(text, self._menu_option(tr))
 
     def _nothing_typed(self, turn: Turn) -> Reply:
         return Reply(

@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 MAX_HISTORY = 50
+MAX_SEEN = 30
 
 
 class Mode(StrEnum):
@@ -64,6 +65,7 @@ class ConversationState:
     catalog_version: str = ""
     last_active: str = ""
     messages: int = 0
+    seen: list[str] = field(default_factory=list)  # recent platform message ids (retries are dropped)
 
     def position(self) -> Position | None:
         """The current guide position, if in a guide."""

@@ -1,0 +1,247 @@
+"""A fake Telegram Bot API server on 127.0.0.1 for end-to-end tests.
+
+It speaks the HTTP API python-telegram-bot uses (``POST /bot<token>/<method>``): getMe,
+getUpdates (long polling), sendMessage, editMessageText, editMessageReplyMarkup,
+answerCallbackQuery, setMyCommands, deleteWebhook, setWebhook. Tests inject user actions
+with :meth:`FakeTelegram.user_says` / :meth:`press` / :meth:`send_photo` and read what the
+bot sent. Errors (429 retry-after, a timeout-like 502) can be scheduled for sendMessage.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import socket
+import time
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+BOT = {
+    "id": 999,
+    "is_bot": True,
+    "first_name": "DVC",
+    "username": "dvc_test_bot",
+    "can_join_groups": True,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Sent:
+    """A message the bot sent."""
+
+    chat_id: int
+    text: str
+    buttons: list[dict[str, Any]]
+    message_id: int
+
+
+@dataclass
+class FakeTelegram:
+    """State of the fake server; run it with :meth:`serve` inside the test's event loop."""
+
+    token: str = "123:TEST"
+    port: int = field(default_factory=free_port)
+    updates: list[dict[str, Any]] = field(default_factory=list)
+    sent: list[Sent] = field(default_factory=list)
+    calls: list[str] = field(default_factory=list)
+    answered: list[dict[str, Any]] = field(default_factory=list)
+    commands: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)  # scheduled for sendMessage
+    _ids: Any = field(default_factory=lambda: itertools.count(1))
+    _messages: Any = field(default_factory=lambda: itertools.count(100))
+    _server: uvicorn.Server | None = None
+    _marks: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    # -- user side ------------------------------------------------------------------------
+
+    def _user(self, user_id: int, language: str = "vi") -> dict[str, Any]:
+        return {"id": user_id, "is_bot": False, "first_name": "Dân", "language_code": language}
+
+    def _chat(self, chat_id: int, kind: str = "private") -> dict[str, Any]:
+        return {"id": chat_id, "type": kind} | ({"title": "Tổ dân phố"} if kind != "private" else {})
+
+    def message_update(
+        self,
+        user_id: int,
+        text: str | None = None,
+        chat_id: int | None = None,
+        kind: str = "private",
+        extra: dict[str, Any] | None = None,
+        language: str = "vi",
+    ) -> dict[str, Any]:
+        message = {
+            "message_id": next(self._messages),
+            "date": int(time.time()),
+            "chat": self._chat(chat_id or user_id, kind),
+            "from": self._user(user_id, language),
+        }
+        if text is not None:
+            message["text"] = text
+            if text.startswith("/"):
+                message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        message.update(extra or {})
+        return {"update_id": next(self._ids), "message": message}
+
+    def user_says(self, user_id: int, text: str, **kwargs: Any) -> dict[str, Any]:
+        update = self.message_update(user_id, text, **kwargs)
+        self.updates.append(update)
+        return update
+
+    def send_photo(self, user_id: int) -> None:
+        photo = {"photo": [{"file_id": "p1", "file_unique_id": "u1", "width": 90, "height": 90}]}
+        self.updates.append(self.message_update(user_id, None, extra=photo))
+
+    def press(self, user_id: int, data: str, message_id: int = 1) -> dict[str, Any]:
+        update = {
+            "update_id": next(self._ids),
+            "callback_query": {
+                "id": f"cb{next(self._ids)}",
+                "from": self._user(user_id),
+                "chat_instance": "ci",
+                "data": data,
+                "message": {
+                    "message_id": message_id,
+                    "date": int(time.time()),
+                    "chat": self._chat(user_id),
+                    "from": BOT,
+                    "text": "…",
+                },
+            },
+        }
+        self.updates.append(update)
+        return update
+
+    def to(self, chat_id: int) -> list[Sent]:
+        return [message for message in self.sent if message.chat_id == chat_id]
+
+    async def wait_for(self, chat_id: int, count: int, timeout: float = 10.0) -> list[Sent]:
+        """Wait until the bot has sent ``count`` messages in total to ``chat_id``."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if len(self.to(chat_id)) >= count:
+                await asyncio.sleep(0.05)
+                return self.to(chat_id)
+            await asyncio.sleep(0.02)
+        raise AssertionError(f"only {len(self.to(chat_id))} messages to {chat_id}, wanted {count}: {self.to(chat_id)}")
+
+    async def turn(self, chat_id: int, timeout: float = 10.0, quiet: float = 0.15) -> list[Sent]:
+        """Wait for the bot's answer to the last action: new messages, then a short silence."""
+        before = self._marks.get(chat_id, 0)
+        deadline = time.monotonic() + timeout
+        while len(self.to(chat_id)) <= before:
+            if time.monotonic() > deadline:
+                raise AssertionError(
+                    f"no answer in chat {chat_id}; sent so far: {[m.text[:50] for m in self.to(chat_id)]}"
+                )
+            await asyncio.sleep(0.02)
+        count = len(self.to(chat_id))
+        while True:
+            await asyncio.sleep(quiet)
+            if len(self.to(chat_id)) == count:
+                break
+            count = len(self.to(chat_id))
+        self._marks[chat_id] = count
+        return self.to(chat_id)[before:]
+
+    # -- server side ---------------------------------------------------------------------
+
+    async def _params(self, request: Request) -> dict[str, Any]:
+        if request.headers.get("content-type", "").startswith("application/json"):
+            return dict(await request.json())
+        # PTB posts application/x-www-form-urlencoded, JSON-encoding object values.
+        form = parse_qsl((await request.body()).decode("utf-8"), keep_blank_values=True)
+        params: dict[str, Any] = {}
+        for key, value in form:
+            try:
+                params[key] = json.loads(str(value))
+            except ValueError:
+                params[key] = value
+        return params
+
+    async def _api(self, request: Request) -> JSONResponse:
+        method = request.path_params["method"]
+        params = await self._params(request)
+        self.calls.append(method)
+        if method == "getMe":
+            return self._ok(BOT)
+        if method == "getUpdates":
+            offset = int(params.get("offset") or 0)
+            deadline = time.monotonic() + min(float(params.get("timeout") or 0), 1.0)
+            while True:
+                pending = [u for u in self.updates if u["update_id"] >= offset]
+                if pending or time.monotonic() >= deadline:
+                    return self._ok(pending)
+                await asyncio.sleep(0.02)
+        if method == "sendMessage":
+            if self.errors:
+                error = self.errors.pop(0)
+                return JSONResponse(error, status_code=error.get("error_code", 400))
+            markup = params.get("reply_markup") or {}
+            buttons = [button for row in markup.get("inline_keyboard", []) for button in row]
+            sent = Sent(int(params["chat_id"]), str(params["text"]), buttons, next(self._messages))
+            self.sent.append(sent)
+            return self._ok(
+                {
+                    "message_id": sent.message_id,
+                    "date": int(time.time()),
+                    "chat": self._chat(sent.chat_id),
+                    "from": BOT,
+                    "text": sent.text,
+                }
+            )
+        if method == "answerCallbackQuery":
+            self.answered.append(params)
+            return self._ok(True)
+        if method == "setMyCommands":
+            self.commands.append(params)
+            return self._ok(True)
+        if method in ("editMessageText", "editMessageReplyMarkup"):
+            return self._ok(
+                {
+                    "message_id": int(params.get("message_id") or 1),
+                    "date": int(time.time()),
+                    "chat": self._chat(int(params.get("chat_id") or 1)),
+                    "from": BOT,
+                    "text": "…",
+                }
+            )
+        return self._ok(True)
+
+    def _ok(self, result: Any) -> JSONResponse:
+        return JSONResponse({"ok": True, "result": result})
+
+    async def serve(self) -> None:
+        app = Starlette(routes=[Route("/bot{token}/{method}", self._api, methods=["POST", "GET"])])
+        self._server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
+        await self._server.serve()
+
+    async def start(self) -> asyncio.Task[None]:
+        task = asyncio.create_task(self.serve())
+        while self._server is None or not self._server.started:
+            await asyncio.sleep(0.01)
+        return task
+
+    async def stop(self, task: asyncio.Task[None]) -> None:
+        assert self._server is not None
+        self._server.should_exit = True
+        await task
