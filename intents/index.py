@@ -32,12 +32,9 @@ CONTEXT_FACTOR = 0.4
 # A message that names an entry ("khai sinh") should go to the entry of that name, not to
 # another entry that merely lists the words among its keywords or example questions.
 KEYWORD_PRIORITY = 0.9
-# A term found in more than this share of phrases ("dang", "ky", "cap") is too common to
-# gather candidates with; it still counts when the gathered candidates are scored.
+# Term weights blend rarity among all intents with rarity among the curated entries.
 CURATED_BLEND = 0.5
 CURATED_SCALE = 1.6  # brings log(1 + 44/df) to the scale of log(1 + 2,700/df)
-COMMON_CAP_SHARE = 0.04
-COMMON_CAP_MIN = 60
 
 
 def load_stopwords(path: Path = STOPWORDS_FILE) -> frozenset[str]:
@@ -112,7 +109,6 @@ class Index:
     context: frozenset[str] = field(default_factory=frozenset)
     intent_terms: list[frozenset[str]] = field(default_factory=list)  # union over an intent's phrases
     intent_accents: list[dict[str, frozenset[str]]] = field(default_factory=list)
-    common_cap: int = 0  # postings longer than this are skipped when gathering candidates
 
     @classmethod
     def build(cls, docs: Iterable[IntentDoc]) -> Index:
@@ -133,7 +129,9 @@ class Index:
                     continue
                 seen.add((doc_number, terms))
                 phrase_number = len(index.phrases)
-                accents = accented_words(phrase)
+                # Official listing names are not typed by citizens: only curated and small-talk
+                # phrases need the tone check, and skipping it keeps large catalogs small.
+                accents = accented_words(phrase) if doc.kind is not IntentKind.LISTING else {}
                 index.phrases.append(Phrase(doc_number, terms, 0.0, doc.priority(position), accents))
                 for term in terms:
                     postings[term].append(phrase_number)
@@ -157,7 +155,6 @@ class Index:
         for indexed in index.phrases:
             indexed.weight = sum(index.idf[term] for term in indexed.terms)
         index.vocabulary = sorted(term for term in doc_freq if "_" not in term and len(term) >= 3)
-        index.common_cap = max(COMMON_CAP_MIN, int(len(index.phrases) * COMMON_CAP_SHARE))
         return index
 
     def _term_weight(self, term: str, total: int, count: int, curated_total: int, curated_count: int) -> float:
@@ -168,7 +165,8 @@ class Index:
         if curated_total and curated_count:
             # A word rare among all national procedures may still be shared by many curated
             # entries ("bảo hiểm", "giấy"): among those, it must not decide.
-            weight = CURATED_BLEND * math.log(1 + curated_total / curated_count) * CURATED_SCALE + (1 - CURATED_BLEND) * weight
+            among_curated = math.log(1 + curated_total / curated_count) * CURATED_SCALE
+            weight = CURATED_BLEND * among_curated + (1 - CURATED_BLEND) * weight
         return weight * CONTEXT_FACTOR if all(word in self.context for word in words) else weight
 
     def weight(self, term: str) -> float:

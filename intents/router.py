@@ -33,6 +33,7 @@ from intents.normalize import accented_words, tokens
 
 OUT_OF_SCOPE = "out_of_scope"
 SHORTLIST = 40  # phrases scored exactly after the gathering pass
+GATHER_BUDGET = 3000  # postings read per message while gathering candidates
 
 
 class Verdict(StrEnum):
@@ -167,17 +168,27 @@ class Router:
         return weights
 
     def _gather(self, query: dict[str, float], include_common: bool) -> dict[int, float]:
-        """Approximate matched weight per phrase, term at a time, skipping very common terms."""
+        """Approximate matched weight per phrase, term at a time, rarest terms first.
+
+        Visiting stops once :data:`GATHER_BUDGET` postings have been read: on a large
+        catalog the common terms would cost the most and tell the least. Skipped terms still
+        count when the shortlist is scored exactly.
+        """
         index = self.index
         gathered: dict[int, float] = defaultdict(float)
-        for term, weight in query.items():
-            postings = index.postings.get(term)
-            if postings is None:
-                continue
-            if not include_common and (len(postings) > index.common_cap or weight <= STOPWORD_WEIGHT):
-                continue
+        terms = sorted(
+            (term for term in query if term in index.postings and (include_common or query[term] > STOPWORD_WEIGHT)),
+            key=index.doc_frequency_rank,
+        )
+        visited = 0
+        for term in terms:
+            postings = index.postings[term]
+            if visited and visited + len(postings) > GATHER_BUDGET and not include_common:
+                break
+            weight = query[term]
             for number in postings:
                 gathered[number] += weight
+            visited += len(postings)
         return gathered
 
     def score(self, text: str) -> list[Candidate]:
