@@ -175,7 +175,10 @@ def main() -> None:
         queue = context.Queue()
         child = context.Process(target=_child, args=(label, messages, examples, queue))
         child.start()
-        report["sizes"][label] = queue.get()
+        try:
+            report["sizes"][label] = queue.get(timeout=900)
+        except Exception:  # noqa: BLE001 - a crashed child must not hang the benchmark
+            report["sizes"][label] = {"error": f"size {label} failed (exit code {child.exitcode})"}
         child.join()
     print(json.dumps(report, indent=2, ensure_ascii=False))
 
