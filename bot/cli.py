@@ -9,7 +9,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.app import build_app, load_catalog
+from starlette.routing import BaseRoute
+
+from bot.app import App, build_app, load_catalog
 from bot.channels.terminal import TerminalChannel
 from bot.config import Settings
 from intents import build_router
@@ -30,35 +32,57 @@ def _chat(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _run(settings: Settings, args: argparse.Namespace) -> int:
-    """Start the configured channels: Telegram (webhook or long polling), else the terminal chat."""
-    if not settings.telegram_token:
+    """Start the configured channels: Telegram and/or Zalo, else the terminal chat."""
+    if not settings.telegram_token and not settings.zalo_enabled:
         return _chat(settings, args)
-    from bot.channels.telegram import TelegramChannel
-
+    if settings.telegram_webhook_url and not settings.telegram_webhook_secret:
+        print("TELEGRAM_WEBHOOK_SECRET is required with TELEGRAM_WEBHOOK_URL.", file=sys.stderr)
+        return 2
     app = build_app(settings)
     try:
-        channel = TelegramChannel(app)
-        if settings.telegram_webhook_url:
-            if not settings.telegram_webhook_secret:
-                print("TELEGRAM_WEBHOOK_SECRET is required with TELEGRAM_WEBHOOK_URL.", file=sys.stderr)
-                return 2
-            from bot.channels.telegram import run_webhook
-
-            asyncio.run(
-                run_webhook(
-                    channel,
-                    settings.web_host,
-                    settings.web_port,
-                    settings.telegram_webhook_url,
-                    settings.telegram_webhook_secret,
-                )
-            )
-        else:
-            print("Telegram long polling started (Ctrl+C to stop).", file=sys.stderr)
-            channel.run_polling()
-        return 0
+        asyncio.run(serve_channels(app))
+    except KeyboardInterrupt:
+        pass
     finally:
         app.close()
+    return 0
+
+
+async def serve_channels(app: App) -> None:
+    """Run every configured channel in one event loop; webhooks share one web server."""
+    from bot.web import make_web_app, serve
+
+    settings = app.settings
+    routes: list[BaseRoute] = []
+    telegram = None
+    zalo = None
+    if settings.telegram_token:
+        from bot.channels.telegram import TelegramChannel, register_webhook, webhook_route
+
+        telegram = TelegramChannel(app)
+        if settings.telegram_webhook_url:
+            await register_webhook(telegram, settings.telegram_webhook_url, settings.telegram_webhook_secret)
+            routes.append(webhook_route(telegram, settings.telegram_webhook_secret))
+        else:
+            await telegram.start_polling()
+            print("Telegram long polling started.", file=sys.stderr)
+    if settings.zalo_enabled:
+        from bot.channels.zalo import ZaloChannel
+
+        zalo = ZaloChannel(app)
+        routes.append(zalo.route())
+    try:
+        if routes:
+            print(f"Webhooks on http://{settings.web_host}:{settings.web_port}", file=sys.stderr)
+            await serve(make_web_app(routes), settings.web_host, settings.web_port)
+        else:
+            await asyncio.Event().wait()
+    finally:
+        if telegram is not None:
+            await telegram.stop()
+        if zalo is not None:
+            await zalo.drain()
+            await zalo.client.close()
 
 
 def _route(settings: Settings, args: argparse.Namespace) -> int:

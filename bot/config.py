@@ -45,6 +45,20 @@ class Settings:
     telegram_webhook_secret: str = ""
     web_host: str = "0.0.0.0"
     web_port: int = 8080
+    zalo_app_id: str = ""
+    zalo_oa_secret_key: str = ""
+    zalo_access_token: str = ""
+    zalo_refresh_token: str = ""
+    zalo_app_secret: str = ""
+    zalo_api_base_url: str = "https://openapi.zalo.me"
+    zalo_oauth_base_url: str = "https://oauth.zaloapp.com"
+
+    @property
+    def zalo_enabled(self) -> bool:
+        """Zalo runs when the app id, OA secret key and a token are configured."""
+        return bool(
+            self.zalo_app_id and self.zalo_oa_secret_key and (self.zalo_access_token or self.zalo_refresh_token)
+        )
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -75,4 +89,11 @@ class Settings:
             telegram_webhook_secret=env.get("TELEGRAM_WEBHOOK_SECRET", ""),
             web_host=env.get("WEB_HOST", cls.web_host),
             web_port=int(env.get("WEB_PORT", cls.web_port)),
+            zalo_app_id=env.get("ZALO_APP_ID", ""),
+            zalo_oa_secret_key=env.get("ZALO_OA_SECRET_KEY", ""),
+            zalo_access_token=env.get("ZALO_ACCESS_TOKEN", ""),
+            zalo_refresh_token=env.get("ZALO_REFRESH_TOKEN", ""),
+            zalo_app_secret=env.get("ZALO_APP_SECRET", ""),
+            zalo_api_base_url=env.get("ZALO_API_BASE_URL", cls.zalo_api_base_url),
+            zalo_oauth_base_url=env.get("ZALO_OAUTH_BASE_URL", cls.zalo_oauth_base_url),
         )

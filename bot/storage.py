@@ -62,6 +62,18 @@ class Event(SQLModel, table=True):
     text: str | None = None
 
 
+class ChannelToken(SQLModel, table=True):
+    """Rotating credentials of a channel (Zalo refresh tokens are single-use: losing one locks the bot out)."""
+
+    __tablename__ = "channel_tokens"
+
+    channel: str = Field(primary_key=True, max_length=32)
+    access_token: str
+    refresh_token: str
+    expires_at: dt.datetime | None = None
+    updated_at: dt.datetime = Field(default_factory=utcnow)
+
+
 def make_engine(url: str) -> Engine:
     """Create the SQLAlchemy engine; SQLite gets WAL and a busy timeout for concurrent use."""
     if url.startswith("sqlite"):
@@ -162,4 +174,4 @@ class ConversationStore:
             return ConversationState.from_json(row.state if row else None)
 
 
-__all__ = ["Conversation", "ConversationStore", "Database", "Event", "SQLModel"]
+__all__ = ["ChannelToken", "Conversation", "ConversationStore", "Database", "Event", "SQLModel"]

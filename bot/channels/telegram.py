@@ -31,7 +31,6 @@ from bot.app import App
 from bot.flood import FloodGate, Verdict
 from bot.i18n import Languages, pick_locale
 from bot.messages import Address, Inbound, Reply
-from bot.web import make_web_app, serve
 
 CHANNEL = "telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -334,17 +333,11 @@ def webhook_route(channel: TelegramChannel, secret: str) -> Route:
     return Route("/telegram", receive, methods=["POST"])
 
 
-async def run_webhook(channel: TelegramChannel, host: str, port: int, url: str, secret: str) -> None:
-    """Register the webhook with Telegram and serve it (behind the operator's reverse proxy)."""
+async def register_webhook(channel: TelegramChannel, url: str, secret: str) -> None:
+    """Initialise the application and register the webhook (with its secret) with Telegram."""
     application = channel.application
     await application.initialize()
     await channel.setup()
-    await with_retries(
-        partial(application.bot.set_webhook, url=url, secret_token=secret, allowed_updates=Update.ALL_TYPES)
-    )
+    register = partial(application.bot.set_webhook, url=url, secret_token=secret, allowed_updates=Update.ALL_TYPES)
+    await with_retries(register)
     await application.start()
-    try:
-        await serve(make_web_app([webhook_route(channel, secret)]), host, port)
-    finally:
-        await application.stop()
-        await application.shutdown()

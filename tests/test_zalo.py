@@ -1,0 +1,200 @@
+"""Zalo end to end: signed webhook events through the real route, replies to a fake OA API."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import replace
+from typing import Any
+
+import httpx
+import pytest
+
+from bot.app import build_app
+from bot.channels.zalo import MAX_BUTTONS, PAYLOAD_PREFIX, ZaloChannel, render
+from bot.config import Settings
+from bot.flood import FloodGate
+from bot.messages import Option, Reply
+from bot.testing import Conversation
+from bot.web import make_web_app
+from tests.fake_zalo import APP_ID, APP_SECRET, OA_SECRET, FakeZalo, event, signed
+
+USER = "3216904426693862293"
+
+
+@pytest.fixture
+def patch(catalog, router, monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:  # type: ignore[no-untyped-def]
+    def apply() -> None:
+        monkeypatch.setattr("bot.app.load_catalog", lambda _s: catalog)
+        monkeypatch.setattr("bot.app.build_router", lambda _c, _t=None: router)
+
+    return apply
+
+
+def zalo_settings(settings: Settings, fake: FakeZalo, access: str = "access-1") -> Settings:
+    return replace(
+        settings,
+        zalo_app_id=APP_ID,
+        zalo_oa_secret_key=OA_SECRET,
+        zalo_app_secret=APP_SECRET,
+        zalo_access_token=access,
+        zalo_refresh_token="refresh-1",
+        zalo_api_base_url=fake.base_url,
+        zalo_oauth_base_url=fake.base_url,
+    )
+
+
+@asynccontextmanager
+async def webhook(
+    settings: Settings, patch: Callable[[], None]
+) -> AsyncIterator[tuple[ZaloChannel, httpx.AsyncClient]]:
+    patch()
+    app = build_app(settings)
+    channel = ZaloChannel(app, flood=FloodGate(limit=1000))
+    transport = httpx.ASGITransport(app=make_web_app([channel.route()]))
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://bot") as client:
+            yield channel, client
+    finally:
+        await channel.drain()
+        await channel.client.close()
+        app.close()
+
+
+async def deliver(
+    client: httpx.AsyncClient, channel: ZaloChannel, body: dict[str, Any], secret: str = OA_SECRET
+) -> int:
+    raw, headers = signed(body, secret)
+    started = time.monotonic()
+    response = await client.post("/zalo", content=raw, headers=headers)
+    assert time.monotonic() - started < 2.0, "Zalo needs an answer within 2 seconds"
+    await channel.drain()
+    return response.status_code
+
+
+def press(message: dict[str, Any], label: str) -> str:
+    for button in message["message"]["attachment"]["payload"]["buttons"]:
+        if label in button["title"]:
+            return str(button["payload"])
+    raise AssertionError(f"no button {label!r}")
+
+
+def test_a_whole_guide_over_zalo(settings: Settings, patch) -> None:  # type: ignore[no-untyped-def]
+    async def scenario() -> None:
+        fake = FakeZalo()
+        server = await fake.start()
+        async with webhook(zalo_settings(settings, fake), patch) as (channel, client):
+            assert await deliver(client, channel, event("follow", USER)) == 200
+            assert "Xin chào" in fake.texts(USER)[-1]
+            await deliver(client, channel, event("user_send_text", USER, "khai sinh"))
+            card = fake.to(USER)[-1]
+            assert "Đăng ký khai sinh" in card["message"]["text"]
+            buttons = fake.buttons(card)
+            assert 0 < len(buttons) <= MAX_BUTTONS
+            assert any(
+                b["type"] == "oa.open.url" and b["payload"]["url"].startswith("https://dichvucong.gov.vn/")
+                for b in buttons
+            )
+            await deliver(client, channel, event("user_click_button", USER, press(card, "Hướng dẫn từng bước")))
+            step = fake.texts(USER)[-1]
+            # Six options (Có, Chưa, Quay lại, Giấy tờ, Vướng, Thoát) > 5 buttons: numbered lines to type.
+            assert "Bước 1/6" in step and "\n1. Có" in step and "\n2. Chưa" in step
+            assert fake.buttons(fake.to(USER)[-1]) == []
+            await deliver(client, channel, event("user_send_text", USER, "1"))
+            assert "Bước 2/6" in fake.texts(USER)[-1]
+            for _ in range(10):
+                if "Bạn đã làm xong" in fake.texts(USER)[-1]:
+                    break
+                await deliver(client, channel, event("user_send_text", USER, "tiep"))
+            assert "Bạn đã làm xong" in fake.texts(USER)[-1]
+            steps = [t.split(":")[0] for t in fake.texts(USER) if t.startswith("Bước")]
+            assert steps == [f"Bước {n}/6" for n in range(1, 7)]
+            await deliver(client, channel, event("user_send_text", USER, "giá vàng hôm nay"))
+            assert "chưa có thông tin" in fake.texts(USER)[-1]
+            stale = event("user_click_button", USER, f"{PAYLOAD_PREFIX}0ldversion00|nav:next")
+            await deliver(client, channel, stale)
+            assert "Chọn lĩnh vực" in fake.texts(USER)[-1]
+            await deliver(client, channel, event("user_send_image", USER))
+            assert "chỉ đọc được tin nhắn chữ" in fake.texts(USER)[-1]
+            before = len(fake.sent)
+            await deliver(client, channel, event("unfollow", USER))
+            await deliver(client, channel, event("oa_send_text", USER, "echo"))
+            assert len(fake.sent) == before, "unfollow and the OA's own echoes need no answer"
+        await fake.stop(server)
+
+    asyncio.run(scenario())
+
+
+def test_forged_replayed_and_duplicate_events(settings: Settings, patch) -> None:  # type: ignore[no-untyped-def]
+    async def scenario() -> None:
+        fake = FakeZalo()
+        server = await fake.start()
+        async with webhook(zalo_settings(settings, fake), patch) as (channel, client):
+            assert await deliver(client, channel, event("user_send_text", USER, "khai sinh"), secret="guessed") == 401
+            old = event("user_send_text", USER, "khai sinh", timestamp_ms=int((time.time() - 3 * 86400) * 1000))
+            assert await deliver(client, channel, old) == 401
+            response = await client.post("/zalo", content=b"{not json", headers={"X-ZEvent-Signature": "mac=00"})
+            assert response.status_code == 401
+            assert fake.sent == []
+            once = event("user_send_text", USER, "xin chào")
+            for _ in range(3):  # Zalo retries a delivery it did not see answered in time
+                assert await deliver(client, channel, once) == 200
+            assert len(fake.to(USER)) == 1
+        await fake.stop(server)
+
+    asyncio.run(scenario())
+
+
+def test_token_refresh_is_stored_and_survives_a_restart(settings: Settings, patch) -> None:  # type: ignore[no-untyped-def]
+    async def scenario() -> None:
+        fake = FakeZalo()
+        server = await fake.start()
+        configured = zalo_settings(settings, fake, access="expired-token")
+        async with webhook(configured, patch) as (channel, client):
+            await deliver(client, channel, event("user_send_text", USER, "xin chào"))
+            assert fake.refreshes == 1 and len(fake.to(USER)) == 1
+        fake.access = "revoked-after-restart"  # the stored access token stops working too
+        async with webhook(configured, patch) as (channel, client):
+            # The configured refresh token was single-use; only the stored new one works now.
+            await deliver(client, channel, event("user_send_text", USER, "cảm ơn"))
+            assert fake.refreshes == 2 and len(fake.to(USER)) == 2
+        await fake.stop(server)
+
+    asyncio.run(scenario())
+
+
+def test_more_than_five_options_degrade_to_typed_choices() -> None:
+    options = tuple(Option(f"Mục {n}", f"open:x{n}") for n in range(7))
+    text, buttons = render(Reply("Chọn:", options), "v1")
+    assert buttons == []
+    assert text.splitlines()[-7:] == [f"{n}. Mục {n - 1}" for n in range(1, 8)]
+    text, buttons = render(Reply("Chọn:", options[:3]), "v1")
+    assert [b["payload"] for b in buttons] == [f"{PAYLOAD_PREFIX}v1|open:x{n}" for n in range(3)]
+
+
+def test_same_guide_content_on_terminal_and_zalo(settings: Settings, patch, app) -> None:  # type: ignore[no-untyped-def]
+    chat = Conversation(app.engine, user_id="same")
+    chat.say("đăng ký tạm trú").press("Hướng dẫn từng bước")
+    terminal_steps = [chat.replies[-1].text]
+    chat.say("co")
+    terminal_steps.append(chat.replies[-1].text)
+
+    async def scenario() -> list[str]:
+        fake = FakeZalo()
+        server = await fake.start()
+        async with webhook(zalo_settings(settings, fake), patch) as (channel, client):
+            await deliver(client, channel, event("user_send_text", USER, "đăng ký tạm trú"))
+            await deliver(
+                client, channel, event("user_click_button", USER, press(fake.to(USER)[-1], "Hướng dẫn từng bước"))
+            )
+            first = fake.texts(USER)[-1]
+            await deliver(client, channel, event("user_send_text", USER, "co"))
+            second = fake.texts(USER)[-1]
+        await fake.stop(server)
+        return [first, second]
+
+    zalo_steps = asyncio.run(scenario())
+    for terminal, zalo in zip(terminal_steps, zalo_steps, strict=True):
+        assert zalo.startswith(terminal)
