@@ -33,7 +33,8 @@ from intents.normalize import accented_words, tokens
 
 OUT_OF_SCOPE = "out_of_scope"
 SHORTLIST = 40  # phrases scored exactly after the gathering pass
-GATHER_BUDGET = 3000  # postings read per message while gathering candidates
+GATHER_BUDGET = 1500  # postings read per message while gathering candidates
+GATHER_FLOOR = 0.25
 
 
 class Verdict(StrEnum):
@@ -128,6 +129,11 @@ class Router:
         self.thresholds = thresholds or Thresholds()
         self.weights = weights or Weights()
         self._correct = lru_cache(maxsize=4096)(self._nearest_word)
+        # Typos rarely hit the first letter: comparing only words that share it keeps the
+        # correction fast on large vocabularies.
+        self._by_initial: dict[str, list[str]] = defaultdict(list)
+        for known in index.vocabulary:
+            self._by_initial[known[0]].append(known)
 
     def _nearest_word(self, word: str) -> tuple[str, float] | None:
         """The known word closest to an unknown one (a typo), with its similarity."""
@@ -135,7 +141,7 @@ class Router:
             return None
         found = process.extractOne(
             word,
-            self.index.vocabulary,
+            self._by_initial.get(word[0], ()),
             scorer=Levenshtein.normalized_similarity,
             score_cutoff=self.weights.fuzzy_cutoff,
         )
@@ -211,7 +217,9 @@ class Router:
             phrase = phrases[item[0]]
             return item[1] / phrase.weight * min(1.0, item[1] / weights.significant) * phrase.priority
 
-        shortlist = heapq.nlargest(SHORTLIST, gathered.items(), key=promise)
+        # Phrases sharing only a sliver of the best phrase's weight cannot make the shortlist.
+        floor = max(gathered.values()) * GATHER_FLOOR
+        shortlist = heapq.nlargest(SHORTLIST, [item for item in gathered.items() if item[1] >= floor], key=promise)
         accents = accented_words(text)
         query_weight = sum(query.values())
         best: dict[int, float] = {}
@@ -234,10 +242,13 @@ class Router:
             doc = index.docs[doc_number]
             terms, doc_accents = index.intent_terms[doc_number], index.intent_accents[doc_number]
             shared = terms.intersection(query)
+            matched = sum(query[term] for term in shared)
             if accents and doc_accents:
-                matched = sum(query[term] * self._union_tone_factor(term, accents, doc_accents) for term in shared)
-            else:
-                matched = sum(query[term] for term in shared)
+                # Words this intent only spells with other tones ("cưới" when "cười" was typed).
+                wrong = {w for w, key in accents.items() if w in doc_accents and key not in doc_accents[w]}
+                if wrong:
+                    penalty = 1.0 - weights.wrong_tone
+                    matched -= sum(query[t] * penalty for t in shared if not wrong.isdisjoint(t.split("_")))
             coverage = matched / query_weight
             if doc.kind is IntentKind.GENERAL:
                 # Small talk is judged by how much of the message it explains: "xin chào" alone
@@ -262,16 +273,6 @@ class Router:
         for word in term.split("_"):
             typed, expected = query.get(word), phrase.get(word)
             if typed is not None and expected is not None and typed != expected:
-                return self.weights.wrong_tone
-        return 1.0
-
-    def _union_tone_factor(self, term: str, query: dict[str, str], spellings: dict[str, frozenset[str]]) -> float:
-        """Like :meth:`_tone_factor`, against every spelling an intent uses for a word."""
-        if not query or not spellings:
-            return 1.0
-        for word in term.split("_"):
-            typed, known = query.get(word), spellings.get(word)
-            if typed is not None and known is not None and typed not in known:
                 return self.weights.wrong_tone
         return 1.0
 
