@@ -25,6 +25,7 @@ from typing import Any
 
 import yaml
 
+from intents.normalize import fold
 from procedures.models import Text
 
 DEFAULT_DESK = Text(
@@ -61,6 +62,15 @@ class Contacts:
     def for_commune(self, commune: str | None) -> Contact:
         """The contact of a commune, falling back to the default."""
         return self.communes.get(commune or "", self.default)
+
+    def find(self, typed: str) -> str | None:
+        """The key of the commune whose name (or key) the user typed, ignoring accents and case."""
+        wanted = " ".join(fold(typed).split())
+        for key, contact in self.communes.items():
+            names = {" ".join(fold(contact.name).split()), key.replace("-", " ")}
+            if wanted in names or any(name.endswith(" " + wanted) for name in names):
+                return key
+        return None
 
     @classmethod
     def load(cls, path: Path | None) -> Contacts:

@@ -127,9 +127,23 @@ class Engine:
             payload = commands.parse(text, state.options, awaiting)
         if payload is not None:
             return self._act(turn, payload)
+        commune = self._commune_choice(text)
+        if commune is not None:
+            state.commune = commune
+            name = self.contacts.for_commune(commune).name
+            saved = turn.tr.gettext('Saved: {name}. "I\'m stuck" will now show its contacts.')
+            return [Reply(saved.format(name=name), self._menu_option(turn.tr))]
         if not text:
             return [self._nothing_typed(turn)]
         return self._route(turn, text)
+
+    def _commune_choice(self, text: str) -> str | None:
+        """Pick a configured commune from "xã Tân Lập" / "phường Bến Nghé" (for the contacts)."""
+        simple = commands.simplify(text)
+        for prefix in ("xa ", "phuong ", "dac khu ", "commune ", "ward "):
+            if simple.startswith(prefix) and self.contacts.communes:
+                return self.contacts.find(simple) or self.contacts.find(simple[len(prefix) :])
+        return None
 
     def _awaiting_answer(self, state: ConversationState) -> bool:
         found = self.walk.current(state)
@@ -364,12 +378,16 @@ class Engine:
     def _stuck(self, turn: Turn) -> Reply:
         state, tr = turn.state, turn.tr
         turn.log(EventType.STUCK, intent=state.root_procedure(), step=state.step)
-        contact = self.contacts.for_commune(None)
+        contact = self.contacts.for_commune(state.commune)
         lines = [tr.gettext("You can get help from a person:")]
+        if contact.name:
+            lines[0] = tr.gettext("You can get help from a person ({name}):").format(name=contact.name)
         lines.append(f"1. {contact.desk.get(tr.locale)}")
         lines.append(f"2. {contact.team.get(tr.locale)}")
         if contact.hotline:
             lines.append(f"3. {tr.gettext('Hotline')}: {contact.hotline}")
+        if self.contacts.communes and state.commune is None:
+            lines.append(tr.gettext('Type "xã" and the name of your commune or ward to see its own contacts.'))
         lines.append(
             tr.gettext("Never give your password or OTP code to anyone, even someone who says they are an official.")
         )

@@ -65,6 +65,7 @@ class ConversationState:
     catalog_version: str = ""
     last_active: str = ""
     messages: int = 0
+    commune: str | None = None  # contacts key chosen by the user ("xã …"), for "Tôi bị vướng"
     seen: list[str] = field(default_factory=list)  # recent platform message ids (retries are dropped)
 
     def position(self) -> Position | None:

@@ -97,7 +97,12 @@ def test_stuck_gives_desk_team_and_configured_hotline(
     settings: Settings, catalog, router, monkeypatch, tmp_path: Path
 ) -> None:
     contacts = tmp_path / "contacts.yaml"
-    contacts.write_text('default:\n  hotline: "0269 3800 000"\n', encoding="utf-8")
+    contacts.write_text(
+        'default:\n  hotline: "0269 3800 000"\n'
+        'communes:\n  tan-lap:\n    name: Xã Tân Lập\n    hotline: "0269 3811 111"\n'
+        '    team: {vi: "Tổ công nghệ số thôn 3: gặp anh trưởng thôn", en: "Village 3 tech team"}\n',
+        encoding="utf-8",
+    )
     monkeypatch.setattr("bot.app.load_catalog", lambda _s: catalog)
     monkeypatch.setattr("bot.app.build_router", lambda _c, _t=None: router)
     app = build_app(replace(settings, contacts_file=contacts))
@@ -106,6 +111,8 @@ def test_stuck_gives_desk_team_and_configured_hotline(
         chat.say("tam tru").press("Hướng dẫn từng bước")
         chat.press("Tôi bị vướng").expect("Bộ phận Một cửa", "Tổ công nghệ số cộng đồng", "0269 3800 000", "OTP")
         chat.press("Quay lại bước đang làm").expect("Bước 1/")
+        chat.say("xã tân lập").expect("Đã lưu: Xã Tân Lập")
+        chat.say("vuong").expect("Xã Tân Lập", "0269 3811 111", "thôn 3").expect_not("0269 3800 000")
     finally:
         app.close()
 
