@@ -31,6 +31,7 @@ class EventType(StrEnum):
     TICK = "tick"
     STUCK = "stuck"
     RATING = "rating"
+    UNDELIVERED = "undelivered"  # a platform refused a reply (e.g. outside Zalo's reply window)
 
 
 @dataclass

@@ -38,6 +38,7 @@ class FakeZalo:
     refresh: str = "refresh-1"
     sent: list[dict[str, Any]] = field(default_factory=list)
     refreshes: int = 0
+    window_closed: set[str] = field(default_factory=set)  # users past the reply window
     _counter: Any = field(default_factory=lambda: itertools.count(2))
     _server: uvicorn.Server | None = None
 
@@ -57,7 +58,10 @@ class FakeZalo:
     async def _send(self, request: Request) -> JSONResponse:
         if request.headers.get("access_token") != self.access:
             return JSONResponse({"error": -216, "message": "Access token is invalid"})
-        self.sent.append(json.loads(await request.body()))
+        body = json.loads(await request.body())
+        if body["recipient"]["user_id"] in self.window_closed:
+            return JSONResponse({"error": -230, "message": "User has not interacted with the OA in the past 7 days"})
+        self.sent.append(body)
         return JSONResponse({"error": 0, "message": "Success", "data": {"message_id": f"m{len(self.sent)}"}})
 
     async def _token(self, request: Request) -> JSONResponse:

@@ -11,12 +11,14 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlmodel import select
 
 from bot.app import build_app
 from bot.channels.zalo import MAX_BUTTONS, PAYLOAD_PREFIX, ZaloChannel, render
 from bot.config import Settings
 from bot.flood import FloodGate
 from bot.messages import Option, Reply
+from bot.storage import Event
 from bot.testing import Conversation
 from bot.web import make_web_app
 from tests.fake_zalo import APP_ID, APP_SECRET, OA_SECRET, FakeZalo, event, signed
@@ -160,6 +162,22 @@ def test_token_refresh_is_stored_and_survives_a_restart(settings: Settings, patc
             # The configured refresh token was single-use; only the stored new one works now.
             await deliver(client, channel, event("user_send_text", USER, "cảm ơn"))
             assert fake.refreshes == 2 and len(fake.to(USER)) == 2
+        await fake.stop(server)
+
+    asyncio.run(scenario())
+
+
+def test_reply_outside_the_window_is_recorded_not_retried(settings: Settings, patch) -> None:  # type: ignore[no-untyped-def]
+    async def scenario() -> None:
+        fake = FakeZalo()
+        server = await fake.start()
+        fake.window_closed.add(USER)
+        async with webhook(zalo_settings(settings, fake), patch) as (channel, client):
+            assert await deliver(client, channel, event("user_send_text", USER, "xin chào")) == 200
+            assert fake.sent == [] and channel.client.undelivered == [(USER, -230)]
+            with channel.app.database.session() as session:
+                rows = session.exec(select(Event).where(Event.type == "undelivered")).all()
+            assert [(row.decision, row.user != USER) for row in rows] == [("-230", True)]
         await fake.stop(server)
 
     asyncio.run(scenario())

@@ -27,8 +27,10 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from bot.app import App
+from bot.events import EventType, PendingEvent
 from bot.flood import FloodGate, Verdict
 from bot.messages import Address, Inbound, Reply, shorten
+from bot.privacy import hash_user
 from bot.storage import ChannelToken, Database, utcnow
 
 CHANNEL = "zalo"
@@ -140,11 +142,17 @@ class ZaloClient:
 
     def __init__(self, app: App, http: httpx.AsyncClient | None = None):
         settings = app.settings
+        self.app = app
         self.settings = settings
         self.http = http or httpx.AsyncClient(timeout=10.0)
         self.tokens = TokenStore(app.database, Tokens(settings.zalo_access_token, settings.zalo_refresh_token))
         self._lock = asyncio.Lock()
         self.undelivered: list[tuple[str, int]] = []  # (user, error code) outside the reply window
+
+    def record_undelivered(self, user_id: str, code: int) -> None:
+        """Keep a usage event for a refused reply (user id hashed), so operators can see it."""
+        user = hash_user(self.app.settings.user_salt, CHANNEL, user_id)
+        self.app.engine.recorder.record(CHANNEL, user, [PendingEvent(EventType.UNDELIVERED, decision=str(code))])
 
     async def refresh(self, stale_access: str | None = None) -> Tokens:
         """Exchange the refresh token for a new pair and store it (once, even if several sends race)."""
@@ -196,8 +204,9 @@ class ZaloClient:
                 await self.refresh(access)
                 continue
             if code in WINDOW_ERRORS:
-                log.warning("zalo: message to %s not delivered (error %s: %s)", user_id, code, data.get("message"))
+                log.warning("zalo: message not delivered (error %s: %s)", code, data.get("message"))
                 self.undelivered.append((user_id, code))
+                self.record_undelivered(user_id, code)
                 return
             log.error("zalo: send failed with error %s: %s", code, data.get("message"))
             raise ZaloError(code, str(data.get("message")))
