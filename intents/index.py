@@ -20,6 +20,7 @@ import yaml
 from intents.normalize import accented_words, tokens
 from procedures.models import ListingEntry, Procedure
 
+NO_SPELLINGS: dict[str, frozenset[str]] = {}  # shared by every listing name (never mutated)
 GENERAL_FILE = Path(__file__).resolve().parent / "general.yaml"
 STOPWORDS_FILE = Path(__file__).resolve().parent / "stopwords.txt"
 # Filler words keep a small weight rather than none: "what can you do" must still match
@@ -120,7 +121,19 @@ class Index:
         curated_freq: dict[str, int] = defaultdict(int)
         postings: dict[str, list[int]] = defaultdict(list)
         seen: set[tuple[int, frozenset[str]]] = set()
+        no_accents: dict[str, str] = {}
         for doc_number, doc in enumerate(index.docs):
+            if doc.kind is IntentKind.LISTING and len(doc.phrases) == 1:
+                # The common case on large catalogs: one official name, no tone data, no duplicates.
+                terms = frozenset(terms_of(tokens(doc.phrases[0])))
+                phrase_number = len(index.phrases)
+                index.phrases.append(Phrase(doc_number, terms, 0.0, 1.0, no_accents))
+                for term in terms:
+                    postings[term].append(phrase_number)
+                    doc_freq[term] += 1
+                index.intent_terms.append(terms)
+                index.intent_accents.append(NO_SPELLINGS)
+                continue
             doc_terms: set[str] = set()
             doc_accents: dict[str, set[str]] = defaultdict(set)
             for position, phrase in enumerate(doc.phrases):
@@ -152,8 +165,9 @@ class Index:
         }
         index.default_idf = math.log(1 + total)
         index.postings = dict(postings)
+        weight_of = index.idf.__getitem__
         for indexed in index.phrases:
-            indexed.weight = sum(index.idf[term] for term in indexed.terms)
+            indexed.weight = sum(map(weight_of, indexed.terms))
         index.vocabulary = sorted(term for term in doc_freq if "_" not in term and len(term) >= 3)
         return index
 

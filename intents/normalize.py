@@ -158,22 +158,22 @@ def default_abbreviations() -> Mapping[tuple[str, ...], tuple[str, ...]]:
 def expand(tokens: list[str], table: Mapping[tuple[str, ...], tuple[str, ...]]) -> list[str]:
     """Replace abbreviations, longest phrase first ("so do" before "so")."""
     longest, starts = _shape(table)
+    if starts.isdisjoint(tokens):
+        return list(tokens)
     result: list[str] = []
-    index = 0
-    while index < len(tokens):
-        if tokens[index] in starts:
-            for size in range(min(longest, len(tokens) - index), 0, -1):
-                key = tuple(tokens[index : index + size])
-                if key in table:
-                    result.extend(table[key])
-                    index += size
-                    break
-            else:
-                result.append(tokens[index])
-                index += 1
-        else:
-            result.append(tokens[index])
-            index += 1
+    done = 0  # tokens before this index are already in ``result``
+    count = len(tokens)
+    for index, token in enumerate(tokens):
+        if index < done or token not in starts:
+            continue
+        for size in range(min(longest, count - index), 0, -1):
+            key = tuple(tokens[index : index + size])
+            if key in table:
+                result.extend(tokens[done:index])
+                result.extend(table[key])
+                done = index + size
+                break
+    result.extend(tokens[done:])
     return result
 
 
@@ -195,11 +195,12 @@ def tokens(text: str, table: Mapping[tuple[str, ...], tuple[str, ...]] | None = 
     text = unicodedata.normalize("NFC", text)
     text = mask_numbers(text)
     text = _NON_WORD.sub(" ", fold(text))
-    raw = [token for token in text.split() if token]
-    raw = expand(raw, table)  # abbreviations first: "cccd" must not lose its repeated letters
+    raw = expand(text.split(), table)  # abbreviations first: "cccd" must not lose its repeated letters
     english = looks_english(raw)
-    cleaned = [token if (token,) in table else _clean(token, english) for token in raw]
-    return [token for token in expand(cleaned, table) if token != NUMBER_TOKEN]
+    cleaned = [_clean(token, english) for token in raw]
+    if cleaned != raw:  # undoing Telex can reveal an abbreviation ("ddk" -> "dk")
+        cleaned = expand(cleaned, table)
+    return [token for token in cleaned if token != NUMBER_TOKEN]
 
 
 def normalize(text: str, table: Mapping[tuple[str, ...], tuple[str, ...]] | None = None) -> str:
