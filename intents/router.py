@@ -32,8 +32,8 @@ from intents.index import STOPWORD_WEIGHT, Index, IntentKind, terms_of
 from intents.normalize import accented_words, tokens
 
 OUT_OF_SCOPE = "out_of_scope"
-SHORTLIST = 40  # phrases scored exactly after the gathering pass
-GATHER_BUDGET = 1500  # postings read per message while gathering candidates
+SHORTLIST = 30  # phrases scored exactly after the gathering pass
+GATHER_BUDGET = 1000  # postings read per message while gathering candidates
 GATHER_FLOOR = 0.25
 
 
