@@ -47,13 +47,17 @@ def load_catalog(settings: Settings) -> Catalog:
     return catalog
 
 
+def router_thresholds(settings: Settings) -> Thresholds:
+    """The router's decision thresholds from the settings."""
+    return Thresholds(settings.router.match, settings.router.no_match, settings.router.margin)
+
+
 def build_app(settings: Settings, record_events: bool = True) -> App:
     """Wire the bot for ``settings``: migrate the database and load the catalog."""
     database = Database(settings.database_url)
     database.migrate()
     catalog = load_catalog(settings)
-    thresholds = Thresholds(settings.router.match, settings.router.no_match, settings.router.margin)
-    router = build_router(catalog, thresholds)
+    router = build_router(catalog, router_thresholds(settings))
     engine = Engine(
         catalog=catalog,
         router=router,

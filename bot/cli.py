@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from starlette.routing import BaseRoute
 
-from bot.app import App, build_app, load_catalog
+from bot.app import App, build_app, load_catalog, router_thresholds
 from bot.channels.terminal import TerminalChannel
 from bot.config import Settings
 from intents import build_router
@@ -87,7 +88,7 @@ async def serve_channels(app: App) -> None:
 
 def _route(settings: Settings, args: argparse.Namespace) -> int:
     catalog = load_catalog(settings)
-    router = build_router(catalog)
+    router = build_router(catalog, router_thresholds(settings))
     for line in sys.stdin:
         text = line.rstrip("\n")
         if not text.strip():
@@ -98,7 +99,7 @@ def _route(settings: Settings, args: argparse.Namespace) -> int:
 
 def _eval(settings: Settings, args: argparse.Namespace) -> int:
     catalog = load_catalog(settings)
-    router = build_router(catalog)
+    router = build_router(catalog, router_thresholds(settings))
     report = evaluate(router, read_examples(Path(args.file)), set(catalog.listing))
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
@@ -155,6 +156,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # e.g. piped into `head`: not an error for the user
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
+        return 0
 
 
 if __name__ == "__main__":

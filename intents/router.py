@@ -35,6 +35,7 @@ OUT_OF_SCOPE = "out_of_scope"
 SHORTLIST = 30  # phrases scored exactly after the gathering pass
 GATHER_BUDGET = 1000  # postings read per message while gathering candidates
 GATHER_FLOOR = 0.25
+LONG_MESSAGE = 8  # informative words; longer messages are stories
 
 
 class Verdict(StrEnum):
@@ -100,9 +101,11 @@ class Thresholds:
     """Decision thresholds (defaults calibrated on the dev set; overridable in config)."""
 
     match: float = 0.6
-    no_match: float = 0.44
+    no_match: float = 0.46
     margin: float = 0.05
     vague: float = 0.40  # below no_match, still ask when the top candidates are this close and this high
+    long_relief: float = 0.006  # no_match is lowered by this per informative word beyond LONG_MESSAGE
+    long_relief_cap: float = 0.08
 
 
 @dataclass(frozen=True)
@@ -276,6 +279,16 @@ class Router:
                 return self.weights.wrong_tone
         return 1.0
 
+    def no_match_threshold(self, text: str) -> float:
+        """The out-of-scope threshold, a little lower for long messages.
+
+        A long story explains itself with many words, so no single entry covers much of it;
+        its evidence accumulates across several of the entry's phrases instead.
+        """
+        words = sum(1 for word in tokens(text) if word not in self.index.stopwords)
+        relief = min(self.thresholds.long_relief_cap, self.thresholds.long_relief * max(0, words - LONG_MESSAGE))
+        return self.thresholds.no_match - relief
+
     def decide(self, text: str, candidates: Sequence[Candidate]) -> Decision:
         """Turn ranked candidates into match / ambiguous / no_match."""
         top3 = tuple(candidates[:3])
@@ -285,10 +298,11 @@ class Router:
             and top3[0].score - top3[1].score < self.thresholds.margin
             and all(c.kind is not IntentKind.GENERAL for c in top3[:2])
         )
-        if top3 and top3[0].score < self.thresholds.no_match and vague:
+        no_match = self.no_match_threshold(text)
+        if top3 and top3[0].score < no_match and vague:
             # A short, vague message ("bảo hiểm") that sits between several entries: ask.
             return Decision(text, Verdict.AMBIGUOUS, top3[0].score, top3)
-        if not top3 or top3[0].score < self.thresholds.no_match:
+        if not top3 or top3[0].score < no_match:
             confidence = top3[0].score if top3 else 0.0
             return Decision(text, Verdict.NO_MATCH, confidence, top3)
         top = top3[0]
