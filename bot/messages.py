@@ -39,6 +39,32 @@ class Inbound:
     received_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
 
+def split_text(text: str, limit: int) -> list[str]:
+    """Split text into chunks of at most ``limit`` characters, on line boundaries when possible.
+
+    Every platform caps a message (Telegram 4,096 characters, Zalo 2,000); a line longer than
+    the cap is cut hard.
+    """
+    chunks: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            if current:
+                chunks.append(current)
+                current = ""
+            chunks.append(line[:limit])
+            line = line[limit:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            chunks.append(current)
+            current = line
+        else:
+            current = candidate
+    if current or not chunks:
+        chunks.append(current)
+    return chunks
+
+
 def shorten(label: str, limit: int = 60) -> str:
     """Cut a button label at a word boundary so it fits small screens."""
     if len(label) <= limit:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -64,10 +64,20 @@ def settings(database_url: str) -> Settings:
 
 
 @pytest.fixture
-def app(settings: Settings, catalog: Catalog, router: Router, monkeypatch: pytest.MonkeyPatch) -> Iterator[App]:
+def patch(catalog: Catalog, router: Router, monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+    """Make ``build_app`` reuse the session's catalog and router (building them takes seconds)."""
+
+    def apply() -> None:
+        monkeypatch.setattr("bot.app.load_catalog", lambda _settings: catalog)
+        monkeypatch.setattr("bot.app.build_router", lambda _catalog, _thresholds=None: router)
+
+    return apply
+
+
+@pytest.fixture
+def app(settings: Settings, patch: Callable[[], None]) -> Iterator[App]:
     """A fully wired bot on a fresh database (catalog and router reused for speed)."""
-    monkeypatch.setattr("bot.app.load_catalog", lambda _settings: catalog)
-    monkeypatch.setattr("bot.app.build_router", lambda _catalog, _thresholds=None: router)
+    patch()
     built = build_app(settings)
     yield built
     built.close()

@@ -35,6 +35,21 @@ BOT = {
 }
 
 
+async def start_loopback(app: Starlette, port: int) -> tuple[uvicorn.Server, asyncio.Task[None]]:
+    """Serve an ASGI app on 127.0.0.1:port inside the running event loop; return when it listens."""
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        await asyncio.sleep(0.01)
+    return server, task
+
+
+async def stop_loopback(server: uvicorn.Server, task: asyncio.Task[None]) -> None:
+    """Stop a server started by :func:`start_loopback`."""
+    server.should_exit = True
+    await task
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -230,18 +245,11 @@ class FakeTelegram:
     def _ok(self, result: Any) -> JSONResponse:
         return JSONResponse({"ok": True, "result": result})
 
-    async def serve(self) -> None:
-        app = Starlette(routes=[Route("/bot{token}/{method}", self._api, methods=["POST", "GET"])])
-        self._server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
-        await self._server.serve()
-
     async def start(self) -> asyncio.Task[None]:
-        task = asyncio.create_task(self.serve())
-        while self._server is None or not self._server.started:
-            await asyncio.sleep(0.01)
+        app = Starlette(routes=[Route("/bot{token}/{method}", self._api, methods=["POST", "GET"])])
+        self._server, task = await start_loopback(app, self.port)
         return task
 
     async def stop(self, task: asyncio.Task[None]) -> None:
         assert self._server is not None
-        self._server.should_exit = True
-        await task
+        await stop_loopback(self._server, task)

@@ -22,7 +22,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from bot.channels.zalo import signature
-from tests.fake_telegram import free_port
+from tests.fake_telegram import free_port, start_loopback, stop_loopback
 
 APP_ID = "3482178216594085616"
 OA_SECRET = "oa-secret-key"
@@ -80,16 +80,12 @@ class FakeZalo:
                 Route("/v4/oa/access_token", self._token, methods=["POST"]),
             ]
         )
-        self._server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
-        task = asyncio.create_task(self._server.serve())
-        while not self._server.started:
-            await asyncio.sleep(0.01)
+        self._server, task = await start_loopback(app, self.port)
         return task
 
     async def stop(self, task: asyncio.Task[None]) -> None:
         assert self._server is not None
-        self._server.should_exit = True
-        await task
+        await stop_loopback(self._server, task)
 
 
 _msg_ids = itertools.count(1)

@@ -11,9 +11,10 @@ import httpx
 import pytest
 
 from bot.app import build_app
-from bot.channels.telegram import SECRET_HEADER, TelegramChannel, split_text, webhook_route
+from bot.channels.telegram import SECRET_HEADER, TelegramChannel, webhook_route
 from bot.config import Settings
 from bot.flood import FloodGate
+from bot.messages import split_text
 from bot.web import make_web_app
 from tests.fake_telegram import FakeTelegram, Sent
 
@@ -63,15 +64,6 @@ def button(message: Sent, label: str) -> str:
 
 def run(coroutine: Awaitable[None]) -> None:
     asyncio.run(coroutine)  # type: ignore[arg-type]
-
-
-@pytest.fixture
-def patch(catalog, router, monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:  # type: ignore[no-untyped-def]
-    def apply() -> None:
-        monkeypatch.setattr("bot.app.load_catalog", lambda _s: catalog)
-        monkeypatch.setattr("bot.app.build_router", lambda _c, _t=None: router)
-
-    return apply
 
 
 def test_start_question_and_a_whole_guide_by_buttons(tg_settings: Settings, patch) -> None:  # type: ignore[no-untyped-def]

@@ -93,9 +93,7 @@ def test_checklist_ticks_item_by_item_and_returns_to_step(chat: Conversation) ->
     chat.press("Quay lại bước đang làm").expect("Bước 2/6")
 
 
-def test_stuck_gives_desk_team_and_configured_hotline(
-    settings: Settings, catalog, router, monkeypatch, tmp_path: Path
-) -> None:
+def test_stuck_gives_desk_team_and_configured_hotline(settings: Settings, patch, tmp_path: Path) -> None:
     contacts = tmp_path / "contacts.yaml"
     contacts.write_text(
         'default:\n  hotline: "0269 3800 000"\n'
@@ -103,8 +101,7 @@ def test_stuck_gives_desk_team_and_configured_hotline(
         '    team: {vi: "Tổ công nghệ số thôn 3: gặp anh trưởng thôn", en: "Village 3 tech team"}\n',
         encoding="utf-8",
     )
-    monkeypatch.setattr("bot.app.load_catalog", lambda _s: catalog)
-    monkeypatch.setattr("bot.app.build_router", lambda _c, _t=None: router)
+    patch()
     app = build_app(replace(settings, contacts_file=contacts))
     try:
         chat = Conversation(app.engine)
@@ -131,9 +128,8 @@ def test_out_of_scope_says_what_it_can_do_and_records_it(chat: Conversation, app
     assert [event.text for event in unresolved] == ["giá vàng sjc hôm nay bao nhiêu"]
 
 
-def test_resume_after_restart(settings: Settings, catalog, router, monkeypatch) -> None:
-    monkeypatch.setattr("bot.app.load_catalog", lambda _s: catalog)
-    monkeypatch.setattr("bot.app.build_router", lambda _c, _t=None: router)
+def test_resume_after_restart(settings: Settings, patch) -> None:
+    patch()
     first = build_app(settings)
     chat = Conversation(first.engine, user_id="42")
     chat.say("khai sinh").press("Hướng dẫn từng bước").press("Có").press("Tiếp theo").expect("Bước 3/6")

@@ -10,7 +10,6 @@ from dataclasses import replace
 from typing import Any
 
 import httpx
-import pytest
 from sqlmodel import select
 
 from bot.app import build_app
@@ -24,15 +23,6 @@ from bot.web import make_web_app
 from tests.fake_zalo import APP_ID, APP_SECRET, OA_SECRET, FakeZalo, event, signed
 
 USER = "3216904426693862293"
-
-
-@pytest.fixture
-def patch(catalog, router, monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:  # type: ignore[no-untyped-def]
-    def apply() -> None:
-        monkeypatch.setattr("bot.app.load_catalog", lambda _s: catalog)
-        monkeypatch.setattr("bot.app.build_router", lambda _c, _t=None: router)
-
-    return apply
 
 
 def zalo_settings(settings: Settings, fake: FakeZalo, access: str = "access-1") -> Settings:

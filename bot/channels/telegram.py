@@ -30,7 +30,7 @@ from telegram.ext import AIORateLimiter, Application, CallbackQueryHandler, Cont
 from bot.app import App
 from bot.flood import FloodGate, Verdict
 from bot.i18n import Languages, pick_locale
-from bot.messages import Address, Inbound, Reply
+from bot.messages import Address, Inbound, Reply, split_text
 
 CHANNEL = "telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -48,28 +48,6 @@ _MEDIA = (
     (filters.CONTACT, "contact"),
     (filters.Document.ALL | filters.VIDEO | filters.VIDEO_NOTE | filters.ANIMATION, "document"),
 )
-
-
-def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
-    """Split text into chunks of at most ``limit`` characters, on line boundaries when possible."""
-    chunks: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        while len(line) > limit:  # a single over-long line: cut it hard
-            if current:
-                chunks.append(current)
-                current = ""
-            chunks.append(line[:limit])
-            line = line[limit:]
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            chunks.append(current)
-            current = line
-        else:
-            current = candidate
-    if current or not chunks:
-        chunks.append(current)
-    return chunks
 
 
 def callback_data(version: str, payload: str) -> str | None:
@@ -292,7 +270,7 @@ class TelegramChannel:
 
     async def send(self, address: Address, reply: Reply) -> None:
         """Deliver one reply: split on line boundaries, keyboard on the last chunk."""
-        chunks = split_text(html.escape(reply.text, quote=False))
+        chunks = split_text(html.escape(reply.text, quote=False), MessageLimit.MAX_TEXT_LENGTH)
         markup = keyboard(reply, self.app.catalog.version)
         for number, chunk in enumerate(chunks):
             last = number == len(chunks) - 1

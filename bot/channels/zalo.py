@@ -29,7 +29,7 @@ from starlette.routing import Route
 from bot.app import App
 from bot.events import EventType, PendingEvent
 from bot.flood import FloodGate, Verdict
-from bot.messages import Address, Inbound, Reply, shorten
+from bot.messages import Address, Inbound, Reply, shorten, split_text
 from bot.privacy import hash_user
 from bot.storage import ChannelToken, Database, utcnow
 
@@ -58,28 +58,6 @@ class ZaloError(Exception):
 def signature(app_id: str, body: bytes, timestamp: str, oa_secret_key: str) -> str:
     """The expected ``X-ZEvent-Signature`` value (hex, without the ``mac=`` prefix)."""
     return hashlib.sha256(app_id.encode() + body + timestamp.encode() + oa_secret_key.encode()).hexdigest()
-
-
-def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
-    """Split on line boundaries into chunks Zalo accepts."""
-    chunks: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        while len(line) > limit:
-            if current:
-                chunks.append(current)
-                current = ""
-            chunks.append(line[:limit])
-            line = line[limit:]
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            chunks.append(current)
-            current = line
-        else:
-            current = candidate
-    if current or not chunks:
-        chunks.append(current)
-    return chunks
 
 
 def render(reply: Reply, version: str) -> tuple[str, list[dict[str, Any]]]:
@@ -214,7 +192,7 @@ class ZaloClient:
     async def send(self, user_id: str, reply: Reply, version: str) -> None:
         """Send one reply: text chunks, buttons on the last chunk."""
         text, buttons = render(reply, version)
-        chunks = split_text(text)
+        chunks = split_text(text, MAX_TEXT)
         for number, chunk in enumerate(chunks):
             message: dict[str, Any] = {"text": chunk}
             if buttons and number == len(chunks) - 1:
