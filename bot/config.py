@@ -21,7 +21,7 @@ class RouterThresholds:
     """Decision thresholds of the intent router, calibrated on the dev set (see docs)."""
 
     match: float = 0.6  # confidence at or above which the top candidate is taken
-    no_match: float = 0.46  # confidence below which the message is out of scope
+    no_match: float = 0.48  # confidence below which the message is out of scope
     margin: float = 0.05  # a runner-up this close to the top makes the decision ambiguous
 
 

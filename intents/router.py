@@ -101,7 +101,7 @@ class Thresholds:
     """Decision thresholds (defaults calibrated on the dev set; overridable in config)."""
 
     match: float = 0.6
-    no_match: float = 0.46
+    no_match: float = 0.48
     margin: float = 0.05
     vague: float = 0.40  # below no_match, still ask when the top candidates are this close and this high
     long_relief: float = 0.006  # no_match is lowered by this per informative word beyond LONG_MESSAGE
@@ -120,6 +120,7 @@ class Weights:
     unknown_weight: float = 4.0  # weight of a word the index does not know
     listing_discount: float = 0.85
     fuzzy_cutoff: float = 0.8
+    story_shift: float = 0.1  # share moved from phrase to evidence for long messages
     general_coverage: float = 0.4  # share of a message a general intent must explain to count fully
     wrong_tone: float = 0.3  # a word typed with other marks than the phrase's ("cười" vs "cưới")
 
@@ -225,6 +226,10 @@ class Router:
         shortlist = heapq.nlargest(SHORTLIST, [item for item in gathered.items() if item[1] >= floor], key=promise)
         accents = accented_words(text)
         query_weight = sum(query.values())
+        # A long story names no procedure outright: trust accumulated evidence over any one phrase.
+        informative = sum(1 for term in query if "_" not in term and query[term] > STOPWORD_WEIGHT)
+        shift = min(weights.story_shift, weights.story_shift * max(0, informative - LONG_MESSAGE) / LONG_MESSAGE)
+        phrase_weight, evidence_weight = weights.phrase - shift, weights.evidence + shift
         best: dict[int, float] = {}
         whole: dict[int, float] = {}  # the best phrase's share matched, whatever its weight
         for number, _ in shortlist:
@@ -259,8 +264,8 @@ class Router:
                 value = min(whole[doc_number], 1.0) * min(1.0, coverage / weights.general_coverage)
             else:
                 value = (
-                    weights.phrase * min(phrase_score, 1.0)
-                    + weights.evidence * (1.0 - math.exp(-matched / weights.saturation))
+                    phrase_weight * min(phrase_score, 1.0)
+                    + evidence_weight * (1.0 - math.exp(-matched / weights.saturation))
                     + weights.coverage * coverage
                 )
                 if doc.kind is IntentKind.LISTING:
