@@ -22,7 +22,7 @@ class RouterThresholds:
 
     match: float = 0.6  # confidence at or above which the top candidate is taken
     no_match: float = 0.48  # confidence below which the message is out of scope
-    margin: float = 0.05  # a runner-up this close to the top makes the decision ambiguous
+    margin: float = 0.07  # a runner-up this close to the top makes the decision ambiguous
 
 
 @dataclass(frozen=True)

@@ -102,8 +102,9 @@ class Thresholds:
 
     match: float = 0.6
     no_match: float = 0.48
-    margin: float = 0.05
-    vague: float = 0.40  # below no_match, still ask when the top candidates are this close and this high
+    margin: float = 0.07
+    vague: float = 0.40  # below no_match, still ask when the top two are this high...
+    vague_margin: float = 0.05  # ...and this close
     long_relief: float = 0.006  # no_match is lowered by this per informative word beyond LONG_MESSAGE
     long_relief_cap: float = 0.08
 
@@ -300,7 +301,7 @@ class Router:
         vague = (
             len(top3) >= 2
             and top3[0].score >= self.thresholds.vague
-            and top3[0].score - top3[1].score < self.thresholds.margin
+            and top3[0].score - top3[1].score < self.thresholds.vague_margin
             and all(c.kind is not IntentKind.GENERAL for c in top3[:2])
         )
         no_match = self.no_match_threshold(text)
