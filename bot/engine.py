@@ -157,6 +157,8 @@ class Engine:
         if action == "nav" and argument in ("next", "back", "resume") or action == "ans":
             if not in_guide and state.paused is not None:
                 return self._resume_paused(turn)
+            if not in_guide and state.mode is Mode.CARD and argument in ("next", "resume") and state.procedure:
+                return self._start_guide(turn, state.procedure)  # "tiếp" under a card starts its guide
             if not in_guide:
                 return [self._no_guide(tr)]
             state.mode = Mode.GUIDE

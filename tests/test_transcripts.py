@@ -79,6 +79,11 @@ def test_every_choice_works_typed(chat: Conversation) -> None:
     chat.say("tiep").expect("Hiện chưa mở hướng dẫn nào")
 
 
+def test_next_under_a_card_starts_its_guide(chat: Conversation) -> None:
+    chat.say("đổi bằng lái xe").expect("Đổi giấy phép lái xe")
+    chat.say("tiếp").expect("Bước 1/")
+
+
 def test_question_step_needs_an_answer(chat: Conversation) -> None:
     chat.say("khai sinh").press("Hướng dẫn từng bước")
     chat.say("tiep").expect("Có hay Chưa", "Bước 1/6")
