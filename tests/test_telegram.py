@@ -168,6 +168,8 @@ def test_retry_after_429_loses_no_reply_and_groups_need_a_mention(tg_settings: S
             fake.user_says(USER, "xin chào")
             sent = await fake.turn(USER, timeout=15)
             assert "Xin chào" in sent[-1].text
+            fake.user_says(USER + 1, "/start", language="en")
+            assert "Hello!" in (await fake.turn(USER + 1))[-1].text, "the Telegram language picks the first locale"
             group = -100777
             fake.user_says(USER, "khai sinh", chat_id=group, kind="supergroup")
             fake.user_says(USER, "@dvc_test_bot khai sinh", chat_id=group, kind="supergroup")
