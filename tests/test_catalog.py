@@ -117,3 +117,26 @@ def test_yaml_round_trip(catalog: Catalog) -> None:
 
     again = parse_entry(yaml.safe_load(dump_entry(entry)), "khai-sinh.yaml")
     assert again == entry
+
+
+def test_catalog_validate_command(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import subprocess
+    import sys
+
+    ok = subprocess.run([sys.executable, "-m", "bot", "catalog", "validate"], capture_output=True, text=True)
+    assert ok.returncode == 0 and "OK: 44 curated entries" in ok.stdout
+    bad = tmp_path / "catalog"
+    bad.mkdir()
+    (bad / "x.yaml").write_text(
+        "id: x\nkind: guide\nsector: {vi: A}\nname: {vi: B}\nsummary: {vi: C}\n"
+        "source_url: https://evil.example.com/\nlast_verified: 2026-11-01\n"
+        "steps:\n  - {id: a, text: {vi: a, en: a}, next: nowhere}\n",
+        encoding="utf-8",
+    )
+    env = dict(os.environ, DVCBOT_CATALOG_DIR=str(bad))
+    failed = subprocess.run(
+        [sys.executable, "-m", "bot", "catalog", "validate"], capture_output=True, text=True, env=env
+    )
+    assert failed.returncode == 1
+    assert "not on an official domain" in failed.stdout and "no step 'nowhere'" in failed.stdout
