@@ -137,7 +137,14 @@ def evaluate(router: Router, examples: Iterable[Example], listing_codes: Collect
 
 def format_report(report: Report) -> str:
     """A readable table of the figures, then the misses."""
-    lines = [f"{'slice':<10} {'n':>4} {'top-1':>7} {'top-3':>7} {'oos-recall':>11} {'in-scope-reject':>16}"]
+    overall = report.overall.as_dict()
+    lines = [
+        f"top-1: {overall['top1']:.1%}   top-3: {overall['top3']:.1%}   "
+        f"out-of-scope recall: {overall['oos_recall']:.1%}   "
+        f"in-scope false rejection: {overall['in_scope_false_rejection']:.1%}   (n={overall['n']})",
+        "",
+        f"{'slice':<10} {'n':>4} {'top-1':>7} {'top-3':>7} {'oos-recall':>11} {'in-scope-reject':>16}",
+    ]
     rows = [("overall", report.overall), *sorted(report.styles.items())]
     for name, tally in rows:
         data = tally.as_dict()

@@ -121,6 +121,7 @@ class Weights:
     unknown_weight: float = 4.0  # weight of a word the index does not know
     listing_discount: float = 0.85
     fuzzy_cutoff: float = 0.8
+    exact_cap: float = 0.7  # how far a message that is exactly one short phrase counts
     story_shift: float = 0.1  # share moved from phrase to evidence for long messages
     general_coverage: float = 0.4  # share of a message a general intent must explain to count fully
     wrong_tone: float = 0.3  # a word typed with other marks than the phrase's ("cười" vs "cưới")
@@ -241,7 +242,10 @@ class Router:
             else:
                 matched = sum(query[term] for term in shared)
             explained = matched / phrase.weight * phrase.priority
-            completeness = explained * min(1.0, matched / weights.significant)
+            # A phrase of few, common words counts fully only when it is the whole message
+            # ("tiền già" typed alone), not when it is one fragment of a longer one.
+            whole_message = (matched / query_weight) ** 2 * weights.exact_cap
+            completeness = explained * max(min(1.0, matched / weights.significant), whole_message)
             if completeness > best.get(phrase.intent, -1.0):
                 best[phrase.intent] = completeness
             if explained > whole.get(phrase.intent, -1.0):
