@@ -11,9 +11,10 @@ COPY pyproject.toml README.md babel.cfg ./
 COPY bot ./bot
 COPY intents ./intents
 COPY procedures ./procedures
-RUN pip install --no-cache-dir . \
+# Translations are compiled before the install so the .mo files ship inside the package.
+RUN pip install --no-cache-dir "babel>=2.15" \
     && pybabel compile --domain messages --directory bot/locales \
-    && pip install --no-cache-dir --no-deps --force-reinstall . \
+    && pip install --no-cache-dir . \
     && useradd --create-home dvcbot && mkdir -p /data && chown dvcbot /data
 
 USER dvcbot
