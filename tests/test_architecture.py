@@ -40,3 +40,20 @@ def test_every_module_has_a_docstring() -> None:
             if "migrations" in path.parts or path.name == "__init__.py" and not path.read_text().strip():
                 continue
             assert ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))), path
+
+
+def test_every_data_file_ships_in_the_package() -> None:
+    """A non-editable install (the Docker image) must carry every data file the code reads."""
+    import fnmatch
+    import tomllib
+
+    package_data = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
+    for package, patterns in package_data.items():
+        base = ROOT / package
+        for path in base.rglob("*"):
+            if path.is_dir() or path.suffix in (".py", ".pyc", ".mo") or "__pycache__" in path.parts:
+                continue
+            relative = path.relative_to(base).as_posix()
+            if relative.endswith(".pot"):
+                continue  # the extraction template is a developer file
+            assert any(fnmatch.fnmatch(relative, pattern) for pattern in patterns), f"{package}/{relative}"
