@@ -113,7 +113,6 @@ class Engine:
                 replies.insert(0, Reply(note.format(n=self.config.max_text_chars)))
             state.options = [option.payload for option in replies[-1].options] if replies else []
             state.last_active = now.isoformat()
-            state.catalog_version = self.catalog.version
             state.messages += 1
             rows.extend(self.recorder.rows(address.channel, user, turn.events))
         return replies

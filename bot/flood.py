@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+PRUNE_EVERY = 1024
+
 
 class Verdict(StrEnum):
     """What to do with a message."""
@@ -32,10 +34,14 @@ class FloodGate:
     clock: Callable[[], float] = time.monotonic
     _seen: dict[str, deque[float]] = field(default_factory=dict)
     _warned: dict[str, float] = field(default_factory=dict)
+    _checks: int = 0
 
     def check(self, key: str) -> Verdict:
         """Record one message from ``key`` and say whether to handle it."""
         now = self.clock()
+        self._checks += 1
+        if self._checks % PRUNE_EVERY == 0:
+            self.forget_idle()  # a long-running bot must not keep every user it ever saw
         recent = self._seen.setdefault(key, deque())
         while recent and now - recent[0] > self.window:
             recent.popleft()

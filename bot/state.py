@@ -62,7 +62,6 @@ class ConversationState:
     checklist: str | None = None  # the entry whose papers are being ticked
     options: list[str] = field(default_factory=list)
     paused: Position | None = None  # a guide left idle too long, offered for resuming
-    catalog_version: str = ""
     last_active: str = ""
     messages: int = 0
     commune: str | None = None  # contacts key chosen by the user ("xã …"), for "Tôi bị vướng"

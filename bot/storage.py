@@ -167,11 +167,5 @@ class ConversationStore:
             if extra:
                 session.add_all(extra)
 
-    def peek(self, key: str) -> ConversationState:
-        """Read a state without locking (for inspection and tests)."""
-        with self.database.session() as session:
-            row = session.get(Conversation, key)
-            return ConversationState.from_json(row.state if row else None)
-
 
 __all__ = ["ChannelToken", "Conversation", "ConversationStore", "Database", "Event", "SQLModel"]

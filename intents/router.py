@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from intents.index import STOPWORD_WEIGHT, Index, IntentKind, terms_of
@@ -324,9 +324,3 @@ class Router:
     def route(self, text: str) -> Decision:
         """Route one message."""
         return self.decide(text, self.score(text))
-
-
-def naive_baseline(choices: dict[str, str], text: str) -> str | None:
-    """The naive baseline the benchmark compares against: WRatio over every name and alias."""
-    found = process.extractOne(text, choices, scorer=fuzz.WRatio)
-    return found[2] if found else None

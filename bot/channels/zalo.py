@@ -125,7 +125,6 @@ class ZaloClient:
         self.http = http or httpx.AsyncClient(timeout=10.0)
         self.tokens = TokenStore(app.database, Tokens(settings.zalo_access_token, settings.zalo_refresh_token))
         self._lock = asyncio.Lock()
-        self.undelivered: list[tuple[str, int]] = []  # (user, error code) outside the reply window
 
     def record_undelivered(self, user_id: str, code: int) -> None:
         """Keep a usage event for a refused reply (user id hashed), so operators can see it."""
@@ -183,7 +182,6 @@ class ZaloClient:
                 continue
             if code in WINDOW_ERRORS:
                 log.warning("zalo: message not delivered (error %s: %s)", code, data.get("message"))
-                self.undelivered.append((user_id, code))
                 self.record_undelivered(user_id, code)
                 return
             log.error("zalo: send failed with error %s: %s", code, data.get("message"))
