@@ -321,13 +321,11 @@ class Engine:
         if entry_id:
             return entry_id, state.mode is Mode.GUIDE
         if state.mode in (Mode.GUIDE, Mode.CHECKLIST) and state.step is not None:
-            root = state.root_procedure()
-            entry = self.catalog.get(root or "")
             # A nested helper guide (VNeID) has no papers of its own: show the outer procedure's.
             current = self.catalog.get(state.procedure or "")
             if current is not None and current.documents:
                 return current.id, True
-            return (entry.id if entry else None), True
+            return state.root_procedure(), True
         return state.procedure, False
 
     def _checklist(self, turn: Turn, entry_id: str | None) -> list[Reply]:
