@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Protocol
 
 
 @dataclass(frozen=True)
@@ -28,8 +29,21 @@ class Address:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file carried by a message: an uploaded catalog file, or a chart image sent back."""
+
+    name: str
+    content: bytes
+    mime: str = "application/octet-stream"
+
+
+@dataclass(frozen=True)
 class Inbound:
-    """One thing a user did: typed ``text`` or pressed a button carrying ``payload``."""
+    """One thing a user did: typed ``text`` or pressed a button carrying ``payload``.
+
+    ``document`` is a file the user sent (channels download it, size-limited, only for
+    admins -- nobody else has a use for uploads).
+    """
 
     address: Address
     text: str = ""
@@ -37,6 +51,7 @@ class Inbound:
     locale_hint: str | None = None
     message_id: str | None = None
     received_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    document: Attachment | None = None
 
 
 def split_text(text: str, limit: int) -> list[str]:
@@ -108,3 +123,18 @@ class Reply:
     options: tuple[Option, ...] = ()
     links: tuple[Link, ...] = ()
     kind: ReplyKind = ReplyKind.TEXT
+    image: Attachment | None = None  # a PNG sent as a photo, ``text`` as its caption
+
+
+class Outbox(Protocol):
+    """Delivers replies the bot starts itself (reminders, digests, catalog notices).
+
+    Each channel that can write first implements it; the scheduler and the catalog reloader
+    get the set of them from the composition root.
+    """
+
+    channel: str
+
+    def deliver(self, address: Address, replies: list[Reply]) -> bool:
+        """Send ``replies`` to ``address``; return whether the platform accepted them."""
+        ...

@@ -59,7 +59,9 @@ class Event(SQLModel, table=True):
     decision: str | None = Field(default=None, max_length=16)
     confidence: float | None = None
     step: str | None = Field(default=None, max_length=64)
-    text: str | None = None
+    text: str | None = None  # redacted; set to NULL by the scheduled purge after N days
+    commune: str | None = Field(default=None, max_length=128)  # the user's (or helper's) commune
+    role: str | None = Field(default=None, max_length=16)  # citizen | helper | admin
 
 
 class ChannelToken(SQLModel, table=True):
@@ -72,6 +74,72 @@ class ChannelToken(SQLModel, table=True):
     refresh_token: str
     expires_at: dt.datetime | None = None
     updated_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Helper(SQLModel, table=True):
+    """A community tech-team member, bound to a commune by the invite code they redeemed."""
+
+    __tablename__ = "helpers"
+
+    user: str = Field(primary_key=True, max_length=64)  # salted hash, like every stored user id
+    channel: str = Field(max_length=32)
+    commune: str = Field(max_length=128)
+    invited_by: str = Field(max_length=64)
+    joined_at: dt.datetime = Field(default_factory=utcnow)
+    active: bool = True
+
+
+class Invite(SQLModel, table=True):
+    """A one-time invite code (only its hash is stored) an admin created for a commune."""
+
+    __tablename__ = "invites"
+
+    code_hash: str = Field(primary_key=True, max_length=64)
+    commune: str = Field(max_length=128)
+    created_by: str = Field(max_length=64)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    expires_at: dt.datetime
+    used_at: dt.datetime | None = None
+    used_by: str | None = Field(default=None, max_length=64)
+
+
+class Reminder(SQLModel, table=True):
+    """A reminder a citizen asked for.
+
+    ``chat_id`` is the platform chat to write to -- the one raw identifier we keep, because a
+    reminder cannot be delivered without it; it is blanked as soon as the reminder is sent,
+    skipped or cancelled.
+    """
+
+    __tablename__ = "reminders"
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=32)
+    user: str = Field(max_length=64, index=True)
+    chat_id: str = Field(max_length=128)
+    procedure: str = Field(max_length=64)
+    locale: str = Field(default="vi", max_length=8)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    due_at: dt.datetime
+    status: str = Field(default="pending", max_length=16)  # pending | sent | skipped | cancelled
+    closed_at: dt.datetime | None = None
+
+
+class CatalogVersion(SQLModel, table=True):
+    """One catalog version with its audit record; the newest ``applied`` row is served."""
+
+    __tablename__ = "catalog_versions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    author: str = Field(max_length=128)
+    source: str = Field(max_length=255)
+    summary: str
+    status: str = Field(default="applied", max_length=16, index=True)  # draft | applied | discarded
+    digest: str = Field(max_length=64)
+    shipped: bool = False  # imported from the files shipped with the release
+    curated: bytes  # gzip of a JSON list of curated entries
+    listing: bytes  # gzip of JSON lines of national listing cards
 
 
 def make_engine(url: str) -> Engine:
@@ -168,4 +236,15 @@ class ConversationStore:
                 session.add_all(extra)
 
 
-__all__ = ["ChannelToken", "Conversation", "ConversationStore", "Database", "Event", "SQLModel"]
+__all__ = [
+    "CatalogVersion",
+    "ChannelToken",
+    "Conversation",
+    "ConversationStore",
+    "Database",
+    "Event",
+    "Helper",
+    "Invite",
+    "Reminder",
+    "SQLModel",
+]
