@@ -7,6 +7,7 @@ changed, can be recognised.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -65,6 +66,12 @@ class Catalog:
             if code in entry.codes:
                 return entry
         return self.listing.get(code)
+
+    def stale(self, today: dt.date, max_age_days: int) -> list[Procedure]:
+        """Entries last verified more than ``max_age_days`` ago, oldest first (to re-check)."""
+        limit = today - dt.timedelta(days=max_age_days)
+        old = [entry for entry in self.entries.values() if entry.last_verified < limit]
+        return sorted(old, key=lambda entry: (entry.last_verified, entry.id))
 
     def __iter__(self) -> Iterator[Procedure]:
         return iter(self.entries.values())

@@ -8,11 +8,13 @@ without a developer.
 from __future__ import annotations
 
 import csv
+import dataclasses
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from procedures import problems as msg
 from procedures.links import LinkPolicy
 from procedures.models import Procedure, Step, Text
 
@@ -25,11 +27,20 @@ MAX_TEXT_CHARS = 1500
 
 @dataclass(frozen=True)
 class Issue:
-    """One validation problem: where it is and what is wrong."""
+    """One validation problem: where it is and what is wrong.
+
+    ``message`` is the English text the command line prints. ``template`` and ``params`` say
+    the same for translation (see :mod:`procedures.problems`), and ``where`` is the precise
+    path of the faulty value (``steps[3].check.if_no``, ``channels[2].url``) so that an
+    uploaded spreadsheet's row and column can be named. They do not take part in equality.
+    """
 
     entry: str
     field: str
     message: str
+    template: str = dataclasses.field(default="", compare=False)
+    params: dict[str, str | int] = dataclasses.field(default_factory=dict, compare=False)
+    where: str = dataclasses.field(default="", compare=False)
 
     def __str__(self) -> str:
         return f"{self.entry}: {self.field}: {self.message}"
@@ -59,6 +70,14 @@ def step_targets(step: Step) -> list[str]:
     targets = [step.next]
     if step.check is not None:
         targets += [step.check.if_yes, step.check.if_no]
+    return targets
+
+
+def _keyed_targets(step: Step) -> list[tuple[str, str]]:
+    """Every branch target of a step with the key that holds it (``next``, ``check.if_yes`` ...)."""
+    targets = [("next", step.next)]
+    if step.check is not None:
+        targets += [("check.if_yes", step.check.if_yes), ("check.if_no", step.check.if_no)]
     return targets
 
 
@@ -93,46 +112,82 @@ def _texts(entry: Procedure) -> Iterable[tuple[str, Text]]:
             yield f"steps[{number}].check.question", step.check.question
 
 
-def _urls(entry: Procedure, policy: LinkPolicy) -> Iterable[tuple[str, str]]:
+def _urls(entry: Procedure, policy: LinkPolicy) -> Iterable[tuple[str, str, str]]:
+    """Yield (field, precise path, url) for every link a citizen can open."""
     # ``sources`` are provenance notes for maintainers (news pages may be among them) and are
     # never shown to citizens, so only what a citizen can open is held to the allowlist.
-    yield "source_url", entry.source_url
-    for channel in entry.channels:
+    yield "source_url", "source_url", entry.source_url
+    for number, channel in enumerate(entry.channels, 1):
         if channel.url:
-            yield "channels.url", channel.url
+            yield "channels.url", f"channels[{number}].url", channel.url
     for number, step in enumerate(entry.steps, 1):
         if step.url:
-            yield f"steps[{number}].url", step.url
-    for field, text in _texts(entry):
-        for value in (text.vi, text.en):
+            yield f"steps[{number}].url", f"steps[{number}].url", step.url
+    for name, text in _texts(entry):
+        for lang, value in (("vi", text.vi), ("en", text.en)):
             for url in policy.urls_in(value):
-                yield field, url
+                yield name, f"{name}.{lang}", url
 
 
 def check_entry(entry: Procedure, known_ids: set[str], policy: LinkPolicy) -> list[Issue]:
     """Validate one entry against the rules that need no other entry but the id set."""
     issues: list[Issue] = []
 
-    def add(field: str, message: str) -> None:
-        issues.append(Issue(entry.id, field, message))
+    def add(field: str, message: str, template: str, where: str = "", **params: str | int) -> None:
+        issues.append(Issue(entry.id, field, message, template, {"entry": entry.id, **params}, where or field))
 
     if len(entry.steps) < MIN_STEPS:
-        add("steps", f"needs at least {MIN_STEPS} steps, has {len(entry.steps)}")
+        add(
+            "steps",
+            f"needs at least {MIN_STEPS} steps, has {len(entry.steps)}",
+            msg.TOO_FEW_STEPS,
+            count=len(entry.steps),
+            minimum=MIN_STEPS,
+        )
     step_ids = Counter(step.id for step in entry.steps)
     for duplicate, count in step_ids.items():
         if count > 1:
-            add("steps", f"step id {duplicate!r} is used {count} times")
+            # Point at the second use: the first one is usually the step the others jump to.
+            second = [number for number, step in enumerate(entry.steps, 1) if step.id == duplicate][1]
+            add(
+                "steps",
+                f"step id {duplicate!r} is used {count} times",
+                msg.DUPLICATE_STEP,
+                f"steps[{second}].id",
+                step=duplicate,
+                count=count,
+            )
     for number, step in enumerate(entry.steps, 1):
         if not step.text.en:
-            add(f"steps[{number}].text.en", "English text is missing")
-        for target in step_targets(step):
+            add(f"steps[{number}].text.en", "English text is missing", msg.MISSING_ENGLISH, step=step.id)
+        for key, target in _keyed_targets(step):
             kind, guide, step_id = parse_target(target)
+            where = f"steps[{number}].{key}"
             if kind == "guide" and (guide or "") not in known_ids:
-                add(f"steps[{number}]", f"branch target {target!r}: no guide {guide!r} in the catalog")
+                add(
+                    f"steps[{number}]",
+                    f"branch target {target!r}: no guide {guide!r} in the catalog",
+                    msg.UNKNOWN_GUIDE,
+                    where,
+                    target=target,
+                    guide=guide or "",
+                )
             elif kind == "guide" and guide == entry.id:
-                add(f"steps[{number}]", f"branch target {target!r} jumps into its own guide")
+                add(
+                    f"steps[{number}]",
+                    f"branch target {target!r} jumps into its own guide",
+                    msg.SELF_GUIDE,
+                    where,
+                    target=target,
+                )
             elif kind == "step" and step_id is not None and step_id not in step_ids:
-                add(f"steps[{number}]", f"branch target {target!r}: no step {step_id!r}")
+                add(
+                    f"steps[{number}]",
+                    f"branch target {target!r}: no step {step_id!r}",
+                    msg.UNKNOWN_STEP,
+                    where,
+                    target=target,
+                )
     seen = {0}
     frontier = [0]
     while frontier:
@@ -142,15 +197,35 @@ def check_entry(entry: Procedure, known_ids: set[str], policy: LinkPolicy) -> li
                 frontier.append(following)
     for number, step in enumerate(entry.steps, 1):
         if number - 1 not in seen:
-            add(f"steps[{number}]", f"step {step.id!r} cannot be reached from the first step")
-    for field, text in _texts(entry):
-        limit = MAX_STEP_CHARS if field.startswith("steps") else MAX_TEXT_CHARS
+            add(
+                f"steps[{number}]",
+                f"step {step.id!r} cannot be reached from the first step",
+                msg.UNREACHABLE,
+                f"steps[{number}].id",
+                step=step.id,
+            )
+    for name, text in _texts(entry):
+        limit = MAX_STEP_CHARS if name.startswith("steps") else MAX_TEXT_CHARS
         for lang, value in (("vi", text.vi), ("en", text.en)):
             if len(value) > limit:
-                add(f"{field}.{lang}", f"text is {len(value)} characters; at most {limit} fit one chat message")
-    for field, url in _urls(entry, policy):
+                add(
+                    f"{name}.{lang}",
+                    f"text is {len(value)} characters; at most {limit} fit one chat message",
+                    msg.TEXT_TOO_LONG,
+                    length=len(value),
+                    limit=limit,
+                )
+    allowed = ", ".join(f"*.{suffix}" for suffix in policy.allowed_suffixes)
+    for name, where, url in _urls(entry, policy):
         if not policy.is_allowed(url):
-            add(field, f"link {url!r} is not on an official domain ({', '.join(policy.allowed_suffixes)})")
+            add(
+                name,
+                f"link {url!r} is not on an official domain ({', '.join(policy.allowed_suffixes)})",
+                msg.LINK_NOT_OFFICIAL,
+                where,
+                url=url,
+                allowed=allowed,
+            )
     return issues
 
 
@@ -165,14 +240,18 @@ def validate_catalog(
     ids = Counter(entry.id for entry in entries)
     for entry_id, count in ids.items():
         if count > 1:
-            issues.append(Issue(entry_id, "id", f"id is used by {count} entries"))
+            message = f"id is used by {count} entries"
+            issues.append(Issue(entry_id, "id", message, msg.DUPLICATE_ID, {"entry": entry_id, "count": count}, "id"))
     codes = Counter(code for entry in entries for code in entry.codes)
     for code, count in codes.items():
         if count > 1:
             owners = ", ".join(entry.id for entry in entries if code in entry.codes)
-            issues.append(Issue(owners, "codes", f"national code {code} is claimed by {count} entries"))
+            message = f"national code {code} is claimed by {count} entries"
+            params: dict[str, str | int] = {"code": code, "entries": owners, "count": count}
+            issues.append(Issue(owners, "codes", message, msg.DUPLICATE_CODE, params, "codes"))
     for missing in sorted(set(required or ()) - set(ids)):
-        issues.append(Issue(missing, "id", "required entry is missing from the catalog"))
+        message = "required entry is missing from the catalog"
+        issues.append(Issue(missing, "id", message, msg.REQUIRED_MISSING, {"entry": missing}, "id"))
     known = set(ids)
     for entry in entries:
         issues.extend(check_entry(entry, known, policy))
