@@ -218,3 +218,29 @@ def checklist(entry: Procedure, ticked: list[str], tr: Translator, resume: bool)
     else:
         options.append(Option(tr.gettext("Step-by-step guide"), f"guide:{entry.id}"))
     return Reply("\n".join(lines), tuple(options), kind=ReplyKind.CHECKLIST)
+
+
+def compact_card(entry: Procedure, tr: Translator, today: dt.date) -> Reply:
+    """A helper's one-screen look-up: code, papers, fee and time, no explanations.
+
+    Community tech-team members sit beside a citizen and need the facts at a glance; the
+    full card and the guide are one tap away.
+    """
+    loc = tr.locale
+    code = f" · {', '.join(entry.codes)}" if entry.codes else ""
+    lines = [f"📄 {entry.name.get(loc)}{code}"]
+    if entry.documents:
+        lines.append(f"{tr.gettext('Papers to prepare')}:{_unverified(entry, 'documents', tr)}")
+        lines += [f"☐ {document_line(doc, tr)}" for doc in entry.documents]
+    if entry.fees:
+        fees = "; ".join(fee_line(fee, tr, today) for fee in entry.fees)
+        lines.append(f"{tr.gettext('Fee')}: {fees}{_unverified(entry, 'fees', tr)}")
+    if entry.processing_time:
+        times = "; ".join(duration_line(item, tr) for item in entry.processing_time)
+        lines.append(f"{tr.gettext('Processing time')}: {times}")
+    options = (
+        Option(tr.gettext("Step-by-step guide"), f"guide:{entry.id}"),
+        Option(tr.gettext("Papers to prepare"), f"docs:{entry.id}"),
+        Option(tr.gettext("End the session"), "staff:done:"),
+    )
+    return Reply("\n".join(lines), options, kind=ReplyKind.CARD)

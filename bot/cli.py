@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import json
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from starlette.routing import BaseRoute
 
 from bot.app import App, build_app, load_catalog, router_thresholds
+from bot.catalog_admin import add_catalog_commands
 from bot.channels.terminal import TerminalChannel
 from bot.config import Settings
+from bot.i18n import Languages
+from bot.stats import Period, collect, to_csv, to_table
+from bot.storage import Database
 from intents import build_router
 from intents.evaluation import evaluate, format_report, read_examples
 from procedures.catalog import CatalogError
@@ -41,6 +47,7 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
         return 2
     app = build_app(settings)
     try:
+        app.start_background()
         asyncio.run(serve_channels(app))
     except KeyboardInterrupt:
         pass
@@ -71,6 +78,7 @@ async def serve_channels(app: App) -> None:
         from bot.channels.zalo import ZaloChannel
 
         zalo = ZaloChannel(app)
+        zalo.loop = asyncio.get_running_loop()
         routes.append(zalo.route())
     try:
         if routes:
@@ -108,17 +116,26 @@ def _eval(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _catalog_validate(settings: Settings, args: argparse.Namespace) -> int:
+def _parse_date(value: str) -> dt.date:
     try:
-        catalog = load_catalog(settings)
-    except CatalogError as exc:
-        for problem in exc.problems:
-            print(problem)
-        print(f"{len(exc.problems)} problem(s) found.")
-        return 1
-    print(
-        f"OK: {len(catalog)} curated entries, {len(catalog.listing)} national listing cards, version {catalog.version}."
-    )
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value}") from exc
+
+
+def _stats(settings: Settings, args: argparse.Namespace) -> int:
+    database = Database(settings.database_url)
+    database.migrate()
+    try:
+        report = collect(database, Period(args.since, args.until), ZoneInfo(settings.timezone))
+    finally:
+        database.dispose()
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    elif args.csv:
+        sys.stdout.write(to_csv(report))
+    else:
+        print(to_table(report, Languages().get(args.lang or settings.default_locale)))
     return 0
 
 
@@ -138,10 +155,15 @@ def parser() -> argparse.ArgumentParser:
     ev.add_argument("file")
     ev.add_argument("--json", action="store_true", help="print JSON instead of a table")
     ev.set_defaults(func=_eval)
-    catalog = sub.add_parser("catalog", help="catalog administration")
-    catalog_sub = catalog.add_subparsers(dest="catalog_command", required=True)
-    validate = catalog_sub.add_parser("validate", help="check the catalog (ids, branches, links, sources)")
-    validate.set_defaults(func=_catalog_validate)
+    stats = sub.add_parser("stats", help="usage statistics (table, --json or --csv)")
+    stats.add_argument("--since", type=_parse_date, help="first local date (YYYY-MM-DD)")
+    stats.add_argument("--until", type=_parse_date, help="last local date (YYYY-MM-DD)")
+    form = stats.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="print JSON")
+    form.add_argument("--csv", action="store_true", help="print CSV (section,key,metric,value)")
+    stats.add_argument("--lang", choices=("vi", "en"), help="language of the table")
+    stats.set_defaults(func=_stats)
+    add_catalog_commands(sub)
     return root
 
 

@@ -55,11 +55,16 @@ _WORDS: dict[str, tuple[str, ...]] = {
     "lang:en": ("english", "tieng anh", "en", "in english"),
     "lang:vi": ("tieng viet", "vietnamese", "vi", "tieng viet nam"),
     "nav:lang": ("/lang", "/language", "doi ngon ngu", "language"),
+    "staff:reminders:": ("nhac nho", "lich nhac", "xem nhac nho", "my reminders", "reminders"),
 }
 _ANSWERS: dict[str, tuple[str, ...]] = {
     "ans:yes": ("co", "co roi", "da co", "roi", "yes", "y", "dung", "dung roi", "vang", "da", "u", "uh", "ok co"),
     "ans:no": ("chua", "chua co", "khong", "ko", "k", "no", "n", "khong co", "not yet", "chua a"),
 }
+# Commands with an argument, handled by the helper and admin desks (and reminders for everyone).
+STAFF_COMMANDS = frozenset(
+    {"/invite", "/join", "/session", "/done", "/myreport", "/stats", "/catalog", "/reminders", "/helpers"}
+)
 _RATINGS = {"👍": "rate:up", "👎": "rate:down"}
 _PUNCTUATION = re.compile(r"[^\w\s/']+")
 
@@ -91,5 +96,9 @@ def parse(text: str, options: list[str], awaiting_answer: bool) -> str | None:
         return ANSWER_PHRASES[simple]
     if simple.startswith("/"):
         command = simple.split()[0].split("@")[0]
+        if command in STAFF_COMMANDS:
+            # The argument keeps its accents: it may be a commune name ("/invite Tân Lập").
+            parts = stripped.split(maxsplit=1)
+            return f"staff:{command[1:]}:{parts[1].strip() if len(parts) > 1 else ''}"
         return COMMAND_PHRASES.get(command, f"unknown:{command}")
     return COMMAND_PHRASES.get(simple)

@@ -16,6 +16,16 @@ from procedures.links import DEFAULT_ALLOWED_SUFFIXES
 DEFAULT_DB_FILE = "dvcbot.db"
 
 
+def parse_admins(value: str) -> frozenset[tuple[str, str]]:
+    """Parse ``telegram:123, zalo:456`` into (channel, platform user id) pairs."""
+    pairs = set()
+    for part in value.split(","):
+        channel, _, user_id = part.strip().partition(":")
+        if channel.strip() and user_id.strip():
+            pairs.add((channel.strip().lower(), user_id.strip()))
+    return frozenset(pairs)
+
+
 @dataclass(frozen=True)
 class RouterThresholds:
     """Decision thresholds of the intent router, calibrated on the dev set (see docs)."""
@@ -52,6 +62,14 @@ class Settings:
     zalo_app_secret: str = ""
     zalo_api_base_url: str = "https://openapi.zalo.me"
     zalo_oauth_base_url: str = "https://oauth.zaloapp.com"
+    admins: frozenset[tuple[str, str]] = frozenset()  # (channel, platform user id)
+    timezone: str = "Asia/Ho_Chi_Minh"  # days in statistics and reminder dates are local days
+    raw_text_days: int = 30  # redacted message text is purged after this many days; counts stay
+    catalog_reload_seconds: float = 5.0  # how often each process checks for a new catalog version
+    reminder_days: int = 3  # the "remind me in N days" offered at the end of a guide
+    stale_days: int = 180  # entries whose last_verified is older are listed as stale
+    digest_day: str = "mon"  # weekly admin digest (APScheduler day_of_week) ...
+    digest_hour: int = 8  # ... at this local hour
 
     @property
     def zalo_enabled(self) -> bool:
@@ -96,4 +114,12 @@ class Settings:
             zalo_app_secret=env.get("ZALO_APP_SECRET", ""),
             zalo_api_base_url=env.get("ZALO_API_BASE_URL", cls.zalo_api_base_url),
             zalo_oauth_base_url=env.get("ZALO_OAUTH_BASE_URL", cls.zalo_oauth_base_url),
+            admins=parse_admins(env.get("DVCBOT_ADMINS", "")),
+            timezone=env.get("DVCBOT_TIMEZONE", cls.timezone),
+            raw_text_days=int(env.get("DVCBOT_RAW_TEXT_DAYS", cls.raw_text_days)),
+            catalog_reload_seconds=float(env.get("DVCBOT_CATALOG_RELOAD_SECONDS", cls.catalog_reload_seconds)),
+            reminder_days=int(env.get("DVCBOT_REMINDER_DAYS", cls.reminder_days)),
+            stale_days=int(env.get("DVCBOT_STALE_DAYS", cls.stale_days)),
+            digest_day=env.get("DVCBOT_DIGEST_DAY", cls.digest_day),
+            digest_hour=int(env.get("DVCBOT_DIGEST_HOUR", cls.digest_hour)),
         )

@@ -10,23 +10,29 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlmodel import SQLModel
 
 from bot import commands
-from bot.cards import checklist, listing_card, procedure_card
+from bot.cards import checklist, compact_card, listing_card, procedure_card
 from bot.contacts import Contacts
-from bot.events import EventType, PendingEvent, Recorder
+from bot.desks import Desks
+from bot.events import EventType, Recorder
 from bot.i18n import Languages, Translator, pick_locale
+from bot.live import LiveCatalog, Snapshot
 from bot.messages import Inbound, Option, Reply, ReplyKind, shorten
 from bot.privacy import hash_user
+from bot.roles import Role
 from bot.state import MAX_SEEN, ConversationState, Mode
 from bot.storage import ConversationStore
-from bot.walkthrough import Walkthrough
+from bot.turn import Turn
+from bot.walkthrough import guide_digest
 from intents.index import IntentKind
-from intents.router import Decision, Router, Verdict
-from procedures.catalog import Catalog
+from intents.router import Decision, Verdict
+from procedures.models import CODE_PATTERN, Procedure
+
+NATIONAL_CODE = re.compile(CODE_PATTERN)
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
@@ -39,20 +45,6 @@ class EngineConfig:
     idle_minutes: int = 60
     max_text_chars: int = 2000
     default_locale: str = "vi"
-
-
-@dataclass
-class Turn:
-    """What one message is working with: the state, the user's language, collected events."""
-
-    state: ConversationState
-    tr: Translator
-    now: dt.datetime
-    events: list[PendingEvent] = field(default_factory=list)
-
-    def log(self, kind: EventType, **values: object) -> None:
-        """Collect an event; it is written after the reply is decided."""
-        self.events.append(PendingEvent(kind, **values))  # type: ignore[arg-type]
 
 
 def clean_text(text: str, limit: int) -> tuple[str, bool]:
@@ -68,23 +60,21 @@ class Engine:
 
     def __init__(
         self,
-        catalog: Catalog,
-        router: Router,
+        live: LiveCatalog,
         store: ConversationStore,
         languages: Languages,
         recorder: Recorder,
         config: EngineConfig,
         contacts: Contacts | None = None,
+        desks: Desks | None = None,
     ):
-        self.catalog = catalog
-        self.router = router
+        self.live = live
         self.store = store
         self.languages = languages
         self.recorder = recorder
         self.config = config
         self.contacts = contacts or Contacts()
-        self.walk = Walkthrough(catalog)
-        self.sectors = sorted({entry.sector.vi for entry in catalog})
+        self.desks = desks
 
     # -- entry point ---------------------------------------------------------------------
 
@@ -93,7 +83,6 @@ class Engine:
         address = inbound.address
         user = hash_user(self.config.user_salt, address.channel, address.user_id)
         text, was_cut = clean_text(inbound.text, self.config.max_text_chars)
-        now = inbound.received_at
         rows: list[SQLModel] = []
         with self.store.open(user, address.channel, rows) as state:
             if inbound.message_id is not None:
@@ -104,26 +93,56 @@ class Engine:
                 state.seen = [*state.seen, inbound.message_id][-MAX_SEEN:]
             if not state.last_active:
                 state.locale = pick_locale(inbound.locale_hint, self.config.default_locale)
-            turn = Turn(state, self.languages.get(state.locale), now)
+            turn = Turn(
+                state,
+                self.languages.get(state.locale),
+                inbound.received_at,
+                self.live.current,  # pinned: a catalog swap mid-message never mixes versions
+                inbound,
+                user,
+                self._role(inbound, state),
+            )
             turn.log(EventType.MESSAGE, text=text or None)
             replies = self._expire_if_idle(turn)
-            replies += self._dispatch(turn, inbound.payload, text)
+            updated = self._guide_updated(turn)
+            replies += updated
+            if not updated or not self._continues_guide(turn, text):
+                replies += self._dispatch(turn, inbound.payload, text)
             if was_cut:
                 note = turn.tr.gettext("Your message was very long; I read only the first {n} characters.")
                 replies.insert(0, Reply(note.format(n=self.config.max_text_chars)))
             state.options = [option.payload for option in replies[-1].options] if replies else []
-            state.last_active = now.isoformat()
+            state.last_active = inbound.received_at.isoformat()
             state.messages += 1
-            rows.extend(self.recorder.rows(address.channel, user, turn.events))
+            rows.extend(turn.rows)
+            rows.extend(self.recorder.rows(address.channel, user, turn.events, turn.commune, turn.role.value))
         return replies
+
+    def _role(self, inbound: Inbound, state: ConversationState) -> Role:
+        address = inbound.address
+        if self.desks is not None and self.desks.staff.is_admin(address.channel, address.user_id):
+            return Role.ADMIN
+        return Role.HELPER if state.helper_commune else Role.CITIZEN
+
+    def _continues_guide(self, turn: Turn, text: str) -> bool:
+        """Whether the message only meant "go on with the guide" (answered by the notice itself)."""
+        payload = turn.inbound.payload or commands.parse(text, [], awaiting_answer=True)
+        return payload is not None and (payload.startswith("nav:") or payload.startswith("ans:"))
 
     # -- dispatch ------------------------------------------------------------------------
 
     def _dispatch(self, turn: Turn, payload: str | None, text: str) -> list[Reply]:
         state = turn.state
+        document = turn.inbound.document
+        if document is not None:
+            if self.desks is not None and turn.role is Role.ADMIN:
+                return self.desks.admin.upload(turn, document.name, document.content)
+            return [self._media(turn.tr, "document")]
         if payload is None:
-            awaiting = state.mode is Mode.GUIDE and self._awaiting_answer(state)
+            awaiting = state.mode is Mode.GUIDE and self._awaiting_answer(turn)
             payload = commands.parse(text, state.options, awaiting)
+            if payload is None and self.desks is not None:
+                payload = self.desks.reminders.parse(text)
         if payload is not None:
             return self._act(turn, payload)
         commune = self._commune_choice(text)
@@ -144,15 +163,15 @@ class Engine:
                 return self.contacts.find(simple) or self.contacts.find(simple[len(prefix) :])
         return None
 
-    def _awaiting_answer(self, state: ConversationState) -> bool:
-        found = self.walk.current(state)
+    def _awaiting_answer(self, turn: Turn) -> bool:
+        found = turn.snap.walk.current(turn.state)
         return found is not None and found[0].steps[found[1]].check is not None
 
     def _act(self, turn: Turn, payload: str) -> list[Reply]:
         """Carry out a button press or typed command."""
         state, tr = turn.state, turn.tr
         action, _, argument = payload.partition(":")
-        in_guide = state.mode in (Mode.GUIDE, Mode.CHECKLIST) and self.walk.current(state) is not None
+        in_guide = state.mode in (Mode.GUIDE, Mode.CHECKLIST) and turn.snap.walk.current(state) is not None
         if action == "nav" and argument in ("next", "back", "resume") or action == "ans":
             if not in_guide and state.paused is not None:
                 return self._resume_paused(turn)
@@ -162,15 +181,21 @@ class Engine:
                 return [self._no_guide(tr)]
             state.mode = Mode.GUIDE
             if argument == "next":
-                replies = self.walk.next(state, tr)
+                replies = turn.snap.walk.next(state, tr)
             elif argument == "back":
-                replies = self.walk.back(state, tr)
+                replies = turn.snap.walk.back(state, tr)
             elif argument == "resume":
-                replies = [self.walk.render_step(state, tr)]
+                replies = [turn.snap.walk.render_step(state, tr)]
             else:
-                replies = self.walk.answer(state, argument == "yes", tr)
+                replies = turn.snap.walk.answer(state, argument == "yes", tr)
             self._log_position(turn)
+            if state.mode is Mode.RATING and self.desks is not None:
+                replies[-1] = self.desks.reminders.offer(turn, replies[-1])
             return replies
+        if action in ("staff", "remind"):
+            if self.desks is None:
+                return [self._menu(turn)]
+            return self.desks.act(turn, action, argument)
         if action == "guide":
             return self._start_guide(turn, argument)
         if action in ("open", "pick"):
@@ -180,7 +205,7 @@ class Engine:
         if action == "tick":
             return self._tick(turn, argument)
         if action == "sector":
-            return [self._sector(tr, argument)]
+            return [self._sector(turn, argument)]
         if action == "rate":
             return self._rate(turn, argument == "up")
         if action == "lang":
@@ -208,17 +233,23 @@ class Engine:
                 return self._exit(turn)
             if argument == "menu":
                 self._pause(state)
-                return [self._menu(tr)]
+                return [self._menu(turn)]
             if argument == "help":
                 return [self._help(tr)]
             if argument == "lang":
                 return self._language(turn, "vi" if state.locale == "en" else "en")
-        return [self._menu(tr)]
+        return [self._menu(turn)]
 
     # -- routing -------------------------------------------------------------------------
 
     def _route(self, turn: Turn, text: str) -> list[Reply]:
-        decision = self.router.route(text)
+        code = text.strip().rstrip(".")
+        if NATIONAL_CODE.match(code):
+            # A national code (1.001193) is a direct look-up, the helpers' quickest path.
+            found = turn.snap.catalog.by_code(code)
+            if found is not None:
+                return self._open(turn, found.id if isinstance(found, Procedure) else found.code)
+        decision = turn.snap.router.route(text)
         top = decision.top
         turn.log(
             EventType.ROUTE,
@@ -238,10 +269,10 @@ class Engine:
     def _ask_which(self, turn: Turn, decision: Decision) -> Reply:
         tr = turn.tr
         top = decision.candidates[0]
-        close = [c for c in decision.candidates if top.score - c.score < 2 * self.router.thresholds.margin]
+        close = [c for c in decision.candidates if top.score - c.score < 2 * turn.snap.router.thresholds.margin]
         close = [c for c in close if c.kind is not IntentKind.GENERAL] or close[:1]
         if len(close) == 1:
-            text = tr.gettext("Did you mean: {name}?").format(name=self._label(close[0].intent, tr))
+            text = tr.gettext("Did you mean: {name}?").format(name=self._label(turn, close[0].intent))
             options = (
                 Option(tr.gettext("Yes"), f"pick:{close[0].intent}"),
                 Option(tr.gettext("No, show the menu"), "nav:menu"),
@@ -250,17 +281,17 @@ class Engine:
         lines = [tr.gettext("Did you mean:")]
         choices: list[Option] = []
         for number, candidate in enumerate(close[:3], 1):
-            label = self._label(candidate.intent, tr)
+            label = self._label(turn, candidate.intent)
             lines.append(f"{number}) {label}")
             choices.append(Option(shorten(label), f"pick:{candidate.intent}"))
         choices.append(Option(tr.gettext("None of these"), "nav:menu"))
         return Reply("\n".join(lines), tuple(choices), kind=ReplyKind.QUESTION)
 
-    def _label(self, intent: str, tr: Translator) -> str:
-        entry = self.catalog.get(intent)
+    def _label(self, turn: Turn, intent: str) -> str:
+        entry = turn.snap.catalog.get(intent)
         if entry is not None:
-            return entry.name.get(tr.locale)
-        card = self.catalog.card(intent)
+            return entry.name.get(turn.tr.locale)
+        card = turn.snap.catalog.card(intent)
         return card.name if card is not None else intent
 
     def _general(self, turn: Turn, intent: str) -> list[Reply]:
@@ -281,18 +312,23 @@ class Engine:
 
     def _open(self, turn: Turn, intent: str) -> list[Reply]:
         state, tr = turn.state, turn.tr
-        entry = self.catalog.get(intent)
+        entry = turn.snap.catalog.get(intent)
         self._pause(state)
         if entry is not None:
             state.mode, state.procedure, state.step = Mode.CARD, entry.id, None
             turn.log(EventType.CARD, intent=entry.id)
+            if state.household:
+                state.assisted = entry.id
+                return [compact_card(entry, tr, turn.now.date())]
             return [self._with_resume(state, procedure_card(entry, tr, turn.now.date()), tr)]
-        card = self.catalog.card(intent)
+        card = turn.snap.catalog.card(intent)
         if card is not None:
+            if state.household:
+                state.assisted = card.code
             state.mode, state.procedure, state.step = Mode.IDLE, card.code, None
             turn.log(EventType.CARD, intent=card.code)
             return [self._with_resume(state, listing_card(card, tr), tr)]
-        return [self._menu(tr)]
+        return [self._menu(turn)]
 
     def _with_resume(self, state: ConversationState, reply: Reply, tr: Translator) -> Reply:
         """Offer to return to a paused guide under any other answer."""
@@ -302,10 +338,11 @@ class Engine:
         return Reply(reply.text, (*reply.options, resume), reply.links, reply.kind)
 
     def _start_guide(self, turn: Turn, entry_id: str) -> list[Reply]:
-        entry = self.catalog.get(entry_id)
+        entry = turn.snap.catalog.get(entry_id)
         if entry is None:
-            return [self._menu(turn.tr)]
-        replies = self.walk.start(turn.state, entry, turn.tr)
+            return [self._menu(turn)]
+        replies = turn.snap.walk.start(turn.state, entry, turn.tr)
+        turn.state.guide_digest = guide_digest(entry)
         turn.log(EventType.GUIDE_STARTED, intent=entry.id, step=turn.state.step)
         return replies
 
@@ -316,13 +353,14 @@ class Engine:
         elif state.mode is Mode.GUIDE:
             turn.log(EventType.STEP, intent=state.root_procedure(), step=state.step)
 
-    def _checklist_entry(self, state: ConversationState, entry_id: str | None) -> tuple[str | None, bool]:
+    def _checklist_entry(self, turn: Turn, entry_id: str | None) -> tuple[str | None, bool]:
         """Which entry's papers to show, and whether the user is in a guide to return to."""
+        state = turn.state
         if entry_id:
             return entry_id, state.mode is Mode.GUIDE
         if state.mode in (Mode.GUIDE, Mode.CHECKLIST) and state.step is not None:
             # A nested helper guide (VNeID) has no papers of its own: show the outer procedure's.
-            current = self.catalog.get(state.procedure or "")
+            current = turn.snap.catalog.get(state.procedure or "")
             if current is not None and current.documents:
                 return current.id, True
             return state.root_procedure(), True
@@ -330,8 +368,8 @@ class Engine:
 
     def _checklist(self, turn: Turn, entry_id: str | None) -> list[Reply]:
         state, tr = turn.state, turn.tr
-        target, resume = self._checklist_entry(state, entry_id)
-        entry = self.catalog.get(target or "")
+        target, resume = self._checklist_entry(turn, entry_id)
+        entry = turn.snap.catalog.get(target or "")
         if entry is None:
             return [self._no_guide(tr)]
         if resume:
@@ -341,7 +379,7 @@ class Engine:
 
     def _tick(self, turn: Turn, document_id: str) -> list[Reply]:
         state, tr = turn.state, turn.tr
-        entry = self.catalog.get(state.checklist or "")
+        entry = turn.snap.catalog.get(state.checklist or "")
         if entry is None or document_id not in {doc.id for doc in entry.documents}:
             return [self._no_guide(tr)]
         ticked = state.ticks.setdefault(entry.id, [])
@@ -409,9 +447,10 @@ class Engine:
             return []
         if state.idle_for(turn.now) < dt.timedelta(minutes=self.config.idle_minutes):
             return []
-        entry = self.catalog.get(state.root_procedure() or "")
+        entry = turn.snap.catalog.get(state.root_procedure() or "")
         self._pause(state)
-        turn.log(EventType.GUIDE_ABANDONED, intent=entry.id if entry else None, step=state.step)
+        # Paused, not abandoned: "tiếp" brings the user back to this step.
+        turn.log(EventType.GUIDE_PAUSED, intent=entry.id if entry else None, step=state.step)
         name = entry.name.get(tr.locale) if entry else ""
         return [
             Reply(
@@ -421,20 +460,43 @@ class Engine:
             )
         ]
 
+    def _guide_updated(self, turn: Turn) -> list[Reply]:
+        """Tell a user mid-guide that the guide changed under them, and offer to start it again."""
+        state, tr = turn.state, turn.tr
+        position = state.position() if state.mode in (Mode.GUIDE, Mode.CHECKLIST) else state.paused
+        if position is None or not state.guide_digest:
+            return []
+        root = position.stack[0].procedure if position.stack else position.procedure
+        entry = turn.snap.catalog.get(root)
+        if entry is not None and guide_digest(entry) == state.guide_digest:
+            return []
+        state.mode, state.step, state.stack, state.paused, state.history = Mode.IDLE, None, [], None, []
+        state.guide_digest = ""
+        if entry is None:
+            state.procedure = None
+            text = tr.gettext("The guide you were following has been removed from the catalog. Please open the menu.")
+            return [Reply(text, self._menu_option(tr))]
+        state.mode, state.procedure = Mode.CARD, entry.id
+        text = tr.gettext(
+            'The guide "{name}" has just been updated. Please start it again so you follow the new steps.'
+        ).format(name=entry.name.get(tr.locale))
+        options = (Option(tr.gettext("Start again"), f"guide:{entry.id}"), *self._menu_option(tr))
+        return [Reply(text, options)]
+
     def _resume_paused(self, turn: Turn) -> list[Reply]:
         state = turn.state
         assert state.paused is not None
         state.restore(state.paused)
         state.paused, state.mode = None, Mode.GUIDE
-        return [self.walk.render_step(state, turn.tr)]
+        return [turn.snap.walk.render_step(state, turn.tr)]
 
     def _language(self, turn: Turn, locale: str) -> list[Reply]:
         state = turn.state
         state.locale = locale if locale in ("vi", "en") else "vi"
         turn.tr = self.languages.get(state.locale)
         replies = [Reply(turn.tr.gettext('I will answer in English now. Type "tiếng việt" to switch back.'))]
-        if state.mode is Mode.GUIDE and self.walk.current(state) is not None:
-            replies.append(self.walk.render_step(state, turn.tr))
+        if state.mode is Mode.GUIDE and turn.snap.walk.current(state) is not None:
+            replies.append(turn.snap.walk.render_step(state, turn.tr))
         else:
             replies[0] = Reply(replies[0].text, self._menu_option(turn.tr))
         return replies
@@ -444,26 +506,28 @@ class Engine:
     def _menu_option(self, tr: Translator) -> tuple[Option, ...]:
         return (Option(tr.gettext("Menu"), "nav:menu"),)
 
-    def _menu(self, tr: Translator) -> Reply:
+    def _menu(self, turn: Turn) -> Reply:
+        tr, snap = turn.tr, turn.snap
         text = tr.gettext('Choose a topic, or just type your question (for example: "làm căn cước"):')
         options = tuple(
-            Option(self._sector_name(name, tr), f"sector:{index}") for index, name in enumerate(self.sectors)
+            Option(self._sector_name(snap, name, tr), f"sector:{index}") for index, name in enumerate(snap.sectors)
         )
         return Reply(text, options, kind=ReplyKind.HELP)
 
-    def _sector_name(self, vi_name: str, tr: Translator) -> str:
-        for entry in self.catalog:
+    def _sector_name(self, snap: Snapshot, vi_name: str, tr: Translator) -> str:
+        for entry in snap.catalog:
             if entry.sector.vi == vi_name:
                 return entry.sector.get(tr.locale)
         return vi_name
 
-    def _sector(self, tr: Translator, argument: str) -> Reply:
-        if not argument.isdigit() or int(argument) >= len(self.sectors):
-            return self._menu(tr)
-        name = self.sectors[int(argument)]
-        entries = [entry for entry in self.catalog if entry.sector.vi == name]
+    def _sector(self, turn: Turn, argument: str) -> Reply:
+        tr, snap = turn.tr, turn.snap
+        if not argument.isdigit() or int(argument) >= len(snap.sectors):
+            return self._menu(turn)
+        name = snap.sectors[int(argument)]
+        entries = [entry for entry in snap.catalog if entry.sector.vi == name]
         options = tuple(Option(shorten(entry.name.get(tr.locale)), f"open:{entry.id}") for entry in entries)
-        return Reply(f"{self._sector_name(name, tr)}:", options + self._menu_option(tr))
+        return Reply(f"{self._sector_name(snap, name, tr)}:", options + self._menu_option(tr))
 
     def _greeting(self, tr: Translator, first: bool) -> Reply:
         text = tr.gettext(

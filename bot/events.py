@@ -8,8 +8,12 @@ Text passes through :func:`bot.privacy.redact` and the user id through
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
+
+from sqlalchemy import update
+from sqlmodel import col
 
 from bot.privacy import redact
 from bot.storage import Database, Event
@@ -32,6 +36,14 @@ class EventType(StrEnum):
     STUCK = "stuck"
     RATING = "rating"
     UNDELIVERED = "undelivered"  # a platform refused a reply (e.g. outside Zalo's reply window)
+    GUIDE_PAUSED = "guide_paused"
+    REMINDER_SET = "reminder_set"
+    REMINDER_SENT = "reminder_sent"
+    REMINDER_SKIPPED = "reminder_skipped"  # the citizen came back to the procedure before it was due
+    REMINDER_CANCELLED = "reminder_cancelled"
+    HELPER_JOINED = "helper_joined"
+    HELPER_SESSION_STARTED = "helper_session_started"
+    HELPER_SESSION_ENDED = "helper_session_ended"
 
 
 @dataclass
@@ -53,7 +65,14 @@ class Recorder:
     database: Database
     enabled: bool = True
 
-    def rows(self, channel: str, user_hash: str, events: list[PendingEvent]) -> list[Event]:
+    def rows(
+        self,
+        channel: str,
+        user_hash: str,
+        events: list[PendingEvent],
+        commune: str | None = None,
+        role: str | None = None,
+    ) -> list[Event]:
         """Database rows for a batch of events (text redacted and truncated)."""
         if not self.enabled:
             return []
@@ -67,13 +86,34 @@ class Recorder:
                 confidence=item.confidence,
                 step=item.step,
                 text=redact(item.text)[:MAX_STORED_TEXT] if item.text else None,
+                commune=commune,
+                role=role,
             )
             for item in events
         ]
 
-    def record(self, channel: str, user_hash: str, events: list[PendingEvent]) -> None:
+    def record(
+        self,
+        channel: str,
+        user_hash: str,
+        events: list[PendingEvent],
+        commune: str | None = None,
+        role: str | None = None,
+    ) -> None:
         """Store a batch of events in a transaction of its own (for events outside a message)."""
-        rows = self.rows(channel, user_hash, events)
+        rows = self.rows(channel, user_hash, events, commune, role)
         if rows:
             with self.database.session() as session:
                 session.add_all(rows)
+
+    def purge_text(self, before: dt.datetime) -> int:
+        """Blank the stored text of events older than ``before``; the events themselves stay.
+
+        Counts, decisions and funnels need no text, so they survive; what a citizen typed is
+        kept only as long as the configured retention (Decree 13/2023: no longer than needed).
+        """
+        with self.database.session() as session:
+            result = session.execute(
+                update(Event).where(col(Event.at) < before, col(Event.text).is_not(None)).values(text=None)
+            )
+            return int(result.rowcount)  # type: ignore[attr-defined]

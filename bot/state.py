@@ -66,6 +66,13 @@ class ConversationState:
     messages: int = 0
     commune: str | None = None  # contacts key chosen by the user ("xã …"), for "Tôi bị vướng"
     seen: list[str] = field(default_factory=list)  # recent platform message ids (retries are dropped)
+    guide_digest: str = ""  # content digest of the guide being walked (a catalog update is noticed)
+    helper_commune: str | None = None  # set when the user joined as a community helper
+    household: int = 0  # the helper's assisted session in progress (its number today), 0 when none
+    households_day: str = ""  # the local date ``households_today`` counts within
+    households_today: int = 0
+    assisted: str | None = None  # the last procedure looked up in the assisted session
+    upload: int | None = None  # an admin's catalog draft waiting for "Áp dụng" / "Huỷ"
 
     def position(self) -> Position | None:
         """The current guide position, if in a guide."""

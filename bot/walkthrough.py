@@ -8,6 +8,8 @@ back to the outer guide when the inner one ends.
 
 from __future__ import annotations
 
+import hashlib
+
 from bot.i18n import Translator
 from bot.messages import Link, Option, Reply, ReplyKind
 from bot.state import ConversationState, Frame, Mode
@@ -182,3 +184,9 @@ class Walkthrough:
             Option(tr.gettext("Menu"), "nav:menu"),
         )
         return [Reply("\n".join(lines), options, kind=ReplyKind.QUESTION)]
+
+
+def guide_digest(entry: Procedure) -> str:
+    """A short digest of a guide's steps: when it changes, a user mid-guide is told."""
+    payload = "".join(step.model_dump_json() for step in entry.steps)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]

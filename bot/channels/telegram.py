@@ -22,7 +22,14 @@ from typing import Any, TypeVar
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
-from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Update
+from telegram import (
+    BotCommand,
+    BotCommandScopeChat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Update,
+)
 from telegram.constants import ChatType, MessageLimit, ParseMode
 from telegram.error import NetworkError, RetryAfter, TimedOut
 from telegram.ext import AIORateLimiter, Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
@@ -30,9 +37,11 @@ from telegram.ext import AIORateLimiter, Application, CallbackQueryHandler, Cont
 from bot.app import App
 from bot.flood import FloodGate, Verdict
 from bot.i18n import Languages, pick_locale
-from bot.messages import Address, Inbound, Reply, split_text
+from bot.messages import Address, Attachment, Inbound, Reply, split_text
 
 CHANNEL = "telegram"
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024  # catalog files admins send; anything larger is refused unread
+MAX_CAPTION = 1024  # Telegram's photo caption limit
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_BODY_BYTES = 1_000_000
 MAX_CALLBACK_BYTES = 64
@@ -46,8 +55,14 @@ _MEDIA = (
     (filters.Sticker.ALL, "sticker"),
     (filters.LOCATION | filters.VENUE, "location"),
     (filters.CONTACT, "contact"),
-    (filters.Document.ALL | filters.VIDEO | filters.VIDEO_NOTE | filters.ANIMATION, "document"),
+    (filters.VIDEO | filters.VIDEO_NOTE | filters.ANIMATION, "document"),
 )
+
+
+def file_base_url(api_base_url: str) -> str:
+    """Telegram serves files under ``/file/bot<token>/`` next to ``/bot<token>/``."""
+    head, _, _ = api_base_url.rstrip("/").rpartition("/bot")
+    return f"{head}/file/bot"
 
 
 def callback_data(version: str, payload: str) -> str | None:
@@ -111,6 +126,7 @@ class TelegramChannel:
             Application.builder()
             .token(settings.telegram_token)
             .base_url(settings.telegram_api_base_url)
+            .base_file_url(file_base_url(settings.telegram_api_base_url))
             .rate_limiter(AIORateLimiter(max_retries=0))
         )
         if settings.telegram_webhook_url:
@@ -118,13 +134,18 @@ class TelegramChannel:
         self.application = builder.build()
         self.application.add_handler(CallbackQueryHandler(self.on_button))
         self.application.add_handler(MessageHandler(filters.TEXT, self.on_text))
+        self.application.add_handler(MessageHandler(filters.Document.ALL, self.on_document))
         for media_filter, kind in _MEDIA:
             self.application.add_handler(MessageHandler(media_filter, self._media_handler(kind)))
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.channel = CHANNEL
+        app.outboxes[CHANNEL] = self  # reminders and digests are delivered through this channel
 
     # -- lifecycle ---------------------------------------------------------------------------
 
     async def setup(self) -> None:
-        """Register the command menu in Vietnamese and English."""
+        """Register the command menu in Vietnamese and English; admins see their tools too."""
+        admins = [user_id for channel, user_id in self.app.settings.admins if channel == CHANNEL]
         for locale in ("vi", "en"):
             tr = self.languages.get(locale)
             commands = [
@@ -133,12 +154,28 @@ class TelegramChannel:
                 BotCommand("menu", tr.gettext("Show the menu")),
                 BotCommand("lang", tr.gettext("Switch language (Tiếng Việt / English)")),
                 BotCommand("cancel", tr.gettext("Stop the current guide")),
+                BotCommand("reminders", tr.gettext("See or cancel your reminders")),
             ]
             language = None if locale == "vi" else locale
             await with_retries(partial(self.application.bot.set_my_commands, commands, language_code=language))
+            admin_commands = [
+                *commands,
+                BotCommand("stats", tr.gettext("Usage statistics and chart")),
+                BotCommand("invite", tr.gettext("Invite code for a community helper")),
+                BotCommand("helpers", tr.gettext("List community helpers")),
+                BotCommand("catalog", tr.gettext("Catalog versions: history, rollback")),
+            ]
+            for user_id in admins:
+                if user_id.lstrip("-").isdigit():
+                    scope = BotCommandScopeChat(int(user_id))
+                    call = partial(
+                        self.application.bot.set_my_commands, admin_commands, scope=scope, language_code=language
+                    )
+                    await with_retries(call)
 
     async def start_polling(self, poll_interval: float = 0.0, timeout: int = 10) -> None:
         """Start the application and long polling (returns once running)."""
+        self.loop = asyncio.get_running_loop()
         await self.application.initialize()
         await self.setup()
         await self.application.start()
@@ -233,6 +270,26 @@ class TelegramChannel:
 
         return on_media
 
+    async def on_document(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A file: downloaded only from an admin (catalog updates), size-limited; others get the media answer."""
+        address, message = self._address(update), update.effective_message
+        if address is None or message is None or message.document is None or self._in_group(update):
+            return
+        document = message.document
+        locale = update.effective_user.language_code if update.effective_user else None
+        message_id = f"m{message.chat_id}:{message.message_id}"
+        if not self.app.staff.is_admin(CHANNEL, address.user_id):
+            await self.handle(Inbound(address, payload="media:document", locale_hint=locale, message_id=message_id))
+            return
+        if (document.file_size or 0) > MAX_UPLOAD_BYTES:
+            tr = self.languages.get(pick_locale(locale))
+            await self.send(address, Reply(tr.gettext("This file is too large (at most 5 MB).")))
+            return
+        file = await with_retries(document.get_file)
+        content = bytes(await file.download_as_bytearray())
+        attachment = Attachment(document.file_name or "upload", content[:MAX_UPLOAD_BYTES], document.mime_type or "")
+        await self.handle(Inbound(address, locale_hint=locale, message_id=message_id, document=attachment))
+
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A pressed inline button: check its catalog version, stop the spinner, act."""
         query = update.callback_query
@@ -268,8 +325,34 @@ class TelegramChannel:
         for reply in replies:
             await self.send(inbound.address, reply)
 
+    def deliver(self, address: Address, replies: list[Reply]) -> bool:
+        """The :class:`~bot.messages.Outbox` side: send from another thread (the scheduler's)."""
+        if self.loop is None or not self.loop.is_running():
+            return False
+
+        async def send_all() -> None:
+            for reply in replies:
+                await self.send(address, reply)
+
+        try:
+            asyncio.run_coroutine_threadsafe(send_all(), self.loop).result(timeout=120)
+        except Exception:
+            log.exception("delivery to a Telegram chat failed")
+            return False
+        return True
+
     async def send(self, address: Address, reply: Reply) -> None:
-        """Deliver one reply: split on line boundaries, keyboard on the last chunk."""
+        """Deliver one reply: split on line boundaries, keyboard on the last chunk; images as photos."""
+        if reply.image is not None:
+            await with_retries(
+                partial(
+                    self.application.bot.send_photo,
+                    chat_id=address.chat_id,
+                    photo=reply.image.content,
+                    caption=reply.text[:MAX_CAPTION] or None,
+                )
+            )
+            return
         chunks = split_text(html.escape(reply.text, quote=False), MessageLimit.MAX_TEXT_LENGTH)
         markup = keyboard(reply, self.app.catalog.version)
         for number, chunk in enumerate(chunks):
@@ -314,6 +397,7 @@ def webhook_route(channel: TelegramChannel, secret: str) -> Route:
 async def register_webhook(channel: TelegramChannel, url: str, secret: str) -> None:
     """Initialise the application and register the webhook (with its secret) with Telegram."""
     application = channel.application
+    channel.loop = asyncio.get_running_loop()
     await application.initialize()
     await channel.setup()
     register = partial(application.bot.set_webhook, url=url, secret_token=secret, allowed_updates=Update.ALL_TYPES)

@@ -163,8 +163,8 @@ class ZaloClient:
             tokens = await self.refresh(tokens.access)
         return tokens.access
 
-    async def send_message(self, user_id: str, message: dict[str, Any]) -> None:
-        """POST one CS message; refresh once on an expired token; record window errors."""
+    async def send_message(self, user_id: str, message: dict[str, Any]) -> bool:
+        """POST one CS message; refresh once on an expired token; record window errors (False)."""
         body = {"recipient": {"user_id": user_id}, "message": message}
         for attempt in range(2):
             access = await self._access()
@@ -176,26 +176,29 @@ class ZaloClient:
             data = response.json()
             code = int(data.get("error", 0))
             if code == 0:
-                return
+                return True
             if code in TOKEN_ERRORS and attempt == 0:
                 await self.refresh(access)
                 continue
             if code in WINDOW_ERRORS:
                 log.warning("zalo: message not delivered (error %s: %s)", code, data.get("message"))
                 self.record_undelivered(user_id, code)
-                return
+                return False
             log.error("zalo: send failed with error %s: %s", code, data.get("message"))
             raise ZaloError(code, str(data.get("message")))
+        return False
 
-    async def send(self, user_id: str, reply: Reply, version: str) -> None:
-        """Send one reply: text chunks, buttons on the last chunk."""
+    async def send(self, user_id: str, reply: Reply, version: str) -> bool:
+        """Send one reply: text chunks, buttons on the last chunk. Images go as their caption only."""
         text, buttons = render(reply, version)
         chunks = split_text(text, MAX_TEXT)
+        delivered = True
         for number, chunk in enumerate(chunks):
             message: dict[str, Any] = {"text": chunk}
             if buttons and number == len(chunks) - 1:
                 message["attachment"] = {"type": "template", "payload": {"buttons": buttons}}
-            await self.send_message(user_id, message)
+            delivered = await self.send_message(user_id, message) and delivered
+        return delivered
 
     async def close(self) -> None:
         """Close the HTTP client."""
@@ -210,6 +213,30 @@ class ZaloChannel:
         self.client = client or ZaloClient(app)
         self.flood = flood or FloodGate()
         self.tasks: set[asyncio.Task[None]] = set()
+        self.channel = CHANNEL
+        self.loop: asyncio.AbstractEventLoop | None = None  # set when the web server runs
+        app.outboxes[CHANNEL] = self  # reminders and digests are delivered through this channel
+
+    def deliver(self, address: Address, replies: list[Reply]) -> bool:
+        """The :class:`~bot.messages.Outbox` side, called from the scheduler's thread.
+
+        Zalo accepts messages the bot starts only inside its reply window; a refusal is
+        recorded by the client and reported here as not delivered.
+        """
+        if self.loop is None or not self.loop.is_running():
+            return False
+
+        async def send_all() -> bool:
+            sent, recipient = True, address.chat_id or address.user_id
+            for reply in replies:
+                sent = await self.client.send(recipient, reply, self.app.catalog.version) and sent
+            return sent
+
+        try:
+            return bool(asyncio.run_coroutine_threadsafe(send_all(), self.loop).result(timeout=120))
+        except Exception:
+            log.exception("zalo: delivery failed")
+            return False
 
     def verify(self, body: bytes, header: str, now: dt.datetime | None = None) -> dict[str, Any] | None:
         """The parsed event when its signature, app id and timestamp check out, else None."""
@@ -280,6 +307,7 @@ class ZaloChannel:
         """``POST /zalo``: verify, answer 200 at once, process in the background."""
 
         async def receive(request: Request) -> Response:
+            self.loop = asyncio.get_running_loop()
             body = await request.body()
             event = self.verify(body, request.headers.get(SIGNATURE_HEADER, ""))
             if event is None:

@@ -1,0 +1,204 @@
+"""The admin desk: statistics, invite codes and catalog updates from the chat.
+
+Admins (configured by platform user id) send ``/stats`` for the usage report and its chart,
+``/invite <commune>`` for a helper's one-time code, and manage the catalog without a
+developer: a spreadsheet, CSV or YAML file sent to the bot is validated, a diff is shown,
+and nothing changes until they press "Áp dụng"; ``/catalog history`` and
+``/catalog rollback N`` list and restore versions. Every method checks the role itself, so
+no path reaches these tools without it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from zoneinfo import ZoneInfo
+
+from bot.catalog_store import DRAFT, CatalogStore
+from bot.charts import render_chart
+from bot.live import LiveCatalog
+from bot.messages import Attachment, Option, Reply, ReplyKind
+from bot.roles import Role, Staff, format_code
+from bot.stats import Period, collect, to_table
+from bot.storage import Database
+from bot.turn import Turn
+from procedures.diff import diff_catalogs
+from procedures.formats import read_candidate_bytes
+from procedures.links import LinkPolicy
+
+MAX_PROBLEMS_SHOWN = 15
+MAX_DIFF_LINES = 30
+DEFAULT_STATS_DAYS = 30
+
+
+class AdminDesk:
+    """Admin commands; each returns the replies for one turn."""
+
+    def __init__(
+        self,
+        staff: Staff,
+        database: Database,
+        store: CatalogStore,
+        live: LiveCatalog,
+        policy: LinkPolicy,
+        required: Sequence[str],
+        timezone: ZoneInfo,
+    ):
+        self.staff = staff
+        self.database = database
+        self.store = store
+        self.live = live
+        self.policy = policy
+        self.required = tuple(required)
+        self.timezone = timezone
+
+    def refuse(self, turn: Turn) -> Reply:
+        """The only answer a non-admin gets: no data, no hint of what the command would show."""
+        return Reply(turn.tr.gettext("This command is only for administrators."), turn.menu_option())
+
+    def author(self, turn: Turn) -> str:
+        """Who did it, for the audit record: the admin's configured platform id."""
+        address = turn.inbound.address
+        return f"{address.channel}:{address.user_id}"
+
+    # -- statistics and invites -------------------------------------------------------------
+
+    def stats(self, turn: Turn, argument: str) -> list[Reply]:
+        """The usage report as text, then the chart as a photo."""
+        if turn.role is not Role.ADMIN:
+            return [self.refuse(turn)]
+        days = int(argument) if argument.strip().isdigit() and int(argument) > 0 else DEFAULT_STATS_DAYS
+        today = turn.now.astimezone(self.timezone).date()
+        report = collect(self.database, Period(today - dt.timedelta(days=days - 1), today), self.timezone)
+        names = {entry.id: entry.name.get(turn.tr.locale) for entry in turn.snap.catalog}
+        chart = Attachment("stats.png", render_chart(report, turn.tr, names), "image/png")
+        caption = turn.tr.gettext("Usage, last {days} days").format(days=days)
+        return [Reply(to_table(report, turn.tr, names)), Reply(caption, image=chart)]
+
+    def invite(self, turn: Turn, commune: str) -> list[Reply]:
+        """Create a one-time invite code for a helper of ``commune``."""
+        tr = turn.tr
+        if turn.role is not Role.ADMIN:
+            return [self.refuse(turn)]
+        commune = " ".join(commune.split())
+        if not commune:
+            return [Reply(tr.gettext("Type /invite and the commune or ward, for example: /invite Phường Bến Nghé"))]
+        code = format_code(self.staff.create_invite(turn.user, commune, turn.now))
+        text = tr.gettext(
+            "Invite code for {commune}: {code}\nIt works once and expires in 7 days. The helper types: /join {code}"
+        ).format(commune=commune, code=code)
+        return [Reply(text)]
+
+    def helpers(self, turn: Turn) -> list[Reply]:
+        """Active helpers by commune (hash prefixes: the bot never knows their names)."""
+        tr = turn.tr
+        if turn.role is not Role.ADMIN:
+            return [self.refuse(turn)]
+        rows = self.staff.helpers()
+        if not rows:
+            return [Reply(tr.gettext("No helpers have joined yet. Create a code with /invite."))]
+        lines = [tr.gettext("Helpers ({n}):").format(n=len(rows))]
+        lines += [f"• {row.commune} — #{row.user[:8]} ({tr.date(row.joined_at.date())})" for row in rows]
+        return [Reply("\n".join(lines))]
+
+    # -- catalog ---------------------------------------------------------------------------
+
+    def catalog(self, turn: Turn, argument: str) -> list[Reply]:
+        """``/catalog history`` and ``/catalog rollback N``."""
+        tr = turn.tr
+        if turn.role is not Role.ADMIN:
+            return [self.refuse(turn)]
+        words = argument.split()
+        if words[:1] == ["rollback"] and len(words) == 2 and words[1].isdigit():
+            return self._rollback(turn, int(words[1]))
+        if words[:1] in (["history"], []):
+            return [self._history(turn)]
+        return [
+            Reply(
+                tr.gettext(
+                    "Catalog commands: /catalog history, /catalog rollback N. To update the catalog, send me an "
+                    ".xlsx, .csv or .yaml file."
+                )
+            )
+        ]
+
+    def _history(self, turn: Turn) -> Reply:
+        tr = turn.tr
+        current = self.live.current.version_id
+        lines = [tr.gettext("Catalog versions (newest first):")]
+        for row in self.store.history(limit=15):
+            mark = " ◀" if row.id == current else ""
+            draft = f" [{tr.gettext('draft')}]" if row.status == DRAFT else ""
+            when = tr.date(row.created_at.astimezone(self.timezone).date())
+            lines.append(f"#{row.id}{draft} {when} · {row.author} · {row.source}{mark}\n   {row.summary[:160]}")
+        return Reply("\n".join(lines))
+
+    def _rollback(self, turn: Turn, version_id: int) -> list[Reply]:
+        tr = turn.tr
+        row = self.store.rollback(version_id, self.author(turn))
+        if row is None:
+            return [Reply(tr.gettext("There is no applied version {n}. See /catalog history.").format(n=version_id))]
+        self.live.refresh()
+        text = tr.gettext("Done: the catalog of version {old} is served again as version {new}.")
+        return [Reply(text.format(old=version_id, new=row.id))]
+
+    def upload(self, turn: Turn, name: str, content: bytes) -> list[Reply]:
+        """Validate an uploaded catalog file and show what it would change, applying nothing yet."""
+        tr = turn.tr
+        if turn.role is not Role.ADMIN:
+            return [self.refuse(turn)]
+        current = self.live.current.catalog
+        candidate = read_candidate_bytes(name, content, current, self.policy, self.required)
+        if candidate.problems:
+            count = len(candidate.problems)
+            lines = [tr.gettext("{name}: {n} problem(s) found. Nothing was changed.").format(name=name, n=count)]
+            lines += [f"{i}. {p.render(tr.gettext)}" for i, p in enumerate(candidate.problems[:MAX_PROBLEMS_SHOWN], 1)]
+            if count > MAX_PROBLEMS_SHOWN:
+                lines.append(tr.gettext("… and {n} more.").format(n=count - MAX_PROBLEMS_SHOWN))
+            return [Reply("\n".join(lines), kind=ReplyKind.ERROR)]
+        diff = diff_catalogs(current, candidate.entries, candidate.listing)
+        if diff.is_empty:
+            return [Reply(tr.gettext("{name}: no changes compared with the catalog in use.").format(name=name))]
+        draft = self.store.save(
+            candidate.entries,
+            candidate.listing,
+            author=self.author(turn),
+            source=name,
+            summary=diff.summary(lambda message: message),  # the audit record is kept in English
+            status=DRAFT,
+        )
+        turn.state.upload = draft.id
+        lines = [tr.gettext("{name} is valid. Changes:").format(name=name), diff.summary(tr.gettext)]
+        detail = diff.lines(tr.gettext)
+        lines += detail[:MAX_DIFF_LINES]
+        if len(detail) > MAX_DIFF_LINES:
+            lines.append(tr.gettext("… and {n} more.").format(n=len(detail) - MAX_DIFF_LINES))
+        options = (
+            Option(tr.gettext("Apply"), f"staff:apply:{draft.id}"),
+            Option(tr.gettext("Cancel"), f"staff:discard:{draft.id}"),
+        )
+        return [Reply("\n".join(lines), options, kind=ReplyKind.QUESTION)]
+
+    def apply(self, turn: Turn, argument: str) -> list[Reply]:
+        """Apply a draft the admin reviewed."""
+        tr = turn.tr
+        if turn.role is not Role.ADMIN:
+            return [self.refuse(turn)]
+        previous = self.live.current.version_id
+        row = self.store.apply(int(argument)) if argument.isdigit() else None
+        turn.state.upload = None
+        if row is None:
+            return [Reply(tr.gettext("This upload was already applied or cancelled. See /catalog history."))]
+        self.live.refresh()
+        text = tr.gettext("Applied: catalog version {n} is now in use. Undo with /catalog rollback {previous}.")
+        return [Reply(text.format(n=row.id, previous=previous), turn.menu_option())]
+
+    def discard(self, turn: Turn, argument: str) -> list[Reply]:
+        """Drop a draft."""
+        tr = turn.tr
+        if turn.role is not Role.ADMIN:
+            return [self.refuse(turn)]
+        if argument.isdigit():
+            self.store.discard(int(argument))
+        turn.state.upload = None
+        return [Reply(tr.gettext("Cancelled. The catalog was not changed."), turn.menu_option())]

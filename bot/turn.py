@@ -1,0 +1,48 @@
+"""One turn of a conversation: what handling one message works with.
+
+The engine builds a :class:`Turn` per inbound message -- the conversation state, the user's
+translator, the catalog snapshot pinned for this message, the user's role -- and the desks
+(helper mode, admin tools, reminders) receive it, so they never reach for shared state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlmodel import SQLModel
+
+from bot.events import EventType, PendingEvent
+from bot.i18n import Translator
+from bot.live import Snapshot
+from bot.messages import Inbound, Option
+from bot.roles import Role
+from bot.state import ConversationState
+
+
+@dataclass
+class Turn:
+    """The state, the user's language, the pinned catalog, and what to write at the end."""
+
+    state: ConversationState
+    tr: Translator
+    now: dt.datetime
+    snap: Snapshot
+    inbound: Inbound
+    user: str = ""  # the salted hash of the user
+    role: Role = Role.CITIZEN
+    events: list[PendingEvent] = field(default_factory=list)
+    rows: list[SQLModel] = field(default_factory=list)  # written in the message's own transaction
+
+    def log(self, kind: EventType, **values: object) -> None:
+        """Collect an event; it is written after the reply is decided."""
+        self.events.append(PendingEvent(kind, **values))  # type: ignore[arg-type]
+
+    @property
+    def commune(self) -> str | None:
+        """The commune the user's events count for: the helper's own, else the one they chose."""
+        return self.state.helper_commune or self.state.commune
+
+    def menu_option(self) -> tuple[Option, ...]:
+        """The "Menu" button every dead-end reply carries."""
+        return (Option(self.tr.gettext("Menu"), "nav:menu"),)

@@ -1,0 +1,124 @@
+"""Roles end to end through the engine: admins by config, helpers by invite code, refusals."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+
+import pytest
+from sqlmodel import select
+
+from bot.app import App, build_app
+from bot.config import Settings
+from bot.roles import hash_code
+from bot.storage import Event, Helper, Invite
+from bot.testing import Conversation
+
+ADMIN = "admin-1"
+CODE = re.compile(r"\b([A-Z2-9]{4}-[A-Z2-9]{4})\b")
+
+
+@pytest.fixture
+def staffed(settings: Settings, patch: Callable[[], None]) -> Iterator[App]:
+    """A bot with one configured admin on the test channel."""
+    patch()
+    app = build_app(replace(settings, admins=frozenset({("test", ADMIN)})))
+    yield app
+    app.close()
+
+
+def talk(app: App, user: str) -> Conversation:
+    return Conversation(app.engine, user_id=user, locale_hint="en")
+
+
+def invite(app: App, commune: str = "Phường Bến Nghé") -> str:
+    admin = talk(app, ADMIN).say(f"/invite {commune}")
+    match = CODE.search(admin.text)
+    assert match, admin.text
+    return match.group(1)
+
+
+def test_admin_creates_a_one_time_code_stored_only_as_a_hash(staffed: App) -> None:
+    code = invite(staffed)
+    with staffed.database.session() as session:
+        rows = session.exec(select(Invite)).all()
+    assert [row.code_hash for row in rows] == [hash_code(code)]
+    assert all(code.replace("-", "") not in (row.code_hash + row.commune) for row in rows)
+    helper = talk(staffed, "helper-1").say(f"/join {code.lower()}")
+    helper.expect("Welcome to the community digital technology team of Phường Bến Nghé")
+    # The same code cannot be used twice.
+    talk(staffed, "helper-2").say(f"/join {code}").expect("already been used")
+    talk(staffed, "helper-3").say("/join ABCD-EFGH").expect("don't know this invite code")
+
+
+def test_expired_code_is_refused(staffed: App) -> None:
+    code = invite(staffed)
+    late = talk(staffed, "helper-1")
+    late.now = dt.datetime.now(dt.UTC) + dt.timedelta(days=8)
+    late.say(f"/join {code}").expect("expired")
+
+
+def test_helper_session_counts_households_and_records_outcomes(staffed: App) -> None:
+    code = invite(staffed, "Xã Tân Lập")
+    helper = talk(staffed, "helper-1")
+    helper.say(f"/join {code}")
+    helper.press("Start a session").expect("household no. 1")
+    # Look-up by national code gives the compact checklist.
+    helper.say("1.001193").expect("Birth registration · 1.001193", "☐").expect_option("End the session")
+    helper.press("End the session").expect("How did it go for household no. 1?")
+    helper.press("Submitted").expect("household no. 1 — submitted", "Households helped today: 1")
+    helper.say("/session").expect("household no. 2")
+    helper.say("/done").press("Needs follow-up").expect("Households helped today: 2")
+    with staffed.database.session() as session:
+        ended = session.exec(select(Event).where(Event.type == "helper_session_ended").order_by(Event.id)).all()
+    assert [(e.decision, e.intent, e.commune, e.role) for e in ended] == [
+        ("submitted", "khai-sinh", "Xã Tân Lập", "helper"),
+        ("follow_up", None, "Xã Tân Lập", "helper"),
+    ]
+    with staffed.database.session() as session:
+        helpers = session.exec(select(Helper)).all()
+    assert [(h.commune, h.active) for h in helpers] == [("Xã Tân Lập", True)]
+    assert "helper-1" not in helpers[0].user  # stored as a salted hash
+
+
+def test_helper_report_counts_own_sessions(staffed: App) -> None:
+    helper = talk(staffed, "helper-1")
+    helper.say(f"/join {invite(staffed)}")
+    helper.say("/session")
+    helper.say("/done").press("Could not")
+    helper.say("/myreport").expect("1")
+
+
+@pytest.mark.parametrize(
+    "command", ["/stats", "/invite Xã A", "/helpers", "/catalog history", "/catalog rollback 1", "/stats 7"]
+)
+def test_admin_commands_are_refused_to_citizens_and_helpers(staffed: App, command: str) -> None:
+    citizen = talk(staffed, "citizen-1").say(command)
+    citizen.expect("only for administrators")
+    assert len(citizen.replies) == 1 and citizen.replies[0].image is None
+    helper = talk(staffed, "helper-1")
+    helper.say(f"/join {invite(staffed)}")
+    helper.say(command).expect("only for administrators")
+
+
+def test_forged_apply_button_from_a_citizen_changes_nothing(staffed: App) -> None:
+    before = staffed.store.latest_id()
+    talk(staffed, "citizen-1").send_payload("staff:apply:1").expect("only for administrators")
+    talk(staffed, "citizen-1").send_payload("staff:discard:1").expect("only for administrators")
+    assert staffed.store.latest_id() == before
+
+
+def test_helper_commands_are_refused_to_citizens(staffed: App) -> None:
+    talk(staffed, "citizen-1").say("/session").expect("ask your admin for an invite code")
+    talk(staffed, "citizen-1").say("/myreport").expect("ask your admin for an invite code")
+
+
+def test_admin_stats_sends_a_report_and_a_chart(staffed: App) -> None:
+    talk(staffed, "citizen-1").say("làm giấy khai sinh")
+    admin = talk(staffed, ADMIN).say("/stats")
+    assert len(admin.replies) == 2
+    image = admin.replies[1].image
+    assert image is not None and image.content.startswith(b"\x89PNG")
+    assert "Birth registration" in admin.replies[0].text
