@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 translations: install
-	$(BIN)/pybabel extract --mapping babel.cfg --keywords gettext --keywords ngettext:1,2 --keywords N_ --output bot/locales/messages.pot bot
+	$(BIN)/pybabel extract --mapping babel.cfg --keywords gettext --keywords ngettext:1,2 --keywords N_ --output bot/locales/messages.pot bot procedures
 	$(BIN)/pybabel update --input-file bot/locales/messages.pot --domain messages --output-dir bot/locales --no-fuzzy-matching
 	$(BIN)/pybabel compile --domain messages --directory bot/locales --statistics
 
