@@ -18,8 +18,9 @@ from bot.catalog_store import DRAFT, CatalogStore
 from bot.charts import render_chart
 from bot.live import LiveCatalog
 from bot.messages import Attachment, Option, Reply, ReplyKind
+from bot.report_text import to_table
 from bot.roles import Role, Staff, format_code
-from bot.stats import Period, collect, to_table
+from bot.stats import Period, collect
 from bot.storage import Database
 from bot.turn import Turn
 from procedures.diff import diff_catalogs

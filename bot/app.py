@@ -65,9 +65,8 @@ class App:
         """The router of the catalog being served now."""
         return self.live.current.router
 
-    def start_background(self) -> None:
-        """Poll for catalog versions and run the scheduler (when this process wins leadership)."""
-        self.live.start()
+    def make_scheduler(self) -> Scheduler:
+        """The scheduler of this process: reminder sweep, text purge and weekly digest."""
         digest = Digest(
             self.database,
             self.live,
@@ -77,7 +76,7 @@ class App:
             self.timezone,
             self.settings.stale_days,
         )
-        self.scheduler = Scheduler(
+        return Scheduler(
             self.database,
             name=f"dvcbot-{id(self)}",
             timezone=self.timezone,
@@ -85,6 +84,11 @@ class App:
             digest_day=self.settings.digest_day,
             digest_hour=self.settings.digest_hour,
         )
+
+    def start_background(self) -> None:
+        """Poll for catalog versions and run the scheduler (its jobs run only in the leader process)."""
+        self.live.start()
+        self.scheduler = self.make_scheduler()
         self.scheduler.start()
 
     def send_reminders(self, now: dt.datetime) -> None:

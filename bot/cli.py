@@ -19,7 +19,8 @@ from bot.catalog_admin import add_catalog_commands
 from bot.channels.terminal import TerminalChannel
 from bot.config import Settings
 from bot.i18n import Languages
-from bot.stats import Period, collect, to_csv, to_table
+from bot.report_text import to_csv, to_table
+from bot.stats import Period, collect
 from bot.storage import Database
 from intents import build_router
 from intents.evaluation import evaluate, format_report, read_examples

@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo
 from bot.i18n import Languages, Translator
 from bot.live import LiveCatalog
 from bot.messages import Address, Outbox, Reply
-from bot.stats import Period, collect, to_table
+from bot.report_text import to_table
+from bot.stats import Period, collect
 from bot.storage import Database
 
 log = logging.getLogger(__name__)

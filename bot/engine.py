@@ -115,7 +115,11 @@ class Engine:
             state.last_active = inbound.received_at.isoformat()
             state.messages += 1
             rows.extend(turn.rows)
-            rows.extend(self.recorder.rows(address.channel, user, turn.events, turn.commune, turn.role.value))
+            rows.extend(
+                self.recorder.rows(
+                    address.channel, user, turn.events, turn.commune, turn.role.value, inbound.received_at
+                )
+            )
         return replies
 
     def _role(self, inbound: Inbound, state: ConversationState) -> Role:

@@ -16,7 +16,7 @@ from sqlalchemy import update
 from sqlmodel import col
 
 from bot.privacy import redact
-from bot.storage import Database, Event
+from bot.storage import Database, Event, utcnow
 
 MAX_STORED_TEXT = 500
 
@@ -72,12 +72,15 @@ class Recorder:
         events: list[PendingEvent],
         commune: str | None = None,
         role: str | None = None,
+        at: dt.datetime | None = None,
     ) -> list[Event]:
-        """Database rows for a batch of events (text redacted and truncated)."""
+        """Database rows for a batch of events (text redacted and truncated), stamped ``at``."""
         if not self.enabled:
             return []
+        stamp = at or utcnow()
         return [
             Event(
+                at=stamp,
                 channel=channel,
                 user=user_hash,
                 type=item.type.value,

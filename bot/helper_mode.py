@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from bot.events import EventType
 from bot.messages import Option, Reply, ReplyKind
+from bot.report_text import helper_text
 from bot.roles import Role, Staff
 from bot.stats import Period, helper_report
 from bot.storage import Database
@@ -121,5 +122,5 @@ class HelperMode:
         days = int(argument) if argument.strip().isdigit() else 30
         today = turn.now.astimezone(self.timezone).date()
         period = Period(today - dt.timedelta(days=days - 1), today)
-        text = helper_report(self.database, turn.user, period, self.timezone).to_text(turn.tr)
+        text = helper_text(helper_report(self.database, turn.user, period, self.timezone), turn.tr)
         return [Reply(text, turn.menu_option())]

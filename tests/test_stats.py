@@ -15,6 +15,7 @@ import pytest
 
 from bot.charts import render_chart
 from bot.i18n import Languages
+from bot.report_text import helper_text, to_csv, to_table
 from bot.stats import (
     Channel,
     Commune,
@@ -33,8 +34,6 @@ from bot.stats import (
     collect,
     helper_report,
     question_key,
-    to_csv,
-    to_table,
 )
 from bot.storage import Database, Event
 
@@ -336,7 +335,7 @@ def test_helper_report(filled: Database) -> None:
     assert later.to_dict()["activity"]["sessions"] == 3
     nobody = helper_report(filled, "0" * 64, ALL, TZ)
     assert nobody.activity == HelperActivity("00000000", None, 0, 0, 0, 0) and nobody.procedures == ()
-    text = mine.to_text(Languages().get("en"))
+    text = helper_text(mine, Languages().get("en"))
     assert "4 sessions: 1 submitted, 1 follow-up, 1 could not" in text and "cccd: 1" in text
 
 

@@ -1,0 +1,130 @@
+"""Reminders, the text purge and the weekly digest through the whole app, on a manual clock.
+
+A citizen sets a reminder at the end of a guide; the bot restarts; the scheduler of the new
+process sends it when due (and not before), skips it when the citizen came back by
+themselves, purges old message text while keeping the counts, and sends admins the digest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import replace
+
+from sqlmodel import select
+
+from bot.app import App, build_app
+from bot.config import Settings
+from bot.messages import Address, Reply
+from bot.storage import Event, Reminder
+from bot.testing import Conversation
+
+START = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)  # a Monday, 09:00 in Hà Nội
+
+
+class Outbox:
+    """Records what the scheduler delivers on the test channel."""
+
+    channel = "test"
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[Address, list[Reply]]] = []
+
+    def deliver(self, address: Address, replies: list[Reply]) -> bool:
+        self.sent.append((address, replies))
+        return True
+
+
+def finish_guide(chat: Conversation) -> Conversation:
+    chat.say("khai sinh").press("Hướng dẫn từng bước").press("Có")
+    for _ in range(12):
+        if "👍" in " ".join(option.label for option in chat.options):
+            return chat
+        chat.press("Tiếp theo")
+    raise AssertionError(chat.text)
+
+
+def restarted(settings: Settings, patch: Callable[[], None]) -> tuple[App, Outbox]:
+    """A new process on the same database, its scheduler on the manual clock."""
+    patch()
+    app = build_app(settings)
+    outbox = Outbox()
+    app.outboxes["test"] = outbox
+    app.scheduler = app.make_scheduler()
+    assert app.scheduler.start(manual=True)
+    return app, outbox
+
+
+def test_reminder_set_at_the_end_of_a_guide_survives_a_restart(settings: Settings, patch: Callable[[], None]) -> None:
+    patch()
+    first = build_app(settings)
+    chat = Conversation(first.engine, user_id="citizen", now=START)
+    finish_guide(chat).press("Nhắc tôi kiểm tra sau 3 ngày").expect("tôi sẽ nhắc bạn kiểm tra hồ sơ")
+    chat.say("nhắc nhở").expect("Lời nhắc của bạn", "Đăng ký khai sinh")
+    first.close()
+
+    app, outbox = restarted(settings, patch)
+    try:
+        app.scheduler.run_due(START + dt.timedelta(days=2))  # type: ignore[union-attr]
+        assert outbox.sent == []
+        app.scheduler.run_due(START + dt.timedelta(days=3, minutes=2))  # type: ignore[union-attr]
+        assert len(outbox.sent) == 1
+        address, replies = outbox.sent[0]
+        assert address.chat_id == "citizen"
+        assert "Đăng ký khai sinh" in replies[0].text
+        assert [option.payload for option in replies[0].options][0] == "open:khai-sinh"
+        app.scheduler.run_due(START + dt.timedelta(days=3, minutes=5))  # type: ignore[union-attr]
+        assert len(outbox.sent) == 1, "sent once"
+        with app.database.session() as session:
+            reminder = session.exec(select(Reminder)).one()
+        assert reminder.status == "sent" and reminder.chat_id == "", "the chat id is dropped once sent"
+    finally:
+        app.close()
+
+
+def test_reminder_is_skipped_when_the_citizen_came_back_and_can_be_cancelled(
+    settings: Settings, patch: Callable[[], None]
+) -> None:
+    app, outbox = restarted(settings, patch)
+    try:
+        chat = Conversation(app.engine, user_id="citizen", now=START)
+        finish_guide(chat).say("nhắc tôi kiểm tra hồ sơ sau 5 ngày").expect("tôi sẽ nhắc bạn")
+        other = Conversation(app.engine, user_id="other", now=START)
+        finish_guide(other).press("Nhắc tôi")
+        other.say("nhắc nhở").press("Huỷ nhắc 1").expect("Đã huỷ lời nhắc")
+        chat.now = START + dt.timedelta(days=1)
+        chat.say("khai sinh")  # came back by themselves
+        app.scheduler.run_due(START + dt.timedelta(days=6))  # type: ignore[union-attr]
+        assert outbox.sent == []
+        with app.database.session() as session:
+            statuses = sorted(row.status for row in session.exec(select(Reminder)).all())
+        assert statuses == ["cancelled", "skipped"]
+    finally:
+        app.close()
+
+
+def test_purge_blanks_old_text_and_keeps_the_counts(settings: Settings, patch: Callable[[], None]) -> None:
+    app, _ = restarted(settings, patch)
+    try:
+        Conversation(app.engine, user_id="citizen", now=START).say("giá vàng hôm nay")
+        app.scheduler.run_due(START + dt.timedelta(days=settings.raw_text_days + 2))  # type: ignore[union-attr]
+        with app.database.session() as session:
+            events = session.exec(select(Event)).all()
+        assert {event.type for event in events} >= {"message", "route", "unresolved"}
+        assert all(event.text is None for event in events)
+    finally:
+        app.close()
+
+
+def test_weekly_digest_reaches_admins(settings: Settings, patch: Callable[[], None]) -> None:
+    app, outbox = restarted(replace(settings, admins=frozenset({("test", "admin-1")}), stale_days=0), patch)
+    try:
+        Conversation(app.engine, user_id="citizen", now=START).say("khai sinh")
+        app.scheduler.run_due(START + dt.timedelta(days=7))  # type: ignore[union-attr]
+        digests = [replies for address, replies in outbox.sent if address.user_id == "admin-1"]
+        assert len(digests) == 1
+        text = "\n".join(reply.text for reply in digests[0])
+        assert "Bản tin tuần" in text and "Đăng ký khai sinh" in text
+        assert "Thủ tục cần kiểm tra lại" in text and "… và 29 mục khác" in text  # 44 entries, 15 listed
+    finally:
+        app.close()
