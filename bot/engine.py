@@ -8,20 +8,20 @@ replies.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 
 from sqlmodel import SQLModel
 
-from bot import commands
-from bot.cards import checklist, compact_card, listing_card, procedure_card
+from bot import commands, paperwork, pauses
+from bot import replies as fixed
+from bot.cards import compact_card, listing_card, procedure_card
 from bot.contacts import Contacts
 from bot.desks import Desks
 from bot.events import EventType, Recorder
 from bot.i18n import Languages, Translator, pick_locale
-from bot.live import LiveCatalog, Snapshot
-from bot.messages import Inbound, Option, Reply, ReplyKind, shorten
+from bot.live import LiveCatalog
+from bot.messages import Inbound, Option, Reply, ReplyKind
 from bot.privacy import hash_user
 from bot.roles import Role
 from bot.state import MAX_SEEN, ConversationState, Mode
@@ -29,7 +29,7 @@ from bot.storage import ConversationStore
 from bot.turn import Turn
 from bot.walkthrough import guide_digest
 from intents.index import IntentKind
-from intents.router import Decision, Verdict
+from intents.router import Verdict
 from procedures.models import CODE_PATTERN, Procedure
 
 NATIONAL_CODE = re.compile(CODE_PATTERN)
@@ -103,8 +103,8 @@ class Engine:
                 self._role(inbound, state),
             )
             turn.log(EventType.MESSAGE, text=text or None)
-            replies = self._expire_if_idle(turn)
-            updated = self._guide_updated(turn)
+            replies = pauses.expire_if_idle(turn, self.config.idle_minutes)
+            updated = pauses.guide_updated(turn)
             replies += updated
             if not updated or not self._continues_guide(turn, text):
                 replies += self._dispatch(turn, inbound.payload, text)
@@ -141,7 +141,7 @@ class Engine:
         if document is not None:
             if self.desks is not None and turn.role is Role.ADMIN:
                 return self.desks.admin.upload(turn, document.name, document.content)
-            return [self._media(turn.tr, "document")]
+            return [fixed.media(turn.tr, "document")]
         if payload is None:
             awaiting = state.mode is Mode.GUIDE and self._awaiting_answer(turn)
             payload = commands.parse(text, state.options, awaiting)
@@ -154,9 +154,9 @@ class Engine:
             state.commune = commune
             name = self.contacts.for_commune(commune).name
             saved = turn.tr.gettext('Saved: {name}. "I\'m stuck" will now show its contacts.')
-            return [Reply(saved.format(name=name), self._menu_option(turn.tr))]
+            return [Reply(saved.format(name=name), fixed.menu_option(turn.tr))]
         if not text:
-            return [self._nothing_typed(turn)]
+            return [fixed.nothing_typed(turn)]
         return self._route(turn, text)
 
     def _commune_choice(self, text: str) -> str | None:
@@ -178,11 +178,11 @@ class Engine:
         in_guide = state.mode in (Mode.GUIDE, Mode.CHECKLIST) and turn.snap.walk.current(state) is not None
         if action == "nav" and argument in ("next", "back", "resume") or action == "ans":
             if not in_guide and state.paused is not None:
-                return self._resume_paused(turn)
+                return pauses.resume_paused(turn)
             if not in_guide and state.mode is Mode.CARD and argument in ("next", "resume") and state.procedure:
                 return self._start_guide(turn, state.procedure)  # "tiếp" under a card starts its guide
             if not in_guide:
-                return [self._no_guide(tr)]
+                return [fixed.no_guide(tr)]
             state.mode = Mode.GUIDE
             if argument == "next":
                 replies = turn.snap.walk.next(state, tr)
@@ -198,51 +198,51 @@ class Engine:
             return replies
         if action in ("staff", "remind"):
             if self.desks is None:
-                return [self._menu(turn)]
+                return [fixed.menu(turn)]
             return self.desks.act(turn, action, argument)
         if action == "guide":
             return self._start_guide(turn, argument)
         if action in ("open", "pick"):
             return self._open(turn, argument)
         if action == "docs":
-            return self._checklist(turn, argument or None)
+            return paperwork.show(turn, argument or None)
         if action == "tick":
-            return self._tick(turn, argument)
+            return paperwork.tick(turn, argument)
         if action == "sector":
-            return [self._sector(turn, argument)]
+            return [fixed.sector(turn, argument)]
         if action == "rate":
             return self._rate(turn, argument == "up")
         if action == "lang":
             return self._language(turn, argument)
         if action == "cmd" and argument == "start":
-            self._pause(state)
-            return [self._greeting(tr, first=True)]
+            pauses.pause(state)
+            return [fixed.greeting(tr, first=True)]
         if action == "media":
-            return [self._media(tr, argument)]
+            return [fixed.media(tr, argument)]
         if action == "unknown":
             return [
                 Reply(
                     tr.gettext("I don't know the command {command}. Type /help to see what I can do.").format(
                         command=argument
                     ),
-                    self._menu_option(tr),
+                    fixed.menu_option(tr),
                 )
             ]
         if action == "nav":
             if argument == "docs":
-                return self._checklist(turn, None)
+                return paperwork.show(turn, None)
             if argument == "stuck":
                 return [self._stuck(turn)]
             if argument == "exit":
                 return self._exit(turn)
             if argument == "menu":
-                self._pause(state)
-                return [self._menu(turn)]
+                pauses.pause(state)
+                return [fixed.menu(turn)]
             if argument == "help":
-                return [self._help(tr)]
+                return [fixed.help_reply(tr)]
             if argument == "lang":
                 return self._language(turn, "vi" if state.locale == "en" else "en")
-        return [self._menu(turn)]
+        return [fixed.menu(turn)]
 
     # -- routing -------------------------------------------------------------------------
 
@@ -263,61 +263,33 @@ class Engine:
         )
         if decision.verdict is Verdict.NO_MATCH or top is None:
             turn.log(EventType.UNRESOLVED, text=text)
-            return [self._not_understood(turn)]
+            return [fixed.not_understood(turn)]
         if decision.verdict is Verdict.AMBIGUOUS:
-            return [self._ask_which(turn, decision)]
+            return [fixed.ask_which(turn, decision)]
         if top.kind is IntentKind.GENERAL:
             return self._general(turn, top.intent)
         return self._open(turn, top.intent)
 
-    def _ask_which(self, turn: Turn, decision: Decision) -> Reply:
-        tr = turn.tr
-        top = decision.candidates[0]
-        close = [c for c in decision.candidates if top.score - c.score < 2 * turn.snap.router.thresholds.margin]
-        close = [c for c in close if c.kind is not IntentKind.GENERAL] or close[:1]
-        if len(close) == 1:
-            text = tr.gettext("Did you mean: {name}?").format(name=self._label(turn, close[0].intent))
-            options = (
-                Option(tr.gettext("Yes"), f"pick:{close[0].intent}"),
-                Option(tr.gettext("No, show the menu"), "nav:menu"),
-            )
-            return Reply(text, options, kind=ReplyKind.QUESTION)
-        lines = [tr.gettext("Did you mean:")]
-        choices: list[Option] = []
-        for number, candidate in enumerate(close[:3], 1):
-            label = self._label(turn, candidate.intent)
-            lines.append(f"{number}) {label}")
-            choices.append(Option(shorten(label), f"pick:{candidate.intent}"))
-        choices.append(Option(tr.gettext("None of these"), "nav:menu"))
-        return Reply("\n".join(lines), tuple(choices), kind=ReplyKind.QUESTION)
-
-    def _label(self, turn: Turn, intent: str) -> str:
-        entry = turn.snap.catalog.get(intent)
-        if entry is not None:
-            return entry.name.get(turn.tr.locale)
-        card = turn.snap.catalog.card(intent)
-        return card.name if card is not None else intent
-
     def _general(self, turn: Turn, intent: str) -> list[Reply]:
         tr = turn.tr
         if intent == "greeting":
-            return [self._greeting(tr, first=turn.state.messages == 0)]
+            return [fixed.greeting(tr, first=turn.state.messages == 0)]
         if intent == "thanks":
-            return [Reply(tr.gettext("You're welcome! Ask me anytime about another procedure."), self._menu_option(tr))]
+            return [Reply(tr.gettext("You're welcome! Ask me anytime about another procedure."), fixed.menu_option(tr))]
         if intent == "goodbye":
             return [
-                Reply(tr.gettext("Goodbye! Come back whenever you need help with a procedure."), self._menu_option(tr))
+                Reply(tr.gettext("Goodbye! Come back whenever you need help with a procedure."), fixed.menu_option(tr))
             ]
         if intent == "human":
             return [self._stuck(turn)]
-        return [self._help(tr)]
+        return [fixed.help_reply(tr)]
 
     # -- cards, guides, checklists ---------------------------------------------------------
 
     def _open(self, turn: Turn, intent: str) -> list[Reply]:
         state, tr = turn.state, turn.tr
         entry = turn.snap.catalog.get(intent)
-        self._pause(state)
+        pauses.pause(state)
         if entry is not None:
             state.mode, state.procedure, state.step = Mode.CARD, entry.id, None
             turn.log(EventType.CARD, intent=entry.id)
@@ -332,7 +304,7 @@ class Engine:
             state.mode, state.procedure, state.step = Mode.IDLE, card.code, None
             turn.log(EventType.CARD, intent=card.code)
             return [self._with_resume(state, listing_card(card, tr), tr)]
-        return [self._menu(turn)]
+        return [fixed.menu(turn)]
 
     def _with_resume(self, state: ConversationState, reply: Reply, tr: Translator) -> Reply:
         """Offer to return to a paused guide under any other answer."""
@@ -344,7 +316,7 @@ class Engine:
     def _start_guide(self, turn: Turn, entry_id: str) -> list[Reply]:
         entry = turn.snap.catalog.get(entry_id)
         if entry is None:
-            return [self._menu(turn)]
+            return [fixed.menu(turn)]
         replies = turn.snap.walk.start(turn.state, entry, turn.tr)
         turn.state.guide_digest = guide_digest(entry)
         turn.log(EventType.GUIDE_STARTED, intent=entry.id, step=turn.state.step)
@@ -357,44 +329,6 @@ class Engine:
         elif state.mode is Mode.GUIDE:
             turn.log(EventType.STEP, intent=state.root_procedure(), step=state.step)
 
-    def _checklist_entry(self, turn: Turn, entry_id: str | None) -> tuple[str | None, bool]:
-        """Which entry's papers to show, and whether the user is in a guide to return to."""
-        state = turn.state
-        if entry_id:
-            return entry_id, state.mode is Mode.GUIDE
-        if state.mode in (Mode.GUIDE, Mode.CHECKLIST) and state.step is not None:
-            # A nested helper guide (VNeID) has no papers of its own: show the outer procedure's.
-            current = turn.snap.catalog.get(state.procedure or "")
-            if current is not None and current.documents:
-                return current.id, True
-            return state.root_procedure(), True
-        return state.procedure, False
-
-    def _checklist(self, turn: Turn, entry_id: str | None) -> list[Reply]:
-        state, tr = turn.state, turn.tr
-        target, resume = self._checklist_entry(turn, entry_id)
-        entry = turn.snap.catalog.get(target or "")
-        if entry is None:
-            return [self._no_guide(tr)]
-        if resume:
-            state.mode = Mode.CHECKLIST
-        state.checklist = entry.id
-        return [checklist(entry, state.ticks.get(entry.id, []), tr, resume)]
-
-    def _tick(self, turn: Turn, document_id: str) -> list[Reply]:
-        state, tr = turn.state, turn.tr
-        entry = turn.snap.catalog.get(state.checklist or "")
-        if entry is None or document_id not in {doc.id for doc in entry.documents}:
-            return [self._no_guide(tr)]
-        ticked = state.ticks.setdefault(entry.id, [])
-        if document_id in ticked:
-            ticked.remove(document_id)
-        else:
-            ticked.append(document_id)
-            turn.log(EventType.TICK, intent=entry.id, step=document_id)
-        resume = state.mode is Mode.CHECKLIST
-        return [checklist(entry, ticked, tr, resume)]
-
     def _rate(self, turn: Turn, helpful: bool) -> list[Reply]:
         state, tr = turn.state, turn.tr
         turn.log(EventType.RATING, intent=state.procedure, decision="up" if helpful else "down")
@@ -406,7 +340,7 @@ class Engine:
                 "Thank you for telling us. We will improve this guide. If you are still stuck, ask for help below."
             )
         )
-        return [Reply(text, (Option(tr.gettext("I'm stuck"), "nav:stuck"), *self._menu_option(tr)))]
+        return [Reply(text, (Option(tr.gettext("I'm stuck"), "nav:stuck"), *fixed.menu_option(tr)))]
 
     def _exit(self, turn: Turn) -> list[Reply]:
         state, tr = turn.state, turn.tr
@@ -414,7 +348,7 @@ class Engine:
             turn.log(EventType.GUIDE_ABANDONED, intent=state.root_procedure(), step=state.step)
         state.mode, state.procedure, state.step, state.stack, state.paused = Mode.IDLE, None, None, [], None
         state.history = []
-        return [Reply(tr.gettext("OK, stopped. Ask me another question or open the menu."), self._menu_option(tr))]
+        return [Reply(tr.gettext("OK, stopped. Ask me another question or open the menu."), fixed.menu_option(tr))]
 
     def _stuck(self, turn: Turn) -> Reply:
         state, tr = turn.state, turn.tr
@@ -435,64 +369,9 @@ class Engine:
         options = (
             [Option(tr.gettext("Back to the step"), "nav:resume")] if state.mode in (Mode.GUIDE, Mode.CHECKLIST) else []
         )
-        return Reply("\n".join(lines), (*options, *self._menu_option(tr)), kind=ReplyKind.HELP)
+        return Reply("\n".join(lines), (*options, *fixed.menu_option(tr)), kind=ReplyKind.HELP)
 
-    # -- idle, pause, language ------------------------------------------------------------
-
-    def _pause(self, state: ConversationState) -> None:
-        """Leaving a guide for something else keeps the place so "Tiếp tục" can return."""
-        if state.mode in (Mode.GUIDE, Mode.CHECKLIST):
-            state.paused = state.position()
-            state.mode = Mode.IDLE
-
-    def _expire_if_idle(self, turn: Turn) -> list[Reply]:
-        state, tr = turn.state, turn.tr
-        if state.mode not in (Mode.GUIDE, Mode.CHECKLIST):
-            return []
-        if state.idle_for(turn.now) < dt.timedelta(minutes=self.config.idle_minutes):
-            return []
-        entry = turn.snap.catalog.get(state.root_procedure() or "")
-        self._pause(state)
-        # Paused, not abandoned: "tiếp" brings the user back to this step.
-        turn.log(EventType.GUIDE_PAUSED, intent=entry.id if entry else None, step=state.step)
-        name = entry.name.get(tr.locale) if entry else ""
-        return [
-            Reply(
-                tr.gettext(
-                    'Welcome back. Your guide "{name}" was paused; type "tiếp" to continue where you left off.'
-                ).format(name=name)
-            )
-        ]
-
-    def _guide_updated(self, turn: Turn) -> list[Reply]:
-        """Tell a user mid-guide that the guide changed under them, and offer to start it again."""
-        state, tr = turn.state, turn.tr
-        position = state.position() if state.mode in (Mode.GUIDE, Mode.CHECKLIST) else state.paused
-        if position is None or not state.guide_digest:
-            return []
-        root = position.stack[0].procedure if position.stack else position.procedure
-        entry = turn.snap.catalog.get(root)
-        if entry is not None and guide_digest(entry) == state.guide_digest:
-            return []
-        state.mode, state.step, state.stack, state.paused, state.history = Mode.IDLE, None, [], None, []
-        state.guide_digest = ""
-        if entry is None:
-            state.procedure = None
-            text = tr.gettext("The guide you were following has been removed from the catalog. Please open the menu.")
-            return [Reply(text, self._menu_option(tr))]
-        state.mode, state.procedure = Mode.CARD, entry.id
-        text = tr.gettext(
-            'The guide "{name}" has just been updated. Please start it again so you follow the new steps.'
-        ).format(name=entry.name.get(tr.locale))
-        options = (Option(tr.gettext("Start again"), f"guide:{entry.id}"), *self._menu_option(tr))
-        return [Reply(text, options)]
-
-    def _resume_paused(self, turn: Turn) -> list[Reply]:
-        state = turn.state
-        assert state.paused is not None
-        state.restore(state.paused)
-        state.paused, state.mode = None, Mode.GUIDE
-        return [turn.snap.walk.render_step(state, turn.tr)]
+    # -- language ----------------------------------------------------------------------------
 
     def _language(self, turn: Turn, locale: str) -> list[Reply]:
         state = turn.state
@@ -502,87 +381,7 @@ class Engine:
         if state.mode is Mode.GUIDE and turn.snap.walk.current(state) is not None:
             replies.append(turn.snap.walk.render_step(state, turn.tr))
         else:
-            replies[0] = Reply(replies[0].text, self._menu_option(turn.tr))
+            replies[0] = Reply(replies[0].text, fixed.menu_option(turn.tr))
         return replies
 
     # -- fixed texts -------------------------------------------------------------------------
-
-    def _menu_option(self, tr: Translator) -> tuple[Option, ...]:
-        return (Option(tr.gettext("Menu"), "nav:menu"),)
-
-    def _menu(self, turn: Turn) -> Reply:
-        tr, snap = turn.tr, turn.snap
-        text = tr.gettext('Choose a topic, or just type your question (for example: "làm căn cước"):')
-        options = tuple(
-            Option(self._sector_name(snap, name, tr), f"sector:{index}") for index, name in enumerate(snap.sectors)
-        )
-        return Reply(text, options, kind=ReplyKind.HELP)
-
-    def _sector_name(self, snap: Snapshot, vi_name: str, tr: Translator) -> str:
-        for entry in snap.catalog:
-            if entry.sector.vi == vi_name:
-                return entry.sector.get(tr.locale)
-        return vi_name
-
-    def _sector(self, turn: Turn, argument: str) -> Reply:
-        tr, snap = turn.tr, turn.snap
-        if not argument.isdigit() or int(argument) >= len(snap.sectors):
-            return self._menu(turn)
-        name = snap.sectors[int(argument)]
-        entries = [entry for entry in snap.catalog if entry.sector.vi == name]
-        options = tuple(Option(shorten(entry.name.get(tr.locale)), f"open:{entry.id}") for entry in entries)
-        return Reply(f"{self._sector_name(snap, name, tr)}:", options + self._menu_option(tr))
-
-    def _greeting(self, tr: Translator, first: bool) -> Reply:
-        text = tr.gettext(
-            "Hello! I help you with public services: which procedure you need, which papers to prepare, "
-            'and each step online. Type your question, for example "đăng ký tạm trú", or open the menu.'
-        )
-        if first:
-            text += "\n" + tr.gettext(
-                '🔒 Please do not send ID numbers, passwords or OTP codes here. Type "english" for English.'
-            )
-        return Reply(text, self._menu_option(tr), kind=ReplyKind.HELP)
-
-    def _help(self, tr: Translator) -> Reply:
-        text = tr.gettext(
-            "I can:\n• find the procedure you need (type it in your own words, with or without accents)\n"
-            "• show the papers, fee and processing time\n• guide you step by step; at each step type "
-            '"tiếp", "quay lại", "giấy tờ", "vướng" or "thoát", or a number to pick an option\n'
-            "• tell you where to get help from a person"
-        )
-        return Reply(text, self._menu_option(tr), kind=ReplyKind.HELP)
-
-    def _media(self, tr: Translator, kind: str) -> Reply:
-        """Photos, voice, stickers, locations, contacts: say what works instead."""
-        text = tr.gettext(
-            "I can only read text messages. Please type your question in words. For your safety, do not send "
-            "photos of ID cards or other papers here: upload them only on the official portal or in VNeID."
-        )
-        if kind == "location":
-            text = tr.gettext(
-                'Thanks, but I don\'t need your location. Type your question in words, for example "làm căn cước".'
-            )
-        return Reply(text, self._menu_option(tr))
-
-    def _nothing_typed(self, turn: Turn) -> Reply:
-        return Reply(
-            turn.tr.gettext("I didn't get any text. Type your question, or open the menu."), self._menu_option(turn.tr)
-        )
-
-    def _not_understood(self, turn: Turn) -> Reply:
-        tr = turn.tr
-        text = tr.gettext(
-            "Sorry, I don't have information about that. I can guide you through public services such as "
-            "birth registration, residence, ID cards, driving licences, health insurance and land. "
-            "Try asking in other words, or open the menu."
-        )
-        options = (*self._menu_option(tr), Option(tr.gettext("Talk to a person"), "nav:stuck"))
-        if turn.state.paused is not None:
-            options = (Option(tr.gettext("Continue the guide"), "nav:resume"), *options)
-        return Reply(text, options)
-
-    def _no_guide(self, tr: Translator) -> Reply:
-        return Reply(
-            tr.gettext("No guide is open right now. Type your question or open the menu."), self._menu_option(tr)
-        )

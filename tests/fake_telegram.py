@@ -1,10 +1,12 @@
 """A fake Telegram Bot API server on 127.0.0.1 for end-to-end tests.
 
 It speaks the HTTP API python-telegram-bot uses (``POST /bot<token>/<method>``): getMe,
-getUpdates (long polling), sendMessage, editMessageText, editMessageReplyMarkup,
-answerCallbackQuery, setMyCommands, deleteWebhook, setWebhook. Tests inject user actions
-with :meth:`FakeTelegram.user_says` / :meth:`press` / :meth:`send_photo` and read what the
-bot sent. Errors (429 retry-after, a timeout-like 502) can be scheduled for sendMessage.
+getUpdates (long polling), sendMessage, sendPhoto (multipart upload), getFile,
+editMessageText, editMessageReplyMarkup, answerCallbackQuery, setMyCommands, deleteWebhook,
+setWebhook; and file downloads (``GET /file/bot<token>/<path>``). Tests inject user actions
+with :meth:`FakeTelegram.user_says` / :meth:`press` / :meth:`send_photo` /
+:meth:`send_document` and read what the bot sent. Errors (429 retry-after, a timeout-like
+502) can be scheduled for sendMessage.
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ from urllib.parse import parse_qsl
 
 import uvicorn
 from starlette.applications import Starlette
+from starlette.datastructures import UploadFile
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 BOT = {
@@ -58,12 +61,13 @@ def free_port() -> int:
 
 @dataclass
 class Sent:
-    """A message the bot sent."""
+    """A message the bot sent (for a photo: the caption as text, and the uploaded bytes)."""
 
     chat_id: int
     text: str
     buttons: list[dict[str, Any]]
     message_id: int
+    photo: bytes | None = None
 
 
 @dataclass
@@ -78,6 +82,8 @@ class FakeTelegram:
     answered: list[dict[str, Any]] = field(default_factory=list)
     commands: list[dict[str, Any]] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)  # scheduled for sendMessage
+    files: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # file_id -> (file_path, bytes)
+    downloads: list[str] = field(default_factory=list)  # file paths the bot fetched
     _ids: Any = field(default_factory=lambda: itertools.count(1))
     _messages: Any = field(default_factory=lambda: itertools.count(100))
     _server: uvicorn.Server | None = None
@@ -125,6 +131,25 @@ class FakeTelegram:
     def send_photo(self, user_id: int) -> None:
         photo = {"photo": [{"file_id": "p1", "file_unique_id": "u1", "width": 90, "height": 90}]}
         self.updates.append(self.message_update(user_id, None, extra=photo))
+
+    def send_document(
+        self, user_id: int, file_name: str, content: bytes, mime: str = "application/octet-stream"
+    ) -> dict[str, Any]:
+        """The user sends a file; its bytes are served to the bot by getFile and the file route."""
+        number = len(self.files) + 1
+        file_id = f"doc{number}"
+        suffix = file_name.rpartition(".")[2] if "." in file_name else "bin"
+        self.files[file_id] = (f"documents/file_{number}.{suffix}", bytes(content))
+        document = {
+            "file_id": file_id,
+            "file_unique_id": f"udoc{number}",
+            "file_name": file_name,
+            "mime_type": mime,
+            "file_size": len(content),
+        }
+        update = self.message_update(user_id, None, extra={"document": document})
+        self.updates.append(update)
+        return update
 
     def press(self, user_id: int, data: str, message_id: int = 1) -> dict[str, Any]:
         update = {
@@ -181,17 +206,21 @@ class FakeTelegram:
     # -- server side ---------------------------------------------------------------------
 
     async def _params(self, request: Request) -> dict[str, Any]:
-        if request.headers.get("content-type", "").startswith("application/json"):
+        content_type = request.headers.get("content-type", "")
+        if content_type.startswith("application/json"):
             return dict(await request.json())
+        if content_type.startswith("multipart/form-data"):  # uploads: files as bytes, other fields as text
+            params: dict[str, Any] = {}
+            async with request.form() as parts:
+                for key, value in parts.multi_items():
+                    if isinstance(value, UploadFile):
+                        params[key] = await value.read()
+                    else:
+                        params[key] = _decoded(value)
+            return params
         # PTB posts application/x-www-form-urlencoded, JSON-encoding object values.
         form = parse_qsl((await request.body()).decode("utf-8"), keep_blank_values=True)
-        params: dict[str, Any] = {}
-        for key, value in form:
-            try:
-                params[key] = json.loads(str(value))
-            except ValueError:
-                params[key] = value
-        return params
+        return {key: _decoded(value) for key, value in form}
 
     async def _api(self, request: Request) -> JSONResponse:
         method = request.path_params["method"]
@@ -224,10 +253,40 @@ class FakeTelegram:
                     "text": sent.text,
                 }
             )
+        if method == "sendPhoto":
+            photo = params.get("photo")
+            caption = params.get("caption")
+            sent = Sent(
+                int(params["chat_id"]),
+                "" if caption is None else str(caption),
+                [],
+                next(self._messages),
+                photo=photo if isinstance(photo, bytes) else str(photo).encode(),
+            )
+            self.sent.append(sent)
+            return self._ok(
+                {
+                    "message_id": sent.message_id,
+                    "date": int(time.time()),
+                    "chat": self._chat(sent.chat_id),
+                    "from": BOT,
+                    "photo": [{"file_id": f"sent{sent.message_id}", "file_unique_id": "s", "width": 1, "height": 1}],
+                    **({"caption": sent.text} if sent.text else {}),
+                }
+            )
+        if method == "getFile":
+            file_id = str(params.get("file_id"))
+            if file_id not in self.files:
+                error = {"ok": False, "error_code": 400, "description": "Bad Request: invalid file_id"}
+                return JSONResponse(error, status_code=400)
+            path, content = self.files[file_id]
+            return self._ok(
+                {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": len(content), "file_path": path}
+            )
         if method == "answerCallbackQuery":
             self.answered.append(params)
             return self._ok(True)
-        if method == "setMyCommands":
+        if method == "setMyCommands":  # params hold commands, language_code and scope (when given)
             self.commands.append(params)
             return self._ok(True)
         if method in ("editMessageText", "editMessageReplyMarkup"):
@@ -242,14 +301,35 @@ class FakeTelegram:
             )
         return self._ok(True)
 
+    async def _file(self, request: Request) -> Response:
+        """``GET /file/bot<token>/<file_path>``: the bytes of a document a user sent."""
+        path = request.path_params["path"]
+        for stored, content in self.files.values():
+            if stored == path and request.path_params["token"] == self.token:
+                self.downloads.append(path)
+                return Response(content, media_type="application/octet-stream")
+        return Response(b"not found", status_code=404)
+
     def _ok(self, result: Any) -> JSONResponse:
         return JSONResponse({"ok": True, "result": result})
 
     async def start(self) -> asyncio.Task[None]:
-        app = Starlette(routes=[Route("/bot{token}/{method}", self._api, methods=["POST", "GET"])])
+        routes = [
+            Route("/bot{token}/{method}", self._api, methods=["POST", "GET"]),
+            Route("/file/bot{token}/{path:path}", self._file, methods=["GET"]),
+        ]
+        app = Starlette(routes=routes)
         self._server, task = await start_loopback(app, self.port)
         return task
 
     async def stop(self, task: asyncio.Task[None]) -> None:
         assert self._server is not None
         await stop_loopback(self._server, task)
+
+
+def _decoded(value: Any) -> Any:
+    """PTB JSON-encodes every non-string parameter (numbers, objects); strings come as they are."""
+    try:
+        return json.loads(str(value))
+    except ValueError:
+        return value

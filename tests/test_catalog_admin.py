@@ -65,9 +65,7 @@ def add_fee_and_step(book: Any) -> None:
         set_cell(steps, row, column, value)
 
 
-def test_officer_round_trip_export_edit_diff_import_rollback(
-    settings: Settings, running: App, tmp_path: Path
-) -> None:
+def test_officer_round_trip_export_edit_diff_import_rollback(settings: Settings, running: App, tmp_path: Path) -> None:
     citizen = Conversation(running.engine, user_id="citizen")
     citizen.say("khai sinh").expect("Miễn phí").expect_not("8.000")
     mid_guide = Conversation(running.engine, user_id="mid-guide")

@@ -134,7 +134,8 @@ class TelegramChannel:
         self.application = builder.build()
         self.application.add_handler(CallbackQueryHandler(self.on_button))
         self.application.add_handler(MessageHandler(filters.TEXT, self.on_text))
-        self.application.add_handler(MessageHandler(filters.Document.ALL, self.on_document))
+        # GIFs arrive as documents too; they are media, not catalog files.
+        self.application.add_handler(MessageHandler(filters.Document.ALL & ~filters.ANIMATION, self.on_document))
         for media_filter, kind in _MEDIA:
             self.application.add_handler(MessageHandler(media_filter, self._media_handler(kind)))
         self.loop: asyncio.AbstractEventLoop | None = None
@@ -281,13 +282,21 @@ class TelegramChannel:
         if not self.app.staff.is_admin(CHANNEL, address.user_id):
             await self.handle(Inbound(address, payload="media:document", locale_hint=locale, message_id=message_id))
             return
+        tr = self.languages.get(pick_locale(locale))
         if (document.file_size or 0) > MAX_UPLOAD_BYTES:
-            tr = self.languages.get(pick_locale(locale))
             await self.send(address, Reply(tr.gettext("This file is too large (at most 5 MB).")))
             return
-        file = await with_retries(document.get_file)
-        content = bytes(await file.download_as_bytearray())
-        attachment = Attachment(document.file_name or "upload", content[:MAX_UPLOAD_BYTES], document.mime_type or "")
+        try:
+            file = await with_retries(document.get_file)
+            content = bytes(await with_retries(file.download_as_bytearray))
+        except Exception:  # noqa: BLE001 - tell the admin rather than stay silent
+            log.exception("could not download an admin's file")
+            await self.send(address, Reply(tr.gettext("I could not download this file. Please send it again.")))
+            return
+        if len(content) > MAX_UPLOAD_BYTES:  # the size was not announced: refuse, never cut
+            await self.send(address, Reply(tr.gettext("This file is too large (at most 5 MB).")))
+            return
+        attachment = Attachment(document.file_name or "upload", content, document.mime_type or "")
         await self.handle(Inbound(address, locale_hint=locale, message_id=message_id, document=attachment))
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
