@@ -29,6 +29,7 @@ from procedures.catalog import CatalogError
 
 def _chat(settings: Settings, args: argparse.Namespace) -> int:
     app = build_app(settings)
+    app.live.start()  # an officer's import shows up in a running terminal chat too
     try:
         interactive = sys.stdin.isatty()
         channel = TerminalChannel(app.engine, sys.stdin, sys.stdout, user_id=args.user, interactive=interactive)
