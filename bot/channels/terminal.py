@@ -7,6 +7,7 @@ of input or when the user types "thoát" (which also closes an open guide).
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterable
 from typing import TextIO
 
@@ -19,8 +20,13 @@ PROMPT = "> "
 
 
 def render(reply: Reply) -> str:
-    """Reply text, then its links, then its options as numbered lines."""
+    """Reply text, then its links, then its options as numbered lines; an image is saved to a file."""
     lines = [reply.text]
+    if reply.image is not None:
+        # A terminal cannot show a chart: write it next to the other temporary files and say where.
+        with tempfile.NamedTemporaryFile(prefix="dvcbot-", suffix=".png", delete=False) as handle:
+            handle.write(reply.image.content)
+        lines.append(f"🖼 {handle.name}")
     lines += [f"🔗 {link.label}: {link.url}" for link in reply.links]
     lines += [f"  {number}. {option.label}" for number, option in enumerate(reply.options, 1)]
     return "\n".join(lines)
