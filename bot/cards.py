@@ -232,6 +232,8 @@ def compact_card(entry: Procedure, tr: Translator, today: dt.date) -> Reply:
     if entry.documents:
         lines.append(f"{tr.gettext('Papers to prepare')}:{_unverified(entry, 'documents', tr)}")
         lines += [f"☐ {document_line(doc, tr)}" for doc in entry.documents]
+        if any(doc.condition is not None for doc in entry.documents):
+            lines.append(tr.gettext('(*) only in some cases: see "Papers to prepare".'))
     if entry.fees:
         fees = "; ".join(fee_line(fee, tr, today) for fee in entry.fees)
         lines.append(f"{tr.gettext('Fee')}: {fees}{_unverified(entry, 'fees', tr)}")

@@ -122,5 +122,6 @@ class HelperMode:
         days = int(argument) if argument.strip().isdigit() else 30
         today = turn.now.astimezone(self.timezone).date()
         period = Period(today - dt.timedelta(days=days - 1), today)
-        text = helper_text(helper_report(self.database, turn.user, period, self.timezone), turn.tr)
+        names = {entry.id: entry.name.get(turn.tr.locale) for entry in turn.snap.catalog}
+        text = helper_text(helper_report(self.database, turn.user, period, self.timezone), turn.tr, names)
         return [Reply(text, turn.menu_option())]
