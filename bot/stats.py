@@ -16,14 +16,30 @@ import datetime as dt
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
-from typing import Any, cast
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy import and_, case, func
 
 from bot.storage import Database, Event
+from bot.usage_report import (
+    Channel,
+    Commune,
+    Day,
+    DropOff,
+    Funnel,
+    HelperActivity,
+    HelperReport,
+    Period,
+    Procedure,
+    Reminders,
+    Report,
+    Routes,
+    Satisfaction,
+    Totals,
+    Unresolved,
+)
 from intents.normalize import fold
 
 DEFAULT_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -40,176 +56,6 @@ REMINDER_TYPES = ("reminder_set", "reminder_sent", "reminder_skipped", "reminder
 
 _C = Event.metadata.tables["events"].c
 _WORDS = re.compile(r"\w+")
-
-
-@dataclass(frozen=True)
-class Period:
-    """Inclusive local dates; ``None`` leaves that side open."""
-
-    since: dt.date | None = None
-    until: dt.date | None = None
-
-    def bounds(self, tz: ZoneInfo) -> tuple[dt.datetime | None, dt.datetime | None]:
-        """The period as a half-open UTC interval ``[start, end)`` (local midnights)."""
-        start = _utc_midnight(self.since, tz) if self.since else None
-        end = _utc_midnight(self.until + dt.timedelta(days=1), tz) if self.until else None
-        return start, end
-
-
-@dataclass(frozen=True)
-class Totals:
-    """Distinct users, messages and route decisions of the period."""
-
-    users: int
-    messages: int
-    route_decisions: int
-
-
-@dataclass(frozen=True)
-class Day:
-    """One local day: distinct users who wrote, and their messages."""
-
-    date: dt.date
-    users: int
-    messages: int
-
-
-@dataclass(frozen=True)
-class Routes:
-    """How free-text questions were routed, as counts and shares of all decisions."""
-
-    match: int
-    ambiguous: int
-    no_match: int
-    match_share: float
-    ambiguous_share: float
-    no_match_share: float
-
-
-@dataclass(frozen=True)
-class Procedure:
-    """Interest in one procedure: cards opened, guides started and completed (events)."""
-
-    intent: str
-    cards: int
-    guides_started: int
-    guides_completed: int
-
-
-@dataclass(frozen=True)
-class Unresolved:
-    """Unanswered questions that fold to the same text; ``key`` is None for purged texts."""
-
-    key: str | None
-    example: str | None
-    count: int
-
-
-@dataclass(frozen=True)
-class DropOff:
-    """Users who left a guide unfinished with this as the last step they reached."""
-
-    step: str
-    users: int
-
-
-@dataclass(frozen=True)
-class Funnel:
-    """One guide's distinct users: started, completed, and how the others ended."""
-
-    intent: str
-    started: int
-    completed: int
-    completion_rate: float
-    abandoned: int  # quit with "thoát" and did not complete
-    paused: int  # timed out (may resume), did not quit and did not complete
-    dropoff: tuple[DropOff, ...]
-
-
-@dataclass(frozen=True)
-class Satisfaction:
-    """Ratings at the end of a guide."""
-
-    up: int
-    down: int
-    up_share: float
-
-
-@dataclass(frozen=True)
-class Channel:
-    """Users and messages per channel."""
-
-    channel: str
-    users: int
-    messages: int
-
-
-@dataclass(frozen=True)
-class Commune:
-    """Users, messages and helper sessions per commune (None: commune not known)."""
-
-    commune: str | None
-    users: int
-    messages: int
-    helper_sessions: int
-
-
-@dataclass(frozen=True)
-class HelperActivity:
-    """One helper (by hash prefix): sessions started and how the sessions ended."""
-
-    helper: str
-    commune: str | None
-    sessions: int
-    submitted: int
-    follow_up: int
-    could_not: int
-
-
-@dataclass(frozen=True)
-class Reminders:
-    """Reminders set, sent, skipped and cancelled."""
-
-    set: int
-    sent: int
-    skipped: int
-    cancelled: int
-
-
-@dataclass(frozen=True)
-class Report:
-    """Every section of the usage report for one period."""
-
-    period: Period
-    timezone: str
-    totals: Totals
-    days: tuple[Day, ...]
-    routes: Routes
-    procedures: tuple[Procedure, ...]
-    unresolved: tuple[Unresolved, ...]
-    funnels: tuple[Funnel, ...]
-    satisfaction: Satisfaction
-    channels: tuple[Channel, ...]
-    communes: tuple[Commune, ...]
-    helpers: tuple[HelperActivity, ...]
-    reminders: Reminders
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: field names as keys, dates as ISO strings, shares rounded to 4 places."""
-        return cast(dict[str, Any], _plain(asdict(self)))
-
-
-@dataclass(frozen=True)
-class HelperReport:
-    """One helper's own figures (``/myreport``): their activity and sessions per procedure."""
-
-    period: Period
-    activity: HelperActivity
-    procedures: tuple[tuple[str, int], ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready, like :meth:`Report.to_dict`."""
-        return cast(dict[str, Any], _plain(asdict(self)))
 
 
 def collect(database: Database, period: Period, tz: ZoneInfo = DEFAULT_TZ) -> Report:
@@ -432,10 +278,6 @@ def _share(part: int, whole: int) -> float:
     return part / whole if whole else 0.0
 
 
-def _utc_midnight(day: dt.date, tz: ZoneInfo) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(), tzinfo=tz).astimezone(dt.UTC)
-
-
 def _as_date(value: Any) -> dt.date:
     """PostgreSQL returns a date, SQLite an ISO string."""
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
@@ -464,12 +306,24 @@ def _offset_changes(tz: ZoneInfo, low: dt.datetime, high: dt.datetime) -> list[t
     return changes
 
 
-def _plain(value: Any) -> Any:
-    """Turn ``asdict`` output into JSON types."""
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(item) for item in value]
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return round(value, 4) if isinstance(value, float) else value
+__all__ = [
+    "Channel",
+    "Commune",
+    "DEFAULT_TZ",
+    "Day",
+    "DropOff",
+    "Funnel",
+    "HelperActivity",
+    "HelperReport",
+    "Period",
+    "Procedure",
+    "Reminders",
+    "Report",
+    "Routes",
+    "Satisfaction",
+    "Totals",
+    "Unresolved",
+    "collect",
+    "helper_report",
+    "question_key",
+]
