@@ -60,6 +60,8 @@ def fold(text: str) -> str:
 
 
 _TONES = {"\u0300": "2", "\u0301": "1", "\u0303": "3", "\u0309": "4", "\u0323": "5"}
+_STOP_FINAL = re.compile(r"[aeiouy](?:p|t|c|ch)$")
+_STOP_TONES = ("1", "5")  # sắc, nặng: the only tones a syllable ending in a stop can carry
 
 
 @lru_cache(maxsize=65536)
@@ -91,7 +93,12 @@ def accented_words(text: str) -> dict[str, str]:
         return {}
     mapping: dict[str, str] = {}
     for raw in re.findall(r"[^\W\d_]+", text.lower()):
-        mapping.setdefault(fold(raw), accent_key(raw))
+        folded, key = fold(raw), accent_key(raw)
+        if _STOP_FINAL.search(folded) and key[-1] not in _STOP_TONES:
+            # "kêt", "thât": a syllable closed by p/t/c/ch takes only sắc or nặng, so this is a
+            # typo whose intended tone is unknown -- it must not count as another word's tone.
+            continue
+        mapping.setdefault(folded, key)
     return mapping
 
 

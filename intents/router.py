@@ -36,6 +36,7 @@ SHORTLIST = 30  # phrases scored exactly after the gathering pass
 GATHER_BUDGET = 1000  # postings read per message while gathering candidates
 GATHER_FLOOR = 0.25
 LONG_MESSAGE = 8  # informative words; longer messages are stories
+VAGUE_WORDS = 2  # informative words; a message this short may be too vague to place
 
 
 class Verdict(StrEnum):
@@ -103,9 +104,9 @@ class Thresholds:
     match: float = 0.6
     no_match: float = 0.48
     margin: float = 0.07
-    vague: float = 0.40  # below no_match, still ask when the top two are this high...
+    vague: float = 0.30  # below no_match, a short message still gets asked when the top two are this high...
     vague_margin: float = 0.05  # ...and this close
-    long_relief: float = 0.006  # no_match is lowered by this per informative word beyond LONG_MESSAGE
+    long_relief: float = 0.0  # no_match is lowered by this per informative word beyond LONG_MESSAGE (off: see docs)
     long_relief_cap: float = 0.08
 
 
@@ -116,7 +117,7 @@ class Weights:
     phrase: float = 0.35  # how completely the intent's best phrase appears in the message
     evidence: float = 0.25  # how much informative weight the intent matched, absolute
     coverage: float = 0.20  # how much of the message the intent explains
-    significant: float = 8.0  # matched weight at which a phrase counts fully (≈ two rare words)
+    significant: float = 11.0  # matched weight at which a phrase counts fully (≈ two rare words)
     saturation: float = 12.0  # evidence scale: 1 - exp(-matched / saturation)
     unknown_weight: float = 4.0  # weight of a word the index does not know
     listing_discount: float = 0.85
@@ -302,8 +303,12 @@ class Router:
     def decide(self, text: str, candidates: Sequence[Candidate]) -> Decision:
         """Turn ranked candidates into match / ambiguous / no_match."""
         top3 = tuple(candidates[:3])
+        # Only a short message can be vague ("bảo hiểm"); a long one far from every entry is
+        # out of scope, however close its two weak candidates are.
+        short = sum(1 for word in tokens(text) if word not in self.index.stopwords) <= VAGUE_WORDS
         vague = (
-            len(top3) >= 2
+            short
+            and len(top3) >= 2
             and top3[0].score >= self.thresholds.vague
             and top3[0].score - top3[1].score < self.thresholds.vague_margin
             and all(c.kind is not IntentKind.GENERAL for c in top3[:2])

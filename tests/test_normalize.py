@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from intents.normalize import mask_numbers, normalize
+from intents.normalize import accented_words, mask_numbers, normalize
 
 
 def test_nfc_and_nfd_give_the_same_tokens() -> None:
@@ -64,3 +64,15 @@ def test_long_numbers_are_masked(text: str) -> None:
 
 def test_short_numbers_are_kept() -> None:
     assert "6" in normalize("tuyển sinh lớp 6 năm 2026").split() or "sau" in normalize("lớp 6")
+
+
+def test_impossible_tones_are_typos_not_other_words() -> None:
+    # A syllable closed by p/t/c/ch takes only sắc or nặng: "kêt" is a typo for "kết", so its
+    # tone is unknown; "cười" (laugh) is a real word and keeps its tone against "cưới".
+    words = accented_words("đăg ký kêt hôn, thât nghiệp, cười")
+    assert "ket" not in words and "that" not in words
+    assert words["cuoi"] == "cươi2" and words["ky"] == "ky1"
+
+
+def test_chat_abbreviation_for_person() -> None:
+    assert normalize("gặp ng thật") == normalize("gặp người thật")
