@@ -23,7 +23,7 @@ from bot.config import Settings
 from bot.i18n import Languages, Translator
 from bot.storage import Database
 from procedures.catalog import Catalog, CatalogError
-from procedures.diff import diff_catalogs
+from procedures.diff import CatalogDiff, diff_catalogs
 from procedures.formats import Candidate, export_catalog, read_candidate, write_template
 from procedures.links import LinkPolicy
 from procedures.validation import required_ids
@@ -51,6 +51,12 @@ class Context:
         policy = LinkPolicy(self.settings.allowed_link_suffixes)
         required = required_ids() if self.settings.catalog_dir is None else []
         return read_candidate(path, current, policy, required)
+
+    def print_diff(self, diff: CatalogDiff) -> None:
+        """The one-line summary, then each change."""
+        print(diff.summary(self.tr.gettext))
+        for line in diff.lines(self.tr.gettext):
+            print(line)
 
     def report_problems(self, candidate: Candidate) -> int:
         """Print every problem, one per line; the exit status of a rejected file."""
@@ -91,10 +97,7 @@ def _diff(ctx: Context, args: argparse.Namespace) -> int:
     candidate = ctx.read(Path(args.path), current)
     if candidate.problems:
         return ctx.report_problems(candidate)
-    diff = diff_catalogs(current, candidate.entries, candidate.listing)
-    print(diff.summary(ctx.tr.gettext))
-    for line in diff.lines(ctx.tr.gettext):
-        print(line)
+    ctx.print_diff(diff_catalogs(current, candidate.entries, candidate.listing))
     return 0
 
 
@@ -107,9 +110,7 @@ def _import(ctx: Context, args: argparse.Namespace) -> int:
     if diff.is_empty:
         print(ctx.tr.gettext("{name}: no changes compared with the catalog in use.").format(name=args.path))
         return 0
-    print(diff.summary(ctx.tr.gettext))
-    for line in diff.lines(ctx.tr.gettext):
-        print(line)
+    ctx.print_diff(diff)
     row = ctx.store.save(
         candidate.entries,
         candidate.listing,
