@@ -36,6 +36,7 @@ SHORTLIST = 30  # phrases scored exactly after the gathering pass
 GATHER_BUDGET = 1000  # postings read per message while gathering candidates
 GATHER_FLOOR = 0.25
 LONG_MESSAGE = 8  # informative words; longer messages are stories
+SMALL_TALK = frozenset({"greeting", "thanks", "goodbye"})  # politeness that may come before a question
 VAGUE_WORDS = 2  # informative words; a message this short may be too vague to place
 
 
@@ -302,6 +303,13 @@ class Router:
 
     def decide(self, text: str, candidates: Sequence[Candidate]) -> Decision:
         """Turn ranked candidates into match / ambiguous / no_match."""
+        no_match = self.no_match_threshold(text)
+        if candidates and candidates[0].kind is IntentKind.GENERAL and candidates[0].intent in SMALL_TALK:
+            # "xin chào, tôi muốn đăng ký tạm trú": the greeting is politeness, the question is
+            # what the user came for -- answer it when a procedure explains it well enough.
+            questions = [c for c in candidates if c.kind is not IntentKind.GENERAL]
+            if questions and questions[0].score >= no_match:
+                candidates = questions
         top3 = tuple(candidates[:3])
         # Only a short message can be vague ("bảo hiểm"); a long one far from every entry is
         # out of scope, however close its two weak candidates are.
@@ -313,7 +321,6 @@ class Router:
             and top3[0].score - top3[1].score < self.thresholds.vague_margin
             and all(c.kind is not IntentKind.GENERAL for c in top3[:2])
         )
-        no_match = self.no_match_threshold(text)
         if top3 and top3[0].score < no_match and vague:
             # A short, vague message ("bảo hiểm") that sits between several entries: ask.
             return Decision(text, Verdict.AMBIGUOUS, top3[0].score, top3)

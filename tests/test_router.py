@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from intents import Router, Verdict
 
 
@@ -69,3 +71,18 @@ def test_route_cli_prints_one_json_object_per_line() -> None:
     assert lines[0]["intent"] == "can-cuoc"
     assert 0 <= lines[0]["confidence"] <= 1
     assert len(lines[0]["candidates"]) <= 3
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("xin chào, tôi muốn đăng ký tạm trú", "tam-tru"),
+        ("chào ad, cho hỏi làm lại căn cước", "can-cuoc"),
+        ("cảm ơn, cho hỏi thêm làm hộ chiếu", "ho-chieu"),
+        ("chào bạn", "greeting"),
+        ("cảm ơn nhiều nhé", "thanks"),
+    ],
+)
+def test_politeness_before_a_question_does_not_hide_it(router: Router, text: str, intent: str) -> None:
+    decision = router.route(text)
+    assert decision.intent == intent and decision.verdict is Verdict.MATCH
