@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from intents.index import Index, IntentDoc, IntentKind, curated_docs, listing_docs, load_general
+from intents.index import (
+    Index,
+    IntentDoc,
+    IntentKind,
+    curated_docs,
+    listing_docs,
+    load_general,
+    load_listing_aliases,
+)
 from intents.router import Candidate, Decision, Router, Thresholds, Verdict
 from procedures.catalog import Catalog
 
@@ -11,7 +19,7 @@ def build_router(catalog: Catalog, thresholds: Thresholds | None = None, with_li
     """Index the catalog's curated entries, its listing cards and the general intents."""
     docs: list[IntentDoc] = curated_docs(catalog)
     if with_listing:
-        docs += listing_docs(catalog.listing.values(), skip_codes=())
+        docs += listing_docs(catalog.listing.values(), skip_codes=(), aliases=load_listing_aliases())
     docs += load_general()
     return Router(Index.build(docs), thresholds)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -27,6 +27,8 @@ STOPWORDS_FILE = Path(__file__).resolve().parent / "stopwords.txt"
 # the help intent, but "tôi muốn" must not outweigh "khai sinh".
 STOPWORD_WEIGHT = 0.3
 CONTEXT_FILE = Path(__file__).resolve().parent / "context.txt"
+# Everyday names of national procedures that have no curated guide ("tạm vắng", "nuôi con nuôi").
+LISTING_ALIASES_FILE = Path(__file__).resolve().parent / "listing_aliases.tsv"
 # Context words ("online", "vneid", "ở đâu") keep part of their weight: they help tell a
 # guide about the portal from one about a procedure, but never outweigh the procedure's name.
 CONTEXT_FACTOR = 0.4
@@ -208,8 +210,31 @@ def curated_docs(entries: Iterable[Procedure]) -> list[IntentDoc]:
     return docs
 
 
-def listing_docs(entries: Iterable[ListingEntry], skip_codes: Collection[str]) -> list[IntentDoc]:
-    """Index documents for national-listing cards not already covered by a curated entry."""
+def load_listing_aliases(path: Path = LISTING_ALIASES_FILE) -> dict[str, tuple[str, ...]]:
+    """Everyday names by national code (``code<TAB>alias`` lines, ``#`` comments)."""
+    aliases: dict[str, list[str]] = defaultdict(list)
+    if not path.exists():
+        return {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        code, _, alias = line.partition("\t")
+        if alias.strip():
+            aliases[code.strip()].append(alias.strip())
+    return {code: tuple(names) for code, names in aliases.items()}
+
+
+def listing_docs(
+    entries: Iterable[ListingEntry],
+    skip_codes: Collection[str],
+    aliases: Mapping[str, tuple[str, ...]] | None = None,
+) -> list[IntentDoc]:
+    """Index documents for national-listing cards not already covered by a curated entry.
+
+    A card is found by its official name and by the everyday names citizens use for it
+    (``intents/listing_aliases.tsv``): nobody asks for "Khai báo tạm vắng" by that name.
+    """
+    aliases = aliases or {}
     docs = []
     for entry in entries:
         if entry.code in skip_codes:
@@ -217,5 +242,5 @@ def listing_docs(entries: Iterable[ListingEntry], skip_codes: Collection[str]) -
         # "Thủ tục" opens many official names and says nothing about the procedure.
         name = entry.name
         trimmed = name[len("Thủ tục ") :] if name.lower().startswith("thủ tục ") else name
-        docs.append(IntentDoc(entry.code, IntentKind.LISTING, (trimmed,), name))
+        docs.append(IntentDoc(entry.code, IntentKind.LISTING, (trimmed, *aliases.get(entry.code, ())), name))
     return docs

@@ -37,6 +37,7 @@ GATHER_BUDGET = 1000  # postings read per message while gathering candidates
 GATHER_FLOOR = 0.25
 LONG_MESSAGE = 8  # informative words; longer messages are stories
 SMALL_TALK = frozenset({"greeting", "thanks", "goodbye"})  # politeness that may come before a question
+YIELDING = SMALL_TALK | {"help"}
 VAGUE_WORDS = 2  # informative words; a message this short may be too vague to place
 
 
@@ -304,11 +305,13 @@ class Router:
     def decide(self, text: str, candidates: Sequence[Candidate]) -> Decision:
         """Turn ranked candidates into match / ambiguous / no_match."""
         no_match = self.no_match_threshold(text)
-        if candidates and candidates[0].kind is IntentKind.GENERAL and candidates[0].intent in SMALL_TALK:
+        if candidates and candidates[0].kind is IntentKind.GENERAL and candidates[0].intent in YIELDING:
             # "xin chào, tôi muốn đăng ký tạm trú": the greeting is politeness, the question is
             # what the user came for -- answer it when a procedure explains it well enough.
+            # "help" yields only to a confident procedure ("xin trợ giúp pháp lý" is legal aid).
             questions = [c for c in candidates if c.kind is not IntentKind.GENERAL]
-            if questions and questions[0].score >= no_match:
+            needed = no_match if candidates[0].intent in SMALL_TALK else self.thresholds.match
+            if questions and questions[0].score >= needed:
                 candidates = questions
         top3 = tuple(candidates[:3])
         # Only a short message can be vague ("bảo hiểm"); a long one far from every entry is

@@ -86,3 +86,11 @@ def test_route_cli_prints_one_json_object_per_line() -> None:
 def test_politeness_before_a_question_does_not_hide_it(router: Router, text: str, intent: str) -> None:
     decision = router.route(text)
     assert decision.intent == intent and decision.verdict is Verdict.MATCH
+
+
+def test_every_listing_alias_names_a_real_uncurated_procedure(catalog) -> None:  # type: ignore[no-untyped-def]
+    from intents.index import load_listing_aliases
+
+    aliases = load_listing_aliases()
+    unknown = sorted(code for code in aliases if code not in catalog.listing)
+    assert not unknown, f"codes not in the national listing (or covered by a curated entry): {unknown}"
