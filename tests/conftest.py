@@ -13,6 +13,7 @@ from sqlalchemy import create_engine, text
 
 from bot.app import App, build_app
 from bot.config import Settings
+from bot.storage import Database
 from bot.testing import Conversation
 from intents import Router, build_router
 from procedures.catalog import Catalog
@@ -55,6 +56,15 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         yield f"sqlite:///{tmp_path / 'bot.db'}"
     else:
         yield from _postgres_schema_url()
+
+
+@pytest.fixture
+def database(database_url: str) -> Iterator[Database]:
+    """A fresh, migrated database."""
+    db = Database(database_url)
+    db.migrate()
+    yield db
+    db.dispose()
 
 
 @pytest.fixture

@@ -48,14 +48,6 @@ def text_of(reminder: Reminder) -> list[Reply]:
 
 
 @pytest.fixture
-def database(database_url: str) -> Iterator[Database]:
-    db = Database(database_url)
-    db.migrate()
-    yield db
-    db.dispose()
-
-
-@pytest.fixture
 def book(database: Database) -> ReminderBook:
     return ReminderBook(database, Recorder(database))
 

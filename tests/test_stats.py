@@ -7,7 +7,6 @@ import datetime as dt
 import io
 import json
 import time
-from collections.abc import Iterator
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -147,14 +146,6 @@ def fixture_events() -> list[Event]:
         ev("2026-03-01 11:00", "route", ADMIN, intent="cccd", decision="match", role="admin"),
         ev("2026-03-01 11:01", "card", ADMIN, intent="1.001234", role="admin"),
     ]
-
-
-@pytest.fixture
-def database(database_url: str) -> Iterator[Database]:
-    db = Database(database_url)
-    db.migrate()
-    yield db
-    db.dispose()
 
 
 @pytest.fixture
