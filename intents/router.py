@@ -38,6 +38,7 @@ GATHER_FLOOR = 0.25
 LONG_MESSAGE = 8  # informative words; longer messages are stories
 SMALL_TALK = frozenset({"greeting", "thanks", "goodbye"})  # politeness that may come before a question
 YIELDING = SMALL_TALK | {"help"}
+DISTINCT_REACH = 4  # candidates searched for a listing card that explains a rarer word
 VAGUE_WORDS = 2  # informative words; a message this short may be too vague to place
 
 
@@ -128,6 +129,8 @@ class Weights:
     story_shift: float = 0.1  # share moved from phrase to evidence for long messages
     general_coverage: float = 0.4  # share of a message a general intent must explain to count fully
     wrong_tone: float = 0.3  # a word typed with other marks than the phrase's ("cười" vs "cưới")
+    distinct_gap: float = 0.15  # a listing card this close behind may take the lead...
+    distinct_weight: float = 3.0  # ...when it alone explains a word at least this informative
 
 
 class Router:
@@ -254,6 +257,7 @@ class Router:
             if explained > whole.get(phrase.intent, -1.0):
                 whole[phrase.intent] = explained
         candidates = []
+        numbers: dict[str, int] = {}
         for doc_number, phrase_score in best.items():
             doc = index.docs[doc_number]
             terms, doc_accents = index.intent_terms[doc_number], index.intent_accents[doc_number]
@@ -279,7 +283,32 @@ class Router:
                 if doc.kind is IntentKind.LISTING:
                     value *= weights.listing_discount
             candidates.append(Candidate(doc.intent, doc.kind, value, doc.label))
+            numbers[doc.intent] = doc_number
         candidates.sort(key=lambda candidate: candidate.score, reverse=True)
+        return self._prefer_distinctive(candidates, numbers, query)
+
+    def _prefer_distinctive(
+        self, candidates: list[Candidate], numbers: dict[str, int], query: dict[str, float]
+    ) -> list[Candidate]:
+        """Put a listing card first when it alone explains a rare word of the message.
+
+        "khai báo tạm vắng" resembles the curated "tạm trú", but "vắng" belongs only to the
+        national procedure: the user asked for that one, not for its curated neighbour.
+        """
+        if len(candidates) < 2 or candidates[0].kind is not IntentKind.CURATED:
+            return candidates
+        top = candidates[0]
+        top_words = {word for term in self.index.intent_terms[numbers[top.intent]] for word in term.split("_")}
+        for position, candidate in enumerate(candidates[1:DISTINCT_REACH], 1):
+            if candidate.kind is not IntentKind.LISTING or top.score - candidate.score > self.weights.distinct_gap:
+                continue
+            own = self.index.intent_terms[numbers[candidate.intent]]
+            if any(
+                "_" not in term and term not in top_words and query[term] >= self.weights.distinct_weight
+                for term in own.intersection(query)
+            ):
+                promoted = Candidate(candidate.intent, candidate.kind, top.score, candidate.label)
+                return [promoted, *candidates[:position], *candidates[position + 1 :]]
         return candidates
 
     def _tone_factor(self, term: str, query: dict[str, str], phrase: dict[str, str]) -> float:

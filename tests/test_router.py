@@ -94,3 +94,11 @@ def test_every_listing_alias_names_a_real_uncurated_procedure(catalog) -> None: 
     aliases = load_listing_aliases()
     unknown = sorted(code for code in aliases if code not in catalog.listing)
     assert not unknown, f"codes not in the national listing (or covered by a curated entry): {unknown}"
+
+
+def test_a_national_card_that_alone_explains_a_rare_word_comes_first(router: Router) -> None:
+    # "tạm vắng" (temporary absence) is a national procedure without a curated guide; the
+    # curated "tạm trú" looks alike but cannot explain "vắng".
+    decision = router.route("tôi đi công tác xa nhà mấy tháng có phải khai báo tạm vắng không")
+    assert decision.intent == "1.003677" and decision.verdict is not Verdict.NO_MATCH
+    assert router.route("đăng ký tạm trú khi thuê nhà").intent == "tam-tru"
