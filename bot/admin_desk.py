@@ -21,7 +21,7 @@ from bot.messages import Attachment, Option, Reply, ReplyKind
 from bot.report_text import to_table
 from bot.roles import Role, Staff, format_code
 from bot.stats import Period, collect
-from bot.storage import Database
+from bot.storage import Database, as_utc
 from bot.turn import Turn
 from procedures.diff import diff_catalogs
 from procedures.formats import read_candidate_bytes
@@ -99,7 +99,9 @@ class AdminDesk:
         if not rows:
             return [Reply(tr.gettext("No helpers have joined yet. Create a code with /invite."))]
         lines = [tr.gettext("Helpers ({n}):").format(n=len(rows))]
-        lines += [f"• {row.commune} — #{row.user[:8]} ({tr.date(row.joined_at.date())})" for row in rows]
+        for row in rows:
+            joined = tr.date(as_utc(row.joined_at).astimezone(self.timezone).date())
+            lines.append(f"• {row.commune} — #{row.user[:8]} ({joined})")
         return [Reply("\n".join(lines))]
 
     # -- catalog ---------------------------------------------------------------------------
@@ -130,7 +132,7 @@ class AdminDesk:
         for row in self.store.history(limit=15):
             mark = " ◀" if row.id == current else ""
             draft = f" [{tr.gettext('draft')}]" if row.status == DRAFT else ""
-            when = tr.date(row.created_at.astimezone(self.timezone).date())
+            when = tr.date(as_utc(row.created_at).astimezone(self.timezone).date())
             lines.append(f"#{row.id}{draft} {when} · {row.author} · {row.source}{mark}\n   {row.summary[:160]}")
         return Reply("\n".join(lines))
 
@@ -168,7 +170,6 @@ class AdminDesk:
             summary=diff.summary(lambda message: message),  # the audit record is kept in English
             status=DRAFT,
         )
-        turn.state.upload = draft.id
         lines = [tr.gettext("{name} is valid. Changes:").format(name=name), diff.summary(tr.gettext)]
         detail = diff.lines(tr.gettext)
         lines += detail[:MAX_DIFF_LINES]
@@ -187,7 +188,6 @@ class AdminDesk:
             return [self.refuse(turn)]
         previous = self.live.current.version_id
         row = self.store.apply(int(argument)) if argument.isdigit() else None
-        turn.state.upload = None
         if row is None:
             return [Reply(tr.gettext("This upload was already applied or cancelled. See /catalog history."))]
         self.live.refresh()
@@ -201,5 +201,4 @@ class AdminDesk:
             return [self.refuse(turn)]
         if argument.isdigit():
             self.store.discard(int(argument))
-        turn.state.upload = None
         return [Reply(tr.gettext("Cancelled. The catalog was not changed."), turn.menu_option())]

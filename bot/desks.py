@@ -21,6 +21,7 @@ from bot.helper_mode import HelperMode
 from bot.messages import Option, Reply
 from bot.reminders import ReminderBook
 from bot.roles import Role, Staff
+from bot.storage import as_utc
 from bot.turn import Turn
 from procedures.models import Kind
 
@@ -107,7 +108,7 @@ class ReminderChat:
         for number, reminder in enumerate(pending, 1):
             entry = turn.snap.catalog.get(reminder.procedure)
             name = entry.name.get(tr.locale) if entry else reminder.procedure
-            lines.append(f"{number}) {name} — {tr.date(reminder.due_at.astimezone(self.timezone).date())}")
+            lines.append(f"{number}) {name} — {tr.date(as_utc(reminder.due_at).astimezone(self.timezone).date())}")
             options.append(Option(tr.gettext("Cancel reminder {n}").format(n=number), f"remind:cancel:{reminder.id}"))
         return [Reply("\n".join(lines), (*options, *turn.menu_option()))]
 

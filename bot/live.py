@@ -58,7 +58,6 @@ class LiveCatalog:
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self.listeners: list[Callable[[Snapshot, Snapshot], None]] = []
 
     @property
     def current(self) -> Snapshot:
@@ -78,11 +77,6 @@ class LiveCatalog:
             snapshot = Snapshot(latest, catalog, self.build_router(catalog))
             old, self._current = self._current, snapshot
         log.info("Catalog version %s is now served (was %s).", latest, old.version_id)
-        for listener in self.listeners:
-            try:
-                listener(old, snapshot)
-            except Exception:  # a listener's failure must not stop the swap
-                log.exception("catalog listener failed")
         return True
 
     def start(self) -> None:

@@ -33,7 +33,7 @@ from sqlmodel import Session, col, select
 from bot.events import EventType, PendingEvent, Recorder
 from bot.i18n import Languages
 from bot.messages import Address, Option, Outbox, Reply
-from bot.storage import Database, Event, Reminder
+from bot.storage import Database, Event, Reminder, as_utc
 from procedures.catalog import Catalog
 
 log = logging.getLogger(__name__)
@@ -66,11 +66,6 @@ class SendReport:
     skipped: list[int] = field(default_factory=list)
     retrying: list[int] = field(default_factory=list)  # delivery failed; tried again later
     failed: list[int] = field(default_factory=list)  # delivery failed for too long; given up
-
-
-def as_utc(value: dt.datetime) -> dt.datetime:
-    """A timezone-aware UTC datetime; a naive one is taken as UTC (SQLite returns them naive)."""
-    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
 def _rowcount(session: Session, statement: Any) -> int:
@@ -302,4 +297,4 @@ def render_reminder(reminder: Reminder, catalog: Catalog, languages: Languages) 
     return [Reply("\n\n".join(lines), options)]
 
 
-__all__ = ["ReminderBook", "ReminderStatus", "SendReport", "as_utc", "render_reminder"]
+__all__ = ["ReminderBook", "ReminderStatus", "SendReport", "render_reminder"]

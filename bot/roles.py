@@ -18,7 +18,7 @@ from enum import StrEnum
 from sqlalchemy import update
 from sqlmodel import col, select
 
-from bot.storage import Database, Helper, Invite
+from bot.storage import Database, Helper, Invite, as_utc
 
 # No 0/O, 1/I/L: codes are read aloud and typed on phones.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -92,8 +92,7 @@ class Staff:
                 return Redeemed(None, "unknown")
             if invite.used_at is not None:
                 return Redeemed(None, "used")
-            expires = invite.expires_at if invite.expires_at.tzinfo else invite.expires_at.replace(tzinfo=dt.UTC)
-            if expires < now:
+            if as_utc(invite.expires_at) < now:
                 return Redeemed(None, "expired")
             # Claim atomically: two people typing the same code at once cannot both join.
             claimed = session.execute(
@@ -109,12 +108,6 @@ class Staff:
             helper.commune, helper.active, helper.joined_at = invite.commune, True, now
             session.add(helper)
         return Redeemed(helper)
-
-    def helper(self, user_hash: str) -> Helper | None:
-        """The active helper record of a user, if any."""
-        with self.database.session() as session:
-            helper = session.get(Helper, user_hash)
-            return helper if helper is not None and helper.active else None
 
     def helpers(self) -> list[Helper]:
         """All active helpers, by commune."""

@@ -72,7 +72,6 @@ class ConversationState:
     households_day: str = ""  # the local date ``households_today`` counts within
     households_today: int = 0
     assisted: str | None = None  # the last procedure looked up in the assisted session
-    upload: int | None = None  # an admin's catalog draft waiting for "Áp dụng" / "Huỷ"
 
     def position(self) -> Position | None:
         """The current guide position, if in a guide."""

@@ -34,6 +34,11 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def as_utc(value: dt.datetime) -> dt.datetime:
+    """A timezone-aware UTC datetime; a naive one is taken as UTC (SQLite returns them naive)."""
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
 class Conversation(SQLModel, table=True):
     """One conversation's state, keyed by the hashed (channel, user)."""
 
@@ -238,6 +243,7 @@ class ConversationStore:
 
 __all__ = [
     "CatalogVersion",
+    "as_utc",
     "ChannelToken",
     "Conversation",
     "ConversationStore",
