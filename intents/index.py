@@ -112,6 +112,11 @@ class Index:
     context: frozenset[str] = field(default_factory=frozenset)
     intent_terms: list[frozenset[str]] = field(default_factory=list)  # union over an intent's phrases
     intent_accents: list[dict[str, frozenset[str]]] = field(default_factory=list)
+    # Every spelling (accent key) the curated and general phrases give a folded word, and the
+    # reverse: a typed spelling never seen for its folded word ("bằn") can then be checked
+    # against a seen one ("bằng").
+    spellings: dict[str, frozenset[str]] = field(default_factory=dict)
+    spelled: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def build(cls, docs: Iterable[IntentDoc]) -> Index:
@@ -124,6 +129,7 @@ class Index:
         postings: dict[str, list[int]] = defaultdict(list)
         seen: set[tuple[int, frozenset[str]]] = set()
         no_accents: dict[str, str] = {}
+        spellings: dict[str, set[str]] = defaultdict(set)
         for doc_number, doc in enumerate(index.docs):
             if doc.kind is IntentKind.LISTING and len(doc.phrases) == 1:
                 # The common case on large catalogs: one official name, no tone data, no duplicates.
@@ -153,6 +159,7 @@ class Index:
                 doc_terms |= terms
                 for word, key in accents.items():
                     doc_accents[word].add(key)
+                    spellings[word].add(key)
             index.intent_terms.append(frozenset(doc_terms))
             index.intent_accents.append({word: frozenset(keys) for word, keys in doc_accents.items()})
             for term in doc_terms:
@@ -171,6 +178,8 @@ class Index:
         for indexed in index.phrases:
             indexed.weight = sum(map(weight_of, indexed.terms))
         index.vocabulary = sorted(term for term in doc_freq if "_" not in term and len(term) >= 3)
+        index.spellings = {word: frozenset(keys) for word, keys in spellings.items()}
+        index.spelled = {key: word for word, keys in spellings.items() for key in keys}
         return index
 
     def _term_weight(self, term: str, total: int, count: int, curated_total: int, curated_count: int) -> float:

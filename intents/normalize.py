@@ -22,6 +22,20 @@ NUMBER_TOKEN = "<so>"
 # They are masked so a number never drives a match (and never reaches the index).
 _LONG_NUMBER = re.compile(r"(?<!\w)\+?\d(?:[\s.\-]?\d){7,}(?!\w)")
 _NON_WORD = re.compile(r"[^a-z0-9<>\s]+")
+# English contractions, spelled out so "I'm" gives "i am" and not a stray one-letter word "m"
+# that the index has never seen (an unknown word weighs as much as an informative one).
+# Vietnamese never puts an apostrophe inside a word, so this cannot touch it.
+_CONTRACTIONS = (
+    (re.compile(r"\bcan['’]t\b"), "can not"),
+    (re.compile(r"\bwon['’]t\b"), "will not"),
+    (re.compile(r"(?<=[a-z])n['’]t\b"), " not"),
+    (re.compile(r"(?<=[a-z])['’]m\b"), " am"),
+    (re.compile(r"(?<=[a-z])['’]re\b"), " are"),
+    (re.compile(r"(?<=[a-z])['’]ve\b"), " have"),
+    (re.compile(r"(?<=[a-z])['’]ll\b"), " will"),
+    (re.compile(r"(?<=[a-z])['’]d\b"), " would"),
+    (re.compile(r"(?<=[a-z])['’]s\b"), ""),
+)
 _REPEAT = re.compile(r"([a-z])\1{2,}")
 # Telex leftovers: doubled letters and "w" marks that never occur in folded Vietnamese.
 _TELEX = (("dd", "d"), ("aw", "a"), ("aa", "a"), ("ee", "e"), ("ow", "o"), ("uw", "u"), ("oo", "o"))
@@ -34,7 +48,7 @@ _SYLLABLE = re.compile(r"^(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx]
 _ENGLISH_ONLY = frozenset(
     "my your how what where when which who why is are was were you we they please need want with of and "
     "for from this that have has get does did it there would should could will been our their his her him "
-    "i'm im don't dont".split()
+    "im dont".split()
 )
 
 
@@ -201,7 +215,11 @@ def tokens(text: str, table: Mapping[tuple[str, ...], tuple[str, ...]] | None = 
     table = default_abbreviations() if table is None else table
     text = unicodedata.normalize("NFC", text)
     text = mask_numbers(text)
-    text = _NON_WORD.sub(" ", fold(text))
+    text = fold(text)
+    if "'" in text or "’" in text:
+        for contraction, spelled in _CONTRACTIONS:
+            text = contraction.sub(spelled, text)
+    text = _NON_WORD.sub(" ", text)
     raw = expand(text.split(), table)  # abbreviations first: "cccd" must not lose its repeated letters
     english = looks_english(raw)
     cleaned = [_clean(token, english) for token in raw]

@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from intents.normalize import accented_words, mask_numbers, normalize
+from intents.normalize import accented_words, mask_numbers, normalize, tokens
 
 
 def test_nfc_and_nfd_give_the_same_tokens() -> None:
@@ -76,3 +76,16 @@ def test_impossible_tones_are_typos_not_other_words() -> None:
 
 def test_chat_abbreviation_for_person() -> None:
     assert normalize("gặp ng thật") == normalize("gặp người thật")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I'm single", ["i", "am", "single"]),
+        ("you can’t go", ["you", "can", "not", "go"]),
+        ("my wife's card", ["my", "wife", "card"]),
+        ("I don't know", ["i", "do", "not", "know"]),
+    ],
+)
+def test_english_contractions_are_spelled_out(text: str, expected: list[str]) -> None:
+    assert tokens(text) == expected

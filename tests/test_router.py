@@ -102,3 +102,27 @@ def test_a_national_card_that_alone_explains_a_rare_word_comes_first(router: Rou
     decision = router.route("tôi đi công tác xa nhà mấy tháng có phải khai báo tạm vắng không")
     assert decision.intent == "1.003677" and decision.verdict is not Verdict.NO_MATCH
     assert router.route("đăng ký tạm trú khi thuê nhà").intent == "tam-tru"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("dang ky khai sin cho con", "khai-sinh"),  # "sin": unknown word, completed by "khai"
+        ("cấp lại bằn lái bị mất", "cap-lai-bang-lai"),  # "bằn": a real syllable the catalog never uses
+        ("đăn ký tạm trú", "tam-tru"),
+    ],
+)
+def test_a_final_consonant_typed_short_is_completed(router: Router, text: str, intent: str) -> None:
+    assert router.route(text).intent == intent
+
+
+def test_a_short_word_is_not_completed_without_a_neighbour_that_confirms_it(router: Router) -> None:
+    # "chín giờ" (nine o'clock) must not become "chính"; "bán lại" (resell) stays "bán".
+    assert "chinh" not in router.query_terms("chín giờ sáng mai")
+    assert "ban" in router.query_terms("bán lại xe cũ")
+
+
+def test_english_contractions_do_not_leave_stray_letters(router: Router) -> None:
+    terms = router.query_terms("I'm single and can't find my daughter's birth certificate")
+    assert "m" not in terms and "s" not in terms and "t" not in terms
+    assert "single" in terms and "daughter" in terms
