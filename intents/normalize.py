@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -22,19 +23,23 @@ NUMBER_TOKEN = "<so>"
 # They are masked so a number never drives a match (and never reaches the index).
 _LONG_NUMBER = re.compile(r"(?<!\w)\+?\d(?:[\s.\-]?\d){7,}(?!\w)")
 _NON_WORD = re.compile(r"[^a-z0-9<>\s]+")
+_TYPED_WORD = re.compile(r"<so>|[^\W_]+")  # a word as typed, marks and case kept
 # English contractions, spelled out so "I'm" gives "i am" and not a stray one-letter word "m"
 # that the index has never seen (an unknown word weighs as much as an informative one).
 # Vietnamese never puts an apostrophe inside a word, so this cannot touch it.
-_CONTRACTIONS = (
-    (re.compile(r"\bcan['’]t\b"), "can not"),
-    (re.compile(r"\bwon['’]t\b"), "will not"),
-    (re.compile(r"(?<=[a-z])n['’]t\b"), " not"),
-    (re.compile(r"(?<=[a-z])['’]m\b"), " am"),
-    (re.compile(r"(?<=[a-z])['’]re\b"), " are"),
-    (re.compile(r"(?<=[a-z])['’]ve\b"), " have"),
-    (re.compile(r"(?<=[a-z])['’]ll\b"), " will"),
-    (re.compile(r"(?<=[a-z])['’]d\b"), " would"),
-    (re.compile(r"(?<=[a-z])['’]s\b"), ""),
+_CONTRACTIONS = tuple(
+    (re.compile(pattern, re.IGNORECASE), spelled)
+    for pattern, spelled in (
+        (r"\bcan['’]t\b", "can not"),
+        (r"\bwon['’]t\b", "will not"),
+        (r"(?<=[a-z])n['’]t\b", " not"),
+        (r"(?<=[a-z])['’]m\b", " am"),
+        (r"(?<=[a-z])['’]re\b", " are"),
+        (r"(?<=[a-z])['’]ve\b", " have"),
+        (r"(?<=[a-z])['’]ll\b", " will"),
+        (r"(?<=[a-z])['’]d\b", " would"),
+        (r"(?<=[a-z])['’]s\b", ""),
+    )
 )
 _REPEAT = re.compile(r"([a-z])\1{2,}")
 # Telex leftovers: doubled letters and "w" marks that never occur in folded Vietnamese.
@@ -158,43 +163,97 @@ def _clean(token: str, english: bool) -> str:
     return token if english else _untelex(token)
 
 
-def load_abbreviations(path: Path = ABBREVIATIONS_FILE) -> dict[tuple[str, ...], tuple[str, ...]]:
+@dataclass(frozen=True)
+class Abbreviations:
+    """The abbreviation table, and which short forms are also ordinary words.
+
+    "hong" typed plain is chat for "không", but "hỏng" (broken) and "hồng" fold to the same
+    letters; "CA" is "công an", but "cá", "cả", "cà" and "ca" are words. A one-word short form
+    that is a Vietnamese syllable therefore counts only when typed without marks or with marks
+    the table lists ("hông"), and one written in capitals in the table only in capitals.
+    """
+
+    table: Mapping[tuple[str, ...], tuple[str, ...]]
+    guarded: frozenset[str] = frozenset()  # one-word short forms that are also syllables
+    marked: Mapping[str, frozenset[str]] = field(default_factory=dict)  # their listed spellings with marks
+    capitals_only: frozenset[str] = frozenset()
+
+    def keys(self) -> Iterable[tuple[str, ...]]:
+        """The folded short forms."""
+        return self.table.keys()
+
+    def alone(self, word: str, typed: str) -> bool:
+        """Whether ``word`` (folded), typed as ``typed``, may be read as a one-word short form."""
+        if word in self.capitals_only:
+            return typed.isupper()
+        if word in self.guarded and not typed.isascii():
+            return accent_key(typed) in self.marked.get(word, frozenset())
+        return True
+
+
+def load_abbreviations(path: Path = ABBREVIATIONS_FILE) -> Abbreviations:
     """Read the abbreviation table: folded phrase -> folded expansion."""
     table: dict[tuple[str, ...], tuple[str, ...]] = {}
+    guarded: set[str] = set()
+    marked: dict[str, set[str]] = {}
+    capitals_only: set[str] = set()
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         short, _, expansion = line.partition("\t")
         key = tuple(_NON_WORD.sub(" ", fold(short)).split())
         table[key] = tuple(_NON_WORD.sub(" ", fold(expansion)).split())
-    return table
+        if len(key) != 1 or not is_syllable(key[0]):
+            continue
+        if short.isupper():
+            capitals_only.add(key[0])
+        elif short.isascii():
+            guarded.add(key[0])
+        else:
+            marked.setdefault(key[0], set()).add(accent_key(short))
+    return Abbreviations(
+        table,
+        frozenset(guarded),
+        {word: frozenset(keys) for word, keys in marked.items()},
+        frozenset(capitals_only),
+    )
 
 
 @lru_cache(maxsize=1)
-def default_abbreviations() -> Mapping[tuple[str, ...], tuple[str, ...]]:
+def default_abbreviations() -> Abbreviations:
     """The shipped abbreviation table, read once (it is immutable data)."""
     return load_abbreviations()
 
 
-def expand(tokens: list[str], table: Mapping[tuple[str, ...], tuple[str, ...]]) -> list[str]:
-    """Replace abbreviations, longest phrase first ("so do" before "so")."""
+def expand(tokens: list[str], abbreviations: Abbreviations, alone: Sequence[bool] | None = None) -> list[str]:
+    """Replace abbreviations, longest phrase first ("so do" before "so").
+
+    ``alone[i]`` false means token ``i`` may not be read as a one-word short form (it was
+    typed as an ordinary word: "hỏng", "cá"); it may still start a longer one.
+    """
+    return [token for token, _ in _expand(list(zip(tokens, alone or [True] * len(tokens), strict=True)), abbreviations)]
+
+
+def _expand(words: list[tuple[str, bool]], abbreviations: Abbreviations) -> list[tuple[str, bool]]:
+    """:func:`expand` over (token, may-be-a-one-word-short-form) pairs; expansions may be."""
+    table = abbreviations.table
     longest, starts = _shape(table)
-    if starts.isdisjoint(tokens):
-        return list(tokens)
-    result: list[str] = []
-    done = 0  # tokens before this index are already in ``result``
-    count = len(tokens)
-    for index, token in enumerate(tokens):
+    if starts.isdisjoint(token for token, _ in words):
+        return list(words)
+    result: list[tuple[str, bool]] = []
+    done = 0  # words before this index are already in ``result``
+    count = len(words)
+    for index, (token, alone) in enumerate(words):
         if index < done or token not in starts:
             continue
         for size in range(min(longest, count - index), 0, -1):
-            key = tuple(tokens[index : index + size])
-            if key in table:
-                result.extend(tokens[done:index])
-                result.extend(table[key])
+            key = tuple(token for token, _ in words[index : index + size])
+            if key in table and (size > 1 or alone):
+                result.extend(words[done:index])
+                result.extend((word, True) for word in table[key])
                 done = index + size
                 break
-    result.extend(tokens[done:])
+    result.extend(words[done:])
     return result
 
 
@@ -210,24 +269,32 @@ def _shape(table: Mapping[tuple[str, ...], tuple[str, ...]]) -> tuple[int, froze
     return shape
 
 
-def tokens(text: str, table: Mapping[tuple[str, ...], tuple[str, ...]] | None = None) -> list[str]:
+def _words(text: str, abbreviations: Abbreviations) -> list[tuple[str, bool]]:
+    """Folded words, each with whether it may be read as a one-word short form."""
+    words: list[tuple[str, bool]] = []
+    for chunk in text.split():
+        for typed in _TYPED_WORD.findall(chunk):
+            words.extend((word, abbreviations.alone(word, typed)) for word in _NON_WORD.sub(" ", fold(typed)).split())
+    return words
+
+
+def tokens(text: str, abbreviations: Abbreviations | None = None) -> list[str]:
     """Normalise ``text`` into folded tokens (see the module docstring for every step)."""
-    table = default_abbreviations() if table is None else table
+    abbreviations = default_abbreviations() if abbreviations is None else abbreviations
     text = unicodedata.normalize("NFC", text)
     text = mask_numbers(text)
-    text = fold(text)
     if "'" in text or "’" in text:
         for contraction, spelled in _CONTRACTIONS:
             text = contraction.sub(spelled, text)
-    text = _NON_WORD.sub(" ", text)
-    raw = expand(text.split(), table)  # abbreviations first: "cccd" must not lose its repeated letters
-    english = looks_english(raw)
-    cleaned = [_clean(token, english) for token in raw]
+    # Abbreviations first: "cccd" must not lose its repeated letters.
+    raw = _expand(_words(text, abbreviations), abbreviations)
+    english = looks_english([token for token, _ in raw])
+    cleaned = [(_clean(token, english), alone) for token, alone in raw]
     if cleaned != raw:  # undoing Telex can reveal an abbreviation ("ddk" -> "dk")
-        cleaned = expand(cleaned, table)
-    return [token for token in cleaned if token != NUMBER_TOKEN]
+        cleaned = _expand(cleaned, abbreviations)
+    return [token for token, _ in cleaned if token != NUMBER_TOKEN]
 
 
-def normalize(text: str, table: Mapping[tuple[str, ...], tuple[str, ...]] | None = None) -> str:
+def normalize(text: str, abbreviations: Abbreviations | None = None) -> str:
     """Return the normalised text as one space-separated string."""
-    return " ".join(tokens(text, table))
+    return " ".join(tokens(text, abbreviations))

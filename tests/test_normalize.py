@@ -89,3 +89,18 @@ def test_chat_abbreviation_for_person() -> None:
 )
 def test_english_contractions_are_spelled_out(text: str, expected: list[str]) -> None:
     assert tokens(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("thẻ bị hỏng", "the bi hong"),  # broken, not "không"
+        ("cả nhà", "ca nha"),  # the whole family, not the police
+        ("hong biết", "khong biet"),
+        ("hông biết", "khong biet"),  # listed with its marks in the table
+        ("lên CA xã", "len cong an xa"),  # in capitals it is the abbreviation
+        ("tía tui", "bo tui"),
+    ],
+)
+def test_a_short_form_that_is_also_a_word_counts_only_as_typed(text: str, expected: str) -> None:
+    assert normalize(text) == expected
