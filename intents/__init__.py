@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from intents.index import (
+    CHATTER_FILE,
     Index,
     IntentDoc,
     IntentKind,
@@ -20,7 +21,7 @@ def build_router(catalog: Catalog, thresholds: Thresholds | None = None, with_li
     docs: list[IntentDoc] = curated_docs(catalog)
     if with_listing:
         docs += listing_docs(catalog.listing.values(), skip_codes=(), aliases=load_listing_aliases())
-    docs += load_general()
+    docs += load_general() + load_general(CHATTER_FILE)
     return Router(Index.build(docs), thresholds)
 
 

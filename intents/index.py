@@ -22,6 +22,9 @@ from procedures.models import ListingEntry, Procedure
 
 NO_SPELLINGS: dict[str, frozenset[str]] = {}  # shared by every listing name (never mutated)
 GENERAL_FILE = Path(__file__).resolve().parent / "general.yaml"
+# Off-topic chatter as data: what the bot cannot help with, so a message about prices or
+# football is recognised as such instead of landing on the nearest procedure.
+CHATTER_FILE = Path(__file__).resolve().parent / "chatter.yaml"
 STOPWORDS_FILE = Path(__file__).resolve().parent / "stopwords.txt"
 # Filler words keep a small weight rather than none: "what can you do" must still match
 # the help intent, but "tôi muốn" must not outweigh "khai sinh".

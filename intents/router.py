@@ -37,6 +37,7 @@ GATHER_BUDGET = 1000  # postings read per message while gathering candidates
 GATHER_FLOOR = 0.25
 LONG_MESSAGE = 8  # informative words; longer messages are stories
 SMALL_TALK = frozenset({"greeting", "thanks", "goodbye"})  # politeness that may come before a question
+CHATTER = "chatter"  # off-topic chatter (intents/chatter.yaml): never an answer, only a reason to say no
 YIELDING = SMALL_TALK | {"help"}
 DISTINCT_REACH = 4  # candidates searched for a listing card that explains a rarer word
 VAGUE_WORDS = 2  # informative words; a message this short may be too vague to place
@@ -145,7 +146,7 @@ class Router:
         self.thresholds = thresholds or Thresholds()
         self.weights = weights or Weights()
         self._correct = lru_cache(maxsize=4096)(self._nearest_word)
-        self._name_starts = frozenset(key[:2] for key in default_abbreviations() if len(key) >= 2)
+        self._name_starts = frozenset(key[:2] for key in default_abbreviations().keys() if len(key) >= 2)
         # Typos rarely hit the first letter: comparing only words that share it keeps the
         # correction fast on large vocabularies.
         self._by_initial: dict[str, list[str]] = defaultdict(list)
@@ -321,7 +322,7 @@ class Router:
                     penalty = 1.0 - weights.wrong_tone
                     matched -= sum(query[t] * penalty for t in shared if not wrong.isdisjoint(t.split("_")))
             coverage = matched / query_weight
-            if doc.kind is IntentKind.GENERAL:
+            if doc.kind is IntentKind.GENERAL and doc.intent in SMALL_TALK:
                 # Small talk is judged by how much of the message it explains: "xin chào" alone
                 # is a greeting, "xin chào" before a long question is politeness.
                 value = min(whole[doc_number], 1.0) * min(1.0, coverage / weights.general_coverage)
@@ -384,6 +385,11 @@ class Router:
 
     def decide(self, text: str, candidates: Sequence[Candidate]) -> Decision:
         """Turn ranked candidates into match / ambiguous / no_match."""
+        if candidates and candidates[0].intent == CHATTER:
+            # Chatter explains the message better than any procedure: out of scope.
+            rest = tuple(c for c in candidates if c.intent != CHATTER)[:3]
+            return Decision(text, Verdict.NO_MATCH, rest[0].score if rest else 0.0, rest)
+        candidates = [c for c in candidates if c.intent != CHATTER]
         no_match = self.no_match_threshold(text)
         if candidates and candidates[0].kind is IntentKind.GENERAL and candidates[0].intent in YIELDING:
             # "xin chào, tôi muốn đăng ký tạm trú": the greeting is politeness, the question is

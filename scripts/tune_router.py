@@ -16,7 +16,7 @@ from pathlib import Path
 
 from intents import build_router
 from intents.evaluation import is_correct, read_examples
-from intents.router import OUT_OF_SCOPE, Weights
+from intents.router import CHATTER, OUT_OF_SCOPE, Weights
 from procedures.catalog import Catalog
 
 
@@ -41,7 +41,8 @@ def main(path: str) -> None:
         for threshold in [x / 100 for x in range(20, 56, 2)]:
             top1 = oos = oos_n = rej = in_n = 0
             for example, candidates in zip(examples, ranked, strict=True):
-                prediction = candidates[0].intent if candidates and candidates[0].score >= threshold else OUT_OF_SCOPE
+                confident = candidates and candidates[0].score >= threshold and candidates[0].intent != CHATTER
+                prediction = candidates[0].intent if confident else OUT_OF_SCOPE
                 ok = is_correct(example, prediction, listing)
                 top1 += ok
                 if example.in_scope:
