@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 ABBREVIATIONS_FILE = Path(__file__).resolve().parent / "abbreviations.tsv"
@@ -178,6 +178,11 @@ class Abbreviations:
     marked: Mapping[str, frozenset[str]] = field(default_factory=dict)  # their listed spellings with marks
     capitals_only: frozenset[str] = frozenset()
 
+    @cached_property
+    def watched(self) -> frozenset[str]:
+        """The short forms whose typed spelling must be checked."""
+        return self.guarded | self.capitals_only
+
     def keys(self) -> Iterable[tuple[str, ...]]:
         """The folded short forms."""
         return self.table.keys()
@@ -225,36 +230,46 @@ def default_abbreviations() -> Abbreviations:
     return load_abbreviations()
 
 
-def expand(tokens: list[str], abbreviations: Abbreviations, alone: Sequence[bool] | None = None) -> list[str]:
+def expand(tokens: list[str], abbreviations: Abbreviations, blocked: Collection[int] = ()) -> list[str]:
     """Replace abbreviations, longest phrase first ("so do" before "so").
 
-    ``alone[i]`` false means token ``i`` may not be read as a one-word short form (it was
-    typed as an ordinary word: "hỏng", "cá"); it may still start a longer one.
+    A token whose index is in ``blocked`` was typed as an ordinary word ("hỏng", "cá"): it
+    is not read as a one-word short form, though it may still start a longer one.
     """
-    return [token for token, _ in _expand(list(zip(tokens, alone or [True] * len(tokens), strict=True)), abbreviations)]
+    return _expand(tokens, abbreviations, blocked)[0]
 
 
-def _expand(words: list[tuple[str, bool]], abbreviations: Abbreviations) -> list[tuple[str, bool]]:
-    """:func:`expand` over (token, may-be-a-one-word-short-form) pairs; expansions may be."""
+def _expand(
+    tokens: list[str], abbreviations: Abbreviations, blocked: Collection[int]
+) -> tuple[list[str], set[int]]:
+    """:func:`expand`, also returning where the blocked tokens that were kept ended up."""
     table = abbreviations.table
     longest, starts = _shape(table)
-    if starts.isdisjoint(token for token, _ in words):
-        return list(words)
-    result: list[tuple[str, bool]] = []
-    done = 0  # words before this index are already in ``result``
-    count = len(words)
-    for index, (token, alone) in enumerate(words):
+    if starts.isdisjoint(tokens):
+        return list(tokens), set(blocked)
+    result: list[str] = []
+    kept: set[int] = set()
+    done = 0  # tokens before this index are already in ``result``
+    count = len(tokens)
+
+    def keep(upto: int) -> None:
+        for index in range(done, upto):
+            if index in blocked:
+                kept.add(len(result) + index - done)
+        result.extend(tokens[done:upto])
+
+    for index, token in enumerate(tokens):
         if index < done or token not in starts:
             continue
         for size in range(min(longest, count - index), 0, -1):
-            key = tuple(token for token, _ in words[index : index + size])
-            if key in table and (size > 1 or alone):
-                result.extend(words[done:index])
-                result.extend((word, True) for word in table[key])
+            key = tuple(tokens[index : index + size])
+            if key in table and (size > 1 or index not in blocked):
+                keep(index)
+                result.extend(table[key])
                 done = index + size
                 break
-    result.extend(words[done:])
-    return result
+    keep(count)
+    return result, kept
 
 
 _SHAPES: dict[int, tuple[int, frozenset[str]]] = {}
@@ -269,13 +284,21 @@ def _shape(table: Mapping[tuple[str, ...], tuple[str, ...]]) -> tuple[int, froze
     return shape
 
 
-def _words(text: str, abbreviations: Abbreviations) -> list[tuple[str, bool]]:
-    """Folded words, each with whether it may be read as a one-word short form."""
-    words: list[tuple[str, bool]] = []
-    for chunk in text.split():
-        for typed in _TYPED_WORD.findall(chunk):
-            words.extend((word, abbreviations.alone(word, typed)) for word in _NON_WORD.sub(" ", fold(typed)).split())
-    return words
+def _blocked(text: str, words: list[str], abbreviations: Abbreviations) -> set[int]:
+    """Indexes of ``words`` typed as ordinary words rather than as a one-word short form.
+
+    Only called when a guarded short form occurs: the words are re-read as typed (marks and
+    case kept) and matched one to one with the folded ones.
+    """
+    typed = [
+        (word, piece)
+        for chunk in text.split()
+        for piece in _TYPED_WORD.findall(chunk)
+        for word in _NON_WORD.sub(" ", fold(piece)).split()
+    ]
+    if [word for word, _ in typed] != words:
+        return set()  # a stray symbol split the text differently: read it as before
+    return {index for index, (word, piece) in enumerate(typed) if not abbreviations.alone(word, piece)}
 
 
 def tokens(text: str, abbreviations: Abbreviations | None = None) -> list[str]:
@@ -286,13 +309,15 @@ def tokens(text: str, abbreviations: Abbreviations | None = None) -> list[str]:
     if "'" in text or "’" in text:
         for contraction, spelled in _CONTRACTIONS:
             text = contraction.sub(spelled, text)
+    words = _NON_WORD.sub(" ", fold(text)).split()
+    blocked = _blocked(text, words, abbreviations) if not abbreviations.watched.isdisjoint(words) else set()
     # Abbreviations first: "cccd" must not lose its repeated letters.
-    raw = _expand(_words(text, abbreviations), abbreviations)
-    english = looks_english([token for token, _ in raw])
-    cleaned = [(_clean(token, english), alone) for token, alone in raw]
+    raw, blocked = _expand(words, abbreviations, blocked)
+    english = looks_english(raw)
+    cleaned = [_clean(token, english) for token in raw]
     if cleaned != raw:  # undoing Telex can reveal an abbreviation ("ddk" -> "dk")
-        cleaned = _expand(cleaned, abbreviations)
-    return [token for token, _ in cleaned if token != NUMBER_TOKEN]
+        cleaned = _expand(cleaned, abbreviations, blocked)[0]
+    return [token for token in cleaned if token != NUMBER_TOKEN]
 
 
 def normalize(text: str, abbreviations: Abbreviations | None = None) -> str:
