@@ -26,7 +26,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from intents.evaluation import Example, is_correct, read_examples
-from intents.index import Index, curated_docs, listing_docs, load_general, load_listing_aliases
+from intents.index import Index, curated_docs, general_docs, listing_docs, load_listing_aliases
 from intents.router import Router
 from procedures.catalog import Catalog
 from procedures.models import ListingEntry
@@ -110,7 +110,7 @@ def run_size(label: str, messages: list[str], examples: list[Example]) -> dict[s
     else:
         cards = extended_listing(listing, int(label) - len(catalog))
     started = time.thread_time()
-    docs = curated_docs(catalog) + listing_docs(cards, (), load_listing_aliases()) + load_general()
+    docs = curated_docs(catalog) + listing_docs(cards, (), load_listing_aliases()) + general_docs()
     router = Router(Index.build(docs))
     build_s = time.thread_time() - started
     for text in messages[:20]:  # warm the typo-correction cache as a running bot would be

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from intents.index import (
-    CHATTER_FILE,
     Index,
     IntentDoc,
     IntentKind,
     curated_docs,
+    general_docs,
     listing_docs,
-    load_general,
     load_listing_aliases,
 )
 from intents.router import Candidate, Decision, Router, Thresholds, Verdict
@@ -21,7 +20,7 @@ def build_router(catalog: Catalog, thresholds: Thresholds | None = None, with_li
     docs: list[IntentDoc] = curated_docs(catalog)
     if with_listing:
         docs += listing_docs(catalog.listing.values(), skip_codes=(), aliases=load_listing_aliases())
-    docs += load_general() + load_general(CHATTER_FILE)
+    docs += general_docs()
     return Router(Index.build(docs), thresholds)
 
 

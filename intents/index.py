@@ -92,6 +92,11 @@ def terms_of(words: Sequence[str]) -> list[str]:
     return list(words) + pairs
 
 
+def general_docs() -> list[IntentDoc]:
+    """The general intents and the off-topic chatter, as the router indexes them."""
+    return load_general() + load_general(CHATTER_FILE)
+
+
 def load_general(path: Path = GENERAL_FILE) -> list[IntentDoc]:
     """Read the general intents (greeting, thanks, ...) defined as data."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
