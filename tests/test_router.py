@@ -163,3 +163,9 @@ def test_chatter_data_never_names_a_procedure() -> None:
 def test_asking_for_someone_to_come_home_in_a_long_message_is_human(router: Router) -> None:
     text = "mẹ tôi già rồi mắt kém, không biết dùng điện thoại, ở xã có ai đến nhà chỉ giúp làm hồ sơ trên mạng không"
     assert router.route(text).intent == "human"
+
+
+def test_an_english_filler_that_folds_onto_a_vietnamese_word_keeps_its_weight(router: Router) -> None:
+    from intents.index import STOPWORD_WEIGHT
+
+    assert router.query_terms("bằng bị thất lạc")["that"] > STOPWORD_WEIGHT
