@@ -202,6 +202,8 @@ class Engine:
             return self.desks.act(turn, action, argument)
         if action == "guide":
             return self._start_guide(turn, argument)
+        if action == "pick" and argument in fixed.ASKABLE:
+            return self._general(turn, argument)
         if action in ("open", "pick"):
             return self._open(turn, argument)
         if action == "docs":
@@ -264,7 +266,8 @@ class Engine:
         if decision.verdict is Verdict.NO_MATCH or top is None:
             turn.log(EventType.UNRESOLVED, text=text)
             return [fixed.not_understood(turn)]
-        if decision.verdict is Verdict.AMBIGUOUS:
+        small_talk = top.kind is IntentKind.GENERAL and top.intent not in fixed.ASKABLE
+        if decision.verdict is Verdict.AMBIGUOUS and not small_talk:  # a greeting needs no "did you mean"
             return [fixed.ask_which(turn, decision)]
         if top.kind is IntentKind.GENERAL:
             return self._general(turn, top.intent)

@@ -7,20 +7,30 @@ Vietnamese is in ``bot/locales``.
 
 from __future__ import annotations
 
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from bot.live import Snapshot
 from bot.messages import Option, Reply, ReplyKind, shorten
 from bot.turn import Turn
 from intents.index import IntentKind
 from intents.router import Decision
 
+# General intents a "did you mean" may offer (small talk never needs asking about).
+ASKABLE = {
+    "human": N_("Talk to a person (commune office, community technology team)"),
+    "help": N_("What this bot can help with"),
+}
+
 
 def ask_which(turn: Turn, decision: Decision) -> Reply:
-    """Ask "Ý bạn là: 1) … 2) …" for an ambiguous decision (one candidate: a yes/no question)."""
+    """Ask "Ý bạn là: 1) … 2) …" for an ambiguous decision (one candidate: a yes/no question).
+
+    A request for a person or for help is offered like a procedure when it leads ("is there
+    someone who comes to the house?" must not become "Did you mean: death registration?").
+    """
     tr = turn.tr
     top = decision.candidates[0]
     close = [c for c in decision.candidates if top.score - c.score < 2 * turn.snap.router.thresholds.margin]
-    close = [c for c in close if c.kind is not IntentKind.GENERAL] or close[:1]
+    close = [c for c in close if c.kind is not IntentKind.GENERAL or c.intent in ASKABLE] or close[:1]
     if len(close) == 1:
         text = tr.gettext("Did you mean: {name}?").format(name=label(turn, close[0].intent))
         options = (
@@ -39,7 +49,9 @@ def ask_which(turn: Turn, decision: Decision) -> Reply:
 
 
 def label(turn: Turn, intent: str) -> str:
-    """The name of a curated entry or listing card in the user's language."""
+    """The name of a curated entry, listing card or askable general intent in the user's language."""
+    if intent in ASKABLE:
+        return turn.tr.gettext(ASKABLE[intent])
     entry = turn.snap.catalog.get(intent)
     if entry is not None:
         return entry.name.get(turn.tr.locale)

@@ -133,6 +133,17 @@ def test_out_of_scope_says_what_it_can_do_and_records_it(chat: Conversation, app
     assert [event.text for event in unresolved] == ["giá vàng sjc hôm nay bao nhiêu"]
 
 
+def test_asking_for_someone_to_come_home_gets_the_community_team(chat: Conversation) -> None:
+    chat.say(
+        "mẹ tôi già rồi mắt kém, không biết dùng điện thoại, ở xã có ai đến nhà chỉ giúp làm hồ sơ trên mạng không"
+    ).expect("Tổ công nghệ số cộng đồng")
+    # Less sure, the bot asks -- offering the person first, not the nearest procedure.
+    chat.say(
+        "bố tôi lớn tuổi không dùng được điện thoại, ở xã có ai xuống tận nhà chỉ giúp làm giấy tờ trên mạng không ạ"
+    ).expect("Ý bạn là", "1) Gặp người hỗ trợ")
+    chat.say("1").expect("Tổ công nghệ số cộng đồng")
+
+
 def test_resume_after_restart(settings: Settings, patch) -> None:
     patch()
     first = build_app(settings)
