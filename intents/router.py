@@ -23,13 +23,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import lru_cache
-
-from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
 
 from intents.index import STOPWORD_WEIGHT, Index, IntentKind, terms_of
-from intents.normalize import accented_words, default_abbreviations, expand, tokens
+from intents.normalize import accented_words, tokens
+from intents.spelling import Speller
 
 OUT_OF_SCOPE = "out_of_scope"
 SHORTLIST = 30  # phrases scored exactly after the gathering pass
@@ -41,10 +38,6 @@ CHATTER = "chatter"  # off-topic chatter (intents/chatter.yaml): never an answer
 YIELDING = SMALL_TALK | {"help"}
 DISTINCT_REACH = 4  # candidates searched for a listing card that explains a rarer word
 VAGUE_WORDS = 2  # informative words; a message this short may be too vague to place
-# A final consonant typed short ("bằn" for "bằng", "sin" for "sinh"), and how far the
-# completed word then counts.
-SHORT_FINALS = (("n", ("ng", "nh")), ("c", ("ch",)))
-COMPLETION_CONFIDENCE = 0.8
 
 
 class Verdict(StrEnum):
@@ -145,87 +138,11 @@ class Router:
         self.index = index
         self.thresholds = thresholds or Thresholds()
         self.weights = weights or Weights()
-        self._correct = lru_cache(maxsize=4096)(self._nearest_word)
-        self._name_starts = frozenset(key[:2] for key in default_abbreviations().keys() if len(key) >= 2)
-        # Typos rarely hit the first letter: comparing only words that share it keeps the
-        # correction fast on large vocabularies.
-        self._by_initial: dict[str, list[str]] = defaultdict(list)
-        for known in index.vocabulary:
-            self._by_initial[known[0]].append(known)
-
-    def _nearest_word(self, word: str) -> tuple[str, float] | None:
-        """The known word closest to an unknown one (a typo), with its similarity."""
-        if len(word) < 3 or not self.index.vocabulary:
-            return None
-        found = process.extractOne(
-            word,
-            self._by_initial.get(word[0], ()),
-            scorer=Levenshtein.normalized_similarity,
-            score_cutoff=self.weights.fuzzy_cutoff,
-        )
-        return (found[0], float(found[1])) if found else None
-
-    def _complete(self, words: Sequence[str], position: int, key: str | None) -> str | None:
-        """The word meant when its final consonant was typed short ("bằn lái", "khai sin").
-
-        Dropping the last letter of "ng", "nh" or "ch" is the commonest slip on a phone
-        keyboard, and the short form is often another real word ("bằn", "ban"), so no
-        spelling check can see it. The completion is taken only when it forms a known pair
-        with a neighbouring word ("bằng lái", "khai sinh") and, for a word typed with marks,
-        when no catalog phrase spells the word as typed but one spells the completion with
-        the same marks -- "chín giờ" stays "chín".
-        """
-        word = words[position]
-        if key is not None:
-            known = self.index.spellings.get(word, frozenset())
-            if key in known or any(seen[:-1] == key[:-1] for seen in known):
-                return None  # a spelling the catalog uses, or the same letters with another tone
-        for short, finals in SHORT_FINALS:
-            if not word.endswith(short):
-                continue
-            for final in finals:
-                longer = word[: -len(short)] + final
-                if longer not in self.index.idf:
-                    continue
-                if key is not None:
-                    spelled = key[: -1 - len(short)] + final + key[-1]
-                    if self.index.spelled.get(spelled) != longer:
-                        continue
-                before = words[position - 1] if position > 0 else None
-                after = words[position + 1] if position + 1 < len(words) else None
-                if (before and self._pairs(before, longer)) or (after and self._pairs(longer, after)):
-                    return longer
-        return None
-
-    def _pairs(self, first: str, second: str) -> bool:
-        """True when two words are a known pair: an indexed term or the start of an everyday name."""
-        return f"{first}_{second}" in self.index.idf or (first, second) in self._name_starts
+        self.speller = Speller(index, self.weights.fuzzy_cutoff)
 
     def query_terms(self, text: str) -> dict[str, float]:
         """Normalised query terms with their weights (typo-corrected words weigh less)."""
-        words = tokens(text)
-        typed = accented_words(text)
-        fixed: list[str] = []
-        confidence: dict[str, float] = {}
-        for position, word in enumerate(words):
-            if word in self.index.idf:
-                completed = self._complete(words, position, typed[word]) if word in typed else None
-                if completed is None:
-                    fixed.append(word)
-                else:
-                    fixed.append(completed)
-                    confidence[completed] = COMPLETION_CONFIDENCE
-                continue
-            nearest = self._correct(word)
-            if nearest is None and (completed := self._complete(words, position, None)) is not None:
-                nearest = (completed, COMPLETION_CONFIDENCE)
-            if nearest is None:
-                fixed.append(word)
-            else:
-                fixed.append(nearest[0])
-                confidence[nearest[0]] = nearest[1]
-        if confidence:  # a corrected word may start an everyday name ("bằng lái" -> giấy phép lái xe)
-            fixed = expand(fixed, default_abbreviations())
+        fixed, confidence = self.speller.correct(text)
         weights: dict[str, float] = {}
         for term in terms_of(fixed):
             factor = confidence.get(term, 1.0)
