@@ -127,7 +127,7 @@ class Weights:
     story_shift: float = 0.1  # share moved from phrase to evidence for long messages
     general_coverage: float = 0.4  # share of a message a general intent must explain to count fully
     wrong_tone: float = 0.3  # a word typed with other marks than the phrase's ("cười" vs "cưới")
-    distinct_gap: float = 0.15  # a listing card this close behind may take the lead...
+    distinct_gap: float = 0.2  # a listing card this close behind may take the lead...
     distinct_weight: float = 3.0  # ...when it alone explains a word at least this informative
 
 

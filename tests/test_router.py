@@ -169,3 +169,29 @@ def test_an_english_filler_that_folds_onto_a_vietnamese_word_keeps_its_weight(ro
     from intents.index import STOPWORD_WEIGHT
 
     assert router.query_terms("bằng bị thất lạc")["that"] > STOPWORD_WEIGHT
+
+
+def test_eval_cli_applies_the_scoring_rule(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    rows = [
+        {"text": "lam giay khai sinh cho con", "label": "khai-sinh", "style": "plain"},
+        # An uncurated procedure: out_of_scope or any national card that is not curated is right.
+        {"text": "khai báo tạm vắng", "label": "out_of_scope", "scope": "uncurated", "style": "full"},
+        {"text": "giá vàng hôm nay bao nhiêu", "label": "out_of_scope", "scope": "offtopic", "style": "full"},
+        # Deliberately mislabelled: must be counted as a miss and listed.
+        {"text": "làm hộ chiếu", "label": "khai-tu", "style": "short"},
+    ]
+    data = tmp_path / "set.jsonl"
+    data.write_text("\n".join(json.dumps(row, ensure_ascii=False) for row in rows) + "\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "eval", str(data), "--json"], capture_output=True, text=True, check=True
+    )
+    report = json.loads(result.stdout)
+    overall = report["overall"]
+    assert overall["n"] == 4 and overall["top1"] == 0.75
+    assert overall["oos_recall"] == 1.0 and overall["in_scope_false_rejection"] == 0.0
+    assert report["styles"]["short"]["top1"] == 0.0
+    assert [miss["text"] for miss in report["misses"]] == ["làm hộ chiếu"]
+    table = subprocess.run(
+        [sys.executable, "-m", "bot", "eval", str(data)], capture_output=True, text=True, check=True
+    ).stdout
+    assert "top-1: 75.0%" in table and "làm hộ chiếu" in table
