@@ -239,10 +239,11 @@ class Router:
                     penalty = 1.0 - weights.wrong_tone
                     matched -= sum(query[t] * penalty for t in shared if not wrong.isdisjoint(t.split("_")))
             coverage = matched / query_weight
+            # Small talk is judged by how much of the message it explains: "xin chào" alone is
+            # a greeting, "xin chào" before a long question is politeness.
+            whole_message = min(whole[doc_number], 1.0) * min(1.0, coverage / weights.general_coverage)
             if doc.kind is IntentKind.GENERAL and doc.intent in SMALL_TALK:
-                # Small talk is judged by how much of the message it explains: "xin chào" alone
-                # is a greeting, "xin chào" before a long question is politeness.
-                value = min(whole[doc_number], 1.0) * min(1.0, coverage / weights.general_coverage)
+                value = whole_message
             else:
                 value = (
                     phrase_weight * min(phrase_score, 1.0)
@@ -251,6 +252,11 @@ class Router:
                 )
                 if doc.kind is IntentKind.LISTING:
                     value *= weights.listing_discount
+                elif doc.kind is IntentKind.GENERAL and doc.intent != CHATTER:
+                    # A request for help or a person is either the whole message ("hotline") or
+                    # one part of a longer one ("… có ai đến nhà chỉ giúp không"): whichever
+                    # reading scores higher.
+                    value = max(value, whole_message)
             candidates.append(Candidate(doc.intent, doc.kind, value, doc.label))
             numbers[doc.intent] = doc_number
         candidates.sort(key=lambda candidate: candidate.score, reverse=True)

@@ -43,6 +43,10 @@ def test_general_intents(router: Router) -> None:
     assert router.route("xin chào").intent == "greeting"
     assert router.route("cảm ơn nhiều nha").intent == "thanks"
     assert router.route("cho tôi số đường dây nóng").intent == "human"
+    # A one-word request is the whole message: answered, not asked about.
+    for text, intent in (("hotline", "human"), ("help", "help"), ("bạn làm được gì", "help")):
+        decision = router.route(text)
+        assert (decision.intent, decision.verdict) == (intent, Verdict.MATCH), text
 
 
 def test_numbers_never_drive_a_match(router: Router) -> None:
