@@ -46,7 +46,7 @@ _REPEAT = re.compile(r"([a-z])\1{2,}")
 _TELEX = (("dd", "d"), ("aw", "a"), ("aa", "a"), ("ee", "e"), ("ow", "o"), ("uw", "u"), ("oo", "o"))
 # A Vietnamese syllable never ends in s, f, r, x, j: after a vowel or a valid final they are
 # Telex tone keys ("kys", "tamj", "truws").
-_TELEX_TONE = re.compile(r"^([a-z]*?[aeiouy](?:ch|nh|ng|[cmnpt])?)[sfrxj]$")
+_TELEX_TONE = re.compile(r"^([a-z]*?[aeiouy](?:ch|nh|ng|[cmnpt])?)([sfrxj])\2?$")  # "truss": a key pressed twice
 _VNI = re.compile(r"(?<=[a-z])[1-9]|[1-9](?=[a-z])")
 _SYLLABLE = re.compile(r"^(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[aeiouy]{1,3}(?:ch|nh|ng|[cmnpt])?$")
 # Function words that cannot be folded Vietnamese ("can", "do", "an", "to", "the" can).

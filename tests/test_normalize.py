@@ -25,7 +25,12 @@ def test_with_and_without_diacritics_match() -> None:
 
 @pytest.mark.parametrize(
     ("typed", "meant"),
-    [("ddawng kys tamj truws", "đăng ký tạm trú"), ("d9ang ky1", "đăng ký"), ("khai sinhf", "khai sinh")],
+    [
+        ("ddawng kys tamj truws", "đăng ký tạm trú"),
+        ("d9ang ky1", "đăng ký"),
+        ("khai sinhf", "khai sinh"),
+        ("ddawng kys thuwowngf truss", "đăng ký thường trú"),  # a tone key pressed twice
+    ],
 )
 def test_leftover_telex_and_vni_keystrokes(typed: str, meant: str) -> None:
     assert normalize(typed) == normalize(meant)
