@@ -107,8 +107,6 @@ class Thresholds:
     margin: float = 0.07
     vague: float = 0.30  # below no_match, a short message still gets asked when the top two are this high...
     vague_margin: float = 0.05  # ...and this close
-    long_relief: float = 0.0  # no_match is lowered by this per informative word beyond LONG_MESSAGE (off: see docs)
-    long_relief_cap: float = 0.08
 
 
 @dataclass(frozen=True)
@@ -140,9 +138,12 @@ class Router:
         self.weights = weights or Weights()
         self.speller = Speller(index, self.weights.fuzzy_cutoff)
 
-    def query_terms(self, text: str) -> dict[str, float]:
-        """Normalised query terms with their weights (typo-corrected words weigh less)."""
-        fixed, confidence = self.speller.correct(text)
+    def query_terms(self, text: str, accents: dict[str, str] | None = None) -> dict[str, float]:
+        """Normalised query terms with their weights (typo-corrected words weigh less).
+
+        ``accents`` is :func:`accented_words` of the text, when the caller already has it.
+        """
+        fixed, confidence = self.speller.correct(text, accented_words(text) if accents is None else accents)
         weights: dict[str, float] = {}
         for term in terms_of(fixed):
             factor = confidence.get(term, 1.0)
@@ -185,7 +186,8 @@ class Router:
         informative terms' postings, then score the most promising ones exactly (every
         query term, tone check, phrase priority) and their intents as a whole.
         """
-        query = self.query_terms(text)
+        accents = accented_words(text)
+        query = self.query_terms(text, accents)
         if not query:
             return []
         index, weights = self.index, self.weights
@@ -201,7 +203,6 @@ class Router:
         # Phrases sharing only a sliver of the best phrase's weight cannot make the shortlist.
         floor = max(gathered.values()) * GATHER_FLOOR
         shortlist = heapq.nlargest(SHORTLIST, [item for item in gathered.items() if item[1] >= floor], key=promise)
-        accents = accented_words(text)
         query_weight = sum(query.values())
         # A long story names no procedure outright: trust accumulated evidence over any one phrase.
         informative = sum(1 for term in query if "_" not in term and query[term] > STOPWORD_WEIGHT)
@@ -296,16 +297,6 @@ class Router:
                 return self.weights.wrong_tone
         return 1.0
 
-    def no_match_threshold(self, text: str) -> float:
-        """The out-of-scope threshold, a little lower for long messages.
-
-        A long story explains itself with many words, so no single entry covers much of it;
-        its evidence accumulates across several of the entry's phrases instead.
-        """
-        words = sum(1 for word in tokens(text) if word not in self.index.stopwords)
-        relief = min(self.thresholds.long_relief_cap, self.thresholds.long_relief * max(0, words - LONG_MESSAGE))
-        return self.thresholds.no_match - relief
-
     def decide(self, text: str, candidates: Sequence[Candidate]) -> Decision:
         """Turn ranked candidates into match / ambiguous / no_match."""
         if candidates and candidates[0].intent == CHATTER:
@@ -313,7 +304,7 @@ class Router:
             rest = tuple(c for c in candidates if c.intent != CHATTER)[:3]
             return Decision(text, Verdict.NO_MATCH, rest[0].score if rest else 0.0, rest)
         candidates = [c for c in candidates if c.intent != CHATTER]
-        no_match = self.no_match_threshold(text)
+        no_match = self.thresholds.no_match
         if candidates and candidates[0].kind is IntentKind.GENERAL and candidates[0].intent in YIELDING:
             # "xin chào, tôi muốn đăng ký tạm trú": the greeting is politeness, the question is
             # what the user came for -- answer it when a procedure explains it well enough.

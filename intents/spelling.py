@@ -25,7 +25,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from intents.index import Index
-from intents.normalize import accented_words, default_abbreviations, expand, tokens
+from intents.normalize import default_abbreviations, expand, tokens
 
 # A final consonant typed short: what it may have been meant as.
 SHORT_FINALS = (("n", ("ng", "nh")), ("c", ("ch",)))
@@ -46,11 +46,15 @@ class Speller:
         for known in index.vocabulary:
             self._by_initial[known[0]].append(known)
 
-    def correct(self, text: str) -> tuple[list[str], dict[str, float]]:
-        """The message's normalised words as meant, and how far each corrected word counts."""
+    def correct(self, text: str, typed: dict[str, str]) -> tuple[list[str], dict[str, float]]:
+        """The message's normalised words as meant, and how far each corrected word counts.
+
+        ``typed`` maps each folded word typed with marks to its accent key
+        (:func:`intents.normalize.accented_words` of the text).
+        """
         words = tokens(text)
-        typed = accented_words(text)
         fixed: list[str] = []
+        kept: list[int] = []  # positions left as they were
         confidence: dict[str, float] = {}
         for position, word in enumerate(words):
             if word in self.index.idf:
@@ -61,12 +65,16 @@ class Speller:
                 if found is None and (mended := self.complete(words, position, None)) is not None:
                     found = (mended, COMPLETION_CONFIDENCE)
             if found is None:
+                kept.append(position)
                 fixed.append(word)
             else:
                 fixed.append(found[0])
                 confidence[found[0]] = found[1]
-        if confidence:  # a corrected word may start an everyday name ("bằng lái" -> giấy phép lái xe)
-            fixed = expand(fixed, default_abbreviations())
+        if confidence:
+            # A corrected word may start an everyday name ("bằng lái" -> giấy phép lái xe). The
+            # words left as they were had their turn in tokens(): one still standing there was
+            # typed as an ordinary word ("hỏng") and must not become a short form now.
+            fixed = expand(fixed, default_abbreviations(), blocked=kept)
         return fixed, confidence
 
     def _nearest_word(self, word: str) -> tuple[str, float] | None:

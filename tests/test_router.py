@@ -199,3 +199,10 @@ def test_eval_cli_applies_the_scoring_rule(tmp_path) -> None:  # type: ignore[no
         [sys.executable, "-m", "bot", "eval", str(data)], capture_output=True, text=True, check=True
     ).stdout
     assert "top-1: 75.0%" in table and "làm hộ chiếu" in table
+
+
+def test_a_correction_elsewhere_does_not_turn_an_ordinary_word_into_a_short_form(router: Router) -> None:
+    # "sin" is completed to "sinh", and the abbreviations are applied again for it; "hỏng"
+    # (broken) was typed as a word and must not become "không" on that second pass.
+    terms = router.query_terms("thẻ bhyt bị hỏng, làm lại ở đâu khai sin")
+    assert "hong" in terms and "khong" not in terms and "sinh" in terms
