@@ -16,6 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from bot.app import build_app
+from bot.clock import SystemClock
 from bot.config import Settings
 from bot.messages import Address, Inbound
 
@@ -47,6 +48,7 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=10_000)
     parser.add_argument("--users", type=int, default=500)
     args = parser.parse_args()
+    clock = SystemClock()
     with tempfile.TemporaryDirectory() as folder:
         settings = replace(Settings(), database_url=f"sqlite:///{Path(folder) / 'bench.db'}")
         started = time.perf_counter()
@@ -57,7 +59,7 @@ def main() -> None:
         for number in range(args.messages):
             user = number % args.users
             text = SCRIPT[(number // args.users) % len(SCRIPT)]
-            inbound = Inbound(Address("bench", f"user-{user}", f"user-{user}"), text=text)
+            inbound = Inbound(Address("bench", f"user-{user}", f"user-{user}"), text=text, received_at=clock.now())
             t0 = time.perf_counter()
             app.engine.handle(inbound)
             latencies.append(time.perf_counter() - t0)  # wall time: it includes the database I/O

@@ -58,9 +58,8 @@ class AdminDesk:
         return Reply(turn.tr.gettext("This command is only for administrators."), turn.menu_option())
 
     def author(self, turn: Turn) -> str:
-        """Who did it, for the audit record: the admin's configured platform id."""
-        address = turn.inbound.address
-        return f"{address.channel}:{address.user_id}"
+        """Who did it, for the audit record: the channel and the admin's salted hash (never a raw id)."""
+        return f"{turn.inbound.address.channel}#{turn.user[:16]}"
 
     # -- statistics and invites -------------------------------------------------------------
 

@@ -1,31 +1,41 @@
 """The composition root: the one place that builds and wires every part of the bot.
 
-Settings → database (migrated) → catalog (the shipped files validated, then the served
-version from the database) → router → live catalog → roles, reminders, desks → engine.
-Channels receive the built :class:`App` and register their outboxes on it; background
-work (catalog polling, the scheduler) starts only when a channel runs, so commands such
-as ``dvcbot stats`` start no threads. No module keeps a global instance.
+Settings → clock → database (migrated) → catalog (the shipped files validated, then the
+served version from the database) → router → live catalog → roles, reminders, desks →
+engine → inbox, outbox, gateway → the channels the settings ask for, each with its courier.
+Nothing starts a thread or a task until :meth:`App.running` (or the terminal chat) does, so
+commands such as ``dvcbot stats`` start no background work. No module keeps a global instance.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field, replace
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.admin_desk import AdminDesk
 from bot.catalog_store import CatalogStore, decode, encode
+from bot.channels.base import Adapter, Gateway, GatewaySettings
+from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.contacts import Contacts
+from bot.delivery import Courier, DeliverySettings
 from bot.desks import Desks, ReminderChat
 from bot.digest import Digest
 from bot.engine import Engine, EngineConfig
 from bot.events import Recorder
+from bot.faults import Faults
+from bot.flood import FloodControl
 from bot.helper_mode import HelperMode
 from bot.i18n import Languages
+from bot.inbox import DEDUPE_PERIOD, Inbox
 from bot.live import LiveCatalog, Snapshot
-from bot.messages import Outbox
+from bot.outbox import Outbox, SendLimits, Window
 from bot.reminders import ReminderBook, render_reminder
 from bot.roles import Staff
 from bot.scheduling import JobSet, Scheduler
@@ -43,6 +53,7 @@ class App:
     """Everything a channel needs, built once per process."""
 
     settings: Settings
+    clock: Clock
     database: Database
     store: CatalogStore
     live: LiveCatalog
@@ -52,8 +63,14 @@ class App:
     reminders: ReminderBook
     languages: Languages
     timezone: ZoneInfo
-    outboxes: dict[str, Outbox] = field(default_factory=dict)
+    inbox: Inbox
+    outbox: Outbox
+    gateway: Gateway
+    channels: dict[str, Adapter] = field(default_factory=dict)
+    couriers: dict[str, Courier] = field(default_factory=dict)
+    routes: list[Any] = field(default_factory=list)  # webhook routes of the channels
     scheduler: Scheduler | None = None
+    starters: list[Any] = field(default_factory=list)  # (start, stop) coroutine factories per channel
 
     @property
     def catalog(self) -> Catalog:
@@ -65,46 +82,99 @@ class App:
         """The router of the catalog being served now."""
         return self.live.current.router
 
+    def add_channel(self, adapter: Adapter) -> Courier:
+        """Serve ``adapter``'s channel: the gateway accepts its messages, a courier delivers its replies."""
+        delivery = DeliverySettings(max_age=dt.timedelta(hours=self.settings.reply_max_age_hours))
+        courier = Courier(adapter, self.outbox, self.clock, delivery)
+        self.gateway.register(adapter)
+        self.gateway.wakers.setdefault(adapter.channel, []).append(courier)
+        self.channels[adapter.channel] = adapter
+        self.couriers[adapter.channel] = courier
+        return courier
+
     def make_scheduler(self) -> Scheduler:
-        """The scheduler of this process: reminder sweep, text purge and weekly digest."""
+        """The scheduler of this process: reminder sweep, daily housekeeping and weekly digest."""
         digest = Digest(
-            self.database,
-            self.live,
-            self.settings.admins,
-            self.outboxes,
-            self.languages,
-            self.timezone,
-            self.settings.stale_days,
+            database=self.database,
+            live=self.live,
+            admins=self.settings.admins,
+            outbox=self.outbox,
+            channels=set(self.channels),
+            salt=self.settings.user_salt,
+            languages=self.languages,
+            timezone=self.timezone,
+            stale_days=self.settings.stale_days,
         )
         return Scheduler(
             self.database,
             name=f"dvcbot-{id(self)}",
             timezone=self.timezone,
             jobs=JobSet(reminders=self.send_reminders, purge=self.purge, digest=digest.send),
+            clock=self.clock,
             digest_day=self.settings.digest_day,
             digest_hour=self.settings.digest_hour,
         )
 
-    def start_background(self) -> None:
-        """Poll for catalog versions and run the scheduler (its jobs run only in the leader process)."""
-        self.live.start()
-        self.scheduler = self.make_scheduler()
-        self.scheduler.start()
-
     def send_reminders(self, now: dt.datetime) -> None:
-        """The minute job: deliver due reminders through the channels that run here."""
+        """The minute job: hand due reminders to the outbox, then nudge the couriers."""
         catalog = self.catalog
-        self.reminders.send_due(now, self.outboxes, lambda item: render_reminder(item, catalog, self.languages))
+        report = self.reminders.send_due(
+            now, lambda item: render_reminder(item, catalog, self.languages), catalog.version
+        )
+        if report.sent:
+            for courier in self.couriers.values():
+                courier.wake()
 
     def purge(self, now: dt.datetime) -> None:
-        """The daily job: drop message text older than the configured number of days."""
+        """The daily job: drop old message text, expired dedupe keys and delivered replies."""
         removed = self.recorder.purge_text(now - dt.timedelta(days=self.settings.raw_text_days))
-        log.info("purged the text of %s old events", removed)
+        forgotten = self.inbox.prune(now - DEDUPE_PERIOD)
+        closed = self.outbox.prune(now - DEDUPE_PERIOD)
+        log.info("purged %s texts, %s dedupe keys, %s closed replies", removed, forgotten, closed)
+
+    def web_app(self) -> Any:
+        """The ASGI application: the channels' webhook routes and ``/healthz``."""
+        from bot.web import make_web_app
+
+        return make_web_app(self.routes)
+
+    @asynccontextmanager
+    async def running(self, serve_web: bool = True, background: bool = True) -> AsyncIterator[App]:
+        """Run the gateway, the couriers and the channels (and the web server, the scheduler)."""
+        self.database.claim()
+        tasks = [asyncio.create_task(self.gateway.run(), name="gateway")]
+        tasks += [asyncio.create_task(c.run(), name=f"courier-{name}") for name, c in self.couriers.items()]
+        started = []
+        server = None
+        try:
+            for start, stop in self.starters:
+                await start()
+                started.append(stop)
+            if serve_web and self.routes:
+                from bot.web import Server
+
+                server = Server(self.web_app(), self.settings.web_host, self.settings.web_port)
+                await server.start()
+            if background:
+                self.live.start()
+                self.scheduler = self.make_scheduler()
+                self.scheduler.start()
+            yield self
+        finally:
+            if server is not None:
+                await server.stop()
+            for stop in reversed(started):
+                await stop()
+            self.gateway.stop()
+            for courier in self.couriers.values():
+                courier.stop()
+            await asyncio.gather(*tasks, return_exceptions=True)
 
     def close(self) -> None:
         """Stop background work and release database connections."""
         if self.scheduler is not None:
             self.scheduler.shutdown()
+            self.scheduler = None
         self.live.stop()
         self.database.dispose()
 
@@ -137,12 +207,13 @@ def open_catalog(settings: Settings, store: CatalogStore) -> Snapshot:
     return Snapshot(row.id, catalog, build_router(catalog, router_thresholds(settings)))
 
 
-def build_app(settings: Settings, record_events: bool = True) -> App:
-    """Wire the bot for ``settings``: migrate the database and load the catalog."""
+def build_app(settings: Settings, clock: Clock | None = None, record_events: bool = True, channels: bool = True) -> App:
+    """Wire the bot for ``settings``: migrate the database, load the catalog, build the channels."""
+    clock = clock or SystemClock()
     database = Database(settings.database_url)
     database.migrate()
     timezone = ZoneInfo(settings.timezone)
-    store = CatalogStore(database)
+    store = CatalogStore(database, clock)
     thresholds = router_thresholds(settings)
     live = LiveCatalog(
         store,
@@ -153,7 +224,8 @@ def build_app(settings: Settings, record_events: bool = True) -> App:
     recorder = Recorder(database, enabled=record_events)
     languages = Languages(default=settings.default_locale)
     staff = Staff(database, settings.admins)
-    reminders = ReminderBook(database, recorder)
+    outbox = Outbox(database, settings.user_salt, recorder)
+    reminders = ReminderBook(database, recorder, outbox)
     policy = LinkPolicy(settings.allowed_link_suffixes)
     required = required_ids() if settings.catalog_dir is None else []
     desks = Desks(
@@ -176,4 +248,96 @@ def build_app(settings: Settings, record_events: bool = True) -> App:
         contacts=Contacts.load(settings.contacts_file),
         desks=desks,
     )
-    return App(settings, database, store, live, engine, staff, recorder, reminders, languages, timezone)
+    inbox = Inbox(database, settings.user_salt)
+    gateway = Gateway(
+        engine,
+        inbox,
+        outbox,
+        clock,
+        FloodControl(settings.flood_burst, settings.flood_rate, settings.flood_max_delay),
+        GatewaySettings(
+            backlog_limit=settings.backlog_limit,
+            max_text_chars=settings.max_text_chars,
+            workers=4 if database.is_postgres else 1,
+        ),
+        Faults(settings.fault),
+    )
+    app = App(
+        settings,
+        clock,
+        database,
+        store,
+        live,
+        engine,
+        staff,
+        recorder,
+        reminders,
+        languages,
+        timezone,
+        inbox,
+        outbox,
+        gateway,
+    )
+    if channels:
+        build_channels(app)
+    return app
+
+
+def send_limits(limits: SendLimits, per_second: int, chat_burst: int) -> SendLimits:
+    """A channel's caps with the operator's rate for the whole channel and burst for one chat."""
+    chat = (Window(chat_burst, 1.0), *limits.chat[1:])
+    return replace(limits, total=(Window(per_second, 1.0),), chat=chat)
+
+
+def build_channels(app: App) -> None:
+    """The messenger channels the settings configure (platform SDKs are imported only then)."""
+    settings = app.settings
+    if settings.telegram_token:
+        from bot.channels.telegram import TELEGRAM_LIMITS, TelegramChannel
+
+        webhook = bool(settings.telegram_webhook_url)
+        telegram = TelegramChannel(
+            app.gateway,
+            app.languages,
+            app.staff,
+            app.clock,
+            settings.telegram_token,
+            settings.telegram_api_base_url,
+            webhook,
+            send_limits(TELEGRAM_LIMITS, settings.telegram_send_rate, settings.chat_burst),
+        )
+        app.add_channel(telegram)
+        admins = [user_id for channel, user_id in settings.admins if channel == "telegram"]
+
+        async def start_telegram() -> None:
+            await telegram.start(admins, settings.telegram_webhook_url, settings.telegram_webhook_secret)
+
+        app.starters.append((start_telegram, telegram.stop))
+        if webhook:
+            app.routes.append(telegram.route(settings.telegram_webhook_secret))
+    if settings.zalo_enabled:
+        from bot.channels.zalo import ZALO_LIMITS, ZaloChannel, ZaloClient, ZaloConfig
+
+        config = ZaloConfig(
+            settings.zalo_app_id,
+            settings.zalo_oa_secret_key,
+            settings.zalo_access_token,
+            settings.zalo_refresh_token,
+            settings.zalo_app_secret,
+            settings.zalo_api_base_url,
+            settings.zalo_oauth_base_url,
+        )
+        client = ZaloClient(config, app.database, app.clock)
+        zalo = ZaloChannel(
+            app.gateway, client, app.clock, send_limits(ZALO_LIMITS, settings.zalo_send_rate, settings.chat_burst)
+        )
+        app.add_channel(zalo)
+        app.routes.append(zalo.route())
+
+        async def no_start() -> None:
+            return None
+
+        app.starters.append((no_start, client.close))
+
+
+__all__ = ["App", "build_app", "build_channels", "load_catalog", "open_catalog", "router_thresholds"]

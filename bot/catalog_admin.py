@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from bot.app import load_catalog
 from bot.catalog_store import APPLIED, CatalogStore, decode, encode
+from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import Languages, Translator
 from bot.storage import Database
@@ -37,6 +38,7 @@ class Context:
     database: Database
     store: CatalogStore
     tr: Translator
+    clock: Clock
 
     def current(self) -> tuple[int, Catalog]:
         """The served version number and catalog (the shipped files become version 1 if needed)."""
@@ -66,11 +68,11 @@ class Context:
         return 1
 
 
-def _context(settings: Settings, args: argparse.Namespace) -> Context:
+def _context(settings: Settings, args: argparse.Namespace, clock: Clock) -> Context:
     database = Database(settings.database_url)
     database.migrate()
     tr = Languages().get(getattr(args, "lang", None) or settings.default_locale)
-    return Context(settings, database, CatalogStore(database), tr)
+    return Context(settings, database, CatalogStore(database, clock), tr, clock)
 
 
 def _validate(ctx: Context, args: argparse.Namespace) -> int:
@@ -211,7 +213,7 @@ def _list(ctx: Context, args: argparse.Namespace) -> int:
 def _stale(ctx: Context, args: argparse.Namespace) -> int:
     _, catalog = ctx.current()
     days = args.days if args.days is not None else ctx.settings.stale_days
-    today = dt.datetime.now(ZoneInfo(ctx.settings.timezone)).date()
+    today = args.today or ctx.clock.now().astimezone(ZoneInfo(ctx.settings.timezone)).date()
     stale = catalog.stale(today, days)
     if args.json:
         print(json.dumps([{"id": e.id, "last_verified": e.last_verified.isoformat()} for e in stale], indent=2))
@@ -223,8 +225,8 @@ def _stale(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _runner(command: object) -> object:
-    def run(settings: Settings, args: argparse.Namespace) -> int:
-        ctx = _context(settings, args)
+    def run(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
+        ctx = _context(settings, args, clock)
         try:
             return int(command(ctx, args))  # type: ignore[operator]
         finally:
@@ -269,5 +271,6 @@ def add_catalog_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser
     listing.set_defaults(func=_runner(_list))
     stale = commands.add_parser("stale", help="entries whose facts were last verified too long ago")
     stale.add_argument("--days", type=int)
+    stale.add_argument("--today", type=dt.date.fromisoformat, help="the date to measure from (default: today)")
     stale.add_argument("--json", action="store_true")
     stale.set_defaults(func=_runner(_stale))

@@ -20,7 +20,9 @@ from dataclasses import dataclass
 from sqlalchemy import func
 from sqlmodel import select
 
-from bot.storage import CatalogVersion, Database, utcnow
+from bot.clock import Clock
+from bot.storage import Database
+from bot.tables import CatalogVersion
 from procedures.catalog import Catalog
 from procedures.models import ListingEntry, Procedure
 
@@ -67,12 +69,13 @@ def decode(version: CatalogVersion) -> Catalog:
 class CatalogStore:
     """Reads and writes catalog versions."""
 
-    def __init__(self, database: Database):
+    def __init__(self, database: Database, clock: Clock):
         self.database = database
+        self.clock = clock
 
     def latest_id(self) -> int | None:
         """The id of the version being served (newest applied), or None before the first."""
-        with self.database.session() as session:
+        with self.database.reader() as session:
             statement = select(func.max(CatalogVersion.id)).where(CatalogVersion.status == APPLIED)
             return session.exec(statement).one()
 
@@ -111,7 +114,7 @@ class CatalogStore:
         """Store a new version in one transaction and return it (with its number)."""
         encoded = encode(entries, listing)
         row = CatalogVersion(
-            created_at=utcnow(),
+            created_at=self.clock.now(),
             author=author[:128],
             source=source[:255],
             summary=summary,
@@ -134,7 +137,7 @@ class CatalogStore:
             # A draft applied later than newer versions must still become the newest, so it
             # is copied into a fresh row rather than flipped in place.
             applied = CatalogVersion(
-                created_at=utcnow(),
+                created_at=self.clock.now(),
                 author=row.author,
                 source=row.source,
                 summary=row.summary,
@@ -165,7 +168,7 @@ class CatalogStore:
         if old is None or old.status != APPLIED:
             return None
         row = CatalogVersion(
-            created_at=utcnow(),
+            created_at=self.clock.now(),
             author=author[:128],
             source=f"rollback to version {version_id}",
             summary=f"rollback to version {version_id} ({old.source})",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import io
 import json
 import os
 import sys
@@ -12,45 +13,61 @@ from collections.abc import Sequence
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from starlette.routing import BaseRoute
-
-from bot.app import App, build_app, load_catalog, router_thresholds
+from bot.app import build_app, load_catalog, router_thresholds
 from bot.catalog_admin import add_catalog_commands
 from bot.channels.terminal import TerminalChannel
+from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.i18n import Languages
 from bot.report_text import to_csv, to_table
 from bot.stats import Period, collect
-from bot.storage import Database
+from bot.storage import Database, DatabaseInUse
 from intents import build_router
 from intents.evaluation import evaluate, format_report, read_examples
 from procedures.catalog import CatalogError
 
 
-def _chat(settings: Settings, args: argparse.Namespace) -> int:
-    app = build_app(settings)
-    app.live.start()  # an officer's import shows up in a running terminal chat too
+def _chat(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
+    app = build_app(settings, clock, channels=False)
     try:
+        app.database.claim()
+        app.live.start()  # an officer's import shows up in a running terminal chat too
+        # Bytes that are not UTF-8 (a broken paste, another code page) read as U+FFFD, never a crash.
+        for stream in (sys.stdin, sys.stdout):
+            if isinstance(stream, io.TextIOWrapper):
+                stream.reconfigure(errors="replace")
+        terminal = TerminalChannel(app.gateway, app.clock, sys.stdin, sys.stdout, user_id=args.user)
+        terminal.courier = app.add_channel(terminal)
         interactive = sys.stdin.isatty()
-        channel = TerminalChannel(app.engine, sys.stdin, sys.stdout, user_id=args.user, interactive=interactive)
         if interactive:
             print('dvcbot — gõ câu hỏi (thoát: "thoát", Ctrl+D)\n', flush=True)
-        return channel.run()
+        return asyncio.run(terminal.run(interactive))
     finally:
         app.close()
 
 
-def _run(settings: Settings, args: argparse.Namespace) -> int:
+def _run(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
     """Start the configured channels: Telegram and/or Zalo, else the terminal chat."""
-    if not settings.telegram_token and not settings.zalo_enabled:
-        return _chat(settings, args)
+    if not settings.public:
+        return _chat(settings, args, clock)
+    problems = settings.unsafe()
     if settings.telegram_webhook_url and not settings.telegram_webhook_secret:
-        print("TELEGRAM_WEBHOOK_SECRET is required with TELEGRAM_WEBHOOK_URL.", file=sys.stderr)
+        problems.append("TELEGRAM_WEBHOOK_SECRET is required with TELEGRAM_WEBHOOK_URL.")
+    if problems:
+        for problem in problems:
+            print(problem, file=sys.stderr)
         return 2
-    app = build_app(settings)
+    app = build_app(settings, clock)
+
+    async def serve() -> None:
+        async with app.running():
+            if app.routes:
+                print(f"Webhooks on http://{settings.web_host}:{settings.web_port}", file=sys.stderr)
+            print(f"Serving: {', '.join(sorted(app.channels))}", file=sys.stderr)
+            await asyncio.Event().wait()
+
     try:
-        app.start_background()
-        asyncio.run(serve_channels(app))
+        asyncio.run(serve())
     except KeyboardInterrupt:
         pass
     finally:
@@ -58,45 +75,7 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-async def serve_channels(app: App) -> None:
-    """Run every configured channel in one event loop; webhooks share one web server."""
-    from bot.web import make_web_app, serve
-
-    settings = app.settings
-    routes: list[BaseRoute] = []
-    telegram = None
-    zalo = None
-    if settings.telegram_token:
-        from bot.channels.telegram import TelegramChannel, register_webhook, webhook_route
-
-        telegram = TelegramChannel(app)
-        if settings.telegram_webhook_url:
-            await register_webhook(telegram, settings.telegram_webhook_url, settings.telegram_webhook_secret)
-            routes.append(webhook_route(telegram, settings.telegram_webhook_secret))
-        else:
-            await telegram.start_polling()
-            print("Telegram long polling started.", file=sys.stderr)
-    if settings.zalo_enabled:
-        from bot.channels.zalo import ZaloChannel
-
-        zalo = ZaloChannel(app)
-        zalo.loop = asyncio.get_running_loop()
-        routes.append(zalo.route())
-    try:
-        if routes:
-            print(f"Webhooks on http://{settings.web_host}:{settings.web_port}", file=sys.stderr)
-            await serve(make_web_app(routes), settings.web_host, settings.web_port)
-        else:
-            await asyncio.Event().wait()
-    finally:
-        if telegram is not None:
-            await telegram.stop()
-        if zalo is not None:
-            await zalo.drain()
-            await zalo.client.close()
-
-
-def _route(settings: Settings, args: argparse.Namespace) -> int:
+def _route(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
     catalog = load_catalog(settings)
     router = build_router(catalog, router_thresholds(settings))
     for line in sys.stdin:
@@ -107,7 +86,7 @@ def _route(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _eval(settings: Settings, args: argparse.Namespace) -> int:
+def _eval(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
     catalog = load_catalog(settings)
     router = build_router(catalog, router_thresholds(settings))
     report = evaluate(router, read_examples(Path(args.file)), set(catalog.listing))
@@ -125,7 +104,7 @@ def _parse_date(value: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value}") from exc
 
 
-def _stats(settings: Settings, args: argparse.Namespace) -> int:
+def _stats(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
     database = Database(settings.database_url)
     database.migrate()
     try:
@@ -174,8 +153,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     settings = Settings.from_env()
     try:
-        return int(args.func(settings, args))
+        return int(args.func(settings, args, SystemClock()))
     except CatalogError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    except DatabaseInUse as exc:
         print(exc, file=sys.stderr)
         return 2
     except KeyboardInterrupt:

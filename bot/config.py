@@ -14,6 +14,7 @@ from pathlib import Path
 from procedures.links import DEFAULT_ALLOWED_SUFFIXES
 
 DEFAULT_DB_FILE = "dvcbot.db"
+DEV_SALT = "dvcbot-development-salt"  # fine in a terminal; a public channel refuses to start with it
 
 
 def parse_admins(value: str) -> frozenset[tuple[str, str]]:
@@ -43,7 +44,7 @@ class Settings:
     default_locale: str = "vi"
     idle_minutes: int = 60
     max_text_chars: int = 2000
-    user_salt: str = "dvcbot-development-salt"
+    user_salt: str = DEV_SALT
     allowed_link_suffixes: tuple[str, ...] = DEFAULT_ALLOWED_SUFFIXES
     contacts_file: Path | None = None
     catalog_dir: Path | None = None
@@ -70,6 +71,31 @@ class Settings:
     stale_days: int = 180  # entries whose last_verified is older are listed as stale
     digest_day: str = "mon"  # weekly admin digest (APScheduler day_of_week) ...
     digest_hour: int = 8  # ... at this local hour
+    backlog_limit: int = 10_000  # stored messages waiting before webhooks answer 503 + Retry-After
+    reply_max_age_hours: float = 24.0  # an undelivered reply older than this is dropped (with an event)
+    flood_burst: int = 10  # messages a sender may send at once ...
+    flood_rate: float = 1.0  # ... then this many a second; faster ones wait their turn ...
+    flood_max_delay: float = 30.0  # ... up to this many seconds, then are refused with one notice
+    telegram_send_rate: int = 30  # messages a second for the whole bot (Telegram's cap)
+    zalo_send_rate: int = 20  # no official figure; the community reports 20 requests a second
+    chat_burst: int = 4  # messages to one chat within a second (then about one a second)
+    fault: str = ""  # crash tests only: e.g. "after-commit:3" (see bot/faults.py)
+
+    @property
+    def public(self) -> bool:
+        """Whether the bot talks to the public (a messenger token), not only a local terminal."""
+        return bool(self.telegram_token) or self.zalo_enabled
+
+    def unsafe(self) -> list[str]:
+        """What makes these settings unfit for serving the public (empty when fine)."""
+        problems = []
+        if self.public and self.user_salt == DEV_SALT:
+            problems.append(
+                "DVCBOT_USER_SALT is the development salt: set a long random secret before serving a channel "
+                "(e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(32))'). Changing it later "
+                "separates old conversations from their users."
+            )
+        return problems
 
     @property
     def zalo_enabled(self) -> bool:
@@ -122,4 +148,13 @@ class Settings:
             stale_days=int(env.get("DVCBOT_STALE_DAYS", cls.stale_days)),
             digest_day=env.get("DVCBOT_DIGEST_DAY", cls.digest_day),
             digest_hour=int(env.get("DVCBOT_DIGEST_HOUR", cls.digest_hour)),
+            backlog_limit=int(env.get("DVCBOT_BACKLOG_LIMIT", cls.backlog_limit)),
+            reply_max_age_hours=float(env.get("DVCBOT_REPLY_MAX_AGE_HOURS", cls.reply_max_age_hours)),
+            flood_burst=int(env.get("DVCBOT_FLOOD_BURST", cls.flood_burst)),
+            flood_rate=float(env.get("DVCBOT_FLOOD_RATE", cls.flood_rate)),
+            flood_max_delay=float(env.get("DVCBOT_FLOOD_MAX_DELAY", cls.flood_max_delay)),
+            telegram_send_rate=int(env.get("TELEGRAM_SEND_RATE", cls.telegram_send_rate)),
+            zalo_send_rate=int(env.get("ZALO_SEND_RATE", cls.zalo_send_rate)),
+            chat_burst=int(env.get("DVCBOT_CHAT_BURST", cls.chat_burst)),
+            fault=env.get("DVCBOT_FAULT", ""),
         )

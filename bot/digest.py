@@ -1,21 +1,24 @@
 """The weekly admin digest: last week's figures and the catalog entries due for a re-check.
 
-Sent by the scheduler to every configured admin on a channel running in this process.
-Admins are configured by platform user id, and on both Telegram and Zalo a private chat
-with a user is addressed by that id.
+Written to the outbox for every configured admin of a channel this deployment serves (the
+courier of that channel delivers it, retrying like any reply). Admins are configured by
+platform user id, and on both Telegram and Zalo a private chat with a user is addressed by
+that id.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Mapping
+from collections.abc import Collection
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from bot.i18n import Languages, Translator
 from bot.live import LiveCatalog
-from bot.messages import Address, Outbox, Reply
+from bot.messages import Address, Reply
+from bot.outbox import Outbox
+from bot.privacy import hash_user
 from bot.report_text import to_table
 from bot.stats import Period, collect
 from bot.storage import Database
@@ -31,7 +34,9 @@ class Digest:
     database: Database
     live: LiveCatalog
     admins: frozenset[tuple[str, str]]
-    outboxes: Mapping[str, Outbox]
+    outbox: Outbox
+    channels: Collection[str]  # the channels this deployment serves
+    salt: str
     languages: Languages
     timezone: ZoneInfo
     stale_days: int
@@ -57,17 +62,15 @@ class Digest:
         return [Reply(f"{head}\n{to_table(report, tr, names)}"), Reply("\n".join(self.stale_lines(tr, today)))]
 
     def send(self, now: dt.datetime) -> None:
-        """Deliver the digest to every admin reachable from this process."""
+        """Write the digest to the outbox of every admin on a served channel."""
         tr = self.languages.get(None)
         replies = self.build(now, tr)
-        delivered = 0
+        version = self.live.current.catalog.version
+        queued = 0
         for channel, user_id in sorted(self.admins):
-            outbox = self.outboxes.get(channel)
-            if outbox is None:
+            if channel not in self.channels:
                 continue
-            try:
-                if outbox.deliver(Address(channel, user_id, user_id), replies):
-                    delivered += 1
-            except Exception:  # one unreachable admin must not stop the others
-                log.exception("digest to %s:%s failed", channel, user_id)
-        log.info("weekly digest delivered to %s admin(s)", delivered)
+            address = Address(channel, user_id, user_id)
+            self.outbox.enqueue(address, replies, hash_user(self.salt, channel, user_id), version, now)
+            queued += 1
+        log.info("weekly digest queued for %s admin(s)", queued)

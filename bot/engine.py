@@ -11,8 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlmodel import SQLModel
-
 from bot import commands, paperwork, pauses
 from bot import replies as fixed
 from bot.cards import compact_card, listing_card, procedure_card
@@ -20,12 +18,12 @@ from bot.contacts import Contacts
 from bot.desks import Desks
 from bot.events import EventType, Recorder
 from bot.i18n import Languages, Translator, pick_locale
-from bot.live import LiveCatalog
-from bot.messages import Inbound, Option, Reply, ReplyKind
+from bot.live import LiveCatalog, Snapshot
+from bot.messages import Address, Inbound, Option, Reply, ReplyKind
 from bot.privacy import hash_user
 from bot.roles import Role
-from bot.state import MAX_SEEN, ConversationState, Mode
-from bot.storage import ConversationStore
+from bot.state import ConversationState, Mode
+from bot.storage import ConversationStore, Unit
 from bot.turn import Turn
 from bot.walkthrough import guide_digest
 from intents.index import IntentKind
@@ -34,6 +32,7 @@ from procedures.models import CODE_PATTERN, Procedure
 
 NATIONAL_CODE = re.compile(CODE_PATTERN)
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -48,8 +47,8 @@ class EngineConfig:
 
 
 def clean_text(text: str, limit: int) -> tuple[str, bool]:
-    """Strip control and direction characters; cut to ``limit``. Returns (text, was_cut)."""
-    text = _CONTROL.sub(" ", text or "").strip()
+    """Strip control and direction characters and lone surrogates; cut to ``limit``. Returns (text, was_cut)."""
+    text = _CONTROL.sub(" ", _SURROGATE.sub("\ufffd", text or "")).strip()
     if len(text) > limit:
         return text[:limit], True
     return text, False
@@ -78,48 +77,52 @@ class Engine:
 
     # -- entry point ---------------------------------------------------------------------
 
+    def user_key(self, address: Address) -> str:
+        """The salted hash a conversation is stored under: one per (channel, user)."""
+        return hash_user(self.config.user_salt, address.channel, address.user_id)
+
     def handle(self, inbound: Inbound) -> list[Reply]:
-        """Answer one inbound message."""
+        """Answer one message in a transaction of its own (tests, benchmarks, direct callers).
+
+        Channels go through :class:`bot.channels.base.Gateway`, which also stores the
+        replies in the outbox within the same transaction.
+        """
+        user = self.user_key(inbound.address)
+        with self.store.open(user, inbound.address.channel, inbound.received_at) as unit:
+            return self.respond(unit, inbound, user, self.live.current)
+
+    def respond(self, unit: Unit, inbound: Inbound, user: str, snap: Snapshot) -> list[Reply]:
+        """Answer one message inside the caller's transaction: move the state, collect events."""
         address = inbound.address
-        user = hash_user(self.config.user_salt, address.channel, address.user_id)
+        state = unit.state
         text, was_cut = clean_text(inbound.text, self.config.max_text_chars)
-        rows: list[SQLModel] = []
-        with self.store.open(user, address.channel, rows) as state:
-            if inbound.message_id is not None:
-                # Platforms retry deliveries (Telegram webhooks, Zalo): a message seen before
-                # was already answered, so it changes nothing and gets no second answer.
-                if inbound.message_id in state.seen:
-                    return []
-                state.seen = [*state.seen, inbound.message_id][-MAX_SEEN:]
-            if not state.last_active:
-                state.locale = pick_locale(inbound.locale_hint, self.config.default_locale)
-            turn = Turn(
-                state,
-                self.languages.get(state.locale),
-                inbound.received_at,
-                self.live.current,  # pinned: a catalog swap mid-message never mixes versions
-                inbound,
-                user,
-                self._role(inbound, state),
-            )
-            turn.log(EventType.MESSAGE, text=text or None)
-            replies = pauses.expire_if_idle(turn, self.config.idle_minutes)
-            updated = pauses.guide_updated(turn)
-            replies += updated
-            if not updated or not self._continues_guide(turn, text):
-                replies += self._dispatch(turn, inbound.payload, text)
-            if was_cut:
-                note = turn.tr.gettext("Your message was very long; I read only the first {n} characters.")
-                replies.insert(0, Reply(note.format(n=self.config.max_text_chars)))
-            state.options = [option.payload for option in replies[-1].options] if replies else []
-            state.last_active = inbound.received_at.isoformat()
-            state.messages += 1
-            rows.extend(turn.rows)
-            rows.extend(
-                self.recorder.rows(
-                    address.channel, user, turn.events, turn.commune, turn.role.value, inbound.received_at
-                )
-            )
+        if not state.last_active:
+            state.locale = pick_locale(inbound.locale_hint, self.config.default_locale)
+        turn = Turn(
+            state,
+            self.languages.get(state.locale),
+            inbound.received_at,
+            snap,  # pinned: a catalog swap mid-message never mixes versions
+            inbound,
+            user,
+            self._role(inbound, state),
+        )
+        turn.log(EventType.MESSAGE, text=text or None)
+        replies = pauses.expire_if_idle(turn, self.config.idle_minutes)
+        updated = pauses.guide_updated(turn)
+        replies += updated
+        if not updated or not self._continues_guide(turn, text):
+            replies += self._dispatch(turn, inbound.payload, text)
+        if was_cut:
+            note = turn.tr.gettext("Your message was very long; I read only the first {n} characters.")
+            replies.insert(0, Reply(note.format(n=self.config.max_text_chars)))
+        state.options = [option.payload for option in replies[-1].options] if replies else []
+        state.last_active = inbound.received_at.isoformat()
+        state.messages += 1
+        unit.rows.extend(turn.rows)
+        unit.events.extend(
+            self.recorder.rows(address.channel, user, turn.events, inbound.received_at, turn.commune, turn.role.value)
+        )
         return replies
 
     def _role(self, inbound: Inbound, state: ConversationState) -> Role:

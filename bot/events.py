@@ -11,12 +11,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import update
-from sqlmodel import col
+from sqlalchemy import insert, update
+from sqlmodel import Session, col
 
 from bot.privacy import redact
-from bot.storage import Database, Event, utcnow
+from bot.storage import Database
+from bot.tables import Event
+
+_TABLE = Event.__table__  # type: ignore[attr-defined]
 
 MAX_STORED_TEXT = 500
 
@@ -35,7 +39,8 @@ class EventType(StrEnum):
     TICK = "tick"
     STUCK = "stuck"
     RATING = "rating"
-    UNDELIVERED = "undelivered"  # a platform refused a reply (e.g. outside Zalo's reply window)
+    UNDELIVERED = "undelivered"  # a reply dropped: refused for good (blocked, Zalo's window) or too old
+    FLOODED = "flooded"  # a message refused because its sender had too many waiting
     GUIDE_PAUSED = "guide_paused"
     REMINDER_SET = "reminder_set"
     REMINDER_SENT = "reminder_sent"
@@ -70,44 +75,58 @@ class Recorder:
         channel: str,
         user_hash: str,
         events: list[PendingEvent],
+        at: dt.datetime,
         commune: str | None = None,
         role: str | None = None,
-        at: dt.datetime | None = None,
-    ) -> list[Event]:
-        """Database rows for a batch of events (text redacted and truncated), stamped ``at``."""
+    ) -> list[dict[str, Any]]:
+        """Rows of ``events`` for a multi-row insert (text redacted and truncated), stamped ``at``."""
         if not self.enabled:
             return []
-        stamp = at or utcnow()
         return [
-            Event(
-                at=stamp,
-                channel=channel,
-                user=user_hash,
-                type=item.type.value,
-                intent=item.intent,
-                decision=item.decision,
-                confidence=item.confidence,
-                step=item.step,
-                text=redact(item.text)[:MAX_STORED_TEXT] if item.text else None,
-                commune=commune,
-                role=role,
-            )
+            {
+                "at": at,
+                "channel": channel,
+                "user": user_hash,
+                "type": item.type.value,
+                "intent": item.intent,
+                "decision": item.decision,
+                "confidence": item.confidence,
+                "step": item.step,
+                "text": redact(item.text)[:MAX_STORED_TEXT] if item.text else None,
+                "commune": commune,
+                "role": role,
+            }
             for item in events
         ]
+
+    def write(
+        self,
+        session: Session,
+        channel: str,
+        user_hash: str,
+        events: list[PendingEvent],
+        at: dt.datetime,
+        commune: str | None = None,
+        role: str | None = None,
+    ) -> None:
+        """Add events to the caller's transaction."""
+        rows = self.rows(channel, user_hash, events, at, commune, role)
+        if rows:
+            session.execute(insert(_TABLE), rows)
 
     def record(
         self,
         channel: str,
         user_hash: str,
         events: list[PendingEvent],
+        at: dt.datetime,
         commune: str | None = None,
         role: str | None = None,
     ) -> None:
         """Store a batch of events in a transaction of its own (for events outside a message)."""
-        rows = self.rows(channel, user_hash, events, commune, role)
-        if rows:
+        if self.enabled and events:
             with self.database.session() as session:
-                session.add_all(rows)
+                self.write(session, channel, user_hash, events, at, commune, role)
 
     def purge_text(self, before: dt.datetime) -> int:
         """Blank the stored text of events older than ``before``; the events themselves stay.

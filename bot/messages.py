@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Protocol
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -41,8 +41,12 @@ class Attachment:
 class Inbound:
     """One thing a user did: typed ``text`` or pressed a button carrying ``payload``.
 
-    ``document`` is a file the user sent (channels download it, size-limited, only for
-    admins -- nobody else has a use for uploads).
+    ``received_at`` comes from the injected clock (channels stamp it; nothing defaults to
+    the machine's time). ``message_id`` is the platform's id of the message, used only to
+    drop repeated deliveries. ``receipt`` is what the channel must acknowledge on the
+    platform after handling it (Telegram: the pressed button's query), with ``notice`` as
+    its text. ``document`` is a file the user sent (channels download it, size-limited,
+    only for admins -- nobody else has a use for uploads).
     """
 
     address: Address
@@ -50,8 +54,10 @@ class Inbound:
     payload: str | None = None
     locale_hint: str | None = None
     message_id: str | None = None
-    received_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    received_at: dt.datetime = field(kw_only=True)
     document: Attachment | None = None
+    receipt: str | None = None
+    notice: str | None = None
 
 
 def split_text(text: str, limit: int) -> list[str]:
@@ -126,15 +132,28 @@ class Reply:
     image: Attachment | None = None  # a PNG sent as a photo, ``text`` as its caption
 
 
-class Outbox(Protocol):
-    """Delivers replies the bot starts itself (reminders, digests, catalog notices).
+def reply_to_json(reply: Reply) -> dict[str, Any]:
+    """A reply as JSON-ready data (the outbox stores replies this way; the image separately)."""
+    data: dict[str, Any] = {"text": reply.text, "kind": reply.kind.value}
+    if reply.options:
+        data["options"] = [[option.label, option.payload] for option in reply.options]
+    if reply.links:
+        data["links"] = [[link.label, link.url] for link in reply.links]
+    if reply.image is not None:
+        data["image"] = [reply.image.name, reply.image.mime]
+    return data
 
-    Each channel that can write first implements it; the scheduler and the catalog reloader
-    get the set of them from the composition root.
-    """
 
-    channel: str
-
-    def deliver(self, address: Address, replies: list[Reply]) -> bool:
-        """Send ``replies`` to ``address``; return whether the platform accepted them."""
-        ...
+def reply_from_json(data: dict[str, Any], image: bytes | None = None) -> Reply:
+    """The reply stored by :func:`reply_to_json` (with the image bytes stored beside it)."""
+    attachment = None
+    if data.get("image") and image is not None:
+        name, mime = data["image"]
+        attachment = Attachment(str(name), image, str(mime))
+    return Reply(
+        str(data.get("text", "")),
+        tuple(Option(str(label), str(payload)) for label, payload in data.get("options", [])),
+        tuple(Link(str(label), str(url)) for label, url in data.get("links", [])),
+        ReplyKind(data.get("kind", ReplyKind.TEXT.value)),
+        attachment,
+    )

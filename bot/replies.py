@@ -125,6 +125,10 @@ def media(tr: Translator, kind: str) -> Reply:
         text = tr.gettext(
             'Thanks, but I don\'t need your location. Type your question in words, for example "làm căn cước".'
         )
+    elif kind == "too_large":
+        text = tr.gettext("This file is too large (at most 5 MB).")
+    elif kind == "download_failed":
+        text = tr.gettext("I could not download this file. Please send it again.")
     return Reply(text, menu_option(tr))
 
 

@@ -18,7 +18,8 @@ from enum import StrEnum
 from sqlalchemy import update
 from sqlmodel import col, select
 
-from bot.storage import Database, Helper, Invite, as_utc
+from bot.storage import Database, as_utc
+from bot.tables import Helper, Invite
 
 # No 0/O, 1/I/L: codes are read aloud and typed on phones.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -104,7 +105,9 @@ class Staff:
                 return Redeemed(None, "used")
             helper = session.get(Helper, user_hash)
             if helper is None:
-                helper = Helper(user=user_hash, channel=channel, commune=invite.commune, invited_by=invite.created_by)
+                helper = Helper(
+                    user=user_hash, channel=channel, commune=invite.commune, invited_by=invite.created_by, joined_at=now
+                )
             helper.commune, helper.active, helper.joined_at = invite.commune, True, now
             session.add(helper)
         return Redeemed(helper)

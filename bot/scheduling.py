@@ -39,6 +39,7 @@ from apscheduler.triggers.cron import CronTrigger  # type: ignore[import-untyped
 from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.pool import NullPool
 
+from bot.clock import Clock
 from bot.storage import Database
 
 log = logging.getLogger(__name__)
@@ -80,7 +81,7 @@ def run_job(scheduler: str, job: str, now: dt.datetime | None = None) -> None:
     if leader is None:
         log.warning("job %s of scheduler %s fired but that scheduler does not lead here", job, scheduler)
         return
-    leader.jobs.of(job)(now or dt.datetime.now(dt.UTC))
+    leader.jobs.of(job)(now or leader.clock.now())
 
 
 class _FileLock:
@@ -215,6 +216,7 @@ class Scheduler:
         name: str,
         timezone: ZoneInfo,
         jobs: JobSet,
+        clock: Clock,
         digest_day: str = "mon",
         digest_hour: int = 8,
         purge_hour: int = 3,
@@ -224,6 +226,7 @@ class Scheduler:
         self.name = name
         self.timezone = timezone
         self.jobs = jobs
+        self.clock = clock
         self.leader_retry = leader_retry
         self.triggers: dict[str, Any] = {
             REMINDERS: CronTrigger(minute="*", timezone=timezone),
@@ -292,7 +295,8 @@ class Scheduler:
         )
         aps.start(paused=True)  # the jobs are (re)registered before anything may run
         self._aps = aps
-        now = dt.datetime.now(self.timezone)
+        # First run times come from the injected clock (a test's manual clock, or the real one).
+        now = self.clock.now().astimezone(self.timezone)
         for job_id, trigger in self.triggers.items():
             stored = aps.get_job(job_id)
             # Re-adding a job would move its next run to the future and so lose a run missed

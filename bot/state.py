@@ -15,7 +15,6 @@ from enum import StrEnum
 from typing import Any
 
 MAX_HISTORY = 50
-MAX_SEEN = 30
 
 
 class Mode(StrEnum):
@@ -65,7 +64,6 @@ class ConversationState:
     last_active: str = ""
     messages: int = 0
     commune: str | None = None  # contacts key chosen by the user ("xã …"), for "Tôi bị vướng"
-    seen: list[str] = field(default_factory=list)  # recent platform message ids (retries are dropped)
     guide_digest: str = ""  # content digest of the guide being walked (a catalog update is noticed)
     helper_commune: str | None = None  # set when the user joined as a community helper
     household: int = 0  # the helper's assisted session in progress (its number today), 0 when none

@@ -22,7 +22,8 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy import and_, case, func
 
-from bot.storage import Database, Event
+from bot.storage import Database
+from bot.tables import Event
 from bot.usage_report import (
     Channel,
     Commune,
@@ -134,9 +135,10 @@ class _Reader:
         low, high = self.start, self.end
         if low is None or high is None:
             first, last = self.rows(self.select(func.min(_C.at), func.max(_C.at), types=["message"]))[0]
-            now = dt.datetime.now(dt.UTC)
-            low = low or (first.replace(tzinfo=dt.UTC) if first else now)
-            high = high or (last.replace(tzinfo=dt.UTC) + dt.timedelta(seconds=1) if last else now)
+            # With no events at all any date will do: the offset only shifts an empty column.
+            anchor = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+            low = low or (first.replace(tzinfo=dt.UTC) if first else anchor)
+            high = high or (last.replace(tzinfo=dt.UTC) + dt.timedelta(seconds=1) if last else anchor)
         offset, changes = _offset_minutes(self.tz, low.timestamp()), _offset_changes(self.tz, low, high)
         if not changes:
             return func.date(_C.at, f"{offset:+d} minutes")

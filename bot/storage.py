@@ -1,37 +1,48 @@
-"""Storage: the database, its tables, and the per-conversation transaction.
+"""Storage: the database, its migrations, and the one transaction each message is handled in.
 
-SQLModel tables on SQLite by default (a file next to the bot, nothing to install) or
-PostgreSQL when ``DATABASE_URL`` says so. The schema is created and upgraded by Alembic
-(``bot/migrations``) on start-up, never by ``create_all``, so a deployed database can
+SQLModel tables (:mod:`bot.tables`) on SQLite by default (a file next to the bot, nothing to
+install) or PostgreSQL when ``DATABASE_URL`` says so. The schema is created and upgraded by
+Alembic (``bot/migrations``) on start-up, never by ``create_all``, so a deployed database can
 always be migrated.
 
 A conversation is read and written inside one transaction under a per-conversation lock:
-in-process with a lock per key, and across processes with ``SELECT … FOR UPDATE`` on
-PostgreSQL (SQLite serialises writers by itself).
+in-process with a lock per key, across processes with a transaction-scoped advisory lock on
+PostgreSQL (it works for a conversation whose row does not exist yet). SQLite allows one
+writer at a time, so on SQLite every writing transaction of this process takes one lock
+first: writers queue in Python instead of polling SQLite's busy handler, and a transaction
+that read first can never fail to upgrade to a write. A second bot process on the same SQLite
+file is refused (:meth:`Database.claim`); several processes need PostgreSQL.
+
+The per-message write is a handful of statements (an upsert of the state, one multi-row
+insert each for events and replies), not an ORM flush: it is most of a message's cost.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
+import hashlib
+import os
 import threading
 import weakref
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, event
-from sqlmodel import Field, Session, SQLModel, create_engine, select
+from sqlalchemy import Engine, Executable, event, insert, select, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, SQLModel, create_engine
 
 from bot.state import ConversationState
+from bot.tables import Conversation, Event
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-
-
-def utcnow() -> dt.datetime:
-    """The current time, timezone-aware UTC."""
-    return dt.datetime.now(dt.UTC)
+_CONVERSATIONS = Conversation.__table__  # type: ignore[attr-defined]
+_EVENTS = Event.__table__  # type: ignore[attr-defined]
 
 
 def as_utc(value: dt.datetime) -> dt.datetime:
@@ -39,112 +50,9 @@ def as_utc(value: dt.datetime) -> dt.datetime:
     return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
-class Conversation(SQLModel, table=True):
-    """One conversation's state, keyed by the hashed (channel, user)."""
-
-    __tablename__ = "conversations"
-
-    key: str = Field(primary_key=True, max_length=64)
-    channel: str = Field(max_length=32, index=True)
-    state: str
-    updated_at: dt.datetime = Field(default_factory=utcnow)
-
-
-class Event(SQLModel, table=True):
-    """A usage event. ``text`` is always redacted; ``user`` is always a salted hash."""
-
-    __tablename__ = "events"
-
-    id: int | None = Field(default=None, primary_key=True)
-    at: dt.datetime = Field(default_factory=utcnow, index=True)
-    channel: str = Field(max_length=32)
-    user: str = Field(max_length=64, index=True)
-    type: str = Field(max_length=32, index=True)
-    intent: str | None = Field(default=None, max_length=64)
-    decision: str | None = Field(default=None, max_length=16)
-    confidence: float | None = None
-    step: str | None = Field(default=None, max_length=64)
-    text: str | None = None  # redacted; set to NULL by the scheduled purge after N days
-    commune: str | None = Field(default=None, max_length=128)  # the user's (or helper's) commune
-    role: str | None = Field(default=None, max_length=16)  # citizen | helper | admin
-
-
-class ChannelToken(SQLModel, table=True):
-    """Rotating credentials of a channel (Zalo refresh tokens are single-use: losing one locks the bot out)."""
-
-    __tablename__ = "channel_tokens"
-
-    channel: str = Field(primary_key=True, max_length=32)
-    access_token: str
-    refresh_token: str
-    expires_at: dt.datetime | None = None
-    updated_at: dt.datetime = Field(default_factory=utcnow)
-
-
-class Helper(SQLModel, table=True):
-    """A community tech-team member, bound to a commune by the invite code they redeemed."""
-
-    __tablename__ = "helpers"
-
-    user: str = Field(primary_key=True, max_length=64)  # salted hash, like every stored user id
-    channel: str = Field(max_length=32)
-    commune: str = Field(max_length=128)
-    invited_by: str = Field(max_length=64)
-    joined_at: dt.datetime = Field(default_factory=utcnow)
-    active: bool = True
-
-
-class Invite(SQLModel, table=True):
-    """A one-time invite code (only its hash is stored) an admin created for a commune."""
-
-    __tablename__ = "invites"
-
-    code_hash: str = Field(primary_key=True, max_length=64)
-    commune: str = Field(max_length=128)
-    created_by: str = Field(max_length=64)
-    created_at: dt.datetime = Field(default_factory=utcnow)
-    expires_at: dt.datetime
-    used_at: dt.datetime | None = None
-    used_by: str | None = Field(default=None, max_length=64)
-
-
-class Reminder(SQLModel, table=True):
-    """A reminder a citizen asked for.
-
-    ``chat_id`` is the platform chat to write to -- the one raw identifier we keep, because a
-    reminder cannot be delivered without it; it is blanked as soon as the reminder is sent,
-    skipped or cancelled.
-    """
-
-    __tablename__ = "reminders"
-
-    id: int | None = Field(default=None, primary_key=True)
-    channel: str = Field(max_length=32)
-    user: str = Field(max_length=64, index=True)
-    chat_id: str = Field(max_length=128)
-    procedure: str = Field(max_length=64)
-    locale: str = Field(default="vi", max_length=8)
-    created_at: dt.datetime = Field(default_factory=utcnow)
-    due_at: dt.datetime
-    status: str = Field(default="pending", max_length=16)  # pending | sent | skipped | cancelled
-    closed_at: dt.datetime | None = None
-
-
-class CatalogVersion(SQLModel, table=True):
-    """One catalog version with its audit record; the newest ``applied`` row is served."""
-
-    __tablename__ = "catalog_versions"
-
-    id: int | None = Field(default=None, primary_key=True)
-    created_at: dt.datetime = Field(default_factory=utcnow)
-    author: str = Field(max_length=128)
-    source: str = Field(max_length=255)
-    summary: str
-    status: str = Field(default="applied", max_length=16, index=True)  # draft | applied | discarded
-    digest: str = Field(max_length=64)
-    shipped: bool = False  # imported from the files shipped with the release
-    curated: bytes  # gzip of a JSON list of curated entries
-    listing: bytes  # gzip of JSON lines of national listing cards
+def lock_key(name: str) -> int:
+    """A signed 64-bit key for a PostgreSQL advisory lock named ``name``."""
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
 
 
 def make_engine(url: str) -> Engine:
@@ -160,7 +68,7 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
 
 
 def migrate(engine: Engine) -> None:
@@ -172,6 +80,10 @@ def migrate(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
+class DatabaseInUse(RuntimeError):
+    """Another bot process already serves this SQLite file."""
+
+
 class Database:
     """The engine plus helpers; one per process, built by the composition root."""
 
@@ -179,15 +91,29 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self.is_postgres = self.engine.dialect.name == "postgresql"
+        # SQLite: one writer at a time, queued here (see the module docstring).
+        self._writer = threading.RLock() if not self.is_postgres else None
+        self._claim: int | None = None
+
+    @property
+    def file(self) -> str | None:
+        """The SQLite database file (None for PostgreSQL or an in-memory database)."""
+        path = self.engine.url.database
+        return None if self.is_postgres or not path or path == ":memory:" else path
 
     def migrate(self) -> None:
         """Create or upgrade the schema."""
-        migrate(self.engine)
+        with self.writing():
+            migrate(self.engine)
+
+    def writing(self) -> Any:
+        """The SQLite writer lock of this process (a no-op context on PostgreSQL)."""
+        return self._writer if self._writer is not None else nullcontext()
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A session committed on success, rolled back on error."""
-        with Session(self.engine, expire_on_commit=False) as session:
+        """A session that may write: committed on success, rolled back on error."""
+        with self.writing(), Session(self.engine, expire_on_commit=False) as session:
             try:
                 yield session
                 session.commit()
@@ -195,9 +121,81 @@ class Database:
                 session.rollback()
                 raise
 
+    @contextmanager
+    def reader(self) -> Iterator[Session]:
+        """A read-only session (no writer lock: SQLite readers never wait for the writer)."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    def claim(self) -> None:
+        """Serve this database as the only bot process (SQLite); raises :class:`DatabaseInUse`.
+
+        SQLite is one file on one machine: a second bot process would duplicate every
+        background job and break the per-chat send order, so it is refused with a clear
+        message. PostgreSQL needs no claim -- locks there coordinate any number of processes.
+        """
+        path = self.file
+        if path is None or self._claim is not None:
+            return
+        fd = os.open(f"{path}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise DatabaseInUse(
+                f"Another dvcbot process is already serving {path}. SQLite serves one bot process; "
+                "stop the other one, or use PostgreSQL (DATABASE_URL=postgresql+psycopg://…) to run several."
+            ) from None
+        self._claim = fd
+
     def dispose(self) -> None:
-        """Close all connections."""
+        """Close all connections and give up the claim."""
         self.engine.dispose()
+        fd, self._claim = self._claim, None
+        if fd is not None:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)  # the file stays: deleting it would let two processes lock two files
+
+
+def upsert_state(is_postgres: bool, key: str, channel: str, state: str, now: dt.datetime) -> Executable:
+    """One statement that inserts or updates a conversation's state."""
+    dialect: Any = postgresql if is_postgres else sqlite
+    statement = dialect.insert(_CONVERSATIONS).values(key=key, channel=channel, state=state, updated_at=now)
+    upsert: Executable = statement.on_conflict_do_update(
+        index_elements=["key"], set_={"state": statement.excluded.state, "updated_at": statement.excluded.updated_at}
+    )
+    return upsert
+
+
+@dataclass
+class Unit:
+    """What one message writes, committed together: the state, events, replies, other rows."""
+
+    session: Session
+    state: ConversationState
+    channel: str
+    skip: bool = False  # nothing happened: commit without writing the state
+    events: list[dict[str, Any]] = field(default_factory=list)  # rows of ``events``
+    inserts: list[tuple[Any, list[dict[str, Any]]]] = field(default_factory=list)  # (table, rows)
+    statements: list[Executable] = field(default_factory=list)
+    rows: list[SQLModel] = field(default_factory=list)  # ORM rows (reminders): rare
+
+    def insert(self, table: Any, rows: list[dict[str, Any]]) -> None:
+        """Insert ``rows`` into ``table`` with this message's commit."""
+        if rows:
+            self.inserts.append((table, rows))
+
+    def flush(self) -> None:
+        """Write everything collected: one multi-row insert per table."""
+        session = self.session
+        if self.events:
+            session.execute(insert(_EVENTS), self.events)
+        for table, rows in self.inserts:
+            session.execute(insert(table), rows)
+        for statement in self.statements:
+            session.execute(statement)
+        if self.rows:
+            session.add_all(self.rows)
 
 
 class ConversationStore:
@@ -217,40 +215,23 @@ class ConversationStore:
             return lock
 
     @contextmanager
-    def open(self, key: str, channel: str, extra: list[SQLModel] | None = None) -> Iterator[ConversationState]:
-        """Yield the state of one conversation and save it when the block ends without error.
-
-        Rows put in ``extra`` during the block (usage events) are written in the same
-        transaction: one commit per message.
-        """
-        lock = self._lock(key)
-        with lock, self.database.session() as session:
-            statement = select(Conversation).where(Conversation.key == key)
+    def open(self, key: str, channel: str, now: dt.datetime) -> Iterator[Unit]:
+        """Yield the unit of work of one message and commit it when the block ends without error."""
+        with self._lock(key), self.database.session() as session:
             if self.database.is_postgres:
-                statement = statement.with_for_update()
-            row = session.exec(statement).first()
-            state = ConversationState.from_json(row.state if row else None)
-            yield state
-            if row is None:
-                row = Conversation(key=key, channel=channel, state=state.to_json())
-            else:
-                row.state = state.to_json()
-                row.updated_at = utcnow()
-            session.add(row)
-            if extra:
-                session.add_all(extra)
+                session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": lock_key(f"conversation:{key}")})
+            raw = session.execute(select(_CONVERSATIONS.c.state).where(_CONVERSATIONS.c.key == key)).scalar()
+            unit = Unit(session, ConversationState.from_json(raw), channel)
+            yield unit
+            if not unit.skip:
+                session.execute(upsert_state(self.database.is_postgres, key, unit.channel, unit.state.to_json(), now))
+                unit.flush()
+
+    def peek(self, key: str) -> ConversationState:
+        """The stored state of a conversation, read without locking (for notices)."""
+        with self.database.reader() as session:
+            raw = session.execute(select(_CONVERSATIONS.c.state).where(_CONVERSATIONS.c.key == key)).scalar()
+        return ConversationState.from_json(raw)
 
 
-__all__ = [
-    "CatalogVersion",
-    "as_utc",
-    "ChannelToken",
-    "Conversation",
-    "ConversationStore",
-    "Database",
-    "Event",
-    "Helper",
-    "Invite",
-    "Reminder",
-    "SQLModel",
-]
+__all__ = ["ConversationStore", "Database", "DatabaseInUse", "Unit", "as_utc", "lock_key", "upsert_state"]

@@ -7,15 +7,24 @@
 ``press`` finds an offered option by (part of) its label and sends its payload, exactly as
 a channel does when a button is tapped; ``say`` types text, so typed numbers and commands
 go through the same path as on a real channel.
+
+:class:`CollectingChannel` is the channel test double: registered on an app like any
+adapter, it records what the courier delivers (and can be told to fail), so a test drives
+the whole path -- gateway, inbox, engine, outbox, courier -- without a platform.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from dataclasses import dataclass, field
 
+from bot.channels.base import DELIVERED, Delivery, Outcome
+from bot.clock import Clock, SystemClock
 from bot.engine import Engine
+from bot.inbox import Inbox
 from bot.messages import Address, Inbound, Option, Reply
+from bot.outbox import Outbox, Parcel, SendLimits
 
 
 @dataclass
@@ -26,7 +35,8 @@ class Conversation:
     user_id: str = "tester"
     channel: str = "test"
     locale_hint: str | None = None
-    now: dt.datetime | None = None
+    now: dt.datetime | None = None  # a fixed time for every message; else the clock's
+    clock: Clock = field(default_factory=SystemClock)
     replies: list[Reply] = field(default_factory=list)
 
     @property
@@ -35,7 +45,7 @@ class Conversation:
         return Address(self.channel, self.user_id, self.user_id)
 
     def _send(self, text: str = "", payload: str | None = None) -> Conversation:
-        received = self.now or dt.datetime.now(dt.UTC)
+        received = self.now or self.clock.now()
         inbound = Inbound(self.address, text=text, payload=payload, locale_hint=self.locale_hint, received_at=received)
         self.replies = self.engine.handle(inbound)
         return self
@@ -83,3 +93,52 @@ class Conversation:
         for fragment in fragments:
             assert fragment not in self.text, f"{fragment!r} unexpectedly in reply:\n{self.text}"
         return self
+
+
+@dataclass
+class CollectingChannel:
+    """A channel that keeps what it is given: ``delivered`` holds (address, reply) in order.
+
+    ``failures`` scripts the next outcomes (e.g. ``[Delivery(Outcome.RETRY, "timeout")]``);
+    once they are used up every parcel is delivered.
+    """
+
+    channel: str = "collect"
+    limits: SendLimits = field(default_factory=SendLimits.unlimited)
+    max_text: int = 4096
+    paced: bool = True
+    delivered: list[tuple[Address, Reply]] = field(default_factory=list)
+    receipts: list[tuple[str, str | None]] = field(default_factory=list)
+    failures: list[Delivery] = field(default_factory=list)
+    attempts: int = 0
+
+    async def deliver(self, parcel: Parcel) -> Delivery:
+        """Record the parcel, or play the next scripted failure."""
+        self.attempts += 1
+        if self.failures:
+            return self.failures.pop(0)
+        if parcel.receipt is not None:
+            self.receipts.append((parcel.receipt, parcel.notice))
+        if parcel.reply is not None:
+            self.delivered.append((parcel.address, parcel.reply))
+        return DELIVERED
+
+    def texts(self, chat_id: str | None = None) -> list[str]:
+        """The texts delivered (to one chat, or all), in order."""
+        return [reply.text for address, reply in self.delivered if chat_id is None or address.chat_id == chat_id]
+
+
+async def settled(inbox: Inbox, outbox: Outbox, timeout: float = 10.0) -> None:
+    """Wait until every stored message is processed and every reply delivered (or dropped)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        waiting = await asyncio.to_thread(inbox.backlog) + await asyncio.to_thread(outbox.backlog)
+        if not waiting:
+            return
+        if loop.time() > deadline:
+            raise AssertionError(f"{waiting} messages or replies still waiting after {timeout} s")
+        await asyncio.sleep(0.01)
+
+
+__all__ = ["CollectingChannel", "Conversation", "Delivery", "Outcome", "settled"]

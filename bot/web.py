@@ -1,11 +1,13 @@
-"""The bot's web server (ASGI, starlette): channel webhooks plus ``/healthz``.
+"""The bot's web server (ASGI, starlette/uvicorn): channel webhooks plus ``/healthz``.
 
-Each channel adapter contributes its own route (Telegram's ``/telegram``; Zalo's later), so
-this module imports no platform SDK; it only assembles the routes and serves them.
+Each channel adapter contributes its own route (Telegram's ``/telegram``, Zalo's ``/zalo``),
+so this module imports no platform SDK; it only assembles the routes and serves them inside
+the bot's event loop, where the gateway and the couriers run too.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 
 import uvicorn
@@ -25,7 +27,25 @@ def make_web_app(routes: Sequence[BaseRoute]) -> Starlette:
     return Starlette(routes=[Route("/healthz", healthz), *routes])
 
 
-async def serve(app: Starlette, host: str, port: int) -> None:
-    """Serve until stopped (Ctrl+C or SIGTERM)."""
-    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="info", proxy_headers=True))
-    await server.serve()
+class Server:
+    """Uvicorn serving one ASGI app in the running event loop."""
+
+    def __init__(self, app: Starlette, host: str, port: int):
+        config = uvicorn.Config(app, host=host, port=port, log_level="warning", proxy_headers=True, access_log=False)
+        self.server = uvicorn.Server(config)
+        self.task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        """Start listening; returns once the socket is bound (raises if it could not be)."""
+        self.task = asyncio.create_task(self.server.serve())
+        while not self.server.started:
+            if self.task.done():
+                self.task.result()  # re-raise why it stopped (port in use ...)
+                raise RuntimeError("the web server stopped before it started")
+            await asyncio.sleep(0.01)
+
+    async def stop(self) -> None:
+        """Stop accepting requests and finish the ones in hand."""
+        self.server.should_exit = True
+        if self.task is not None:
+            await self.task

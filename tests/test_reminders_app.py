@@ -7,6 +7,7 @@ themselves, purges old message text while keeping the counts, and sends admins t
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import replace
@@ -14,25 +15,13 @@ from dataclasses import replace
 from sqlmodel import select
 
 from bot.app import App, build_app
+from bot.clock import ManualClock
 from bot.config import Settings
 from bot.messages import Address, Reply
-from bot.storage import Event, Reminder
-from bot.testing import Conversation
+from bot.tables import Event, Reminder
+from bot.testing import CollectingChannel, Conversation
 
 START = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)  # a Monday, 09:00 in Hà Nội
-
-
-class Outbox:
-    """Records what the scheduler delivers on the test channel."""
-
-    channel = "test"
-
-    def __init__(self) -> None:
-        self.sent: list[tuple[Address, list[Reply]]] = []
-
-    def deliver(self, address: Address, replies: list[Reply]) -> bool:
-        self.sent.append((address, replies))
-        return True
 
 
 def finish_guide(chat: Conversation) -> Conversation:
@@ -44,12 +33,31 @@ def finish_guide(chat: Conversation) -> Conversation:
     raise AssertionError(chat.text)
 
 
-def restarted(settings: Settings, patch: Callable[[], None]) -> tuple[App, Outbox]:
-    """A new process on the same database, its scheduler on the manual clock."""
+class Delivered:
+    """What the test channel's courier has delivered so far, as (address, replies of one turn)."""
+
+    def __init__(self, app: App) -> None:
+        self.channel = CollectingChannel("test")
+        self.courier = app.add_channel(self.channel)
+
+    @property
+    def sent(self) -> list[tuple[Address, list[Reply]]]:
+        asyncio.run(self.courier.flush())
+        return [(address, [reply]) for address, reply in self.channel.delivered]
+
+
+def run_at(app: App, when: dt.datetime) -> None:
+    """Move the app's manual clock to ``when`` and run the jobs due then."""
+    assert isinstance(app.clock, ManualClock) and app.scheduler is not None
+    app.clock.set(when)
+    app.scheduler.run_due(when)
+
+
+def restarted(settings: Settings, patch: Callable[[], None], clock: ManualClock | None = None) -> tuple[App, Delivered]:
+    """A new process on the same database, its scheduler on a manual clock set to START."""
     patch()
-    app = build_app(settings)
-    outbox = Outbox()
-    app.outboxes["test"] = outbox
+    app = build_app(settings, clock or ManualClock(START))
+    outbox = Delivered(app)
     app.scheduler = app.make_scheduler()
     assert app.scheduler.start(manual=True)
     return app, outbox
@@ -57,7 +65,7 @@ def restarted(settings: Settings, patch: Callable[[], None]) -> tuple[App, Outbo
 
 def test_reminder_set_at_the_end_of_a_guide_survives_a_restart(settings: Settings, patch: Callable[[], None]) -> None:
     patch()
-    first = build_app(settings)
+    first = build_app(settings, ManualClock(START))
     chat = Conversation(first.engine, user_id="citizen", now=START)
     finish_guide(chat).press("Nhắc tôi kiểm tra sau 3 ngày").expect("tôi sẽ nhắc bạn kiểm tra hồ sơ")
     chat.say("nhắc nhở").expect("Lời nhắc của bạn", "Đăng ký khai sinh")
@@ -65,15 +73,15 @@ def test_reminder_set_at_the_end_of_a_guide_survives_a_restart(settings: Setting
 
     app, outbox = restarted(settings, patch)
     try:
-        app.scheduler.run_due(START + dt.timedelta(days=2))  # type: ignore[union-attr]
+        run_at(app, START + dt.timedelta(days=2))
         assert outbox.sent == []
-        app.scheduler.run_due(START + dt.timedelta(days=3, minutes=2))  # type: ignore[union-attr]
+        run_at(app, START + dt.timedelta(days=3, minutes=2))
         assert len(outbox.sent) == 1
         address, replies = outbox.sent[0]
         assert address.chat_id == "citizen"
         assert "Đăng ký khai sinh" in replies[0].text
         assert [option.payload for option in replies[0].options][0] == "open:khai-sinh"
-        app.scheduler.run_due(START + dt.timedelta(days=3, minutes=5))  # type: ignore[union-attr]
+        run_at(app, START + dt.timedelta(days=3, minutes=5))
         assert len(outbox.sent) == 1, "sent once"
         with app.database.session() as session:
             reminder = session.exec(select(Reminder)).one()
@@ -94,7 +102,7 @@ def test_reminder_is_skipped_when_the_citizen_came_back_and_can_be_cancelled(
         other.say("nhắc nhở").press("Huỷ nhắc 1").expect("Đã huỷ lời nhắc")
         chat.now = START + dt.timedelta(days=1)
         chat.say("khai sinh")  # came back by themselves
-        app.scheduler.run_due(START + dt.timedelta(days=6))  # type: ignore[union-attr]
+        run_at(app, START + dt.timedelta(days=6))
         assert outbox.sent == []
         with app.database.session() as session:
             statuses = sorted(row.status for row in session.exec(select(Reminder)).all())
@@ -107,7 +115,7 @@ def test_purge_blanks_old_text_and_keeps_the_counts(settings: Settings, patch: C
     app, _ = restarted(settings, patch)
     try:
         Conversation(app.engine, user_id="citizen", now=START).say("giá vàng hôm nay")
-        app.scheduler.run_due(START + dt.timedelta(days=settings.raw_text_days + 2))  # type: ignore[union-attr]
+        run_at(app, START + dt.timedelta(days=settings.raw_text_days + 2))
         with app.database.session() as session:
             events = session.exec(select(Event)).all()
         assert {event.type for event in events} >= {"message", "route", "unresolved"}
@@ -120,10 +128,10 @@ def test_weekly_digest_reaches_admins(settings: Settings, patch: Callable[[], No
     app, outbox = restarted(replace(settings, admins=frozenset({("test", "admin-1")}), stale_days=0), patch)
     try:
         Conversation(app.engine, user_id="citizen", now=START).say("khai sinh")
-        app.scheduler.run_due(START + dt.timedelta(days=7))  # type: ignore[union-attr]
-        digests = [replies for address, replies in outbox.sent if address.user_id == "admin-1"]
-        assert len(digests) == 1
-        text = "\n".join(reply.text for reply in digests[0])
+        run_at(app, START + dt.timedelta(days=7))
+        to_admin = [reply for address, replies in outbox.sent if address.user_id == "admin-1" for reply in replies]
+        text = "\n".join(reply.text for reply in to_admin)
+        assert text.count("Bản tin tuần") == 1, "one digest (a table, then the entries to re-check)"
         assert "Bản tin tuần" in text and "Đăng ký khai sinh" in text
         assert "Thủ tục cần kiểm tra lại" in text and "… và 29 mục khác" in text  # 44 entries, 15 listed
     finally:

@@ -13,7 +13,7 @@ from sqlmodel import select
 from bot.app import App, build_app
 from bot.config import Settings
 from bot.roles import hash_code
-from bot.storage import Event, Helper, Invite
+from bot.tables import Event, Helper, Invite
 from bot.testing import Conversation
 
 ADMIN = "admin-1"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 from collections.abc import Iterator
 from zoneinfo import ZoneInfo
@@ -11,12 +12,15 @@ import pytest
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from sqlmodel import col, select
 
+from bot.clock import ManualClock, SystemClock
 from bot.events import EventType, Recorder
 from bot.i18n import Languages
-from bot.messages import Address, Reply
+from bot.messages import Reply
+from bot.outbox import Outbox
 from bot.reminders import ReminderBook, ReminderStatus, SendReport, render_reminder
 from bot.scheduling import DIGEST, PURGE, REMINDERS, JobSet, Scheduler, run_job
-from bot.storage import Database, Event, Reminder
+from bot.storage import Database
+from bot.tables import Event, OutboxItem, Reminder
 from procedures.catalog import Catalog
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -25,22 +29,11 @@ ALICE, BOB = "a" * 64, "b" * 64
 PROCEDURE = "bhxh-mot-lan"
 
 
-class FakeOutbox:
-    """Records deliveries; answers with ``result`` (or raises it when it is an exception)."""
-
-    channel = "telegram"
-
-    def __init__(self, result: bool | Exception = True):
-        self.result = result
-        self.sent: list[tuple[Address, list[Reply]]] = []
-        self.guard = threading.Lock()
-
-    def deliver(self, address: Address, replies: list[Reply]) -> bool:
-        if isinstance(self.result, Exception):
-            raise self.result
-        with self.guard:
-            self.sent.append((address, replies))
-        return self.result
+def queued(database: Database) -> list[tuple[str, str, str]]:
+    """The reminders handed to the outbox: (channel, chat id, text), oldest first."""
+    with database.reader() as session:
+        rows = session.exec(select(OutboxItem).order_by(col(OutboxItem.id))).all()
+    return [(row.channel, row.chat_id, json.loads(row.body or "{}").get("text", "")) for row in rows]
 
 
 def text_of(reminder: Reminder) -> list[Reply]:
@@ -49,7 +42,8 @@ def text_of(reminder: Reminder) -> list[Reply]:
 
 @pytest.fixture
 def book(database: Database) -> ReminderBook:
-    return ReminderBook(database, Recorder(database))
+    recorder = Recorder(database)
+    return ReminderBook(database, recorder, Outbox(database, "salt", recorder))
 
 
 @pytest.fixture
@@ -103,26 +97,21 @@ def test_reminder_is_created_listed_and_cancelled_by_its_owner_only(book: Remind
     assert cancelled.closed_at is not None
     assert [r.id for r in book.pending(ALICE)] == [later_id]
     assert event_types(book.database) == [EventType.REMINDER_CANCELLED]
-    assert book.send_due(NOW + dt.timedelta(days=4), {"telegram": FakeOutbox()}, text_of).sent == []
+    assert book.send_due(NOW + dt.timedelta(days=4), text_of, "v").sent == []
 
 
-def test_reminder_due_in_three_days_is_sent_once_then_forgets_the_chat(book: ReminderBook) -> None:
+def test_reminder_due_in_three_days_is_handed_to_the_outbox_once_then_forgets_the_chat(book: ReminderBook) -> None:
     reminder_id = add_reminder(book)
-    outbox = FakeOutbox()
-    outboxes = {"telegram": outbox}
 
-    assert book.send_due(NOW + dt.timedelta(days=2), outboxes, text_of).sent == []
-    assert outbox.sent == []
-    assert book.send_due(NOW + dt.timedelta(days=3), outboxes, text_of).sent == [reminder_id]
-    assert book.send_due(NOW + dt.timedelta(days=3, minutes=1), outboxes, text_of).sent == []
-    assert book.send_due(NOW + dt.timedelta(days=9), outboxes, text_of).sent == []
+    assert book.send_due(NOW + dt.timedelta(days=2), text_of, "v").sent == []
+    assert queued(book.database) == []
+    assert book.send_due(NOW + dt.timedelta(days=3), text_of, "v").sent == [reminder_id]
+    assert book.send_due(NOW + dt.timedelta(days=3, minutes=1), text_of, "v").sent == []
+    assert book.send_due(NOW + dt.timedelta(days=9), text_of, "v").sent == []
 
-    assert len(outbox.sent) == 1
-    address, replies = outbox.sent[0]
-    assert (address.channel, address.chat_id) == ("telegram", "12345")
-    assert replies[0].text == f"remember {PROCEDURE}"
+    assert queued(book.database) == [("telegram", "12345", f"remember {PROCEDURE}")]
     sent = stored(book, reminder_id)
-    assert (sent.status, sent.chat_id) == (ReminderStatus.SENT, "")
+    assert (sent.status, sent.chat_id) == (ReminderStatus.SENT, ""), "the outbox row holds the chat id now"
     assert sent.closed_at is not None
     assert book.pending(ALICE) == []
     assert event_types(book.database) == [EventType.REMINDER_SENT]
@@ -142,88 +131,42 @@ def test_reminder_is_skipped_when_the_user_came_back_to_the_procedure(book: Remi
         session.add(
             Event(at=NOW + dt.timedelta(days=2), channel="telegram", user=ALICE, type="guide_started", intent=PROCEDURE)
         )
-    outbox = FakeOutbox()
 
-    report = book.send_due(NOW + dt.timedelta(days=3), {"telegram": outbox}, text_of)
+    report = book.send_due(NOW + dt.timedelta(days=3), text_of, "v")
 
     assert (report.skipped, report.sent) == ([skipped_id], [other_id])
-    assert [replies[0].text for _, replies in outbox.sent] == ["remember cai-chinh-ho-tich"]
+    assert [text for _, _, text in queued(book.database)] == ["remember cai-chinh-ho-tich"]
     skipped = stored(book, skipped_id)
     assert (skipped.status, skipped.chat_id) == (ReminderStatus.SKIPPED, "")
     assert EventType.REMINDER_SKIPPED in event_types(book.database)
 
 
-def test_two_sweeps_never_send_the_same_reminder_twice(database_url: str, book: ReminderBook) -> None:
-    ids = [add_reminder(book, days=1) for _ in range(12)]
+def test_two_sweeps_never_hand_over_the_same_reminder_twice(database_url: str, book: ReminderBook) -> None:
+    ids = [add_reminder(book, days=1) for _ in range(24)]
     due = NOW + dt.timedelta(days=1)
     other = Database(database_url)  # a second process, with connections of its own
     try:
-        second = ReminderBook(other, Recorder(other))
-        plain = FakeOutbox()
-        inner: list[SendReport] = []
-
-        class SweepingOutbox(FakeOutbox):
-            """While the first sweep is delivering its first reminder, the other process sweeps."""
-
-            def deliver(self, address: Address, replies: list[Reply]) -> bool:
-                if not inner:
-                    inner.append(second.send_due(due, {"telegram": plain}, text_of))
-                return super().deliver(address, replies)
-
-        first = SweepingOutbox()
-        report = book.send_due(due, {"telegram": first}, text_of)
-        # The reminder being delivered was claimed, so the other sweep left it alone and took
-        # the rest; the first sweep then found those claimed. Each was sent exactly once.
-        assert len(report.sent) == 1 and len(inner[0].sent) == 11
-        assert set(report.sent) | set(inner[0].sent) == set(ids)
-        assert len(first.sent) + len(plain.sent) == 12
-        assert book.send_due(due, {"telegram": first}, text_of).sent == []
-
-        more = [add_reminder(book, days=1) for _ in range(12)]
-        shared = FakeOutbox()
+        recorder = Recorder(other)
+        second = ReminderBook(other, recorder, Outbox(other, "salt", recorder))
         start = threading.Barrier(2)
+        reports: list[SendReport] = []
 
         def sweep(reminders: ReminderBook) -> None:
             start.wait()
-            reminders.send_due(due, {"telegram": shared}, text_of)
+            reports.append(reminders.send_due(due, text_of, "v"))
 
         threads = [threading.Thread(target=sweep, args=(b,)) for b in (book, second)]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
-        assert len(shared.sent) == len(more)
-        assert {stored(book, i).status for i in more} == {ReminderStatus.SENT}
+        handed = [reminder_id for report in reports for reminder_id in report.sent]
+        assert sorted(handed) == ids, "each reminder exactly once, whichever sweep took it"
+        assert len(queued(book.database)) == 24
+        assert {stored(book, i).status for i in ids} == {ReminderStatus.SENT}
         assert event_types(book.database).count(EventType.REMINDER_SENT) == 24
     finally:
         other.dispose()
-
-
-@pytest.mark.parametrize("failure", [False, RuntimeError("platform down")])
-def test_failed_delivery_is_retried_then_given_up_after_a_day(book: ReminderBook, failure: bool | Exception) -> None:
-    reminder_id = add_reminder(book, days=1)
-    due = NOW + dt.timedelta(days=1)
-    broken = {"telegram": FakeOutbox(failure)}
-
-    assert book.send_due(due, broken, text_of).retrying == [reminder_id]
-    assert stored(book, reminder_id).status == ReminderStatus.PENDING
-    assert book.send_due(due + dt.timedelta(minutes=1), broken, text_of).retrying == []  # waits before retrying
-    assert book.send_due(due + dt.timedelta(minutes=20), broken, text_of).retrying == [reminder_id]
-    assert [r.id for r in book.pending(ALICE)] == [reminder_id]
-
-    report = book.send_due(due + dt.timedelta(hours=24, minutes=5), broken, text_of)
-    assert report.failed == [reminder_id]
-    failed = stored(book, reminder_id)
-    assert (failed.status, failed.chat_id) == (ReminderStatus.FAILED, "")
-    assert event_types(book.database) == [EventType.UNDELIVERED]
-    assert book.send_due(due + dt.timedelta(days=3), {"telegram": FakeOutbox()}, text_of).sent == []
-
-
-def test_a_channel_without_outbox_is_retried_and_a_recovered_one_delivers(book: ReminderBook) -> None:
-    reminder_id = add_reminder(book, days=1)
-    due = NOW + dt.timedelta(days=1)
-    assert book.send_due(due, {}, text_of).retrying == [reminder_id]
-    assert book.send_due(due + dt.timedelta(hours=1), {"telegram": FakeOutbox()}, text_of).sent == [reminder_id]
 
 
 def test_render_reminder_names_the_procedure_with_its_tracking_and_buttons(catalog: Catalog) -> None:
@@ -261,9 +204,10 @@ class Calls:
 
 
 def test_jobs_survive_a_restart_and_a_missed_digest_runs_once(database: Database, schedulers: list[Scheduler]) -> None:
-    first = Scheduler(database, "bot", TZ, Calls().jobs())
+    real = SystemClock()  # the real background scheduler runs on the real clock, so this test does too
+    first = Scheduler(database, "bot", TZ, Calls().jobs(), real)
     schedulers.append(first)
-    assert first.start()  # the real background scheduler
+    assert first.start()
     first.shutdown()
     before = first.next_run_times()
 
@@ -274,14 +218,14 @@ def test_jobs_survive_a_restart_and_a_missed_digest_runs_once(database: Database
     assert (local.weekday(), local.hour, local.minute) == (0, 8, 0)
 
     calls = Calls()
-    second = Scheduler(database, "bot", TZ, calls.jobs())
+    now = real.now()
+    second = Scheduler(database, "bot", TZ, calls.jobs(), ManualClock(now))
     schedulers.append(second)
     assert second.next_run_times() == before  # read back from the store, before any start
     assert second.start(manual=True)
     assert second.next_run_times()[DIGEST] == digest_at  # re-registering keeps the stored times
     assert len(second.next_run_times()) == 3  # several starts never duplicate a job
 
-    now = dt.datetime.now(dt.UTC)
     week_later = now + dt.timedelta(days=7)
     ran = second.run_due(week_later)
     assert ran.count(DIGEST) == 1 and ran.count(REMINDERS) == 1 and ran.count(PURGE) == 1
@@ -309,16 +253,16 @@ def rewind(database_url: str, job_id: str, when: dt.datetime) -> None:
 def test_a_run_missed_while_down_is_kept_and_runs_once(
     database_url: str, database: Database, schedulers: list[Scheduler]
 ) -> None:
-    first = Scheduler(database, "bot", TZ, Calls().jobs())
+    first = Scheduler(database, "bot", TZ, Calls().jobs(), ManualClock(NOW))
     schedulers.append(first)
     first.start(manual=True)
     first.shutdown()
-    now = dt.datetime.now(dt.UTC)
+    now = NOW
     missed = now - dt.timedelta(days=3)
     rewind(database_url, DIGEST, missed)
 
     calls = Calls()
-    restarted = Scheduler(database, "bot", TZ, calls.jobs())
+    restarted = Scheduler(database, "bot", TZ, calls.jobs(), ManualClock(NOW))
     schedulers.append(restarted)
     restarted.start(manual=True)
     assert restarted.next_run_times()[DIGEST] == missed  # not moved on to next Monday
@@ -328,7 +272,7 @@ def test_a_run_missed_while_down_is_kept_and_runs_once(
     assert upcoming is not None and now < upcoming <= now + dt.timedelta(days=7)
 
     # A changed schedule is a new job: its next run follows the new trigger.
-    moved = Scheduler(database, "bot", TZ, Calls().jobs(), digest_day="fri", digest_hour=17)
+    moved = Scheduler(database, "bot", TZ, Calls().jobs(), ManualClock(NOW), digest_day="fri", digest_hour=17)
     schedulers.append(moved)
     restarted.shutdown()
     moved.start(manual=True)
@@ -339,7 +283,7 @@ def test_a_run_missed_while_down_is_kept_and_runs_once(
 
 def test_purge_runs_at_three_local_time_on_the_manual_clock(database: Database, schedulers: list[Scheduler]) -> None:
     calls = Calls()
-    scheduler = Scheduler(database, "bot", TZ, calls.jobs())
+    scheduler = Scheduler(database, "bot", TZ, calls.jobs(), ManualClock(NOW))
     schedulers.append(scheduler)
     scheduler.start(manual=True)
     purge_at = scheduler.next_run_times()[PURGE]
@@ -355,23 +299,23 @@ def test_purge_runs_at_three_local_time_on_the_manual_clock(database: Database, 
 def test_the_reminder_sweep_runs_through_the_scheduler(
     database: Database, book: ReminderBook, schedulers: list[Scheduler]
 ) -> None:
-    now = dt.datetime.now(dt.UTC)
+    now = NOW
     row = book.row("telegram", ALICE, "12345", PROCEDURE, "vi", now + dt.timedelta(days=3), now)
     with database.session() as session:
         session.add(row)
-    outbox = FakeOutbox()
 
     def sweep(at: dt.datetime) -> None:
-        book.send_due(at, {"telegram": outbox}, text_of)
+        book.send_due(at, text_of, "v")
 
-    scheduler = Scheduler(database, "bot", TZ, JobSet(reminders=sweep, purge=lambda at: None, digest=lambda at: None))
+    jobs = JobSet(reminders=sweep, purge=lambda at: None, digest=lambda at: None)
+    scheduler = Scheduler(database, "bot", TZ, jobs, ManualClock(NOW))
     schedulers.append(scheduler)
     scheduler.start(manual=True)
     assert REMINDERS in scheduler.run_due(now + dt.timedelta(days=2))
-    assert outbox.sent == []
+    assert queued(database) == []
     assert REMINDERS in scheduler.run_due(now + dt.timedelta(days=3))
     assert REMINDERS in scheduler.run_due(now + dt.timedelta(days=3, minutes=1))
-    assert len(outbox.sent) == 1
+    assert len(queued(database)) == 1
     assert book.pending(ALICE) == []
 
 
@@ -381,13 +325,13 @@ def test_only_one_scheduler_leads_a_database(
     other = Database(database_url)  # another bot process
     try:
         leader_calls, follower_calls = Calls(), Calls()
-        leader = Scheduler(database, "bot", TZ, leader_calls.jobs())
-        follower = Scheduler(other, "bot", TZ, follower_calls.jobs())
+        leader = Scheduler(database, "bot", TZ, leader_calls.jobs(), ManualClock(NOW))
+        follower = Scheduler(other, "bot", TZ, follower_calls.jobs(), ManualClock(NOW))
         schedulers.extend([leader, follower])
 
         assert leader.start(manual=True) and leader.is_leader
         assert not follower.start(manual=True) and not follower.is_leader
-        later = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
+        later = NOW + dt.timedelta(days=1)
         assert follower.run_due(later) == []
         assert not follower.try_lead()
 
@@ -409,8 +353,8 @@ def test_a_follower_in_the_background_retries_quietly_and_shuts_down_at_once(
 ) -> None:
     other = Database(database_url)
     try:
-        leader = Scheduler(database, "bot", TZ, Calls().jobs())
-        follower = Scheduler(other, "bot", TZ, Calls().jobs())
+        leader = Scheduler(database, "bot", TZ, Calls().jobs(), ManualClock(NOW))
+        follower = Scheduler(other, "bot", TZ, Calls().jobs(), ManualClock(NOW))
         schedulers.extend([leader, follower])
         assert leader.start(manual=True)
         assert not follower.start()  # its leadership retries run on a background thread

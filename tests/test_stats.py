@@ -34,7 +34,8 @@ from bot.stats import (
     helper_report,
     question_key,
 )
-from bot.storage import Database, Event
+from bot.storage import Database
+from bot.tables import Event
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 U1, U2, U3, U4, U5 = (f"{n}" * 64 for n in "12345")

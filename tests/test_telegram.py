@@ -10,12 +10,10 @@ from dataclasses import replace
 import httpx
 import pytest
 
-from bot.app import build_app
-from bot.channels.telegram import SECRET_HEADER, TelegramChannel, webhook_route
+from bot.app import App, build_app
+from bot.channels.telegram import SECRET_HEADER
 from bot.config import Settings
-from bot.flood import FloodGate
 from bot.messages import split_text
-from bot.web import make_web_app
 from tests.fake_telegram import FakeTelegram, Sent
 
 USER = 5001
@@ -28,12 +26,9 @@ def tg_settings(settings: Settings) -> Settings:
 
 @asynccontextmanager
 async def running(
-    settings: Settings,
-    fake: FakeTelegram,
-    patch: Callable[[], None],
-    flood: FloodGate | None = None,
-    webhook: bool = False,
-) -> AsyncIterator[TelegramChannel]:
+    settings: Settings, fake: FakeTelegram, patch: Callable[[], None], webhook: bool = False
+) -> AsyncIterator[App]:
+    """The whole bot -- gateway, couriers, the Telegram channel -- against the fake Bot API."""
     patch()
     app = build_app(
         replace(
@@ -42,16 +37,10 @@ async def running(
             telegram_webhook_url="https://bot.example.gov.vn/telegram" if webhook else "",
         )
     )
-    channel = TelegramChannel(app, flood=flood or FloodGate(limit=1000))
     try:
-        if webhook:
-            await channel.application.initialize()
-            await channel.application.start()
-        else:
-            await channel.start_polling(poll_interval=0.0, timeout=1)
-        yield channel
+        async with app.running(serve_web=False, background=False):
+            yield app
     finally:
-        await channel.stop()
         app.close()
 
 
@@ -70,7 +59,7 @@ def test_start_question_and_a_whole_guide_by_buttons(tg_settings: Settings, patc
     async def scenario() -> None:
         fake = FakeTelegram()
         server = await fake.start()
-        async with running(tg_settings, fake, patch) as channel:
+        async with running(tg_settings, fake, patch) as app:
             assert {c.get("language_code") for c in fake.commands} == {None, "en"}
             fake.user_says(USER, "/start")
             sent = await fake.turn(USER)
@@ -80,7 +69,7 @@ def test_start_question_and_a_whole_guide_by_buttons(tg_settings: Settings, patc
             assert "Đăng ký khai sinh" in card.text and "Miễn phí" in card.text
             assert any(b.get("url", "").startswith("https://dichvucong.gov.vn/") for b in card.buttons)
             data = button(card, "Hướng dẫn từng bước")
-            assert data.startswith(channel.app.catalog.version + "|") and len(data.encode()) <= 64
+            assert data.startswith(app.catalog.version + "|") and len(data.encode()) <= 64
             fake.press(USER, data)
             sent = await fake.turn(USER)  # what to have ready, then step 1
             assert "Bước 1/6" in sent[-1].text
@@ -105,7 +94,8 @@ def test_branch_stale_button_photo_and_flood(tg_settings: Settings, patch) -> No
     async def scenario() -> None:
         fake = FakeTelegram()
         server = await fake.start()
-        async with running(tg_settings, fake, patch, flood=FloodGate(limit=6, window=60)):
+        paced = replace(tg_settings, flood_burst=6, flood_rate=0.2, flood_max_delay=5)
+        async with running(paced, fake, patch):
             fake.user_says(USER, "khai sinh")
             sent = await fake.turn(USER)
             fake.press(USER, button(sent[-1], "Hướng dẫn từng bước"))
@@ -122,11 +112,14 @@ def test_branch_stale_button_photo_and_flood(tg_settings: Settings, patch) -> No
             assert "chỉ đọc được tin nhắn chữ" in sent[-1].text
             before = len(fake.to(USER))
             for number in range(5):
-                fake.user_says(USER, f"tiep {number}")
+                fake.user_says(USER, f"xin chao {number}")
             await fake.turn(USER, quiet=0.6)
             after = fake.to(USER)[before:]
-            assert sum("nhanh quá" in m.text for m in after) == 1, [m.text[:40] for m in after]
-            assert len(after) == 2, "one answer, one warning, and no work done for the rest of the flood"
+            assert sum("nhanh hơn" in m.text for m in after) == 1, [m.text[:40] for m in after]
+            # 6 messages so far were on pace; the 7th waits 5 s (queued), the rest are refused.
+            assert sum("Xin chào" in m.text for m in after) == 1, [m.text[:40] for m in after]
+            queued = await fake.turn(USER, timeout=15)
+            assert len(queued) == 1 and "Xin chào" in queued[0].text, "the queued message is answered, later"
         await fake.stop(server)
 
     run(scenario())
@@ -185,9 +178,8 @@ def test_webhook_checks_the_secret_and_handles_a_retry_once(tg_settings: Setting
         fake = FakeTelegram()
         server = await fake.start()
         secret = "s3cr3t-token_ok"
-        async with running(replace(tg_settings, telegram_webhook_secret=secret), fake, patch, webhook=True) as channel:
-            web = make_web_app([webhook_route(channel, secret)])
-            transport = httpx.ASGITransport(app=web)
+        async with running(replace(tg_settings, telegram_webhook_secret=secret), fake, patch, webhook=True) as app:
+            transport = httpx.ASGITransport(app=app.web_app())
             async with httpx.AsyncClient(transport=transport, base_url="http://bot") as client:
                 update = fake.message_update(USER, "xin chào")
                 for headers in ({}, {SECRET_HEADER: "wrong"}):
@@ -197,7 +189,8 @@ def test_webhook_checks_the_secret_and_handles_a_retry_once(tg_settings: Setting
                 for _ in range(2):  # Telegram retries a delivery it thinks failed
                     response = await client.post("/telegram", json=update, headers={SECRET_HEADER: secret})
                     assert response.status_code == 200
-                assert len(fake.to(USER)) == 1 and "Xin chào" in fake.to(USER)[0].text
+                sent = await fake.turn(USER)
+                assert len(fake.to(USER)) == 1 and "Xin chào" in sent[0].text
                 assert (await client.get("/healthz")).json() == {"status": "ok"}
         await fake.stop(server)
 

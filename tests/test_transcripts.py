@@ -12,8 +12,8 @@ from sqlmodel import select
 
 from bot.app import App, build_app
 from bot.config import Settings
-from bot.storage import Conversation as ConversationRow
-from bot.storage import Event
+from bot.tables import Conversation as ConversationRow
+from bot.tables import Event
 from bot.testing import Conversation
 
 

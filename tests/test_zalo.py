@@ -12,14 +12,12 @@ from typing import Any
 import httpx
 from sqlmodel import select
 
-from bot.app import build_app
-from bot.channels.zalo import MAX_BUTTONS, PAYLOAD_PREFIX, ZaloChannel, render
+from bot.app import App, build_app
+from bot.channels.zalo import MAX_BUTTONS, PAYLOAD_PREFIX, render
 from bot.config import Settings
-from bot.flood import FloodGate
 from bot.messages import Option, Reply
-from bot.storage import Event
-from bot.testing import Conversation
-from bot.web import make_web_app
+from bot.tables import Event
+from bot.testing import Conversation, settled
 from tests.fake_zalo import APP_ID, APP_SECRET, OA_SECRET, FakeZalo, event, signed
 
 USER = "3216904426693862293"
@@ -39,30 +37,26 @@ def zalo_settings(settings: Settings, fake: FakeZalo, access: str = "access-1") 
 
 
 @asynccontextmanager
-async def webhook(
-    settings: Settings, patch: Callable[[], None]
-) -> AsyncIterator[tuple[ZaloChannel, httpx.AsyncClient]]:
+async def webhook(settings: Settings, patch: Callable[[], None]) -> AsyncIterator[tuple[App, httpx.AsyncClient]]:
+    """The whole bot with its Zalo channel; requests go to its web app in process."""
     patch()
     app = build_app(settings)
-    channel = ZaloChannel(app, flood=FloodGate(limit=1000))
-    transport = httpx.ASGITransport(app=make_web_app([channel.route()]))
+    transport = httpx.ASGITransport(app=app.web_app())
     try:
-        async with httpx.AsyncClient(transport=transport, base_url="http://bot") as client:
-            yield channel, client
+        async with app.running(serve_web=False, background=False):
+            async with httpx.AsyncClient(transport=transport, base_url="http://bot") as client:
+                yield app, client
     finally:
-        await channel.drain()
-        await channel.client.close()
         app.close()
 
 
-async def deliver(
-    client: httpx.AsyncClient, channel: ZaloChannel, body: dict[str, Any], secret: str = OA_SECRET
-) -> int:
+async def deliver(client: httpx.AsyncClient, app: App, body: dict[str, Any], secret: str = OA_SECRET) -> int:
+    """Post a signed event, check the 2-second answer, wait until its replies are out."""
     raw, headers = signed(body, secret)
     started = time.monotonic()
     response = await client.post("/zalo", content=raw, headers=headers)
     assert time.monotonic() - started < 2.0, "Zalo needs an answer within 2 seconds"
-    await channel.drain()
+    await settled(app.inbox, app.outbox)
     return response.status_code
 
 
@@ -77,10 +71,10 @@ def test_a_whole_guide_over_zalo(settings: Settings, patch) -> None:  # type: ig
     async def scenario() -> None:
         fake = FakeZalo()
         server = await fake.start()
-        async with webhook(zalo_settings(settings, fake), patch) as (channel, client):
-            assert await deliver(client, channel, event("follow", USER)) == 200
+        async with webhook(zalo_settings(settings, fake), patch) as (app, client):
+            assert await deliver(client, app, event("follow", USER)) == 200
             assert "Xin chào" in fake.texts(USER)[-1]
-            await deliver(client, channel, event("user_send_text", USER, "khai sinh"))
+            await deliver(client, app, event("user_send_text", USER, "khai sinh"))
             card = fake.to(USER)[-1]
             assert "Đăng ký khai sinh" in card["message"]["text"]
             buttons = fake.buttons(card)
@@ -89,30 +83,30 @@ def test_a_whole_guide_over_zalo(settings: Settings, patch) -> None:  # type: ig
                 b["type"] == "oa.open.url" and b["payload"]["url"].startswith("https://dichvucong.gov.vn/")
                 for b in buttons
             )
-            await deliver(client, channel, event("user_click_button", USER, press(card, "Hướng dẫn từng bước")))
+            await deliver(client, app, event("user_click_button", USER, press(card, "Hướng dẫn từng bước")))
             step = fake.texts(USER)[-1]
             # Six options (Có, Chưa, Quay lại, Giấy tờ, Vướng, Thoát) > 5 buttons: numbered lines to type.
             assert "Bước 1/6" in step and "\n1. Có" in step and "\n2. Chưa" in step
             assert fake.buttons(fake.to(USER)[-1]) == []
-            await deliver(client, channel, event("user_send_text", USER, "1"))
+            await deliver(client, app, event("user_send_text", USER, "1"))
             assert "Bước 2/6" in fake.texts(USER)[-1]
             for _ in range(10):
                 if "Bạn đã làm xong" in fake.texts(USER)[-1]:
                     break
-                await deliver(client, channel, event("user_send_text", USER, "tiep"))
+                await deliver(client, app, event("user_send_text", USER, "tiep"))
             assert "Bạn đã làm xong" in fake.texts(USER)[-1]
             steps = [t.split(":")[0] for t in fake.texts(USER) if t.startswith("Bước")]
             assert steps == [f"Bước {n}/6" for n in range(1, 7)]
-            await deliver(client, channel, event("user_send_text", USER, "giá vàng hôm nay"))
+            await deliver(client, app, event("user_send_text", USER, "giá vàng hôm nay"))
             assert "chưa có thông tin" in fake.texts(USER)[-1]
             stale = event("user_click_button", USER, f"{PAYLOAD_PREFIX}0ldversion00|nav:next")
-            await deliver(client, channel, stale)
+            await deliver(client, app, stale)
             assert "Chọn lĩnh vực" in fake.texts(USER)[-1]
-            await deliver(client, channel, event("user_send_image", USER))
+            await deliver(client, app, event("user_send_image", USER))
             assert "chỉ đọc được tin nhắn chữ" in fake.texts(USER)[-1]
             before = len(fake.sent)
-            await deliver(client, channel, event("unfollow", USER))
-            await deliver(client, channel, event("oa_send_text", USER, "echo"))
+            await deliver(client, app, event("unfollow", USER))
+            await deliver(client, app, event("oa_send_text", USER, "echo"))
             assert len(fake.sent) == before, "unfollow and the OA's own echoes need no answer"
         await fake.stop(server)
 
@@ -123,16 +117,16 @@ def test_forged_replayed_and_duplicate_events(settings: Settings, patch) -> None
     async def scenario() -> None:
         fake = FakeZalo()
         server = await fake.start()
-        async with webhook(zalo_settings(settings, fake), patch) as (channel, client):
-            assert await deliver(client, channel, event("user_send_text", USER, "khai sinh"), secret="guessed") == 401
+        async with webhook(zalo_settings(settings, fake), patch) as (app, client):
+            assert await deliver(client, app, event("user_send_text", USER, "khai sinh"), secret="guessed") == 401
             old = event("user_send_text", USER, "khai sinh", timestamp_ms=int((time.time() - 3 * 86400) * 1000))
-            assert await deliver(client, channel, old) == 401
+            assert await deliver(client, app, old) == 401
             response = await client.post("/zalo", content=b"{not json", headers={"X-ZEvent-Signature": "mac=00"})
             assert response.status_code == 401
             assert fake.sent == []
             once = event("user_send_text", USER, "xin chào")
             for _ in range(3):  # Zalo retries a delivery it did not see answered in time
-                assert await deliver(client, channel, once) == 200
+                assert await deliver(client, app, once) == 200
             assert len(fake.to(USER)) == 1
         await fake.stop(server)
 
@@ -144,13 +138,13 @@ def test_token_refresh_is_stored_and_survives_a_restart(settings: Settings, patc
         fake = FakeZalo()
         server = await fake.start()
         configured = zalo_settings(settings, fake, access="expired-token")
-        async with webhook(configured, patch) as (channel, client):
-            await deliver(client, channel, event("user_send_text", USER, "xin chào"))
+        async with webhook(configured, patch) as (app, client):
+            await deliver(client, app, event("user_send_text", USER, "xin chào"))
             assert fake.refreshes == 1 and len(fake.to(USER)) == 1
         fake.access = "revoked-after-restart"  # the stored access token stops working too
-        async with webhook(configured, patch) as (channel, client):
+        async with webhook(configured, patch) as (app, client):
             # The configured refresh token was single-use; only the stored new one works now.
-            await deliver(client, channel, event("user_send_text", USER, "cảm ơn"))
+            await deliver(client, app, event("user_send_text", USER, "cảm ơn"))
             assert fake.refreshes == 2 and len(fake.to(USER)) == 2
         await fake.stop(server)
 
@@ -162,12 +156,12 @@ def test_reply_outside_the_window_is_recorded_not_retried(settings: Settings, pa
         fake = FakeZalo()
         server = await fake.start()
         fake.window_closed.add(USER)
-        async with webhook(zalo_settings(settings, fake), patch) as (channel, client):
-            assert await deliver(client, channel, event("user_send_text", USER, "xin chào")) == 200
+        async with webhook(zalo_settings(settings, fake), patch) as (app, client):
+            assert await deliver(client, app, event("user_send_text", USER, "xin chào")) == 200
             assert fake.sent == []
-            with channel.app.database.session() as session:
+            with app.database.session() as session:
                 rows = session.exec(select(Event).where(Event.type == "undelivered")).all()
-            assert [(row.decision, row.user != USER) for row in rows] == [("-230", True)]
+            assert [(row.decision, row.user != USER) for row in rows] == [("zalo:-230", True)]
         await fake.stop(server)
 
     asyncio.run(scenario())
@@ -192,13 +186,13 @@ def test_same_guide_content_on_terminal_and_zalo(settings: Settings, patch, app)
     async def scenario() -> list[str]:
         fake = FakeZalo()
         server = await fake.start()
-        async with webhook(zalo_settings(settings, fake), patch) as (channel, client):
-            await deliver(client, channel, event("user_send_text", USER, "đăng ký tạm trú"))
+        async with webhook(zalo_settings(settings, fake), patch) as (bot, client):
+            await deliver(client, bot, event("user_send_text", USER, "đăng ký tạm trú"))
             await deliver(
-                client, channel, event("user_click_button", USER, press(fake.to(USER)[-1], "Hướng dẫn từng bước"))
+                client, bot, event("user_click_button", USER, press(fake.to(USER)[-1], "Hướng dẫn từng bước"))
             )
             first = fake.texts(USER)[-1]
-            await deliver(client, channel, event("user_send_text", USER, "co"))
+            await deliver(client, bot, event("user_send_text", USER, "co"))
             second = fake.texts(USER)[-1]
         await fake.stop(server)
         return [first, second]

@@ -1,19 +1,25 @@
 """The terminal channel: a chat on standard input and output, with numbered options.
 
-Works interactively and piped: each reply is written and flushed as soon as it is ready,
-so a script or another program can hold a conversation with the bot. Exits cleanly on end
-of input or when the user types "thoát" (which also closes an open guide).
+Works interactively and piped: each line goes through the gateway like any channel's message
+(stored, processed, its replies written to the outbox) and the replies are printed before
+the next line is read, so a script or another program can hold a conversation with the bot.
+Replies left in the outbox by a crash are printed first when the chat starts again. Bytes
+that are not UTF-8 are read as U+FFFD, never as a crash. Exits cleanly on end of input or
+when the user types "thoát" (which also closes an open guide).
 """
 
 from __future__ import annotations
 
+import asyncio
 import tempfile
-from collections.abc import Iterable
 from typing import TextIO
 
+from bot.channels.base import DELIVERED, Delivery, Gateway
+from bot.clock import Clock
 from bot.commands import simplify
-from bot.engine import Engine
+from bot.delivery import Courier
 from bot.messages import Address, Inbound, Reply
+from bot.outbox import Parcel, SendLimits
 
 CHANNEL = "terminal"
 PROMPT = "> "
@@ -33,41 +39,55 @@ def render(reply: Reply) -> str:
 
 
 class TerminalChannel:
-    """Reads lines from ``source`` and writes replies to ``sink``."""
+    """Reads lines from ``source`` and prints the replies on ``sink``."""
 
-    def __init__(self, engine: Engine, source: TextIO, sink: TextIO, user_id: str = "local", interactive: bool = False):
-        self.engine = engine
+    channel = CHANNEL
+    limits = SendLimits.unlimited()
+    max_text = 100_000
+    paced = False  # the person at the keyboard is the operator: nothing to protect from them
+
+    def __init__(self, gateway: Gateway, clock: Clock, source: TextIO, sink: TextIO, user_id: str = "local"):
+        self.gateway = gateway
+        self.clock = clock
         self.source = source
         self.sink = sink
         self.address = Address(CHANNEL, user_id, user_id)
-        self.interactive = interactive
+        self.courier: Courier | None = None  # set by the composition root
 
-    def say(self, text: str) -> list[Reply]:
-        """Send one line to the engine and print the replies."""
-        replies = self.engine.handle(Inbound(self.address, text=text))
-        self.write(replies)
-        return replies
-
-    def write(self, replies: Iterable[Reply]) -> None:
-        """Print replies separated by blank lines, flushing at once."""
-        for reply in replies:
-            self.sink.write(render(reply) + "\n\n")
-        self.sink.flush()
-
-    def run(self) -> int:
-        """Loop until end of input or "thoát"."""
-        if self.interactive:
-            self.sink.write(PROMPT)
+    async def deliver(self, parcel: Parcel) -> Delivery:
+        """Print one reply, separated by a blank line, flushed at once."""
+        if parcel.reply is not None:
+            self.sink.write(render(parcel.reply) + "\n\n")
             self.sink.flush()
-        for line in self.source:
-            text = line.rstrip("\n")
-            self.say(text)
-            if _is_quit(text):
-                break
-            if self.interactive:
+        return DELIVERED
+
+    async def settle(self) -> None:
+        """Process what this user sent and print every reply waiting for them."""
+        assert self.courier is not None
+        conversation = self.gateway.engine.user_key(self.address)
+        while await asyncio.to_thread(self.gateway.process, conversation):
+            pass
+        await self.courier.flush(self.gateway.outbox.chat_key(CHANNEL, self.address.chat_id))
+
+    async def say(self, text: str) -> None:
+        """Send one line and print the replies."""
+        await self.gateway.submit(Inbound(self.address, text=text, received_at=self.clock.now()))
+        await self.settle()
+
+    async def run(self, interactive: bool = False) -> int:
+        """Loop until end of input or "thoát"."""
+        await self.settle()  # a reply a crash left undelivered comes first
+        while True:
+            if interactive:
                 self.sink.write(PROMPT)
                 self.sink.flush()
-        return 0
+            line = await asyncio.to_thread(self.source.readline)
+            if not line:
+                return 0
+            text = line.rstrip("\n")
+            await self.say(text)
+            if _is_quit(text):
+                return 0
 
 
 def _is_quit(text: str) -> bool:

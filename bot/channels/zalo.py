@@ -8,6 +8,11 @@ background and drops repeated ``msg_id`` values. Replies go to ``/v3.0/oa/messag
 the ``access_token`` header; at most 5 buttons per message (more options become numbered
 lines the user can type); texts are split at 2,000 characters. The refresh token is
 single-use, so every new pair is stored in the database before it is used.
+
+Events go to the gateway (:mod:`bot.channels.base`), which stores them before the 200 answer
+and drops repeats: the dedupe key is ``msg_id``, or a hash of sender, timestamp and body for
+an event without one. Replies leave through the outbox; one refused outside the reply window
+(-230, -232, -213) is dropped with an event, a time-out is retried.
 """
 
 from __future__ import annotations
@@ -26,12 +31,12 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from bot.app import App
-from bot.events import EventType, PendingEvent
-from bot.flood import FloodGate, Verdict
-from bot.messages import Address, Inbound, Reply, shorten, split_text
-from bot.privacy import hash_user
-from bot.storage import ChannelToken, Database, utcnow
+from bot.channels.base import DELIVERED, Delivery, Gateway, Outcome, http_answer
+from bot.clock import Clock
+from bot.messages import Address, Inbound, Reply, shorten
+from bot.outbox import Parcel, SendLimits, Window
+from bot.storage import Database
+from bot.tables import ChannelToken
 
 CHANNEL = "zalo"
 SIGNATURE_HEADER = "X-ZEvent-Signature"
@@ -44,6 +49,10 @@ MAX_CLOCK_SKEW = dt.timedelta(minutes=5)
 TOKEN_ERRORS = {-216, -220}  # access token invalid / expired
 WINDOW_ERRORS = {-230, -232, -213}  # outside the reply window or user unreachable: record, never retry
 REFRESH_MARGIN = dt.timedelta(hours=1)
+MAX_BODY_BYTES = 1_000_000
+RATE_ERRORS = {-32}  # "your application reached limit call api": wait, then retry
+# No official send rate is published; the community reports 20 requests a second (research notes).
+ZALO_LIMITS = SendLimits(total=(Window(20, 1.0),), chat=(Window(4, 1.0), Window(12, 10.0)))
 log = logging.getLogger(__name__)
 
 
@@ -92,13 +101,14 @@ class Tokens:
 class TokenStore:
     """Keeps the Zalo token pair in the database so a restart never loses the refresh token."""
 
-    def __init__(self, database: Database, initial: Tokens):
+    def __init__(self, database: Database, initial: Tokens, clock: Clock):
         self.database = database
         self.initial = initial
+        self.clock = clock
 
     def load(self) -> Tokens:
         """The stored pair, or the configured one on first start."""
-        with self.database.session() as session:
+        with self.database.reader() as session:
             row = session.get(ChannelToken, CHANNEL)
             if row is None:
                 return self.initial
@@ -107,98 +117,98 @@ class TokenStore:
     def save(self, tokens: Tokens) -> None:
         """Store a new pair at once (the old refresh token no longer works)."""
         with self.database.session() as session:
+            now = self.clock.now()
             row = session.get(ChannelToken, CHANNEL)
             if row is None:
-                row = ChannelToken(channel=CHANNEL, access_token=tokens.access, refresh_token=tokens.refresh)
+                row = ChannelToken(
+                    channel=CHANNEL, access_token=tokens.access, refresh_token=tokens.refresh, updated_at=now
+                )
             row.access_token, row.refresh_token = tokens.access, tokens.refresh
-            row.expires_at, row.updated_at = tokens.expires_at, utcnow()
+            row.expires_at, row.updated_at = tokens.expires_at, now
             session.add(row)
+
+
+@dataclass(frozen=True)
+class ZaloConfig:
+    """The OA's credentials and API hosts (from :class:`bot.config.Settings`)."""
+
+    app_id: str
+    oa_secret_key: str
+    access_token: str
+    refresh_token: str
+    app_secret: str
+    api_base_url: str = "https://openapi.zalo.me"
+    oauth_base_url: str = "https://oauth.zaloapp.com"
 
 
 class ZaloClient:
     """The OA message API and the OAuth token refresh."""
 
-    def __init__(self, app: App, http: httpx.AsyncClient | None = None):
-        settings = app.settings
-        self.app = app
-        self.settings = settings
+    def __init__(self, config: ZaloConfig, database: Database, clock: Clock, http: httpx.AsyncClient | None = None):
+        self.config = config
+        self.clock = clock
         self.http = http or httpx.AsyncClient(timeout=10.0)
-        self.tokens = TokenStore(app.database, Tokens(settings.zalo_access_token, settings.zalo_refresh_token))
+        self.tokens = TokenStore(database, Tokens(config.access_token, config.refresh_token), clock)
         self._lock = asyncio.Lock()
-
-    def record_undelivered(self, user_id: str, code: int) -> None:
-        """Keep a usage event for a refused reply (user id hashed), so operators can see it."""
-        user = hash_user(self.app.settings.user_salt, CHANNEL, user_id)
-        self.app.engine.recorder.record(CHANNEL, user, [PendingEvent(EventType.UNDELIVERED, decision=str(code))])
 
     async def refresh(self, stale_access: str | None = None) -> Tokens:
         """Exchange the refresh token for a new pair and store it (once, even if several sends race)."""
         async with self._lock:
-            current = self.tokens.load()
+            current = await asyncio.to_thread(self.tokens.load)
             if stale_access is not None and current.access != stale_access:
                 return current  # another send already refreshed
             response = await self.http.post(
-                f"{self.settings.zalo_oauth_base_url}/v4/oa/access_token",
-                headers={"secret_key": self.settings.zalo_app_secret},
-                data={
-                    "refresh_token": current.refresh,
-                    "app_id": self.settings.zalo_app_id,
-                    "grant_type": "refresh_token",
-                },
+                f"{self.config.oauth_base_url}/v4/oa/access_token",
+                headers={"secret_key": self.config.app_secret},
+                data={"refresh_token": current.refresh, "app_id": self.config.app_id, "grant_type": "refresh_token"},
             )
             data = response.json()
             if "access_token" not in data:
                 raise ZaloError(int(data.get("error", -1)), str(data.get("error_description") or data))
-            expires = utcnow() + dt.timedelta(seconds=int(data.get("expires_in", 0) or 0))
+            expires = self.clock.now() + dt.timedelta(seconds=int(data.get("expires_in", 0) or 0))
             fresh = Tokens(str(data["access_token"]), str(data.get("refresh_token") or current.refresh), expires)
-            self.tokens.save(fresh)
+            await asyncio.to_thread(self.tokens.save, fresh)
             return fresh
 
     async def _access(self) -> str:
-        tokens = self.tokens.load()
+        tokens = await asyncio.to_thread(self.tokens.load)
         expires = tokens.expires_at
         if expires is not None and expires.tzinfo is None:
             expires = expires.replace(tzinfo=dt.UTC)
-        if not tokens.access or (expires is not None and expires - utcnow() < REFRESH_MARGIN):
+        if not tokens.access or (expires is not None and expires - self.clock.now() < REFRESH_MARGIN):
             tokens = await self.refresh(tokens.access)
         return tokens.access
 
-    async def send_message(self, user_id: str, message: dict[str, Any]) -> bool:
-        """POST one CS message; refresh once on an expired token; record window errors (False)."""
+    async def send_message(self, user_id: str, message: dict[str, Any]) -> Delivery:
+        """POST one CS message; refresh once on an expired token; say what became of it."""
         body = {"recipient": {"user_id": user_id}, "message": message}
         for attempt in range(2):
-            access = await self._access()
-            response = await self.http.post(
-                f"{self.settings.zalo_api_base_url}/v3.0/oa/message/cs",
-                headers={"access_token": access, "Content-Type": "application/json"},
-                content=json.dumps(body, ensure_ascii=False).encode("utf-8"),
-            )
-            data = response.json()
-            code = int(data.get("error", 0))
+            try:
+                access = await self._access()
+                response = await self.http.post(
+                    f"{self.config.api_base_url}/v3.0/oa/message/cs",
+                    headers={"access_token": access, "Content-Type": "application/json"},
+                    content=json.dumps(body, ensure_ascii=False).encode("utf-8"),
+                )
+                data = response.json()
+            except (httpx.HTTPError, ValueError) as exc:  # PoolTimeout, connection reset, a non-JSON 502 ...
+                return Delivery(Outcome.RETRY, type(exc).__name__)
+            except ZaloError as exc:  # the refresh itself was refused
+                return Delivery(Outcome.RETRY, f"zalo:{exc.code}")
+            code = int(data.get("error", 0) or 0)
             if code == 0:
-                return True
+                return DELIVERED
             if code in TOKEN_ERRORS and attempt == 0:
                 await self.refresh(access)
                 continue
             if code in WINDOW_ERRORS:
                 log.warning("zalo: message not delivered (error %s: %s)", code, data.get("message"))
-                self.record_undelivered(user_id, code)
-                return False
+                return Delivery(Outcome.REJECTED, f"zalo:{code}")
+            if code in RATE_ERRORS:
+                return Delivery(Outcome.RETRY, f"zalo:{code}", retry_after=1.0, whole_channel=True)
             log.error("zalo: send failed with error %s: %s", code, data.get("message"))
-            raise ZaloError(code, str(data.get("message")))
-        return False
-
-    async def send(self, user_id: str, reply: Reply, version: str) -> bool:
-        """Send one reply: text chunks, buttons on the last chunk. Images go as their caption only."""
-        text, buttons = render(reply, version)
-        chunks = split_text(text, MAX_TEXT)
-        delivered = True
-        for number, chunk in enumerate(chunks):
-            message: dict[str, Any] = {"text": chunk}
-            if buttons and number == len(chunks) - 1:
-                message["attachment"] = {"type": "template", "payload": {"buttons": buttons}}
-            delivered = await self.send_message(user_id, message) and delivered
-        return delivered
+            return Delivery(Outcome.RETRY, f"zalo:{code}")
+        return Delivery(Outcome.RETRY, "token")
 
     async def close(self) -> None:
         """Close the HTTP client."""
@@ -206,76 +216,76 @@ class ZaloClient:
 
 
 class ZaloChannel:
-    """Turns verified webhook events into engine calls and replies."""
+    """Turns verified webhook events into inbound messages and delivers parcels with the OA API."""
 
-    def __init__(self, app: App, client: ZaloClient | None = None, flood: FloodGate | None = None):
-        self.app = app
-        self.client = client or ZaloClient(app)
-        self.flood = flood or FloodGate()
-        self.tasks: set[asyncio.Task[None]] = set()
-        self.channel = CHANNEL
-        self.loop: asyncio.AbstractEventLoop | None = None  # set when the web server runs
-        app.outboxes[CHANNEL] = self  # reminders and digests are delivered through this channel
+    channel = CHANNEL
+    max_text = MAX_TEXT - 400  # room for the numbered options added when there are more than five
+    paced = True
 
-    def deliver(self, address: Address, replies: list[Reply]) -> bool:
-        """The :class:`~bot.messages.Outbox` side, called from the scheduler's thread.
+    def __init__(self, gateway: Gateway, client: ZaloClient, clock: Clock, limits: SendLimits = ZALO_LIMITS):
+        self.gateway = gateway
+        self.client = client
+        self.clock = clock
+        self.config = client.config
+        self.limits = limits
 
-        Zalo accepts messages the bot starts only inside its reply window; a refusal is
-        recorded by the client and reported here as not delivered.
-        """
-        if self.loop is None or not self.loop.is_running():
-            return False
+    async def deliver(self, parcel: Parcel) -> Delivery:
+        """Send one reply: its text, and its buttons when there are at most five."""
+        if parcel.reply is None:
+            return DELIVERED  # Zalo has no receipts to give
+        text, buttons = render(parcel.reply, parcel.version)
+        message: dict[str, Any] = {"text": text[:MAX_TEXT]}
+        if buttons:
+            message["attachment"] = {"type": "template", "payload": {"buttons": buttons}}
+        return await self.client.send_message(parcel.address.chat_id, message)
 
-        async def send_all() -> bool:
-            sent, recipient = True, address.chat_id or address.user_id
-            for reply in replies:
-                sent = await self.client.send(recipient, reply, self.app.catalog.version) and sent
-            return sent
-
-        try:
-            return bool(asyncio.run_coroutine_threadsafe(send_all(), self.loop).result(timeout=120))
-        except Exception:
-            log.exception("zalo: delivery failed")
-            return False
-
-    def verify(self, body: bytes, header: str, now: dt.datetime | None = None) -> dict[str, Any] | None:
+    def verify(self, body: bytes, header: str, now: dt.datetime) -> dict[str, Any] | None:
         """The parsed event when its signature, app id and timestamp check out, else None."""
-        settings = self.app.settings
         try:
             event = json.loads(body)
             timestamp = str(event["timestamp"])
-            sent_at = dt.datetime.fromtimestamp(int(timestamp) / 1000, dt.UTC)
         except (ValueError, KeyError, TypeError):
             return None
         given = header.strip().removeprefix("mac=").lower()
-        expected = signature(settings.zalo_app_id, body, timestamp, settings.zalo_oa_secret_key)
+        expected = signature(self.config.app_id, body, timestamp, self.config.oa_secret_key)
         if not hmac.compare_digest(given.encode(), expected.encode()):
             return None
-        if str(event.get("app_id", "")) != settings.zalo_app_id:
+        if not isinstance(event, dict) or str(event.get("app_id", "")) != self.config.app_id:
             return None
-        now = now or utcnow()
+        try:  # signed, but the time must still make sense (a huge number is not a time)
+            sent_at = dt.datetime.fromtimestamp(int(timestamp) / 1000, dt.UTC)
+        except (ValueError, OverflowError, OSError):
+            return None
         if sent_at < now - MAX_EVENT_AGE or sent_at > now + MAX_CLOCK_SKEW:
             return None
-        return dict(event)
+        return event
 
-    def inbound(self, event: dict[str, Any]) -> Inbound | None:
+    def inbound(self, event: dict[str, Any], body: bytes) -> Inbound | None:
         """The engine input for an event, or None for events that need no answer."""
         name = str(event.get("event_name", ""))
-        sender = str((event.get("sender") or {}).get("id") or (event.get("follower") or {}).get("id") or "")
-        if not sender:
+        sender_field, follower = event.get("sender"), event.get("follower")
+        sender = sender_field.get("id") if isinstance(sender_field, dict) else None
+        if not sender and isinstance(follower, dict):
+            sender = follower.get("id")
+        if not sender or not isinstance(sender, str | int):
             return None
-        address = Address(CHANNEL, sender, sender)
-        message = event.get("message") or {}
+        address = Address(CHANNEL, str(sender), str(sender))
+        message = event.get("message") if isinstance(event.get("message"), dict) else {}
+        assert isinstance(message, dict)
         message_id = str(message.get("msg_id") or message.get("mid") or "") or None
+        if message_id is None:  # no id: the same sender, time and body is the same event
+            message_id = "h" + hashlib.sha256(body).hexdigest()
+        base: dict[str, Any] = {"message_id": message_id, "received_at": self.clock.now()}
         if name in ("user_send_text", "user_click_button"):
-            text = str(message.get("text") or "")
+            text = message.get("text")
+            text = text if isinstance(text, str) else ""
             if text.startswith(PAYLOAD_PREFIX):
                 version, _, payload = text[len(PAYLOAD_PREFIX) :].partition("|")
-                stale = version != self.app.catalog.version or not payload
-                return Inbound(address, payload="nav:menu" if stale else payload, message_id=message_id)
-            return Inbound(address, text=text, message_id=message_id)
+                stale = version != self.gateway.version() or not payload
+                return Inbound(address, payload="nav:menu" if stale else payload, **base)
+            return Inbound(address, text=text, **base)
         if name == "follow":
-            return Inbound(address, payload="cmd:start", message_id=f"follow:{event.get('timestamp')}")
+            return Inbound(address, payload="cmd:start", **base)
         media = {
             "user_send_image": "photo",
             "user_send_audio": "voice",
@@ -287,45 +297,29 @@ class ZaloChannel:
             "user_send_business_card": "contact",
         }
         if name in media:
-            return Inbound(address, payload=f"media:{media[name]}", message_id=message_id)
-        log.info("zalo: event %s ignored", name)
+            return Inbound(address, payload=f"media:{media[name]}", **base)
+        log.info("zalo: event %s ignored", name[:40])
         return None
 
-    async def process(self, event: dict[str, Any]) -> None:
-        """Handle one verified event (runs in the background after the 200 answer)."""
-        inbound = self.inbound(event)
-        if inbound is None:
-            return
-        verdict = self.flood.check(inbound.address.user_id)
-        if verdict is not Verdict.PASS:
-            return
-        replies = await asyncio.to_thread(self.app.engine.handle, inbound)
-        for reply in replies:
-            await self.client.send(inbound.address.user_id, reply, self.app.catalog.version)
-
     def route(self) -> Route:
-        """``POST /zalo``: verify, answer 200 at once, process in the background."""
+        """``POST /zalo``: verify, store, answer 200 (401 when unsigned, 400 when malformed)."""
 
         async def receive(request: Request) -> Response:
-            self.loop = asyncio.get_running_loop()
             body = await request.body()
-            event = self.verify(body, request.headers.get(SIGNATURE_HEADER, ""))
+            if len(body) > MAX_BODY_BYTES:
+                return PlainTextResponse("too large", status_code=413)
+            event = self.verify(body, request.headers.get(SIGNATURE_HEADER, ""), self.clock.now())
             if event is None:
                 return PlainTextResponse("invalid signature", status_code=401)
-            task = asyncio.create_task(self._safely(event))
-            self.tasks.add(task)
-            task.add_done_callback(self.tasks.discard)
-            return PlainTextResponse("ok")
+            try:
+                inbound = self.inbound(event, body)
+            except Exception:  # noqa: BLE001 - a signed but malformed event is the sender's error
+                return PlainTextResponse("bad event", status_code=400)
+            if inbound is None:
+                return PlainTextResponse("ok")
+            return http_answer(await self.gateway.submit(inbound), self.gateway.settings.retry_after)
 
         return Route("/zalo", receive, methods=["POST"])
 
-    async def _safely(self, event: dict[str, Any]) -> None:
-        try:
-            await self.process(event)
-        except Exception:  # noqa: BLE001 - one bad event must not stop the others
-            log.exception("zalo: event failed")
 
-    async def drain(self) -> None:
-        """Wait for background events (tests and shutdown)."""
-        while self.tasks:
-            await asyncio.gather(*list(self.tasks), return_exceptions=True)
+__all__ = ["CHANNEL", "ZALO_LIMITS", "ZaloChannel", "ZaloClient", "ZaloConfig", "render", "signature"]

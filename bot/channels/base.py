@@ -1,0 +1,347 @@
+"""The channel contract: what every channel shares, written once.
+
+An adapter (Telegram, Zalo, the terminal, the web chat) does two things only: it turns a
+platform update into an :class:`~bot.messages.Inbound`, and it delivers one outbox
+:class:`~bot.outbox.Parcel` and says how that went (:class:`Delivery`). Everything between
+lives here, the same for every channel::
+
+    adapter.parse ──Inbound──▶ Gateway.accept: scrub text · flood pace · store in the inbox
+                                (the platform is answered now: the message is durable)
+                   Gateway.process (per conversation, in order, one transaction):
+                                engine.respond · state · events · replies into the outbox
+                   Courier (bot.delivery): outbox ──▶ adapter.deliver, in order per chat,
+                                at the channel's send caps, retried with back-off
+
+A message is refused at the door only when it is malformed (the adapter answers 400), when
+the inbox backlog passes its bound (503 with Retry-After: the platform sends it again later)
+or when its sender is far over their pace (they are told once).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from typing import Protocol
+
+from starlette.responses import PlainTextResponse, Response
+
+from bot.clock import Clock
+from bot.engine import Engine
+from bot.events import EventType, PendingEvent
+from bot.faults import Faults
+from bot.flood import FloodControl
+from bot.inbox import Inbox
+from bot.messages import Address, Attachment, Inbound, Reply, split_text
+from bot.outbox import Outbox, Parcel, SendLimits
+
+log = logging.getLogger(__name__)
+
+MAX_ID_CHARS = 128  # platform ids longer than this are not real ids
+MAX_PAYLOAD_CHARS = 256
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+class Outcome(StrEnum):
+    """What became of one delivery."""
+
+    DELIVERED = "delivered"  # the platform accepted it
+    RETRY = "retry"  # a time-out, a network error, "too many requests": try again later
+    REJECTED = "rejected"  # refused for good (bot blocked, outside Zalo's reply window)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """An adapter's report on one parcel."""
+
+    outcome: Outcome
+    reason: str = ""
+    retry_after: float | None = None  # seconds the platform asked us to wait
+    whole_channel: bool = False  # the wait applies to every send of the channel (Telegram's 429)
+
+
+DELIVERED = Delivery(Outcome.DELIVERED)
+
+
+class Adapter(Protocol):
+    """A platform: its name, its caps, and how to deliver one outbox parcel."""
+
+    channel: str
+    limits: SendLimits
+    max_text: int  # the platform's message length; longer replies are split before storing
+    paced: bool  # whether flood control applies (not for the local terminal)
+
+    async def deliver(self, parcel: Parcel) -> Delivery:
+        """Send one parcel (a receipt for the user's action, or one reply)."""
+        ...
+
+
+class Waker(Protocol):
+    """Something to nudge when replies were written (a channel's courier)."""
+
+    def wake(self) -> None:
+        """New replies may be deliverable now (thread-safe)."""
+        ...
+
+
+class Acceptance(StrEnum):
+    """The gateway's answer to an inbound message, which the adapter turns into HTTP."""
+
+    ACCEPTED = "accepted"
+    DUPLICATE = "duplicate"  # seen before: answered once already (HTTP 200)
+    REFUSED = "refused"  # the sender is far over their pace (HTTP 200: retrying would not help)
+    OVERLOADED = "overloaded"  # the backlog passed its bound (HTTP 503 + Retry-After)
+    INVALID = "invalid"  # malformed (HTTP 400)
+
+
+def http_answer(result: Acceptance, retry_after: int) -> Response:
+    """A webhook's HTTP answer for the gateway's verdict (Telegram and Zalo retry on 5xx)."""
+    if result is Acceptance.OVERLOADED:
+        return PlainTextResponse("busy", status_code=503, headers={"Retry-After": str(retry_after)})
+    if result is Acceptance.INVALID:
+        return PlainTextResponse("bad request", status_code=400)
+    return PlainTextResponse("ok")
+
+
+def scrub(value: str, limit: int) -> str:
+    """Text safe to store and show: no lone surrogates, no control or direction marks, NFC, cut."""
+    value = _SURROGATE.sub("\ufffd", value)
+    value = unicodedata.normalize("NFC", _CONTROL.sub(" ", value))
+    return value[:limit]
+
+
+def scrub_inbound(inbound: Inbound, max_text: int) -> Inbound | None:
+    """The message with every string made safe, or None when its ids are not plausible."""
+    address = inbound.address
+    ids = [scrub(part, 10 * MAX_ID_CHARS) for part in (address.channel, address.user_id, address.chat_id)]
+    if not ids[1].strip() or any(len(part) > MAX_ID_CHARS for part in ids):
+        return None
+    document = inbound.document
+    if document is not None:
+        document = Attachment(scrub(document.name, 255), document.content, scrub(document.mime, 100))
+
+    def optional(value: str | None, limit: int) -> str | None:
+        return None if value is None else scrub(value, limit)
+
+    return replace(
+        inbound,
+        address=Address(ids[0], ids[1], ids[2]),
+        text=scrub(inbound.text or "", max_text),
+        payload=optional(inbound.payload, MAX_PAYLOAD_CHARS),
+        locale_hint=optional(inbound.locale_hint, 16),
+        message_id=optional(inbound.message_id, 200),
+        receipt=optional(inbound.receipt, 200),
+        notice=optional(inbound.notice, 200),
+        document=document,
+    )
+
+
+def split_reply(reply: Reply, limit: int) -> list[Reply]:
+    """One reply per platform message: text over ``limit`` split on lines, options on the last."""
+    if reply.image is not None or len(reply.text) <= limit:
+        return [reply]
+    chunks = split_text(reply.text, limit)
+    head = [Reply(chunk, kind=reply.kind) for chunk in chunks[:-1]]
+    return [*head, replace(reply, text=chunks[-1])]
+
+
+@dataclass(frozen=True)
+class GatewaySettings:
+    """The gateway's bounds (from :class:`bot.config.Settings`)."""
+
+    backlog_limit: int = 10_000  # inbox rows waiting before webhooks answer 503
+    retry_after: int = 5  # seconds a refused platform is asked to wait
+    max_text_chars: int = 2000  # what the engine reads; 4x this is stored
+    outbox_high_water: int = 300  # a channel's undelivered replies before processing waits for it
+    conversation_high_water: int = 10  # one conversation's undelivered replies before it waits
+    workers: int = 1  # conversations processed at once (more only helps on PostgreSQL)
+
+
+class Gateway:
+    """Accepts, stores, processes and hands replies to the couriers, for every channel."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        inbox: Inbox,
+        outbox: Outbox,
+        clock: Clock,
+        flood: FloodControl,
+        settings: GatewaySettings,
+        faults: Faults | None = None,
+    ):
+        self.engine = engine
+        self.inbox = inbox
+        self.outbox = outbox
+        self.clock = clock
+        self.flood = flood
+        self.settings = settings
+        self.faults = faults or Faults()
+        self.adapters: dict[str, Adapter] = {}
+        self.wakers: dict[str, list[Waker]] = {}
+        self._backlog = 0
+        self._since_count = 0
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._work: asyncio.Event | None = None
+        self._stopping = False
+
+    def register(self, adapter: Adapter) -> None:
+        """Serve a channel (the composition root does this for each configured one)."""
+        self.adapters[adapter.channel] = adapter
+
+    def version(self) -> str:
+        """The catalog version served now (adapters stamp buttons with it)."""
+        return self.engine.live.current.catalog.version
+
+    # -- the door ------------------------------------------------------------------------------
+
+    def accept(self, inbound: Inbound) -> Acceptance:
+        """Check, pace and store one message (blocking: run it off the event loop)."""
+        adapter = self.adapters.get(inbound.address.channel)
+        cleaned = scrub_inbound(inbound, 4 * self.settings.max_text_chars)
+        if cleaned is None:
+            return Acceptance.INVALID
+        if self._backlog + self._since_count >= self.settings.backlog_limit:
+            return Acceptance.OVERLOADED
+        conversation = self.engine.user_key(cleaned.address)
+        delay = 0.0
+        if adapter is None or adapter.paced:
+            admission = self.flood.admit(conversation, self.clock.monotonic())
+            if not admission.accepted:
+                self._refuse(cleaned, conversation, admission.notify)
+                return Acceptance.REFUSED
+            delay = admission.delay
+        not_before = cleaned.received_at + dt.timedelta(seconds=delay)
+        if not self.inbox.add(cleaned, conversation, not_before):
+            return Acceptance.DUPLICATE
+        self._since_count += 1
+        self._wake()
+        return Acceptance.ACCEPTED
+
+    async def submit(self, inbound: Inbound) -> Acceptance:
+        """:meth:`accept` from the event loop."""
+        return await asyncio.to_thread(self.accept, inbound)
+
+    def _refuse(self, inbound: Inbound, conversation: str, notify: bool) -> None:
+        now = self.clock.now()
+        self.engine.recorder.record(inbound.address.channel, conversation, [PendingEvent(EventType.FLOODED)], now)
+        if notify:
+            tr = self.engine.languages.get(self.engine.store.peek(conversation).locale)
+            text = tr.gettext(
+                "You are sending messages faster than I can answer. I will answer the ones I have; "
+                "please wait a little, then send the rest again."
+            )
+            self.outbox.enqueue(inbound.address, [Reply(text)], conversation, self.version(), now)
+            self._wake_courier(inbound.address.channel)
+
+    # -- processing ----------------------------------------------------------------------------
+
+    def process(self, conversation: str) -> bool:
+        """Handle the conversation's oldest ready message, if any (blocking); True when one was."""
+        now = self.clock.now()
+        snap = self.engine.live.current
+        with self.engine.store.open(conversation, "", now) as unit:
+            taken = self.inbox.take(unit.session, conversation, now)
+            if taken is None:
+                unit.skip = True  # nothing to do: leave the state as it is
+                return False
+            row_id, inbound = taken
+            unit.channel = inbound.address.channel
+            adapter = self.adapters.get(inbound.address.channel)
+            replies = self.engine.respond(unit, inbound, conversation, snap)
+            if adapter is not None:
+                replies = [part for reply in replies for part in split_reply(reply, adapter.max_text)]
+            unit.insert(
+                self.outbox.table,
+                self.outbox.rows(
+                    inbound.address, replies, conversation, snap.catalog.version, now, inbound.receipt, inbound.notice
+                ),
+            )
+            unit.statements.append(self.inbox.done(row_id))
+        self.faults.hit("after-commit")
+        self._since_count = max(0, self._since_count - 1)
+        self._wake_courier(inbound.address.channel)
+        return True
+
+    def _held(self, waiting: list[tuple[str, str]], backlogs: dict[str, int]) -> set[str]:
+        """Conversations that must wait for their replies to drain before more are written."""
+        held = {key for key, channel in waiting if backlogs.get(channel, 0) >= self.settings.outbox_high_water}
+        counts = self.outbox.waiting([key for key, _ in waiting])
+        held |= {key for key, count in counts.items() if count >= self.settings.conversation_high_water}
+        return held
+
+    async def run(self) -> None:
+        """Process stored messages until :meth:`stop`: round robin over conversations, oldest first."""
+        self._loop = asyncio.get_running_loop()
+        self._work = asyncio.Event()
+        self._stopping = False
+        semaphore = asyncio.Semaphore(max(1, self.settings.workers))
+        while not self._stopping:
+            self._work.clear()
+            now = self.clock.now()
+            self._backlog = await asyncio.to_thread(self.inbox.backlog)
+            self._since_count = 0
+            waiting = await asyncio.to_thread(self.inbox.waiting, now, 64)
+            limited = {c for c, a in self.adapters.items() if a.limits.capped}
+            backlogs = {c: await asyncio.to_thread(self.outbox.backlog, c) for c in limited}
+            pairs = [(item.conversation, item.channel) for item in waiting]
+            held = await asyncio.to_thread(self._held, pairs, backlogs) if pairs else set()
+            ready = [key for key, _ in pairs if key not in held]
+            if ready:
+                await asyncio.gather(*(self._process_one(semaphore, key) for key in ready))
+                continue
+            await self._idle()
+
+    async def _process_one(self, semaphore: asyncio.Semaphore, conversation: str) -> None:
+        async with semaphore:
+            try:
+                await asyncio.to_thread(self.process, conversation)
+            except Exception:  # one broken message must not stop everyone else's
+                log.exception("processing a message failed")
+                await asyncio.sleep(0.1)
+
+    async def _idle(self) -> None:
+        """Sleep until new work, the next delayed message, or a short poll (other processes)."""
+        due = await asyncio.to_thread(self.inbox.next_due)
+        timeout = 0.5
+        if due is not None:
+            timeout = min(timeout, max(0.01, (due - self.clock.now()).total_seconds()))
+        assert self._work is not None
+        try:
+            await asyncio.wait_for(self._work.wait(), timeout)
+        except TimeoutError:
+            pass
+
+    def stop(self) -> None:
+        """Stop the processing loop after the message in hand."""
+        self._stopping = True
+        self._wake()
+
+    def _wake(self) -> None:
+        loop, work = self._loop, self._work
+        if loop is not None and work is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(work.set)
+
+    def _wake_courier(self, channel: str) -> None:
+        for waker in self.wakers.get(channel, []):
+            waker.wake()
+
+
+__all__ = [
+    "Acceptance",
+    "Adapter",
+    "DELIVERED",
+    "Delivery",
+    "Gateway",
+    "GatewaySettings",
+    "Outcome",
+    "http_answer",
+    "scrub",
+    "scrub_inbound",
+    "split_reply",
+]

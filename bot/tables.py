@@ -1,0 +1,176 @@
+"""The database tables: one SQLModel class per table, the schema Alembic migrates.
+
+Every time column is set by the code from the injected clock (no column defaults to "now"),
+so stored dates never depend on the machine's clock. Raw platform identifiers appear only
+where delivery needs them -- ``outbox.chat_id``, ``reminders.chat_id``, the ``inbox`` body of
+a message not yet processed -- and are blanked as soon as they are no longer needed; every
+other user reference is a salted hash.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import LargeBinary, UniqueConstraint
+from sqlmodel import Column, Field, SQLModel
+
+
+class Conversation(SQLModel, table=True):
+    """One conversation's state, keyed by the hashed (channel, user)."""
+
+    __tablename__ = "conversations"
+
+    key: str = Field(primary_key=True, max_length=64)
+    channel: str = Field(max_length=32, index=True)
+    state: str
+    updated_at: dt.datetime
+
+
+class Event(SQLModel, table=True):
+    """A usage event. ``text`` is always redacted; ``user`` is always a salted hash."""
+
+    __tablename__ = "events"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime = Field(index=True)
+    channel: str = Field(max_length=32)
+    user: str = Field(max_length=64, index=True)
+    type: str = Field(max_length=32, index=True)
+    intent: str | None = Field(default=None, max_length=64)
+    decision: str | None = Field(default=None, max_length=16)
+    confidence: float | None = None
+    step: str | None = Field(default=None, max_length=64)
+    text: str | None = None  # redacted; set to NULL by the scheduled purge after N days
+    commune: str | None = Field(default=None, max_length=128)  # the user's (or helper's) commune
+    role: str | None = Field(default=None, max_length=16)  # citizen | helper | admin
+
+
+class ChannelToken(SQLModel, table=True):
+    """Rotating credentials of a channel (Zalo refresh tokens are single-use: losing one locks the bot out)."""
+
+    __tablename__ = "channel_tokens"
+
+    channel: str = Field(primary_key=True, max_length=32)
+    access_token: str
+    refresh_token: str
+    expires_at: dt.datetime | None = None
+    updated_at: dt.datetime
+
+
+class Helper(SQLModel, table=True):
+    """A community tech-team member, bound to a commune by the invite code they redeemed."""
+
+    __tablename__ = "helpers"
+
+    user: str = Field(primary_key=True, max_length=64)  # salted hash, like every stored user id
+    channel: str = Field(max_length=32)
+    commune: str = Field(max_length=128)
+    invited_by: str = Field(max_length=64)
+    joined_at: dt.datetime
+    active: bool = True
+
+
+class Invite(SQLModel, table=True):
+    """A one-time invite code (only its hash is stored) an admin created for a commune."""
+
+    __tablename__ = "invites"
+
+    code_hash: str = Field(primary_key=True, max_length=64)
+    commune: str = Field(max_length=128)
+    created_by: str = Field(max_length=64)
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    used_at: dt.datetime | None = None
+    used_by: str | None = Field(default=None, max_length=64)
+
+
+class Reminder(SQLModel, table=True):
+    """A reminder a citizen asked for.
+
+    ``chat_id`` is the platform chat to write to -- the one raw identifier we keep, because a
+    reminder cannot be delivered without it; it is blanked as soon as the reminder is sent,
+    skipped or cancelled.
+    """
+
+    __tablename__ = "reminders"
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=32)
+    user: str = Field(max_length=64, index=True)
+    chat_id: str = Field(max_length=128)
+    procedure: str = Field(max_length=64)
+    locale: str = Field(default="vi", max_length=8)
+    created_at: dt.datetime
+    due_at: dt.datetime
+    status: str = Field(default="pending", max_length=16)  # pending | sent | skipped | cancelled
+    closed_at: dt.datetime | None = None
+
+
+class CatalogVersion(SQLModel, table=True):
+    """One catalog version with its audit record; the newest ``applied`` row is served."""
+
+    __tablename__ = "catalog_versions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: dt.datetime
+    author: str = Field(max_length=128)
+    source: str = Field(max_length=255)
+    summary: str
+    status: str = Field(default="applied", max_length=16, index=True)  # draft | applied | discarded
+    digest: str = Field(max_length=64)
+    shipped: bool = False  # imported from the files shipped with the release
+    curated: bytes  # gzip of a JSON list of curated entries
+    listing: bytes  # gzip of JSON lines of national listing cards
+
+
+class InboxItem(SQLModel, table=True):
+    """A message a channel accepted: stored before the platform is answered, processed in order.
+
+    ``dedupe`` is a salted hash of the platform's message id (or of sender, platform time and
+    body when there is none): a retried or replayed delivery hits the unique constraint and
+    is answered once. ``body`` holds the message (raw ids and text) only until it is
+    processed; done rows keep nothing but the hash and the times, and are pruned after the
+    dedupe period.
+    """
+
+    __tablename__ = "inbox"
+    __table_args__ = (UniqueConstraint("channel", "dedupe", name="uq_inbox_channel_dedupe"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=32)
+    dedupe: str | None = Field(default=None, max_length=64)
+    conversation: str = Field(max_length=64, index=True)  # the salted hash of (channel, user)
+    received_at: dt.datetime
+    not_before: dt.datetime  # flood control: a fast sender's messages wait their turn
+    status: str = Field(default="pending", max_length=16, index=True)  # pending | done | dropped
+    body: str | None = None  # JSON of the inbound message; blanked once processed
+    document: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+
+
+class OutboxItem(SQLModel, table=True):
+    """A reply waiting to be delivered, written in the same transaction as the state change.
+
+    Delivered in order per chat (``chat_key``, ``id``), at most at the channel's send rate:
+    ``granted_at`` records when a send was allowed, so the outbox is also the rate limiter's
+    log across every process. ``chat_id`` and ``body`` are blanked once the reply is delivered
+    or dropped.
+    """
+
+    __tablename__ = "outbox"
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=32)
+    chat_id: str = Field(max_length=128)  # raw platform chat id: needed to deliver, blanked after
+    chat_key: str = Field(max_length=64, index=True)  # salted hash of (channel, chat id)
+    conversation: str = Field(max_length=64, index=True)
+    body: str | None = None  # JSON of the reply (text, options, links, receipt); blanked after
+    image: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    version: str = Field(default="", max_length=32)  # catalog version the buttons belong to
+    created_at: dt.datetime
+    status: str = Field(default="pending", max_length=16, index=True)  # pending | delivered | dropped
+    attempts: int = 0
+    next_attempt_at: dt.datetime
+    lease_until: dt.datetime | None = None  # a worker is sending it until then
+    granted_at: dt.datetime | None = Field(default=None, index=True)
+    closed_at: dt.datetime | None = None
+    reason: str | None = Field(default=None, max_length=64)  # why it was dropped
