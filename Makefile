@@ -4,14 +4,15 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run chat test eval lint typecheck bench translations clean
+.PHONY: install run chat test eval lint typecheck bench translations lock clean
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+# Every dependency comes pinned and hash-checked from requirements.lock (`make lock` refreshes it).
+$(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	$(BIN)/pybabel compile --domain messages --directory bot/locales --statistics
 	touch $(STAMP)
 
@@ -40,6 +41,14 @@ lint: install
 bench: install
 	$(BIN)/python benchmarks/engine.py
 	$(BIN)/python benchmarks/router.py
+
+# Re-resolve the dependencies of pyproject.toml (and the build tools) into requirements.lock.
+lock:
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/pip install --quiet pip-tools
+	.venv-lock/bin/pip-compile --quiet --upgrade --generate-hashes --allow-unsafe --extra dev --strip-extras \
+		--no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml requirements-build.in
+	rm -rf .venv-lock
 
 clean:
 	rm -rf $(VENV) dvcbot.db .pytest_cache .mypy_cache .ruff_cache

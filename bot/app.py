@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -159,6 +160,10 @@ class App:
                 self.live.start()
                 self.scheduler = self.make_scheduler()
                 self.scheduler.start()
+            # The catalog and router are a few hundred thousand long-lived objects: a full
+            # garbage collection scanning them stalls every request for ~80 ms. Frozen, they
+            # are left out of the scans (reference counting still frees them).
+            gc.freeze()
             yield self
         finally:
             if server is not None:
@@ -258,7 +263,7 @@ def build_app(settings: Settings, clock: Clock | None = None, record_events: boo
         GatewaySettings(
             backlog_limit=settings.backlog_limit,
             max_text_chars=settings.max_text_chars,
-            workers=4 if database.is_postgres else 1,
+            workers=2 if database.is_postgres else 1,
         ),
         Faults(settings.fault),
     )

@@ -9,7 +9,7 @@ import io
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -46,6 +46,15 @@ def _chat(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
         app.close()
 
 
+def loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop's event loop when it is installed (about twice the webhook throughput), else asyncio's."""
+    try:
+        import uvloop
+    except ImportError:
+        return None
+    return uvloop.new_event_loop
+
+
 def _run(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
     """Start the configured channels: Telegram and/or Zalo, else the terminal chat."""
     if not settings.public:
@@ -67,7 +76,8 @@ def _run(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
             await asyncio.Event().wait()
 
     try:
-        asyncio.run(serve())
+        with asyncio.Runner(loop_factory=loop_factory()) as runner:
+            runner.run(serve())
     except KeyboardInterrupt:
         pass
     finally:

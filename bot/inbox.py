@@ -93,25 +93,28 @@ class Inbox:
             return None
         return hash_user(self.salt, f"inbox:{inbound.address.channel}", inbound.message_id)
 
-    def add(self, inbound: Inbound, conversation: str, not_before: dt.datetime) -> bool:
-        """Store a message; False when the same platform message was stored before."""
+    def row(self, inbound: Inbound, conversation: str, not_before: dt.datetime) -> dict[str, Any]:
+        """The row storing ``inbound``."""
+        return {
+            "channel": inbound.address.channel,
+            "dedupe": self.dedupe_key(inbound),
+            "conversation": conversation,
+            "received_at": inbound.received_at,
+            "not_before": not_before,
+            "status": PENDING,
+            "body": encode(inbound),
+            "document": inbound.document.content if inbound.document is not None else None,
+        }
+
+    def add(self, rows: list[dict[str, Any]]) -> int:
+        """Store messages in one transaction; a repeated platform message is skipped. Returns how many were new."""
         dialect: Any = postgresql if self.database.is_postgres else sqlite
-        statement = (
-            dialect.insert(TABLE)
-            .values(
-                channel=inbound.address.channel,
-                dedupe=self.dedupe_key(inbound),
-                conversation=conversation,
-                received_at=inbound.received_at,
-                not_before=not_before,
-                status=PENDING,
-                body=encode(inbound),
-                document=inbound.document.content if inbound.document is not None else None,
-            )
-            .on_conflict_do_nothing(index_elements=["channel", "dedupe"])
-        )
+        statement = dialect.insert(TABLE).on_conflict_do_nothing(index_elements=["channel", "dedupe"])
         with self.database.session() as session:
-            return int(session.execute(statement).rowcount) == 1  # type: ignore[attr-defined]
+            if len(rows) == 1:
+                return int(session.execute(statement.values(**rows[0])).rowcount)  # type: ignore[attr-defined]
+            result = session.execute(statement, rows)
+            return int(result.rowcount) if result.rowcount is not None else len(rows)  # type: ignore[attr-defined]
 
     def waiting(self, now: dt.datetime, limit: int) -> list[Waiting]:
         """Conversations with a message ready now, the longest waiting first."""

@@ -13,6 +13,7 @@ the background thread and swapped in with a single assignment.
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 from collections.abc import Callable
@@ -76,6 +77,7 @@ class LiveCatalog:
             catalog = decode(row)
             snapshot = Snapshot(latest, catalog, self.build_router(catalog))
             old, self._current = self._current, snapshot
+        gc.freeze()  # the new catalog and router are long-lived: keep them out of full collections
         log.info("Catalog version %s is now served (was %s).", latest, old.version_id)
         return True
 

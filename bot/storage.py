@@ -68,7 +68,9 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    # No ping per checkout (a round trip per statement batch under load); a connection the
+    # server dropped fails once, which invalidates the pool, and the work is retried.
+    return create_engine(url, pool_size=10, max_overflow=10, pool_recycle=300, pool_use_lifo=True)
 
 
 def migrate(engine: Engine) -> None:
