@@ -89,7 +89,8 @@ async def connection(
     try:
         while time.perf_counter() < deadline:
             path, body, headers = next(bodies)
-            head = f"POST {path} HTTP/1.1\r\nHost: bot\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+            head = f"POST {path} HTTP/1.1\r\nHost: bot\r\nContent-Type: application/json\r\n"
+            head += f"Content-Length: {len(body)}\r\n"
             head += "".join(f"{name}: {value}\r\n" for name, value in headers.items())
             started = time.perf_counter()
             writer.write(head.encode() + b"\r\n" + body)

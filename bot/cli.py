@@ -47,7 +47,7 @@ def _chat(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
 
 
 def loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
-    """uvloop's event loop when it is installed (about twice the webhook throughput), else asyncio's."""
+    """Uvloop's event loop when it is installed (about twice the webhook throughput), else asyncio's."""
     try:
         import uvloop
     except ImportError:
