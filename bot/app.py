@@ -205,7 +205,8 @@ def open_catalog(settings: Settings, store: CatalogStore) -> Snapshot:
     shipped = load_catalog(settings)
     encoded = encode(shipped.entries.values(), shipped.listing.values())
     source = str(settings.catalog_dir) if settings.catalog_dir else "shipped catalog files"
-    row = store.seed(shipped, source, encoded)
+    with store.database.exclusive("seed-catalog"):  # processes starting together store one version
+        row = store.seed(shipped, source, encoded)
     # The common case -- the database serves exactly the shipped files -- skips decoding.
     catalog = shipped if row.digest == encoded.digest else decode(row)
     assert row.id is not None

@@ -54,6 +54,7 @@ class Courier:
         self._paused_until = 0.0  # monotonic: the platform asked the whole channel to wait
         self._flight: set[asyncio.Task[None]] = set()
         self._recovered = False
+        self._next_try = float("inf")  # monotonic: the earliest send put back for a cap
 
     # -- waking -----------------------------------------------------------------------------
 
@@ -95,15 +96,17 @@ class Courier:
         if free <= 0:
             await asyncio.wait(set(self._flight), return_when=asyncio.FIRST_COMPLETED)
             return 1
-        pause = self._paused_until - self.clock.monotonic()
-        if pause > 0:
-            await asyncio.sleep(pause)
+        if self._paused_until > self.clock.monotonic():
+            return 0  # the channel is at its cap, or the platform asked us to wait
         now = self.clock.now()
         parcels = await asyncio.to_thread(self.outbox.claim, self.channel, now, free, self.settings.lease, chat_key)
         started = 0
         for parcel in parcels:
             if now - parcel.created_at > self.settings.max_age:
                 await asyncio.to_thread(self.outbox.drop, parcel, now, "expired")
+                continue
+            if self._paused_until > self.clock.monotonic():
+                await asyncio.to_thread(self.outbox.later, parcel, now, False)  # back in line, unchanged
                 continue
             if not await self._granted(parcel):
                 continue
@@ -114,19 +117,19 @@ class Courier:
         return started or len(parcels)
 
     async def _granted(self, parcel: Parcel) -> bool:
-        """Wait for the channel's cap; a chat over its own cap is put back for later instead."""
+        """Ask the outbox for a send; over a cap, the parcel is put back until it may go."""
         limits = self.adapter.limits
         if parcel.reply is None or not limits.capped:
             return True  # receipts are not messages; unlimited channels need no log
-        while True:
-            wait, whole_channel = await asyncio.to_thread(self.outbox.grant, parcel, self.clock.now(), limits)
-            if wait <= 0:
-                return True
-            if not whole_channel:
-                when = self.clock.now() + dt.timedelta(seconds=wait)
-                await asyncio.to_thread(self.outbox.later, parcel, when, False)
-                return False
-            await asyncio.sleep(wait)
+        now = self.clock.now()
+        wait, whole_channel = await asyncio.to_thread(self.outbox.grant, parcel, now, limits)
+        if wait <= 0:
+            return True
+        await asyncio.to_thread(self.outbox.later, parcel, now + dt.timedelta(seconds=wait), False)
+        self._next_try = min(self._next_try, self.clock.monotonic() + wait)
+        if whole_channel:  # the rest of this batch would be refused too
+            self._paused_until = max(self._paused_until, self.clock.monotonic() + wait)
+        return False
 
     async def _send(self, parcel: Parcel) -> None:
         try:
@@ -155,9 +158,13 @@ class Courier:
             self.outbox.later(parcel, now + dt.timedelta(seconds=after))
 
     async def _idle(self) -> None:
+        """Wait for new replies, the end of a pause or a deferred send, or the next poll."""
         assert self._wake is not None
+        soonest = min(self._next_try, self._paused_until) - self.clock.monotonic()
+        timeout = self.settings.poll if soonest <= 0 else min(self.settings.poll, soonest)
+        self._next_try = float("inf")
         try:
-            await asyncio.wait_for(self._wake.wait(), self.settings.poll)
+            await asyncio.wait_for(self._wake.wait(), max(0.001, timeout))
         except TimeoutError:
             pass
 

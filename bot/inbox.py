@@ -109,12 +109,11 @@ class Inbox:
     def add(self, rows: list[dict[str, Any]]) -> int:
         """Store messages in one transaction; a repeated platform message is skipped. Returns how many were new."""
         dialect: Any = postgresql if self.database.is_postgres else sqlite
-        statement = dialect.insert(TABLE).on_conflict_do_nothing(index_elements=["channel", "dedupe"])
+        statement = (
+            dialect.insert(TABLE).on_conflict_do_nothing(index_elements=["channel", "dedupe"]).returning(_C.id)
+        )
         with self.database.session() as session:
-            if len(rows) == 1:
-                return int(session.execute(statement.values(**rows[0])).rowcount)  # type: ignore[attr-defined]
-            result = session.execute(statement, rows)
-            return int(result.rowcount) if result.rowcount is not None else len(rows)  # type: ignore[attr-defined]
+            return len(session.execute(statement, rows).all())
 
     def waiting(self, now: dt.datetime, limit: int) -> list[Waiting]:
         """Conversations with a message ready now, the longest waiting first."""

@@ -62,7 +62,7 @@ class SendLimits:
 
     total: tuple[Window, ...] = (Window(30, 1.0),)
     chat: tuple[Window, ...] = (Window(4, 1.0), Window(12, 10.0))
-    margin: float = 0.1
+    margin: float = 0.25
 
     @classmethod
     def unlimited(cls) -> SendLimits:

@@ -104,9 +104,29 @@ class Database:
         return None if self.is_postgres or not path or path == ":memory:" else path
 
     def migrate(self) -> None:
-        """Create or upgrade the schema."""
-        with self.writing():
+        """Create or upgrade the schema (one process at a time: several may start together)."""
+        with self.exclusive("migrate"):
             migrate(self.engine)
+
+    @contextmanager
+    def exclusive(self, name: str) -> Iterator[None]:
+        """Run a block in one process at a time across the deployment (start-up work such as migrating).
+
+        PostgreSQL: a session advisory lock on a connection of its own, per schema. SQLite:
+        this process's writer lock (a second process is refused anyway).
+        """
+        if not self.is_postgres:
+            with self.writing():
+                yield
+            return
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            schema = connection.execute(text("SELECT current_schema()")).scalar_one()
+            key = lock_key(f"dvcbot:{name}:{schema}")
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
+            try:
+                yield
+            finally:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
 
     def writing(self) -> Any:
         """The SQLite writer lock of this process (a no-op context on PostgreSQL)."""

@@ -68,6 +68,7 @@ class Sent:
     buttons: list[dict[str, Any]]
     message_id: int
     photo: bytes | None = None
+    at: float = field(default_factory=time.monotonic)  # when the fake received it
 
 
 @dataclass
