@@ -11,25 +11,62 @@ no path reaches these tools without it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import logging
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.catalog_store import DRAFT, CatalogStore
 from bot.charts import render_chart
+from bot.clock import Clock
+from bot.commands import number
+from bot.i18n import Translator
 from bot.live import LiveCatalog
-from bot.messages import Attachment, Option, Reply, ReplyKind
+from bot.messages import Address, Attachment, Option, Reply, ReplyKind
+from bot.outbox import Outbox
+from bot.privacy import redact
 from bot.report_text import to_table
 from bot.roles import Role, Staff, format_code
 from bot.stats import Period, collect
 from bot.storage import Database, as_utc
 from bot.turn import Turn
+from bot.uploads import read_sandboxed
 from procedures.diff import diff_catalogs
-from procedures.formats import read_candidate_bytes
 from procedures.links import LinkPolicy
 
+log = logging.getLogger(__name__)
 MAX_PROBLEMS_SHOWN = 15
 MAX_DIFF_LINES = 30
 DEFAULT_STATS_DAYS = 30
+MAX_STATS_DAYS = 3660
+
+
+class FileChecks:
+    """Checks uploaded files off the message path and writes each verdict to the admin's outbox."""
+
+    def __init__(
+        self, executor: Executor, outbox: Outbox, clock: Clock, live: LiveCatalog, wake: Callable[[str], None]
+    ):
+        self.executor = executor
+        self.outbox = outbox
+        self.clock = clock
+        self.live = live
+        self.wake = wake
+
+    def start(self, address: Address, user: str, check: Callable[[], list[Reply]], failure: Reply) -> None:
+        """Run ``check`` in the background; its replies (or ``failure``) reach ``address`` through the outbox."""
+
+        def run() -> None:
+            try:
+                replies = check()
+            except Exception:  # the admin must hear that it failed
+                log.exception("checking an uploaded file failed")
+                replies = [failure]
+            self.outbox.enqueue(address, replies, user, self.live.current.catalog.version, self.clock.now())
+            self.wake(address.channel)
+
+        self.executor.submit(run)
 
 
 class AdminDesk:
@@ -44,6 +81,7 @@ class AdminDesk:
         policy: LinkPolicy,
         required: Sequence[str],
         timezone: ZoneInfo,
+        checks: FileChecks,
     ):
         self.staff = staff
         self.database = database
@@ -52,6 +90,7 @@ class AdminDesk:
         self.policy = policy
         self.required = tuple(required)
         self.timezone = timezone
+        self.checks = checks
 
     def refuse(self, turn: Turn) -> Reply:
         """The only answer a non-admin gets: no data, no hint of what the command would show."""
@@ -67,7 +106,8 @@ class AdminDesk:
         """The usage report as text, then the chart as a photo."""
         if turn.role is not Role.ADMIN:
             return [self.refuse(turn)]
-        days = int(argument) if argument.strip().isdigit() and int(argument) > 0 else DEFAULT_STATS_DAYS
+        days = number(argument) or DEFAULT_STATS_DAYS
+        days = min(days, MAX_STATS_DAYS)
         today = turn.now.astimezone(self.timezone).date()
         report = collect(self.database, Period(today - dt.timedelta(days=days - 1), today), self.timezone)
         names = {entry.id: entry.name.get(turn.tr.locale) for entry in turn.snap.catalog}
@@ -80,7 +120,7 @@ class AdminDesk:
         tr = turn.tr
         if turn.role is not Role.ADMIN:
             return [self.refuse(turn)]
-        commune = " ".join(commune.split())
+        commune = redact(" ".join(commune.split()))[:128]  # free text: nothing personal is kept
         if not commune:
             return [Reply(tr.gettext("Type /invite and the commune or ward, for example: /invite Phường Bến Nghé"))]
         code = format_code(self.staff.create_invite(turn.user, commune, turn.now))
@@ -111,8 +151,9 @@ class AdminDesk:
         if turn.role is not Role.ADMIN:
             return [self.refuse(turn)]
         words = argument.split()
-        if words[:1] == ["rollback"] and len(words) == 2 and words[1].isdigit():
-            return self._rollback(turn, int(words[1]))
+        version = number(words[1]) if words[:1] == ["rollback"] and len(words) == 2 else None
+        if version is not None:
+            return self._rollback(turn, version)
         if words[:1] in (["history"], []):
             return [self._history(turn)]
         return [
@@ -145,12 +186,22 @@ class AdminDesk:
         return [Reply(text.format(old=version_id, new=row.id))]
 
     def upload(self, turn: Turn, name: str, content: bytes) -> list[Reply]:
-        """Validate an uploaded catalog file and show what it would change, applying nothing yet."""
+        """Take an uploaded catalog file: it is checked in the background, the verdict follows."""
         tr = turn.tr
         if turn.role is not Role.ADMIN:
             return [self.refuse(turn)]
+        name = redact(Path(name).name or "upload")
+        author = self.author(turn)
+        # Reading a file takes seconds (a child process with limits): never inside the
+        # conversation's transaction, where it would hold up everyone's messages.
+        failure = Reply(tr.gettext("I could not check this file. Please send it again."), kind=ReplyKind.ERROR)
+        self.checks.start(turn.inbound.address, turn.user, lambda: self.verdict(tr, name, content, author), failure)
+        return [Reply(tr.gettext("Checking {name}… I will send the result in a moment.").format(name=name))]
+
+    def verdict(self, tr: Translator, name: str, content: bytes, author: str) -> list[Reply]:
+        """Validate an uploaded file and show what it would change, applying nothing yet (blocking)."""
         current = self.live.current.catalog
-        candidate = read_candidate_bytes(name, content, current, self.policy, self.required)
+        candidate = read_sandboxed(name, current, self.policy, self.required, content=content)
         if candidate.problems:
             count = len(candidate.problems)
             lines = [tr.gettext("{name}: {n} problem(s) found. Nothing was changed.").format(name=name, n=count)]
@@ -164,7 +215,7 @@ class AdminDesk:
         draft = self.store.save(
             candidate.entries,
             candidate.listing,
-            author=self.author(turn),
+            author=author,
             source=name,
             summary=diff.summary(lambda message: message),  # the audit record is kept in English
             status=DRAFT,
@@ -186,7 +237,8 @@ class AdminDesk:
         if turn.role is not Role.ADMIN:
             return [self.refuse(turn)]
         previous = self.live.current.version_id
-        row = self.store.apply(int(argument)) if argument.isdigit() else None
+        draft = number(argument)
+        row = self.store.apply(draft) if draft is not None else None
         if row is None:
             return [Reply(tr.gettext("This upload was already applied or cancelled. See /catalog history."))]
         self.live.refresh()
@@ -198,6 +250,7 @@ class AdminDesk:
         tr = turn.tr
         if turn.role is not Role.ADMIN:
             return [self.refuse(turn)]
-        if argument.isdigit():
-            self.store.discard(int(argument))
+        draft = number(argument)
+        if draft is not None:
+            self.store.discard(draft)
         return [Reply(tr.gettext("Cancelled. The catalog was not changed."), turn.menu_option())]

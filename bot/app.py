@@ -14,14 +14,15 @@ import datetime as dt
 import gc
 import logging
 from collections.abc import AsyncIterator
+from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.admin_desk import AdminDesk
+from bot.admin_desk import AdminDesk, FileChecks
 from bot.catalog_store import CatalogStore, decode, encode
-from bot.channels.base import Adapter, Gateway, GatewaySettings
+from bot.channels.base import Adapter, Gateway, GatewaySettings, Waker
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.contacts import Contacts
@@ -72,6 +73,7 @@ class App:
     routes: list[Any] = field(default_factory=list)  # webhook routes of the channels
     scheduler: Scheduler | None = None
     starters: list[Any] = field(default_factory=list)  # (start, stop) coroutine factories per channel
+    background: Executor | None = None  # checks of uploaded files
 
     @property
     def catalog(self) -> Catalog:
@@ -131,6 +133,7 @@ class App:
         removed = self.recorder.purge_text(now - dt.timedelta(days=self.settings.raw_text_days))
         forgotten = self.inbox.prune(now - DEDUPE_PERIOD)
         closed = self.outbox.prune(now - DEDUPE_PERIOD)
+        self.database.compact()
         log.info("purged %s texts, %s dedupe keys, %s closed replies", removed, forgotten, closed)
 
     def web_app(self) -> Any:
@@ -181,6 +184,8 @@ class App:
             self.scheduler.shutdown()
             self.scheduler = None
         self.live.stop()
+        if self.background is not None:
+            self.background.shutdown(wait=True, cancel_futures=False)
         self.database.dispose()
 
 
@@ -232,13 +237,21 @@ def build_app(settings: Settings, clock: Clock | None = None, record_events: boo
     staff = Staff(database, settings.admins)
     outbox = Outbox(database, settings.user_salt, recorder)
     reminders = ReminderBook(database, recorder, outbox)
+    wakers: dict[str, list[Waker]] = {}  # each channel's courier, nudged when replies are written
+    background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dvcbot-files")
+
+    def wake(channel: str) -> None:
+        for waker in wakers.get(channel, []):
+            waker.wake()
+
+    checks = FileChecks(background, outbox, clock, live, wake)
     policy = LinkPolicy(settings.allowed_link_suffixes)
     required = required_ids() if settings.catalog_dir is None else []
     desks = Desks(
         staff=staff,
         reminders=ReminderChat(reminders, timezone, settings.reminder_days),
         helper=HelperMode(staff, database, timezone),
-        admin=AdminDesk(staff, database, store, live, policy, required, timezone),
+        admin=AdminDesk(staff, database, store, live, policy, required, timezone, checks),
     )
     engine = Engine(
         live=live,
@@ -261,6 +274,7 @@ def build_app(settings: Settings, clock: Clock | None = None, record_events: boo
         outbox,
         clock,
         FloodControl(settings.flood_burst, settings.flood_rate, settings.flood_max_delay),
+        wakers,
         GatewaySettings(
             backlog_limit=settings.backlog_limit,
             max_text_chars=settings.max_text_chars,
@@ -289,17 +303,17 @@ def build_app(settings: Settings, clock: Clock | None = None, record_events: boo
     return app
 
 
-def send_limits(limits: SendLimits, per_second: int, chat_burst: int) -> SendLimits:
-    """A channel's caps with the operator's rate for the whole channel and burst for one chat."""
-    chat = (Window(chat_burst, 1.0), *limits.chat[1:])
-    return replace(limits, total=(Window(per_second, 1.0),), chat=chat)
+def send_limits(per_second: int, settings: Settings) -> SendLimits:
+    """A channel's caps: the operator's rate for the whole channel, and the per-chat windows."""
+    chat = (Window(settings.chat_burst, 1.0), Window(settings.chat_per_10s, 10.0))
+    return SendLimits(total=(Window(per_second, 1.0),), chat=chat)
 
 
 def build_channels(app: App) -> None:
     """The messenger channels the settings configure (platform SDKs are imported only then)."""
     settings = app.settings
     if settings.telegram_token:
-        from bot.channels.telegram import TELEGRAM_LIMITS, TelegramChannel
+        from bot.channels.telegram import TelegramChannel
 
         webhook = bool(settings.telegram_webhook_url)
         telegram = TelegramChannel(
@@ -310,7 +324,7 @@ def build_channels(app: App) -> None:
             settings.telegram_token,
             settings.telegram_api_base_url,
             webhook,
-            send_limits(TELEGRAM_LIMITS, settings.telegram_send_rate, settings.chat_burst),
+            send_limits(settings.telegram_send_rate, settings),
         )
         app.add_channel(telegram)
         admins = [user_id for channel, user_id in settings.admins if channel == "telegram"]
@@ -322,7 +336,7 @@ def build_channels(app: App) -> None:
         if webhook:
             app.routes.append(telegram.route(settings.telegram_webhook_secret))
     if settings.zalo_enabled:
-        from bot.channels.zalo import ZALO_LIMITS, ZaloChannel, ZaloClient, ZaloConfig
+        from bot.channels.zalo import ZaloChannel, ZaloClient, ZaloConfig
 
         config = ZaloConfig(
             settings.zalo_app_id,
@@ -335,7 +349,7 @@ def build_channels(app: App) -> None:
         )
         client = ZaloClient(config, app.database, app.clock)
         zalo = ZaloChannel(
-            app.gateway, client, app.clock, send_limits(ZALO_LIMITS, settings.zalo_send_rate, settings.chat_burst)
+            app.gateway, client, app.clock, send_limits(settings.zalo_send_rate, settings)
         )
         app.add_channel(zalo)
         app.routes.append(zalo.route())

@@ -23,9 +23,10 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import Languages, Translator
 from bot.storage import Database
+from bot.uploads import read_sandboxed
 from procedures.catalog import Catalog, CatalogError
 from procedures.diff import CatalogDiff, diff_catalogs
-from procedures.formats import Candidate, export_catalog, read_candidate, write_template
+from procedures.formats import Candidate, export_catalog, write_template
 from procedures.links import LinkPolicy
 from procedures.validation import required_ids
 
@@ -52,7 +53,7 @@ class Context:
         """Read and validate a file or folder against the served catalog."""
         policy = LinkPolicy(self.settings.allowed_link_suffixes)
         required = required_ids() if self.settings.catalog_dir is None else []
-        return read_candidate(path, current, policy, required)
+        return read_sandboxed(path.name, current, policy, required, path=path)
 
     def print_diff(self, diff: CatalogDiff) -> None:
         """The one-line summary, then each change."""

@@ -72,6 +72,21 @@ COMMAND_PHRASES = {phrase: payload for payload, phrases in _WORDS.items() for ph
 ANSWER_PHRASES = {phrase: payload for payload, phrases in _ANSWERS.items() for phrase in phrases}
 
 
+MAX_NUMBER_DIGITS = 9
+
+
+def number(text: str) -> int | None:
+    """A small non-negative whole number typed or carried by a button ("3", " 12 "), else None.
+
+    Button payloads and typed commands come from outside: "9" * 5000 or a non-ASCII digit
+    ("²", "٣") must never reach ``int()`` unchecked.
+    """
+    text = text.strip()
+    if not text or len(text) > MAX_NUMBER_DIGITS or not (text.isascii() and text.isdigit()):
+        return None
+    return int(text)
+
+
 def simplify(text: str) -> str:
     """Fold, drop punctuation and collapse spaces ("Quay lại!" -> "quay lai")."""
     return " ".join(_PUNCTUATION.sub(" ", fold(text)).split())
@@ -88,9 +103,9 @@ def parse(text: str, options: list[str], awaiting_answer: bool) -> str | None:
         return _RATINGS[stripped]
     simple = simplify(stripped)
     if simple.isdigit():
-        number = int(simple)
-        if 1 <= number <= len(options):
-            return options[number - 1]
+        picked = number(simple)
+        if picked is not None and 1 <= picked <= len(options):
+            return options[picked - 1]
         return None
     if awaiting_answer and simple in ANSWER_PHRASES:
         return ANSWER_PHRASES[simple]

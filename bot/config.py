@@ -78,7 +78,8 @@ class Settings:
     flood_max_delay: float = 30.0  # ... up to this many seconds, then are refused with one notice
     telegram_send_rate: int = 30  # messages a second for the whole bot (Telegram's cap)
     zalo_send_rate: int = 20  # no official figure; the community reports 20 requests a second
-    chat_burst: int = 4  # messages to one chat within a second (then about one a second)
+    chat_burst: int = 4  # messages to one chat within a second ...
+    chat_per_10s: int = 12  # ... and within ten seconds (about one a second sustained)
     fault: str = ""  # crash tests only: e.g. "after-commit:3" (see bot/faults.py)
 
     @property
@@ -156,5 +157,6 @@ class Settings:
             telegram_send_rate=int(env.get("TELEGRAM_SEND_RATE", cls.telegram_send_rate)),
             zalo_send_rate=int(env.get("ZALO_SEND_RATE", cls.zalo_send_rate)),
             chat_burst=int(env.get("DVCBOT_CHAT_BURST", cls.chat_burst)),
+            chat_per_10s=int(env.get("DVCBOT_CHAT_PER_10S", cls.chat_per_10s)),
             fault=env.get("DVCBOT_FAULT", ""),
         )

@@ -23,9 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from intents.normalize import fold
+from procedures.loader import load_yaml
 from procedures.models import Text
 
 DEFAULT_DESK = Text(
@@ -77,7 +76,7 @@ class Contacts:
         """Read the operator's contacts file (or use the built-in advice)."""
         if path is None:
             return cls()
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load_yaml(path.read_text(encoding="utf-8")) or {}
         default = _contact(data.get("default") or {}, Contact())
         communes = {key: _contact(value or {}, default) for key, value in (data.get("communes") or {}).items()}
         return cls(default, communes)

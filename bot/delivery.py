@@ -75,7 +75,6 @@ class Courier:
         """Deliver until :meth:`stop`."""
         self._loop = asyncio.get_running_loop()
         self._wake = asyncio.Event()
-        self._stopping = False
         await self._recover()
         while not self._stopping:
             self._wake.clear()

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from bot.admin_desk import AdminDesk
-from bot.commands import simplify
+from bot.commands import number, simplify
 from bot.events import EventType
 from bot.helper_mode import HelperMode
 from bot.messages import Option, Reply
@@ -42,7 +42,7 @@ class ReminderChat:
 
     def parse(self, text: str) -> str | None:
         """``remind:set:N`` for "nhắc tôi kiểm tra hồ sơ sau 3 ngày", else None."""
-        match = _REMIND.match(simplify(text))
+        match = _REMIND.match(simplify(text)[:300])
         return f"remind:set:{match.group(1)}" if match else None
 
     def offer(self, turn: Turn, reply: Reply) -> Reply:
@@ -58,9 +58,11 @@ class ReminderChat:
         """``set:N``, ``cancel:ID`` or ``list``."""
         command, _, value = argument.partition(":")
         if command == "set":
-            return self.set(turn, int(value) if value.isdigit() else self.default_days)
-        if command == "cancel" and value.isdigit():
-            return self.cancel(turn, int(value))
+            days = number(value)
+            return self.set(turn, self.default_days if days is None else days)
+        reminder = number(value)
+        if command == "cancel" and reminder is not None:
+            return self.cancel(turn, reminder)
         return self.show(turn)
 
     def set(self, turn: Turn, days: int) -> list[Reply]:
@@ -105,11 +107,11 @@ class ReminderChat:
             return [Reply(tr.gettext("You have no reminders."), turn.menu_option())]
         lines = [tr.gettext("Your reminders:")]
         options = []
-        for number, reminder in enumerate(pending, 1):
+        for position, reminder in enumerate(pending, 1):
             entry = turn.snap.catalog.get(reminder.procedure)
             name = entry.name.get(tr.locale) if entry else reminder.procedure
-            lines.append(f"{number}) {name} — {tr.date(as_utc(reminder.due_at).astimezone(self.timezone).date())}")
-            options.append(Option(tr.gettext("Cancel reminder {n}").format(n=number), f"remind:cancel:{reminder.id}"))
+            lines.append(f"{position}) {name} — {tr.date(as_utc(reminder.due_at).astimezone(self.timezone).date())}")
+            options.append(Option(tr.gettext("Cancel reminder {n}").format(n=position), f"remind:cancel:{reminder.id}"))
         return [Reply("\n".join(lines), (*options, *turn.menu_option()))]
 
     def cancel(self, turn: Turn, reminder_id: int) -> list[Reply]:

@@ -41,6 +41,7 @@ class EventType(StrEnum):
     RATING = "rating"
     UNDELIVERED = "undelivered"  # a reply dropped: refused for good (blocked, Zalo's window) or too old
     FLOODED = "flooded"  # a message refused because its sender had too many waiting
+    ERROR = "error"  # handling a message raised; it was set aside with an apology
     GUIDE_PAUSED = "guide_paused"
     REMINDER_SET = "reminder_set"
     REMINDER_SENT = "reminder_sent"

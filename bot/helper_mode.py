@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from bot.commands import number
 from bot.events import EventType
 from bot.messages import Option, Reply, ReplyKind
 from bot.report_text import helper_text
@@ -119,7 +120,7 @@ class HelperMode:
 
     def report(self, turn: Turn, argument: str) -> list[Reply]:
         """The helper's own counts, for the last 30 days unless a number of days is given."""
-        days = int(argument) if argument.strip().isdigit() else 30
+        days = min(number(argument) or 30, 3660)
         today = turn.now.astimezone(self.timezone).date()
         period = Period(today - dt.timedelta(days=days - 1), today)
         names = {entry.id: entry.name.get(turn.tr.locale) for entry in turn.snap.catalog}

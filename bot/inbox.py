@@ -29,7 +29,7 @@ from bot.tables import InboxItem
 
 TABLE = InboxItem.__table__  # type: ignore[attr-defined]
 _C = TABLE.c
-PENDING, DONE = "pending", "done"
+PENDING, DONE, FAILED = "pending", "done", "failed"
 DEDUPE_PERIOD = dt.timedelta(hours=48)
 
 
@@ -109,9 +109,7 @@ class Inbox:
     def add(self, rows: list[dict[str, Any]]) -> int:
         """Store messages in one transaction; a repeated platform message is skipped. Returns how many were new."""
         dialect: Any = postgresql if self.database.is_postgres else sqlite
-        statement = (
-            dialect.insert(TABLE).on_conflict_do_nothing(index_elements=["channel", "dedupe"]).returning(_C.id)
-        )
+        statement = dialect.insert(TABLE).on_conflict_do_nothing(index_elements=["channel", "dedupe"]).returning(_C.id)
         with self.database.session() as session:
             return len(session.execute(statement, rows).all())
 
@@ -152,6 +150,11 @@ class Inbox:
         """The statement closing a processed row (in the same commit as its replies)."""
         return update(TABLE).where(_C.id == row_id).values(status=DONE, body=None, document=None)
 
+    @staticmethod
+    def failed(row_id: int) -> Any:
+        """The statement setting aside a message whose handling failed (its body forgotten too)."""
+        return update(TABLE).where(_C.id == row_id).values(status=FAILED, body=None, document=None)
+
     def backlog(self) -> int:
         """Messages stored and not yet processed."""
         with self.database.reader() as session:
@@ -162,7 +165,7 @@ class Inbox:
     def prune(self, before: dt.datetime) -> int:
         """Forget processed rows received before ``before`` (their dedupe period is over)."""
         with self.database.session() as session:
-            result = session.execute(TABLE.delete().where(_C.status == DONE, _C.received_at < before))
+            result = session.execute(TABLE.delete().where(_C.status.in_([DONE, FAILED]), _C.received_at < before))
             return int(result.rowcount)  # type: ignore[attr-defined]
 
 

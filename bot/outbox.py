@@ -60,8 +60,8 @@ class SendLimits:
     clock never makes a window look fuller to the platform than it was to us.
     """
 
-    total: tuple[Window, ...] = (Window(30, 1.0),)
-    chat: tuple[Window, ...] = (Window(4, 1.0), Window(12, 10.0))
+    total: tuple[Window, ...]
+    chat: tuple[Window, ...]
     margin: float = 0.25
 
     @classmethod

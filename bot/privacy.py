@@ -11,22 +11,33 @@ import hashlib
 import hmac
 import re
 
-# Order matters: e-mails before numbers (an address may contain digits), plates before phones.
+_ACCOUNT_WORDS = (
+    r"stk|s[oố]\s*t[aà]i\s*kho[aả]n|t[aà]i\s*kho[aả]n|tk|ng[aâ]n\s*h[aà]ng|nh|account(?:\s*(?:no|number))?|"
+    r"vietcombank|vcb|vietinbank|bidv|agribank|techcombank|mb\s*bank|acb|tpbank|vpbank|sacombank"
+)
+# Order matters: e-mails before numbers (an address may contain digits), accounts, cards and
+# plates before phones, phones before the catch-all digit run.
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), "[email]"),
-    # Health-insurance card numbers: two letters and 13 digits (GD4797932151234)
-    (re.compile(r"\b[A-Z]{2}\d{13}\b", re.I), "[insurance]"),
-    # Vietnamese licence plates: 29A-123.45, 51F 12345, 59-X1 234.56
+    # Bank accounts: 8 to 19 digits after "stk", "số tài khoản", "ngân hàng", a bank's name ...
+    (
+        re.compile(rf"(?i)((?:{_ACCOUNT_WORDS})\b[^\d\n]{{0,25}}?)\d(?:[\s.-]?\d){{7,18}}(?!\d)"),
+        r"\1[account]",
+    ),
+    # Health-insurance card numbers: two letters and 13 digits, as printed too (GD 4 79 79 321 51234)
+    (re.compile(r"\b[A-Z]{2}\s?\d(?:\s?\d){12}\b", re.I), "[insurance]"),
+    # Vietnamese licence plates: 29A-123.45, 51F 12345, 59-X1 234.56, and the old 29A-1234
     (re.compile(r"\b\d{2}\s?-?\s?[A-Z]{1,2}\d?\s?-?\s?\d{3}(?:\.?\d{2})\b", re.I), "[plate]"),
-    # Phone numbers: 0912 345 678, +84 912.345.678, 84912345678
-    (re.compile(r"(?<![\w])(?:\+?84|0)(?:[\s.-]?\d){9}(?!\d)"), "[phone]"),
+    (re.compile(r"\b\d{2}\s?-?\s?[A-Z]{1,2}\d?\s?-\s?\d{4}\b", re.I), "[plate]"),
+    # Phone numbers: 0912 345 678, +84 912.345.678, 84912345678, (+84) 912-345-678, 024 3825 1234
+    (re.compile(r"(?<![\w])(?:\(?\+?84\)?|0)(?:[\s.()-]{0,2}\d){9,10}(?!\d)"), "[phone]"),
     # ID numbers: 12-digit citizen ID, 9-digit old ID, and any other long digit run
     (re.compile(r"(?<!\d)\d(?:[\s.-]?\d){8,}(?!\d)"), "[id]"),
 )
 
 
 def redact(text: str) -> str:
-    """Replace e-mails, licence plates, phone and ID numbers with placeholders."""
+    """Replace e-mails, bank accounts, health-card, plate, phone and ID numbers with placeholders."""
     for pattern, placeholder in _PATTERNS:
         text = pattern.sub(placeholder, text)
     return text

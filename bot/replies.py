@@ -7,6 +7,7 @@ Vietnamese is in ``bot/locales``.
 
 from __future__ import annotations
 
+from bot.commands import number
 from bot.i18n import N_, Translator
 from bot.live import Snapshot
 from bot.messages import Option, Reply, ReplyKind, shorten
@@ -40,9 +41,9 @@ def ask_which(turn: Turn, decision: Decision) -> Reply:
         return Reply(text, options, kind=ReplyKind.QUESTION)
     lines = [tr.gettext("Did you mean:")]
     choices: list[Option] = []
-    for number, candidate in enumerate(close[:3], 1):
+    for position, candidate in enumerate(close[:3], 1):
         name = label(turn, candidate.intent)
-        lines.append(f"{number}) {name}")
+        lines.append(f"{position}) {name}")
         choices.append(Option(shorten(name), f"pick:{candidate.intent}"))
     choices.append(Option(tr.gettext("None of these"), "nav:menu"))
     return Reply("\n".join(lines), tuple(choices), kind=ReplyKind.QUESTION)
@@ -83,9 +84,10 @@ def sector_name(snap: Snapshot, vi_name: str, tr: Translator) -> str:
 def sector(turn: Turn, argument: str) -> Reply:
     """The entries of one sector (``argument`` is its index in the menu)."""
     tr, snap = turn.tr, turn.snap
-    if not argument.isdigit() or int(argument) >= len(snap.sectors):
+    index = number(argument)
+    if index is None or index >= len(snap.sectors):
         return menu(turn)
-    name = snap.sectors[int(argument)]
+    name = snap.sectors[index]
     entries = [entry for entry in snap.catalog if entry.sector.vi == name]
     options = tuple(Option(shorten(entry.name.get(tr.locale)), f"open:{entry.id}") for entry in entries)
     return Reply(f"{sector_name(snap, name, tr)}:", options + menu_option(tr))

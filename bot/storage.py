@@ -65,6 +65,9 @@ def make_engine(url: str) -> Engine:
             cursor = connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
+            # Deleted and blanked content (a message's raw text once processed) is overwritten
+            # with zeros, not left readable in free pages of the file.
+            cursor.execute("PRAGMA secure_delete=ON")
             cursor.close()
 
         return engine
@@ -169,6 +172,13 @@ class Database:
                 "stop the other one, or use PostgreSQL (DATABASE_URL=postgresql+psycopg://…) to run several."
             ) from None
         self._claim = fd
+
+    def compact(self) -> None:
+        """SQLite: fold the write-ahead log into the file and empty it (old page images go with it)."""
+        if self.is_postgres:
+            return
+        with self.writing(), self.engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def dispose(self) -> None:
         """Close all connections and give up the claim."""

@@ -142,7 +142,7 @@ class InboxItem(SQLModel, table=True):
     conversation: str = Field(max_length=64, index=True)  # the salted hash of (channel, user)
     received_at: dt.datetime
     not_before: dt.datetime  # flood control: a fast sender's messages wait their turn
-    status: str = Field(default="pending", max_length=16, index=True)  # pending | done | dropped
+    status: str = Field(default="pending", max_length=16, index=True)  # pending | done | failed
     body: str | None = None  # JSON of the inbound message; blanked once processed
     document: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
 

@@ -15,9 +15,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-import yaml
-
 from intents.normalize import accented_words, tokens
+from procedures.loader import load_yaml
 from procedures.models import ListingEntry, Procedure
 
 NO_SPELLINGS: dict[str, frozenset[str]] = {}  # shared by every listing name (never mutated)
@@ -99,7 +98,7 @@ def general_docs() -> list[IntentDoc]:
 
 def load_general(path: Path = GENERAL_FILE) -> list[IntentDoc]:
     """Read the general intents (greeting, thanks, ...) defined as data."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = load_yaml(path.read_text(encoding="utf-8"))
     return [
         IntentDoc(name, IntentKind.GENERAL, tuple(examples.get("vi", ())) + tuple(examples.get("en", ())), name)
         for name, examples in data.items()

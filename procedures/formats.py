@@ -32,7 +32,7 @@ from procedures.catalog import Catalog
 from procedures.columns import TABLES
 from procedures.csvfiles import read_csv, recognise, write_tables
 from procedures.links import LinkPolicy
-from procedures.loader import MAX_FILE_BYTES, dump_entry, nfc
+from procedures.loader import MAX_FILE_BYTES, dump_entry, load_yaml, nfc
 from procedures.models import ListingEntry, Procedure
 from procedures.problems import Problem, from_error, from_issue, short
 from procedures.provenance import Grid, Location, ModelPath, Row, dotted, parse_path
@@ -95,7 +95,7 @@ def _yaml_entry(name: str, content: bytes) -> tuple[Procedure | None, list[Probl
     if len(content) > MAX_FILE_BYTES:
         return None, [_too_large(name, len(content), MAX_FILE_BYTES)]
     try:
-        data = yaml.safe_load(content.decode("utf-8-sig"))
+        data = load_yaml(content.decode("utf-8-sig"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None

@@ -1,8 +1,9 @@
 """Reading catalog files: curated YAML entries and the shipped national listing.
 
-YAML is always parsed with ``yaml.safe_load`` (no object construction) and files are size
-limited, because admins upload catalog files and a hostile file must not run code or eat
-memory.
+YAML is always parsed with the safe loader (no object construction, the C parser when
+PyYAML has it), without anchors or aliases -- a 342-byte "billion laughs" file expands to
+gigabytes through aliases, and catalog files never need them -- and files are size limited,
+because admins upload catalog files and a hostile file must not run code or eat memory.
 """
 
 from __future__ import annotations
@@ -60,12 +61,23 @@ def parse_entry(data: Any, source: str) -> Procedure | list[LoadError]:
         return [LoadError(source, ".".join(str(part) for part in err["loc"]), err["msg"]) for err in exc.errors()]
 
 
+_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_yaml(text: str) -> Any:
+    """Parse YAML safely, refusing anchors and aliases before anything is built (raises ``yaml.YAMLError``)."""
+    for event in yaml.parse(text, Loader=_SafeLoader):  # events only: nothing is expanded here
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            mark: Any = event.start_mark
+            raise yaml.MarkedYAMLError(problem="anchors and aliases (& and *) are not allowed", problem_mark=mark)
+    return yaml.load(text, Loader=_SafeLoader)  # the safe loader (C or Python): plain data only
+
+
 def read_yaml(path: Path) -> Any:
     """Safely read one YAML file, refusing files over :data:`MAX_FILE_BYTES`."""
     if path.stat().st_size > MAX_FILE_BYTES:
         raise ValueError(f"file is larger than {MAX_FILE_BYTES // 1024} KB")
-    with path.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+    return load_yaml(path.read_text(encoding="utf-8"))
 
 
 def load_entry(path: Path) -> Procedure | list[LoadError]:

@@ -55,6 +55,10 @@ UNKNOWN_TABLE = N_(
     "This CSV file is not a catalog table. Name it after its table (procedures, steps, fees, ...) or "
     "keep the header row of the blank template."
 )
+BEYOND_LIMITS = N_(
+    "The file could not be read within the safety limits ({detail}). Start from an exported catalog "
+    "(dvcbot catalog export) or the blank template, make your changes, and send it again."
+)
 TOO_MANY_ROWS = N_("The sheet has more than {limit} rows. Split the data over several files.")
 EMPTY_FILE = N_("The file holds no data rows. Fill in the rows below the header and send it again.")
 MISSING_SHEET = N_(

@@ -83,7 +83,7 @@ def database(database_url: str) -> Iterator[Database]:
 def settings(database_url: str) -> Settings:
     """Settings for a test bot."""
     # A generous per-chat burst: tests read a turn as "messages, then a short silence".
-    return replace(Settings(), database_url=database_url, user_salt="test-salt", chat_burst=50)
+    return replace(Settings(), database_url=database_url, user_salt="test-salt", chat_burst=50, chat_per_10s=500)
 
 
 @pytest.fixture

@@ -218,3 +218,29 @@ def test_the_body_of_a_message_is_kept_only_until_it_is_processed(settings: Sett
         assert row.body is None and row.status == "done"
     finally:
         app.close()
+
+
+def test_a_message_whose_handling_fails_is_set_aside_with_an_apology(settings: Settings, patch, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    channel = CollectingChannel()
+    app, _ = make(settings, patch, channel)
+    respond = app.engine.respond
+
+    def broken(unit, inbound, user, snap):  # type: ignore[no-untyped-def]
+        if inbound.text == "boom":
+            raise RuntimeError("a bug")
+        return respond(unit, inbound, user, snap)
+
+    monkeypatch.setattr(app.engine, "respond", broken)
+    try:
+        say(app, channel, "khanh", "boom")
+        say(app, channel, "khanh", "xin chào")
+        assert process_all(app) == 2, "the broken message does not block the next one"
+        flush(app, channel)
+        texts = channel.texts("khanh")
+        assert "gặp lỗi" in texts[0] and "Xin chào" in texts[1]
+        with app.database.reader() as session:
+            statuses = [row.status for row in session.exec(select(InboxItem).order_by(col(InboxItem.id))).all()]
+            errors = session.exec(select(Event).where(Event.type == "error")).all()
+        assert statuses == ["failed", "done"] and len(errors) == 1
+    finally:
+        app.close()

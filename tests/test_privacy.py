@@ -20,6 +20,18 @@ from bot.privacy import hash_user, redact
         ("biển 51F 12345", "biển [plate]"),
         ("thẻ BHYT GD4797932151234 hết hạn", "thẻ BHYT [insurance] hết hạn"),
         ("lớp 6 năm 2026, lệ phí 50.000 đồng", "lớp 6 năm 2026, lệ phí 50.000 đồng"),
+        ("xe cũ 29A-1234 nhé", "xe cũ [plate] nhé"),
+        ("stk 19036655778899", "stk [account]"),
+        ("số tài khoản 12345678 ngân hàng", "số tài khoản [account] ngân hàng"),
+        ("ngân hàng Vietcombank 0071000123456", "ngân hàng Vietcombank [account]"),
+        ("chuyển khoản vào tk: 1234 5678 9012", "chuyển khoản vào tk: [account]"),
+        ("STK: 0123456789 (BIDV)", "STK: [account] (BIDV)"),
+        ("(+84) 912-345-678", "[phone]"),
+        ("84912345678", "[phone]"),
+        ("0912.345.678", "[phone]"),
+        ("tel 024 3825 1234", "tel [phone]"),
+        ("the GD 4 79 79 321 51234", "the [insurance]"),
+        ("lệ phí 1.000.000 đồng, mã 1.001193, ngày 01/07/2025", "lệ phí 1.000.000 đồng, mã 1.001193, ngày 01/07/2025"),
     ],
 )
 def test_redact(text: str, expected: str) -> None:

@@ -49,9 +49,11 @@ def served(app: App) -> tuple[int, int | None]:
 
 
 async def preview(fake: FakeTelegram, content: bytes, name: str = "danh-muc.xlsx") -> Sent:
-    """The admin sends a catalog file; the bot's single answer (a diff preview or the problems)."""
+    """The admin sends a catalog file: "checking…" at once, then one verdict (a diff preview or the problems)."""
     fake.send_document(ADMIN, name, content, XLSX)
     sent = await fake.turn(ADMIN)
+    assert len(sent) == 1 and f"Đang kiểm tra {name}" in sent[0].text, [m.text[:80] for m in sent]
+    sent = await fake.turn(ADMIN, timeout=60)
     assert len(sent) == 1, [m.text[:80] for m in sent]
     return sent[0]
 
@@ -196,7 +198,7 @@ def test_a_citizen_gets_no_admin_tool(admin_settings: Settings, patch, tmp_path:
             assert served(app) == (1, 1)
             row = app.store.get(draft)
             assert row is not None and row.status == DRAFT, "the forged button left the draft alone"
-            assert len(fake.to(ADMIN)) == 1, "the admin's chat got nothing from the citizen's attempts"
+            assert len(fake.to(ADMIN)) == 2, "the admin's chat got nothing from the citizen's attempts"
         await fake.stop(server)
 
     run(scenario())

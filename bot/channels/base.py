@@ -28,6 +28,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any, Protocol
 
+from sqlalchemy import insert
 from starlette.responses import PlainTextResponse, Response
 
 from bot.clock import Clock
@@ -175,6 +176,7 @@ class Gateway:
         outbox: Outbox,
         clock: Clock,
         flood: FloodControl,
+        wakers: dict[str, list[Waker]],
         settings: GatewaySettings,
         faults: Faults | None = None,
     ):
@@ -186,7 +188,7 @@ class Gateway:
         self.settings = settings
         self.faults = faults or Faults()
         self.adapters: dict[str, Adapter] = {}
-        self.wakers: dict[str, list[Waker]] = {}
+        self.wakers = wakers  # each channel's courier (the composition root adds them)
         self._backlog = 0
         self._since_count = 0
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -281,12 +283,41 @@ class Gateway:
                 "please wait a little, then send the rest again."
             )
             self.outbox.enqueue(inbound.address, [Reply(text)], conversation, self.version(), now)
-            self._wake_courier(inbound.address.channel)
+            self.wake_courier(inbound.address.channel)
 
     # -- processing ----------------------------------------------------------------------------
 
     def process(self, conversation: str) -> bool:
-        """Handle the conversation's oldest ready message, if any (blocking); True when one was."""
+        """Handle the conversation's oldest ready message, if any (blocking); True when one was.
+
+        A message whose handling raises is set aside with an apology instead of being retried
+        for ever: one broken message must not stall its sender's conversation.
+        """
+        try:
+            return self._process(conversation)
+        except Exception:
+            log.exception("handling a message failed; it is set aside")
+            return self._set_aside(conversation)
+
+    def _set_aside(self, conversation: str) -> bool:
+        now = self.clock.now()
+        with self.engine.store.database.session() as session:
+            taken = self.inbox.take(session, conversation, now)
+            if taken is None:
+                return False
+            row_id, inbound = taken
+            session.execute(self.inbox.failed(row_id))
+            tr = self.engine.languages.get(inbound.locale_hint)
+            text = tr.gettext('Sorry, something went wrong with that message. Please try again, or type "menu".')
+            rows = self.outbox.rows(inbound.address, [Reply(text)], conversation, self.version(), now)
+            session.execute(insert(self.outbox.table), rows)
+            self.engine.recorder.write(
+                session, inbound.address.channel, conversation, [PendingEvent(EventType.ERROR)], now
+            )
+        self.wake_courier(inbound.address.channel)
+        return True
+
+    def _process(self, conversation: str) -> bool:
         now = self.clock.now()
         snap = self.engine.live.current
         with self.engine.store.open(conversation, "", now) as unit:
@@ -309,7 +340,7 @@ class Gateway:
             unit.statements.append(self.inbox.done(row_id))
         self.faults.hit("after-commit")
         self._since_count = max(0, self._since_count - 1)
-        self._wake_courier(inbound.address.channel)
+        self.wake_courier(inbound.address.channel)
         return True
 
     def _held(self, waiting: list[tuple[str, str]]) -> set[str]:
@@ -332,7 +363,6 @@ class Gateway:
         """Process stored messages until :meth:`stop`: round robin over conversations, oldest first."""
         self._loop = asyncio.get_running_loop()
         self._work = asyncio.Event()
-        self._stopping = False
         semaphore = asyncio.Semaphore(max(1, self.settings.workers))
         counted = -1.0
         while not self._stopping:
@@ -384,7 +414,8 @@ class Gateway:
         if loop is not None and work is not None and not work.is_set() and not loop.is_closed():
             loop.call_soon_threadsafe(work.set)
 
-    def _wake_courier(self, channel: str) -> None:
+    def wake_courier(self, channel: str) -> None:
+        """Nudge the couriers of ``channel``: replies were written (thread-safe)."""
         for waker in self.wakers.get(channel, []):
             waker.wake()
 

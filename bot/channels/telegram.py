@@ -44,7 +44,7 @@ from bot.channels.base import DELIVERED, Delivery, Gateway, Outcome, http_answer
 from bot.clock import Clock
 from bot.i18n import Languages, pick_locale
 from bot.messages import Address, Attachment, Inbound, Reply
-from bot.outbox import Parcel, SendLimits, Window
+from bot.outbox import Parcel, SendLimits
 from bot.roles import Staff
 
 CHANNEL = "telegram"
@@ -53,8 +53,6 @@ MAX_CAPTION = 1024  # Telegram's photo caption limit
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_BODY_BYTES = 1_000_000
 MAX_CALLBACK_BYTES = 64
-# 30 messages a second per bot; about one a second per chat, short bursts tolerated (PTB's FloodLimit).
-TELEGRAM_LIMITS = SendLimits(total=(Window(30, 1.0),), chat=(Window(4, 1.0), Window(12, 10.0)))
 log = logging.getLogger(__name__)
 
 _MEDIA = (
@@ -141,7 +139,7 @@ class TelegramChannel:
         token: str,
         api_base_url: str,
         webhook: bool,
-        limits: SendLimits = TELEGRAM_LIMITS,
+        limits: SendLimits,  # Telegram: 30 a second per bot, about one a second per chat (settings)
     ):
         self.gateway = gateway
         self.languages = languages
@@ -354,4 +352,4 @@ class TelegramChannel:
         )
 
 
-__all__ = ["CHANNEL", "SECRET_HEADER", "TELEGRAM_LIMITS", "TelegramChannel", "keyboard", "outcome_of"]
+__all__ = ["CHANNEL", "SECRET_HEADER", "TelegramChannel", "keyboard", "outcome_of"]

@@ -34,7 +34,7 @@ from starlette.routing import Route
 from bot.channels.base import DELIVERED, Delivery, Gateway, Outcome, http_answer
 from bot.clock import Clock
 from bot.messages import Address, Inbound, Reply, shorten
-from bot.outbox import Parcel, SendLimits, Window
+from bot.outbox import Parcel, SendLimits
 from bot.storage import Database
 from bot.tables import ChannelToken
 
@@ -51,8 +51,7 @@ WINDOW_ERRORS = {-230, -232, -213}  # outside the reply window or user unreachab
 REFRESH_MARGIN = dt.timedelta(hours=1)
 MAX_BODY_BYTES = 1_000_000
 RATE_ERRORS = {-32}  # "your application reached limit call api": wait, then retry
-# No official send rate is published; the community reports 20 requests a second (research notes).
-ZALO_LIMITS = SendLimits(total=(Window(20, 1.0),), chat=(Window(4, 1.0), Window(12, 10.0)))
+
 log = logging.getLogger(__name__)
 
 
@@ -222,7 +221,7 @@ class ZaloChannel:
     max_text = MAX_TEXT - 400  # room for the numbered options added when there are more than five
     paced = True
 
-    def __init__(self, gateway: Gateway, client: ZaloClient, clock: Clock, limits: SendLimits = ZALO_LIMITS):
+    def __init__(self, gateway: Gateway, client: ZaloClient, clock: Clock, limits: SendLimits):
         self.gateway = gateway
         self.client = client
         self.clock = clock
@@ -244,7 +243,7 @@ class ZaloChannel:
         try:
             event = json.loads(body)
             timestamp = str(event["timestamp"])
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, RecursionError):  # not JSON, no timestamp, nested too deep
             return None
         given = header.strip().removeprefix("mac=").lower()
         expected = signature(self.config.app_id, body, timestamp, self.config.oa_secret_key)
@@ -322,4 +321,4 @@ class ZaloChannel:
         return Route("/zalo", receive, methods=["POST"])
 
 
-__all__ = ["CHANNEL", "ZALO_LIMITS", "ZaloChannel", "ZaloClient", "ZaloConfig", "render", "signature"]
+__all__ = ["CHANNEL", "ZaloChannel", "ZaloClient", "ZaloConfig", "render", "signature"]
