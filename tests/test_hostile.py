@@ -21,6 +21,7 @@ import pytest
 
 from bot.app import App, build_app
 from bot.channels.telegram import SECRET_HEADER
+from bot.channels.zalo import PAYLOAD_PREFIX, signature
 from bot.config import Settings
 from bot.testing import Conversation, settled
 from intents import Router
@@ -28,7 +29,6 @@ from procedures.catalog import Catalog
 from procedures.formats import read_candidate_bytes
 from procedures.links import LinkPolicy
 from tests.fake_telegram import FakeTelegram
-from bot.channels.zalo import PAYLOAD_PREFIX, signature
 from tests.fake_zalo import APP_ID, APP_SECRET, OA_SECRET, FakeZalo, event
 
 ROOT = Path(__file__).resolve().parent.parent

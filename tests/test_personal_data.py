@@ -27,8 +27,8 @@ from bot.config import Settings
 from bot.testing import settled
 from tests.fake_telegram import FakeTelegram
 from tests.fake_zalo import APP_ID, APP_SECRET, OA_SECRET, FakeZalo, event, signed
-from tests.test_telegram_admin import workbook
 from tests.test_catalog_admin import add_fee_and_step
+from tests.test_telegram_admin import workbook
 
 CITIZEN, HELPER, ADMIN = 987654321012, 987654321055, 987654321099
 ZALO_USER = "3216904426693862293"
