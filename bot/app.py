@@ -48,6 +48,7 @@ from procedures.links import LinkPolicy
 from procedures.validation import required_ids, validate_catalog
 
 log = logging.getLogger(__name__)
+CHECKPOINT_SECONDS = 1.0
 
 
 @dataclass
@@ -148,6 +149,8 @@ class App:
         self.database.claim()
         tasks = [asyncio.create_task(self.gateway.run(), name="gateway")]
         tasks += [asyncio.create_task(c.run(), name=f"courier-{name}") for name, c in self.couriers.items()]
+        if not self.database.is_postgres:
+            tasks.append(asyncio.create_task(self._checkpoints(), name="checkpoints"))
         started = []
         server = None
         try:
@@ -176,7 +179,19 @@ class App:
             self.gateway.stop()
             for courier in self.couriers.values():
                 courier.stop()
+            for task in tasks:
+                if task.get_name() == "checkpoints":
+                    task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def _checkpoints(self) -> None:
+        """SQLite: fold the log into the file every second, off the message path."""
+        while True:
+            await asyncio.sleep(CHECKPOINT_SECONDS)
+            try:
+                await asyncio.to_thread(self.database.checkpoint)
+            except Exception:  # a busy moment: the next one will do
+                log.debug("checkpoint skipped", exc_info=True)
 
     def close(self) -> None:
         """Stop background work and release database connections."""

@@ -119,7 +119,8 @@ class Engine:
         state.options = [option.payload for option in replies[-1].options] if replies else []
         state.last_active = inbound.received_at.isoformat()
         state.messages += 1
-        unit.rows.extend(turn.rows)
+        for table, row in turn.rows:
+            unit.insert(table, [row])
         unit.events.extend(
             self.recorder.rows(address.channel, user, turn.events, inbound.received_at, turn.commune, turn.role.value)
         )

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import Connection, insert, update
 from sqlmodel import Session, col
 
 from bot.privacy import redact
@@ -102,7 +102,7 @@ class Recorder:
 
     def write(
         self,
-        session: Session,
+        session: Session | Connection,
         channel: str,
         user_hash: str,
         events: list[PendingEvent],

@@ -18,7 +18,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Connection, bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -31,6 +31,13 @@ TABLE = InboxItem.__table__  # type: ignore[attr-defined]
 _C = TABLE.c
 PENDING, DONE, FAILED = "pending", "done", "failed"
 DEDUPE_PERIOD = dt.timedelta(hours=48)
+_TAKE = (
+    select(_C.id, _C.body, _C.received_at, _C.document)
+    .where(_C.conversation == bindparam("conversation"), _C.status == PENDING, _C.not_before <= bindparam("now"))
+    .order_by(_C.id)
+    .limit(1)
+)
+_CLOSE = update(TABLE).where(_C.id == bindparam("row_id")).values(status=bindparam("status"), body=None, document=None)
 
 
 @dataclass(frozen=True)
@@ -132,28 +139,22 @@ class Inbox:
             value = session.execute(select(func.min(_C.not_before)).where(_C.status == PENDING)).scalar()
         return as_utc(value) if value is not None else None
 
-    def take(self, session: Session, conversation: str, now: dt.datetime) -> tuple[int, Inbound] | None:
+    def take(self, connection: Connection | Session, conversation: str, now: dt.datetime) -> tuple[int, Inbound] | None:
         """The conversation's oldest ready message, read inside its locked transaction."""
-        statement = (
-            select(_C.id, _C.body, _C.received_at, _C.document)
-            .where(_C.conversation == conversation, _C.status == PENDING, _C.not_before <= now)
-            .order_by(_C.id)
-            .limit(1)
-        )
-        row = session.execute(statement).first()
+        row = connection.execute(_TAKE, {"conversation": conversation, "now": now}).first()
         if row is None:
             return None
         return int(row.id), decode(row.body or "{}", row.received_at, row.document)
 
     @staticmethod
-    def done(row_id: int) -> Any:
-        """The statement closing a processed row (in the same commit as its replies)."""
-        return update(TABLE).where(_C.id == row_id).values(status=DONE, body=None, document=None)
+    def done(row_id: int) -> tuple[Any, dict[str, Any]]:
+        """The statement closing a processed row (in the same commit as its replies), with its parameters."""
+        return _CLOSE, {"row_id": row_id, "status": DONE}
 
     @staticmethod
-    def failed(row_id: int) -> Any:
+    def failed(row_id: int) -> tuple[Any, dict[str, Any]]:
         """The statement setting aside a message whose handling failed (its body forgotten too)."""
-        return update(TABLE).where(_C.id == row_id).values(status=FAILED, body=None, document=None)
+        return _CLOSE, {"row_id": row_id, "status": FAILED}
 
     def backlog(self) -> int:
         """Messages stored and not yet processed."""

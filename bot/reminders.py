@@ -84,21 +84,22 @@ class ReminderBook:
         locale: str,
         due_at: dt.datetime,
         now: dt.datetime,
-    ) -> Reminder:
-        """A new pending reminder; the caller adds it to its own transaction."""
+    ) -> tuple[Any, dict[str, Any]]:
+        """A new pending reminder as (table, row); the caller inserts it in its own transaction."""
         due_at, now = as_utc(due_at), as_utc(now)
         if due_at <= now:
             raise ValueError(f"a reminder must be due in the future, not {due_at.isoformat()}")
-        return Reminder(
-            channel=address_channel,
-            user=user_hash,
-            chat_id=chat_id,
-            procedure=procedure,
-            locale=locale,
-            created_at=now,
-            due_at=due_at,
-            status=ReminderStatus.PENDING.value,
-        )
+        row = {
+            "channel": address_channel,
+            "user": user_hash,
+            "chat_id": chat_id,
+            "procedure": procedure,
+            "locale": locale,
+            "created_at": now,
+            "due_at": due_at,
+            "status": ReminderStatus.PENDING.value,
+        }
+        return Reminder.__table__, row  # type: ignore[attr-defined]
 
     def pending(self, user_hash: str) -> list[Reminder]:
         """A user's reminders that are still to be sent, soonest first."""

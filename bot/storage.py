@@ -33,14 +33,15 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, Executable, event, insert, select, text
+from sqlalchemy import Connection, Engine, Executable, bindparam, event, insert, select, text
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session, create_engine
 
 from bot.state import ConversationState
 from bot.tables import Conversation, Event
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+AUTOCHECKPOINT_PAGES = 10_000  # 40 MB of log before a commit must checkpoint itself
 _CONVERSATIONS = Conversation.__table__  # type: ignore[attr-defined]
 _EVENTS = Event.__table__  # type: ignore[attr-defined]
 
@@ -68,6 +69,10 @@ def make_engine(url: str) -> Engine:
             # Deleted and blanked content (a message's raw text once processed) is overwritten
             # with zeros, not left readable in free pages of the file.
             cursor.execute("PRAGMA secure_delete=ON")
+            # Checkpoints (copying the log into the file, with an fsync) are run in the background
+            # by a serving process (Database.checkpoint); the automatic one, inside whichever
+            # message's commit fills the log, is only the safety net for a very large log.
+            cursor.execute(f"PRAGMA wal_autocheckpoint={AUTOCHECKPOINT_PAGES}")
             cursor.close()
 
         return engine
@@ -173,6 +178,13 @@ class Database:
             ) from None
         self._claim = fd
 
+    def checkpoint(self) -> None:
+        """SQLite: copy the write-ahead log into the file without waiting for anyone (background work)."""
+        if self.is_postgres:
+            return
+        with self.engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+
     def compact(self) -> None:
         """SQLite: fold the write-ahead log into the file and empty it (old page images go with it)."""
         if self.is_postgres:
@@ -189,28 +201,47 @@ class Database:
             os.close(fd)  # the file stays: deleting it would let two processes lock two files
 
 
-def upsert_state(is_postgres: bool, key: str, channel: str, state: str, now: dt.datetime) -> Executable:
-    """One statement that inserts or updates a conversation's state."""
+def _upsert_state(is_postgres: bool) -> Executable:
+    """The statement that inserts or updates a conversation's state (built once, parameters bound)."""
     dialect: Any = postgresql if is_postgres else sqlite
-    statement = dialect.insert(_CONVERSATIONS).values(key=key, channel=channel, state=state, updated_at=now)
+    statement = dialect.insert(_CONVERSATIONS).values(
+        key=bindparam("key"), channel=bindparam("channel"), state=bindparam("state"), updated_at=bindparam("now")
+    )
     upsert: Executable = statement.on_conflict_do_update(
         index_elements=["key"], set_={"state": statement.excluded.state, "updated_at": statement.excluded.updated_at}
     )
     return upsert
 
 
+_SELECT_STATE = select(_CONVERSATIONS.c.state).where(_CONVERSATIONS.c.key == bindparam("key"))
+_SELECT_STATE_FOR_UPDATE = _SELECT_STATE.with_for_update()
+_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+_INSERTS: dict[Any, Executable] = {}  # table -> its (cached) insert statement
+
+
+def _insert(table: Any) -> Executable:
+    statement = _INSERTS.get(table)
+    if statement is None:
+        statement = _INSERTS[table] = insert(table)
+    return statement
+
+
 @dataclass
 class Unit:
-    """What one message writes, committed together: the state, events, replies, other rows."""
+    """What one message writes, committed together: the state, events, replies, other rows.
 
-    session: Session
+    Statements are built once and executed with parameters on the transaction's connection:
+    at a few thousand messages a second, building and caching SQL per message was most of
+    the cost of a message.
+    """
+
+    connection: Connection
     state: ConversationState
     channel: str
     skip: bool = False  # nothing happened: commit without writing the state
     events: list[dict[str, Any]] = field(default_factory=list)  # rows of ``events``
     inserts: list[tuple[Any, list[dict[str, Any]]]] = field(default_factory=list)  # (table, rows)
-    statements: list[Executable] = field(default_factory=list)
-    rows: list[SQLModel] = field(default_factory=list)  # ORM rows (reminders): rare
+    statements: list[tuple[Executable, dict[str, Any]]] = field(default_factory=list)  # (statement, parameters)
 
     def insert(self, table: Any, rows: list[dict[str, Any]]) -> None:
         """Insert ``rows`` into ``table`` with this message's commit."""
@@ -218,16 +249,14 @@ class Unit:
             self.inserts.append((table, rows))
 
     def flush(self) -> None:
-        """Write everything collected: one multi-row insert per table."""
-        session = self.session
+        """Write everything collected: one multi-row insert per table (SQLite: no round trips to save)."""
+        connection = self.connection
         if self.events:
-            session.execute(insert(_EVENTS), self.events)
+            connection.execute(_insert(_EVENTS), self.events)
         for table, rows in self.inserts:
-            session.execute(insert(table), rows)
-        for statement in self.statements:
-            session.execute(statement)
-        if self.rows:
-            session.add_all(self.rows)
+            connection.execute(_insert(table), rows)
+        for statement, parameters in self.statements:
+            connection.execute(statement, parameters)
 
 
 class ConversationStore:
@@ -237,6 +266,7 @@ class ConversationStore:
         self.database = database
         self._locks: weakref.WeakValueDictionary[str, threading.Lock] = weakref.WeakValueDictionary()
         self._guard = threading.Lock()
+        self._upsert = _upsert_state(database.is_postgres)
 
     def _lock(self, key: str) -> threading.Lock:
         with self._guard:
@@ -249,21 +279,30 @@ class ConversationStore:
     @contextmanager
     def open(self, key: str, channel: str, now: dt.datetime) -> Iterator[Unit]:
         """Yield the unit of work of one message and commit it when the block ends without error."""
-        with self._lock(key), self.database.session() as session:
-            if self.database.is_postgres:
-                session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": lock_key(f"conversation:{key}")})
-            raw = session.execute(select(_CONVERSATIONS.c.state).where(_CONVERSATIONS.c.key == key)).scalar()
-            unit = Unit(session, ConversationState.from_json(raw), channel)
+        database = self.database
+        with self._lock(key), database.writing(), database.engine.begin() as connection:
+            if database.is_postgres:
+                # The row lock is the conversation's lock (one round trip); a conversation with no
+                # row yet is locked by name instead, then read again once the lock is ours.
+                row = connection.execute(_SELECT_STATE_FOR_UPDATE, {"key": key}).first()
+                if row is None:
+                    connection.execute(_LOCK, {"key": lock_key(f"conversation:{key}")})
+                    row = connection.execute(_SELECT_STATE, {"key": key}).first()
+                raw = row[0] if row is not None else None
+            else:
+                raw = connection.execute(_SELECT_STATE, {"key": key}).scalar()
+            unit = Unit(connection, ConversationState.from_json(raw), channel)
             yield unit
             if not unit.skip:
-                session.execute(upsert_state(self.database.is_postgres, key, unit.channel, unit.state.to_json(), now))
+                parameters = {"key": key, "channel": unit.channel, "state": unit.state.to_json(), "now": now}
+                connection.execute(self._upsert, parameters)
                 unit.flush()
 
     def peek(self, key: str) -> ConversationState:
         """The stored state of a conversation, read without locking (for notices)."""
-        with self.database.reader() as session:
-            raw = session.execute(select(_CONVERSATIONS.c.state).where(_CONVERSATIONS.c.key == key)).scalar()
+        with self.database.engine.connect() as connection:
+            raw = connection.execute(_SELECT_STATE, {"key": key}).scalar()
         return ConversationState.from_json(raw)
 
 
-__all__ = ["ConversationStore", "Database", "DatabaseInUse", "Unit", "as_utc", "lock_key", "upsert_state"]
+__all__ = ["ConversationStore", "Database", "DatabaseInUse", "Unit", "as_utc", "lock_key"]

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-
-from sqlmodel import SQLModel
+from typing import Any
 
 from bot.events import EventType, PendingEvent
 from bot.i18n import Translator
@@ -32,7 +31,7 @@ class Turn:
     user: str = ""  # the salted hash of the user
     role: Role = Role.CITIZEN
     events: list[PendingEvent] = field(default_factory=list)
-    rows: list[SQLModel] = field(default_factory=list)  # written in the message's own transaction
+    rows: list[tuple[Any, dict[str, Any]]] = field(default_factory=list)  # (table, row), in the message's commit
 
     def log(self, kind: EventType, **values: object) -> None:
         """Collect an event; it is written after the reply is decided."""

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from sqlalchemy import insert
 from sqlmodel import col, select
 
 from bot.clock import ManualClock, SystemClock
@@ -56,12 +57,9 @@ def schedulers() -> Iterator[list[Scheduler]]:
 
 
 def add_reminder(book: ReminderBook, user: str = ALICE, days: int = 3, procedure: str = PROCEDURE) -> int:
-    row = book.row("telegram", user, "12345", procedure, "vi", NOW + dt.timedelta(days=days), NOW)
+    table, row = book.row("telegram", user, "12345", procedure, "vi", NOW + dt.timedelta(days=days), NOW)
     with book.database.session() as session:
-        session.add(row)
-        session.flush()
-        assert row.id is not None
-        return row.id
+        return int(session.execute(insert(table).returning(table.c.id), row).scalar_one())
 
 
 def stored(book: ReminderBook, reminder_id: int) -> Reminder:
@@ -300,9 +298,9 @@ def test_the_reminder_sweep_runs_through_the_scheduler(
     database: Database, book: ReminderBook, schedulers: list[Scheduler]
 ) -> None:
     now = NOW
-    row = book.row("telegram", ALICE, "12345", PROCEDURE, "vi", now + dt.timedelta(days=3), now)
+    table, row = book.row("telegram", ALICE, "12345", PROCEDURE, "vi", now + dt.timedelta(days=3), now)
     with database.session() as session:
-        session.add(row)
+        session.execute(insert(table), row)
 
     def sweep(at: dt.datetime) -> None:
         book.send_due(at, text_of, "v")

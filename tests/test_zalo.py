@@ -200,3 +200,26 @@ def test_same_guide_content_on_terminal_and_zalo(settings: Settings, patch, app)
     zalo_steps = asyncio.run(scenario())
     for terminal, zalo in zip(terminal_steps, zalo_steps, strict=True):
         assert zalo.startswith(terminal)
+
+
+def test_events_without_an_id_and_old_replays_are_answered_once(settings: Settings, patch) -> None:  # type: ignore[no-untyped-def]
+    async def scenario() -> None:
+        fake = FakeZalo()
+        server = await fake.start()
+        async with webhook(replace(zalo_settings(settings, fake), flood_burst=100), patch) as (app, client):
+            bare = event("user_send_text", USER, "xin chào")
+            del bare["message"]["msg_id"]  # some events come without an id
+            for _ in range(2):
+                assert await deliver(client, app, bare) == 200
+            assert len(fake.to(USER)) == 1, "the same sender, time and body is the same event"
+
+            first = event("user_send_text", USER, "cảm ơn")
+            assert await deliver(client, app, first) == 200
+            for number in range(31):  # more than the 30 ids a conversation used to remember
+                await deliver(client, app, event("user_send_text", USER, f"tạm biệt {number}"))
+            before = len(fake.to(USER))
+            assert await deliver(client, app, first) == 200  # a signed event replayed later
+            assert len(fake.to(USER)) == before, "kept for the whole dedupe period, not the last 30"
+        await fake.stop(server)
+
+    asyncio.run(scenario())

@@ -306,7 +306,7 @@ class Gateway:
             if taken is None:
                 return False
             row_id, inbound = taken
-            session.execute(self.inbox.failed(row_id))
+            session.execute(*self.inbox.failed(row_id))
             tr = self.engine.languages.get(inbound.locale_hint)
             text = tr.gettext('Sorry, something went wrong with that message. Please try again, or type "menu".')
             rows = self.outbox.rows(inbound.address, [Reply(text)], conversation, self.version(), now)
@@ -321,7 +321,7 @@ class Gateway:
         now = self.clock.now()
         snap = self.engine.live.current
         with self.engine.store.open(conversation, "", now) as unit:
-            taken = self.inbox.take(unit.session, conversation, now)
+            taken = self.inbox.take(unit.connection, conversation, now)
             if taken is None:
                 unit.skip = True  # nothing to do: leave the state as it is
                 return False
