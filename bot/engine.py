@@ -19,7 +19,7 @@ from bot.desks import Desks
 from bot.events import EventType, Recorder
 from bot.i18n import Languages, Translator, pick_locale
 from bot.live import LiveCatalog, Snapshot
-from bot.messages import Address, Inbound, Option, Reply, ReplyKind
+from bot.messages import Address, Inbound, Option, Reply, ReplyKind, scrub
 from bot.privacy import hash_user
 from bot.roles import Role
 from bot.state import ConversationState, Mode
@@ -32,8 +32,6 @@ from procedures.models import CODE_PATTERN, Procedure
 
 NATIONAL_CODE = re.compile(CODE_PATTERN)
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass(frozen=True)
@@ -47,8 +45,8 @@ class EngineConfig:
 
 
 def clean_text(text: str, limit: int) -> tuple[str, bool]:
-    """Strip control and direction characters and lone surrogates; cut to ``limit``. Returns (text, was_cut)."""
-    text = _CONTROL.sub(" ", _SURROGATE.sub("\ufffd", text or "")).strip()
+    """Scrub the text (see :func:`bot.messages.scrub`), one line, cut to ``limit``. Returns (text, was_cut)."""
+    text = scrub(text or "", len(text or "")).replace("\r", " ").strip()
     if len(text) > limit:
         return text[:limit], True
     return text, False

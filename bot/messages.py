@@ -9,6 +9,8 @@ object, so every channel gives the same conversation.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -58,6 +60,21 @@ class Inbound:
     document: Attachment | None = None
     receipt: str | None = None
     notice: str | None = None
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def scrub(value: str, limit: int) -> str:
+    """Text safe to store and show: no lone surrogates, no control or direction marks, NFC, cut.
+
+    Platforms deliver what users' devices send: broken UTF-16 halves (a database refuses
+    them), NUL bytes (PostgreSQL refuses them), right-to-left overrides (they disguise text).
+    """
+    value = _SURROGATE.sub("\ufffd", value)
+    value = unicodedata.normalize("NFC", _CONTROL.sub(" ", value))
+    return value[:limit]
 
 
 def split_text(text: str, limit: int) -> list[str]:

@@ -216,14 +216,20 @@ def _upsert_state(is_postgres: bool) -> Executable:
 _SELECT_STATE = select(_CONVERSATIONS.c.state).where(_CONVERSATIONS.c.key == bindparam("key"))
 _SELECT_STATE_FOR_UPDATE = _SELECT_STATE.with_for_update()
 _LOCK = text("SELECT pg_advisory_xact_lock(:key)")
-_INSERTS: dict[Any, Executable] = {}  # table -> its (cached) insert statement
 
 
-def _insert(table: Any) -> Executable:
-    statement = _INSERTS.get(table)
-    if statement is None:
-        statement = _INSERTS[table] = insert(table)
-    return statement
+class Inserts:
+    """Insert statements built once per table (building one costs more than running it)."""
+
+    def __init__(self) -> None:
+        self._by_table: dict[Any, Executable] = {}
+
+    def __call__(self, table: Any) -> Executable:
+        """The insert statement of ``table``."""
+        statement = self._by_table.get(table)
+        if statement is None:
+            statement = self._by_table[table] = insert(table)
+        return statement
 
 
 @dataclass
@@ -238,6 +244,7 @@ class Unit:
     connection: Connection
     state: ConversationState
     channel: str
+    insert_of: Inserts
     skip: bool = False  # nothing happened: commit without writing the state
     events: list[dict[str, Any]] = field(default_factory=list)  # rows of ``events``
     inserts: list[tuple[Any, list[dict[str, Any]]]] = field(default_factory=list)  # (table, rows)
@@ -252,9 +259,9 @@ class Unit:
         """Write everything collected: one multi-row insert per table (SQLite: no round trips to save)."""
         connection = self.connection
         if self.events:
-            connection.execute(_insert(_EVENTS), self.events)
+            connection.execute(self.insert_of(_EVENTS), self.events)
         for table, rows in self.inserts:
-            connection.execute(_insert(table), rows)
+            connection.execute(self.insert_of(table), rows)
         for statement, parameters in self.statements:
             connection.execute(statement, parameters)
 
@@ -267,6 +274,7 @@ class ConversationStore:
         self._locks: weakref.WeakValueDictionary[str, threading.Lock] = weakref.WeakValueDictionary()
         self._guard = threading.Lock()
         self._upsert = _upsert_state(database.is_postgres)
+        self._inserts = Inserts()
 
     def _lock(self, key: str) -> threading.Lock:
         with self._guard:
@@ -291,7 +299,7 @@ class ConversationStore:
                 raw = row[0] if row is not None else None
             else:
                 raw = connection.execute(_SELECT_STATE, {"key": key}).scalar()
-            unit = Unit(connection, ConversationState.from_json(raw), channel)
+            unit = Unit(connection, ConversationState.from_json(raw), channel, self._inserts)
             yield unit
             if not unit.skip:
                 parameters = {"key": key, "channel": unit.channel, "state": unit.state.to_json(), "now": now}

@@ -22,8 +22,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-import re
-import unicodedata
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any, Protocol
@@ -37,7 +35,7 @@ from bot.events import EventType, PendingEvent
 from bot.faults import Faults
 from bot.flood import FloodControl
 from bot.inbox import Inbox
-from bot.messages import Address, Attachment, Inbound, Reply, split_text
+from bot.messages import Address, Attachment, Inbound, Reply, scrub, split_text
 from bot.outbox import Outbox, Parcel, SendLimits
 
 log = logging.getLogger(__name__)
@@ -47,8 +45,6 @@ MAX_PAYLOAD_CHARS = 256
 MAX_BATCH = 500  # inbox rows written in one group commit
 BACKLOG_EVERY = 0.5  # seconds between counts of the inbox backlog (the 503 bound)
 HELD_PAUSE = 0.1  # seconds to wait when every waiting conversation is held back
-_SURROGATE = re.compile("[\ud800-\udfff]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
 class Outcome(StrEnum):
@@ -110,13 +106,6 @@ def http_answer(result: Acceptance, retry_after: int) -> Response:
     if result is Acceptance.INVALID:
         return PlainTextResponse("bad request", status_code=400)
     return PlainTextResponse("ok")
-
-
-def scrub(value: str, limit: int) -> str:
-    """Text safe to store and show: no lone surrogates, no control or direction marks, NFC, cut."""
-    value = _SURROGATE.sub("\ufffd", value)
-    value = unicodedata.normalize("NFC", _CONTROL.sub(" ", value))
-    return value[:limit]
 
 
 def scrub_inbound(inbound: Inbound, max_text: int) -> Inbound | None:
