@@ -363,9 +363,7 @@ def build_channels(app: App) -> None:
             settings.zalo_oauth_base_url,
         )
         client = ZaloClient(config, app.database, app.clock)
-        zalo = ZaloChannel(
-            app.gateway, client, app.clock, send_limits(settings.zalo_send_rate, settings)
-        )
+        zalo = ZaloChannel(app.gateway, client, app.clock, send_limits(settings.zalo_send_rate, settings))
         app.add_channel(zalo)
         app.routes.append(zalo.route())
 

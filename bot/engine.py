@@ -33,7 +33,6 @@ from procedures.models import CODE_PATTERN, Procedure
 NATIONAL_CODE = re.compile(CODE_PATTERN)
 
 
-
 @dataclass(frozen=True)
 class EngineConfig:
     """The engine's knobs (from :class:`bot.config.Settings`)."""

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -120,12 +121,12 @@ class Inbox:
         with self.database.session() as session:
             return len(session.execute(statement, rows).all())
 
-    def waiting(self, now: dt.datetime, limit: int) -> list[Waiting]:
-        """Conversations with a message ready now, the longest waiting first."""
+    def waiting(self, now: dt.datetime, limit: int, skip: Collection[str] = ()) -> list[Waiting]:
+        """Conversations with a message ready now (not of the ``skip`` channels), the longest waiting first."""
         first = func.min(_C.id)
         statement = (
             select(_C.conversation, _C.channel, first)
-            .where(_C.status == PENDING, _C.not_before <= now)
+            .where(_C.status == PENDING, _C.not_before <= now, _C.channel.not_in(list(skip)))
             .group_by(_C.conversation, _C.channel)
             .order_by(first)
             .limit(limit)

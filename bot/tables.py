@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import LargeBinary, UniqueConstraint
+from sqlalchemy import Index, LargeBinary, UniqueConstraint
 from sqlmodel import Column, Field, SQLModel
 
 
@@ -134,15 +134,20 @@ class InboxItem(SQLModel, table=True):
     """
 
     __tablename__ = "inbox"
-    __table_args__ = (UniqueConstraint("channel", "dedupe", name="uq_inbox_channel_dedupe"),)
+    __table_args__ = (
+        UniqueConstraint("channel", "dedupe", name="uq_inbox_channel_dedupe"),
+        Index("ix_inbox_conversation", "conversation", "status", "id"),
+        Index("ix_inbox_pending", "status", "channel", "conversation", "id"),
+        Index("ix_inbox_received_at", "received_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     channel: str = Field(max_length=32)
     dedupe: str | None = Field(default=None, max_length=64)
-    conversation: str = Field(max_length=64, index=True)  # the salted hash of (channel, user)
+    conversation: str = Field(max_length=64)  # the salted hash of (channel, user)
     received_at: dt.datetime
     not_before: dt.datetime  # flood control: a fast sender's messages wait their turn
-    status: str = Field(default="pending", max_length=16, index=True)  # pending | done | failed
+    status: str = Field(default="pending", max_length=16)  # pending | done | failed
     body: str | None = None  # JSON of the inbound message; blanked once processed
     document: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
 
@@ -157,20 +162,27 @@ class OutboxItem(SQLModel, table=True):
     """
 
     __tablename__ = "outbox"
+    __table_args__ = (
+        Index("ix_outbox_chat", "chat_key", "status", "id"),
+        Index("ix_outbox_conversation", "conversation", "status"),
+        Index("ix_outbox_pending", "channel", "status", "id"),
+        Index("ix_outbox_channel_grants", "channel", "granted_at"),
+        Index("ix_outbox_chat_grants", "chat_key", "granted_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     channel: str = Field(max_length=32)
     chat_id: str = Field(max_length=128)  # raw platform chat id: needed to deliver, blanked after
-    chat_key: str = Field(max_length=64, index=True)  # salted hash of (channel, chat id)
-    conversation: str = Field(max_length=64, index=True)
+    chat_key: str = Field(max_length=64)  # salted hash of (channel, chat id)
+    conversation: str = Field(max_length=64)
     body: str | None = None  # JSON of the reply (text, options, links, receipt); blanked after
     image: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
     version: str = Field(default="", max_length=32)  # catalog version the buttons belong to
     created_at: dt.datetime
-    status: str = Field(default="pending", max_length=16, index=True)  # pending | delivered | dropped
+    status: str = Field(default="pending", max_length=16)  # pending | delivered | dropped
     attempts: int = 0
     next_attempt_at: dt.datetime
     lease_until: dt.datetime | None = None  # a worker is sending it until then
-    granted_at: dt.datetime | None = Field(default=None, index=True)
+    granted_at: dt.datetime | None = None
     closed_at: dt.datetime | None = None
     reason: str | None = Field(default=None, max_length=64)  # why it was dropped

@@ -31,7 +31,7 @@ from tests.test_catalog_admin import add_fee_and_step
 from tests.test_telegram_admin import workbook
 
 CITIZEN, HELPER, ADMIN = 987654321012, 987654321055, 987654321099
-ZALO_USER = "3216904426693862293"
+ZALO_USER, ZALO_HELPER, ZALO_ADMIN = "3216904426693862293", "3216904426693867777", "3216904426693869999"
 PERSONAL = {
     "id card": "cccd của tôi 079203004561 nhé",
     "old id": "cmnd cũ 271 564 893",
@@ -70,6 +70,8 @@ SECRETS = [
     str(HELPER),
     str(ADMIN),
     ZALO_USER,
+    ZALO_HELPER,
+    ZALO_ADMIN,
 ]
 
 
@@ -124,10 +126,24 @@ def test_no_personal_data_or_raw_ids_at_rest(settings: Settings, patch, tmp_path
                     break
                 await asyncio.sleep(0.1)
             assert "hợp lệ" in telegram.to(ADMIN)[-1].text, telegram.to(ADMIN)[-1].text
+            # The same on Zalo: an admin's invite, a helper's session, a citizen's reminder.
+            async def zalo_says(user: str, typed: str) -> None:
+                raw, headers = signed(event("user_send_text", user, typed))
+                assert (await web.post("/zalo", content=raw, headers=headers)).status_code == 200
+                await settled(app.inbox, app.outbox, timeout=60)
+
+            await zalo_says(ZALO_ADMIN, "/invite Xã Tân Lập 0913.572.468")
+            zalo_code = re.search(r"/join ([A-Z0-9]{4}-[A-Z0-9]{4})", zalo.texts(ZALO_ADMIN)[-1])
+            assert zalo_code is not None, zalo.texts(ZALO_ADMIN)
+            for typed in (f"/join {zalo_code.group(1)}", "/session", "tạm trú, sđt chủ nhà 0913572468", "/done"):
+                await zalo_says(ZALO_HELPER, typed)
+            await zalo_says(ZALO_USER, "khai sinh")
+            await zalo_says(ZALO_USER, "nhắc tôi kiểm tra hồ sơ sau 3 ngày")
             clock.advance(3 * 86400 + 120)
             app.send_reminders(clock.now())
             await settled(app.inbox, app.outbox, timeout=60)
             assert any("Nhắc" in message.text for message in telegram.to(CITIZEN)), "the reminder was delivered"
+            assert any("Nhắc" in text for text in zalo.texts(ZALO_USER)), "on Zalo too"
 
     async def run_all() -> App:
         telegram, zalo = FakeTelegram(), FakeZalo()
@@ -145,8 +161,10 @@ def test_no_personal_data_or_raw_ids_at_rest(settings: Settings, patch, tmp_path
                 zalo_refresh_token="refresh-1",
                 zalo_api_base_url=zalo.base_url,
                 zalo_oauth_base_url=zalo.base_url,
-                admins=frozenset({("telegram", str(ADMIN))}),
-                flood_burst=1000,
+                admins=frozenset({("telegram", str(ADMIN)), ("zalo", ZALO_ADMIN)}),
+                flood_burst=1000,  # the manual clock stands still: no pacing, no send caps to wait out
+                telegram_send_rate=10_000,
+                zalo_send_rate=10_000,
             ),
             clock,
         )

@@ -34,7 +34,7 @@ from bot.engine import Engine
 from bot.events import EventType, PendingEvent
 from bot.faults import Faults
 from bot.flood import FloodControl
-from bot.inbox import Inbox
+from bot.inbox import Inbox, Waiting
 from bot.messages import Address, Attachment, Inbound, Reply, scrub, split_text
 from bot.outbox import Outbox, Parcel, SendLimits
 
@@ -332,21 +332,20 @@ class Gateway:
         self.wake_courier(inbound.address.channel)
         return True
 
-    def _held(self, waiting: list[tuple[str, str]]) -> set[str]:
-        """Conversations that must wait for replies to drain before more are written (blocking).
+    def _full(self) -> set[str]:
+        """Channels whose undelivered replies passed the high-water mark (blocking).
 
         Writing replies far ahead of what a channel may send helps nobody (they would wait in
-        the outbox, and a burst would take the processor from the webhooks), so a channel whose
-        undelivered replies pass the high-water mark is not processed until they drain; nor is a
-        conversation with many undelivered replies of its own (a flooding sender).
+        the outbox, and a burst would take the processor from the webhooks), so such a
+        channel's messages wait until its replies drain.
         """
-        channels = {
-            channel for _, channel in waiting if channel in self.adapters and self.adapters[channel].limits.capped
-        }
-        full = {channel for channel in channels if self.outbox.backlog(channel) >= self.settings.outbox_high_water}
-        held = {key for key, channel in waiting if channel in full}
-        counts = self.outbox.waiting([key for key, _ in waiting if key not in held])
-        return held | {key for key, count in counts.items() if count >= self.settings.conversation_high_water}
+        capped = [channel for channel, adapter in self.adapters.items() if adapter.limits.capped]
+        return {channel for channel in capped if self.outbox.backlog(channel) >= self.settings.outbox_high_water}
+
+    def _held(self, waiting: list[Waiting]) -> set[str]:
+        """Conversations with many undelivered replies of their own (a flooding sender) wait too."""
+        counts = self.outbox.waiting([item.conversation for item in waiting])
+        return {key for key, count in counts.items() if count >= self.settings.conversation_high_water}
 
     async def run(self) -> None:
         """Process stored messages until :meth:`stop`: round robin over conversations, oldest first."""
@@ -362,14 +361,17 @@ class Gateway:
                     0,
                     self._loop.time(),
                 )
-            waiting = await asyncio.to_thread(self.inbox.waiting, self.clock.now(), 64)
-            pairs = [(item.conversation, item.channel) for item in waiting]
-            held = await asyncio.to_thread(self._held, pairs) if pairs else set()
-            ready = [key for key, _ in pairs if key not in held]
+            full = await asyncio.to_thread(self._full)
+            if full and full >= set(self.adapters):
+                await asyncio.sleep(HELD_PAUSE)  # replies must drain first: new messages change nothing
+                continue
+            waiting = await asyncio.to_thread(self.inbox.waiting, self.clock.now(), 64, full)
+            held = await asyncio.to_thread(self._held, waiting) if waiting else set()
+            ready = [item.conversation for item in waiting if item.conversation not in held]
             if ready:
                 await asyncio.gather(*(self._process_one(semaphore, key) for key in ready))
-            elif pairs:
-                await asyncio.sleep(HELD_PAUSE)  # replies must drain first: new messages change nothing
+            elif waiting or full:
+                await asyncio.sleep(HELD_PAUSE)
             else:
                 await self._idle()
 

@@ -32,8 +32,8 @@ def upgrade() -> None:
         sa.Column("document", sa.LargeBinary(), nullable=True),
         sa.UniqueConstraint("channel", "dedupe", name="uq_inbox_channel_dedupe"),
     )
-    op.create_index("ix_inbox_conversation", "inbox", ["conversation"])
-    op.create_index("ix_inbox_status", "inbox", ["status"])
+    op.create_index("ix_inbox_conversation", "inbox", ["conversation", "status", "id"])
+    op.create_index("ix_inbox_pending", "inbox", ["status", "channel", "conversation", "id"])
     op.create_index("ix_inbox_received_at", "inbox", ["received_at"])
     op.create_table(
         "outbox",
@@ -54,11 +54,12 @@ def upgrade() -> None:
         sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("reason", sa.String(length=64), nullable=True),
     )
-    op.create_index("ix_outbox_chat_key", "outbox", ["chat_key"])
-    op.create_index("ix_outbox_conversation", "outbox", ["conversation"])
-    op.create_index("ix_outbox_status", "outbox", ["status"])
-    op.create_index("ix_outbox_granted_at", "outbox", ["granted_at"])
-    op.create_index("ix_outbox_pending", "outbox", ["channel", "status", "chat_key", "id"])
+    # Heads of chats, claims, and the send-cap log (grants in the last seconds, per channel and chat).
+    op.create_index("ix_outbox_chat", "outbox", ["chat_key", "status", "id"])
+    op.create_index("ix_outbox_conversation", "outbox", ["conversation", "status"])
+    op.create_index("ix_outbox_pending", "outbox", ["channel", "status", "id"])
+    op.create_index("ix_outbox_channel_grants", "outbox", ["channel", "granted_at"])
+    op.create_index("ix_outbox_chat_grants", "outbox", ["chat_key", "granted_at"])
     # Conversation states kept recent platform message ids ("m<chat id>:<message id>") to drop
     # retries; the inbox does that now, and raw chat ids have no business at rest.
     if op.get_bind().dialect.name == "postgresql":
