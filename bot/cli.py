@@ -23,7 +23,7 @@ from bot.report_text import to_csv, to_table
 from bot.stats import Period, collect
 from bot.storage import Database, DatabaseInUse
 from intents import build_router
-from intents.evaluation import evaluate, format_report, read_examples
+from intents.evaluation import evaluate, evaluate_facets, format_facets, format_report, is_facet_set, read_examples
 from procedures.catalog import CatalogError
 
 
@@ -97,9 +97,16 @@ def _route(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
 
 
 def _eval(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
+    path = Path(args.file)
+    if is_facet_set(path):
+        facets = evaluate_facets(path)
+        print(json.dumps(facets.as_dict(), ensure_ascii=False, indent=2) if args.json else format_facets(facets))
+        return 0
     catalog = load_catalog(settings)
     router = build_router(catalog, router_thresholds(settings))
-    report = evaluate(router, read_examples(Path(args.file)), set(catalog.listing))
+    report = evaluate(router, read_examples(path), set(catalog.listing))
+    if args.summary:
+        report.misses = []  # a set measured blind: its questions are not read back
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:
@@ -145,6 +152,7 @@ def parser() -> argparse.ArgumentParser:
     ev = sub.add_parser("eval", help="measure the router on a labelled JSONL file")
     ev.add_argument("file")
     ev.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    ev.add_argument("--summary", action="store_true", help="figures only, no misses (for sets measured blind)")
     ev.set_defaults(func=_eval)
     stats = sub.add_parser("stats", help="usage statistics (table, --json or --csv)")
     stats.add_argument("--since", type=_parse_date, help="first local date (YYYY-MM-DD)")

@@ -160,3 +160,67 @@ def format_report(report: Report) -> str:
             f"({miss['decision']}, {miss['confidence']}) candidates {miss['candidates']}"
         )
     return "\n".join(lines)
+
+
+@dataclass
+class FacetReport:
+    """How often the facet of a question is read right, overall and per facet and language."""
+
+    total: int = 0
+    right: int = 0
+    by_facet: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))  # facet -> [n, right]
+    by_lang: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
+    confusion: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(int)))
+
+    def as_dict(self) -> dict[str, object]:
+        """A JSON-friendly view (no question texts: blind sets are never read through this)."""
+
+        def rate(pair: list[int]) -> float:
+            return round(pair[1] / pair[0], 4) if pair[0] else 0.0
+
+        return {
+            "n": self.total,
+            "facet_accuracy": round(self.right / self.total, 4) if self.total else 0.0,
+            "by_facet": {name: {"n": pair[0], "accuracy": rate(pair)} for name, pair in sorted(self.by_facet.items())},
+            "by_lang": {name: {"n": pair[0], "accuracy": rate(pair)} for name, pair in sorted(self.by_lang.items())},
+            "confusion": {gold: dict(row) for gold, row in sorted(self.confusion.items())},
+        }
+
+
+def is_facet_set(path: Path) -> bool:
+    """Whether a labelled file is a facet set (its lines carry a ``facet``)."""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            return "facet" in json.loads(line)
+    return False
+
+
+def evaluate_facets(path: Path) -> FacetReport:
+    """Read the facet of every question of a facet set and tally how often it is right."""
+    from intents.facets import read_facet
+
+    report = FacetReport()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        data = json.loads(line)
+        predicted = read_facet(data["text"]).facet.value
+        right = int(predicted == data["facet"])
+        report.total += 1
+        report.right += right
+        for bucket in (report.by_facet[data["facet"]], report.by_lang[data.get("lang", "")]):
+            bucket[0] += 1
+            bucket[1] += right
+        report.confusion[data["facet"]][predicted] += 1
+    return report
+
+
+def format_facets(report: FacetReport) -> str:
+    """A readable table of facet accuracy."""
+    accuracy = report.right / report.total if report.total else 0.0
+    lines = [f"facet accuracy: {accuracy:.1%}   (n={report.total})", "", f"{'facet':<12} {'n':>4} {'right':>7}"]
+    for prefix, buckets in (("", report.by_facet), ("lang ", report.by_lang)):
+        for name, (total, right) in sorted(buckets.items()):
+            label = f"{prefix}{name}"
+            lines.append(f"{label:<12} {total:>4} {right / total if total else 0.0:>7.1%}")
+    return "\n".join(lines)

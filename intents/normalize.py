@@ -239,9 +239,7 @@ def expand(tokens: list[str], abbreviations: Abbreviations, blocked: Collection[
     return _expand(tokens, abbreviations, blocked)[0]
 
 
-def _expand(
-    tokens: list[str], abbreviations: Abbreviations, blocked: Collection[int]
-) -> tuple[list[str], set[int]]:
+def _expand(tokens: list[str], abbreviations: Abbreviations, blocked: Collection[int]) -> tuple[list[str], set[int]]:
     """:func:`expand`, also returning where the blocked tokens that were kept ended up."""
     table = abbreviations.table
     longest, starts = _shape(table)

@@ -262,7 +262,31 @@ ALIASES = Table(
     ),
 )
 
-TABLES: tuple[Table, ...] = (PROCEDURES, CHANNELS, DOCUMENTS, FEES, TIMES, STEPS, ALIASES)
+EVIDENCE = Table(
+    "evidence",
+    "Nguồn của từng thông tin: mỗi dòng một thông tin (giấy tờ, cơ quan, một mức phí, một thời hạn...).",
+    (
+        ENTRY_ID,
+        Column(
+            "fact",
+            "Thông tin nào: documents, agency, channels, online_level, audience, result, tracking, steps; "
+            "hoặc một dòng phí/thời hạn: fees.0, fees.1, processing_time.0 (đếm từ 0 theo thứ tự ở trang fees, times).",
+            required=True,
+            width=18,
+        ),
+        Column(
+            "source",
+            "Nguồn: mã thủ tục quốc gia (ví dụ 1.014063), tên văn bản pháp luật hoặc trang chính thức (https://...).",
+            required=True,
+            width=40,
+        ),
+        Column("checked", "Ngày kiểm tra, dạng YYYY-MM-DD hoặc DD/MM/YYYY. Bắt buộc.", required=True, width=14),
+        *_text("hedge", "Lưu ý ngắn cho người dân khi thông tin chưa chắc chắn"),
+        Column("note", "Ghi chú cho người biên soạn (không bao giờ hiển thị cho người dân).", width=40),
+    ),
+)
+
+TABLES: tuple[Table, ...] = (PROCEDURES, CHANNELS, DOCUMENTS, FEES, TIMES, STEPS, ALIASES, EVIDENCE)
 TABLE_BY_NAME = {table.name: table for table in TABLES}
 # The model field each child table fills, in the order the tables are listed.
 CHILD_FIELDS = {
@@ -271,4 +295,5 @@ CHILD_FIELDS = {
     "fees": "fees",
     "times": "processing_time",
     "steps": "steps",
+    "evidence": "evidence",
 }

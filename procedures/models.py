@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 CODE_PATTERN = r"^\d\.\d{6}$"
@@ -172,6 +172,27 @@ class Step(Frozen):
     url: str | None = None  # an official page the step opens
 
 
+# The facts an evidence record may name: a whole field, or one fee or time line ("fees.0").
+FACT_FIELDS = ("documents", "agency", "channels", "online_level", "audience", "result", "tracking", "steps")
+LINE_FIELDS = ("fees", "processing_time")
+
+
+class Evidence(Frozen):
+    """Where one fact comes from, when it was checked, and what a citizen or an editor is told.
+
+    ``source`` is a national record code (``1.014063``), a legal document ("Thông tư
+    64/2025/TT-BTC") or an official page (an ``https://`` address). ``hedge`` is the one
+    plain caution a citizen reads with the fact when it is uncertain; ``note`` is for editors
+    (what the record says, doubts, why) and is never shown to citizens.
+    """
+
+    fact: str = Field(min_length=1)  # "documents", "agency", ... or "fees.0", "processing_time.1"
+    source: str = Field(min_length=1)
+    checked: dt.date
+    hedge: Text | None = None
+    note: str = ""
+
+
 class Procedure(Frozen):
     """A curated catalog entry: the card facts plus the step-by-step guide."""
 
@@ -201,6 +222,7 @@ class Procedure(Frozen):
     examples: tuple[str, ...] = ()
     preparation: Text | None = None  # what to have ready before step 1
     steps: tuple[Step, ...] = Field(min_length=1)
+    evidence: tuple[Evidence, ...] = ()  # per fact: source, date checked, citizen hedge, editor note
 
     @field_validator("codes")
     @classmethod
@@ -211,6 +233,25 @@ class Procedure(Frozen):
             if not re.match(CODE_PATTERN, code):
                 raise ValueError(f"national code {code!r} is not of the form 1.001193")
         return codes
+
+    @model_validator(mode="after")
+    def _evidence_names_real_facts(self) -> Procedure:
+        seen: set[str] = set()
+        for item in self.evidence:
+            field, _, index = item.fact.partition(".")
+            if item.fact in seen:
+                raise ValueError(f"evidence for {item.fact!r} is given twice")
+            seen.add(item.fact)
+            if field in LINE_FIELDS and index.isdigit() and int(index) < len(getattr(self, field)):
+                continue
+            if field in FACT_FIELDS and not index:
+                continue
+            raise ValueError(f"evidence names {item.fact!r}, which is not a fact of this entry")
+        return self
+
+    def evidence_for(self, fact: str) -> Evidence | None:
+        """The evidence of one fact ("documents", "fees.0" ...), if recorded."""
+        return next((item for item in self.evidence if item.fact == fact), None)
 
     def step_index(self, step_id: str) -> int:
         """Return the position of ``step_id`` in the guide (raises KeyError if absent)."""

@@ -98,6 +98,12 @@ def entry_rows(entry: Procedure) -> dict[str, list[dict[str, Value]]]:
         | {"next": step.next, "url": step.url}
         for step in entry.steps
     ]
+    rows["evidence"] = [
+        key
+        | {"fact": item.fact, "source": item.source, "checked": item.checked, "note": item.note or None}
+        | _pair("hedge", item.hedge)
+        for item in entry.evidence
+    ]
     rows["aliases"] = [key | {"lang": "vi", "alias": alias} for alias in entry.aliases]
     rows["aliases"] += [key | {"lang": "en", "alias": alias} for alias in entry.aliases_en]
     return rows
@@ -250,6 +256,7 @@ def _child(table: str, row: Row) -> dict[str, Any]:
         "fees": ("channel",),
         "times": ("amount", "unit", "channel"),
         "steps": ("id", "next", "url"),
+        "evidence": ("fact", "source", "note"),
     }[table]
     for key in simple:
         _put(data, key, row.get(key))
@@ -259,9 +266,10 @@ def _child(table: str, row: Row) -> dict[str, Any]:
         "fees": ("label", "note"),
         "times": ("note",),
         "steps": ("text", "tip"),
+        "evidence": ("hedge",),
     }[table]
     for position, key in enumerate(texts):
-        value = _text(row, key, required=position == 0 and table != "times")
+        value = _text(row, key, required=position == 0 and table not in ("times", "evidence"))
         if value is not None:
             data[key] = value
     if table == "fees":
@@ -269,6 +277,8 @@ def _child(table: str, row: Row) -> dict[str, Any]:
         # "50.000" and "50 000" are how a Vietnamese officer writes fifty thousand đồng.
         _put(data, "amount_vnd", re.sub(r"\D", "", amount) if _GROUPED_NUMBER.fullmatch(amount) else amount)
         _put(data, "valid_until", _date(row.get("valid_until")))
+    if table == "evidence":
+        _put(data, "checked", _date(row.get("checked")))
     if table == "steps":
         question, if_yes, if_no = _text(row, "question"), row.get("if_yes"), row.get("if_no")
         if question is not None or if_yes or if_no:

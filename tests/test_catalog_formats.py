@@ -91,7 +91,17 @@ def test_export_then_import_gives_back_every_entry(shipped: Catalog, tmp_path: P
 
 def test_template_explains_every_column_and_offers_dropdowns(tmp_path: Path) -> None:
     book = load_workbook(write_template(tmp_path / "template.xlsx"))
-    assert book.sheetnames == [INSTRUCTIONS, "procedures", "channels", "documents", "fees", "times", "steps", "aliases"]
+    assert book.sheetnames == [
+        INSTRUCTIONS,
+        "procedures",
+        "channels",
+        "documents",
+        "fees",
+        "times",
+        "steps",
+        "aliases",
+        "evidence",
+    ]
     steps = book["steps"]
     assert header(steps)[:3] == ["entry_id", "id", "text_vi"] and steps.max_row == 1
     assert steps.freeze_panes == "A2" and steps["A1"].font.b

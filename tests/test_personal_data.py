@@ -126,6 +126,7 @@ def test_no_personal_data_or_raw_ids_at_rest(settings: Settings, patch, tmp_path
                     break
                 await asyncio.sleep(0.1)
             assert "hợp lệ" in telegram.to(ADMIN)[-1].text, telegram.to(ADMIN)[-1].text
+
             # The same on Zalo: an admin's invite, a helper's session, a citizen's reminder.
             async def zalo_says(user: str, typed: str) -> None:
                 raw, headers = signed(event("user_send_text", user, typed))
