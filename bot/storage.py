@@ -216,6 +216,7 @@ def _upsert_state(is_postgres: bool) -> Executable:
 _SELECT_STATE = select(_CONVERSATIONS.c.state).where(_CONVERSATIONS.c.key == bindparam("key"))
 _SELECT_STATE_FOR_UPDATE = _SELECT_STATE.with_for_update()
 _LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+_RELAXED_COMMIT = text("SET LOCAL synchronous_commit TO OFF")
 
 
 class Inserts:
@@ -285,11 +286,20 @@ class ConversationStore:
             return lock
 
     @contextmanager
-    def open(self, key: str, channel: str, now: dt.datetime) -> Iterator[Unit]:
-        """Yield the unit of work of one message and commit it when the block ends without error."""
+    def open(self, key: str, channel: str, now: dt.datetime, *, relaxed: bool = False) -> Iterator[Unit]:
+        """Yield the unit of work of one message and commit it when the block ends without error.
+
+        ``relaxed``: the message being handled is itself stored durably (an inbox row marked done
+        in this same transaction), so on PostgreSQL the commit need not wait for the WAL flush.
+        A server crash can lose at most the last fraction of a second of such commits; their
+        inbox rows are then still waiting and are handled again (a reply already sent may be
+        sent twice -- within the at-least-once promise). A bot crash loses nothing.
+        """
         database = self.database
         with self._lock(key), database.writing(), database.engine.begin() as connection:
             if database.is_postgres:
+                if relaxed:
+                    connection.execute(_RELAXED_COMMIT)
                 # The row lock is the conversation's lock (one round trip); a conversation with no
                 # row yet is locked by name instead, then read again once the lock is ours.
                 row = connection.execute(_SELECT_STATE_FOR_UPDATE, {"key": key}).first()

@@ -309,7 +309,7 @@ class Gateway:
     def _process(self, conversation: str) -> bool:
         now = self.clock.now()
         snap = self.engine.live.current
-        with self.engine.store.open(conversation, "", now) as unit:
+        with self.engine.store.open(conversation, "", now, relaxed=True) as unit:
             taken = self.inbox.take(unit.connection, conversation, now)
             if taken is None:
                 unit.skip = True  # nothing to do: leave the state as it is
