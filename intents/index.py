@@ -249,11 +249,13 @@ def listing_docs(
 
     A card is found by its official name and by the everyday names citizens use for it
     (``intents/listing_aliases.tsv``): nobody asks for "Khai báo tạm vắng" by that name.
+    A repealed code (``replaced_by``) is never indexed: typed as a code it is answered with its
+    replacement, and no question is ever routed to it as a current procedure.
     """
     aliases = aliases or {}
     docs = []
     for entry in entries:
-        if entry.code in skip_codes:
+        if entry.code in skip_codes or entry.replaced_by:
             continue
         # "Thủ tục" opens many official names and says nothing about the procedure.
         name = entry.name

@@ -265,8 +265,39 @@ class Procedure(Frozen):
         return field in self.unverified
 
 
+class ListingRow(Frozen):
+    """One row of a record's channel table, its cells as the portal wrote them (white space trimmed).
+
+    Rows that differ only by channel are kept once, with every channel they apply to. The
+    description is often the case the row applies to ("Trường hợp cấp lại …"); the fee note
+    is the bracketed text after the fee cell ("(/hồ sơ (Thông tư số 61/2023/TT-BTC))").
+    """
+
+    channels: tuple[str, ...]
+    time: str = ""  # "12 Ngày làm việc", "5" (no unit), "Không có thông tin"
+    fee: str = ""  # "60,000 Việt Nam Đồng", "Miễn phí", "Không có thông tin", "" (none)
+    fee_note: str = ""
+    description: str = ""
+
+
+class Replacement(Frozen):
+    """The code now in force for a repealed national code, and the document that says so."""
+
+    code: str = Field(pattern=CODE_PATTERN)
+    name: str = Field(min_length=1)  # its official name, as the source writes it
+    source: str = Field(min_length=1)  # the decision or record that replaced the old code
+    url: str = ""  # an official page of that source
+
+
 class ListingEntry(Frozen):
-    """A national-listing reference card: one record of the national portal, no guide."""
+    """A national-listing reference card: one record of the national portal, no guide.
+
+    ``time`` and ``fee`` are one-line summaries (kept for exports and older catalog
+    versions); ``rows`` keep the portal's own time, fee and description cells, from which
+    the card shows every time with its case and every fee. ``authority`` and ``reception``
+    are the record's other agency cells. A card with ``replaced_by`` is a repealed code: it is
+    never served as current, only answered with its replacement.
+    """
 
     code: str
     name: str
@@ -280,3 +311,7 @@ class ListingEntry(Frozen):
     documents: tuple[str, ...] = ()
     url: str
     decision: str = ""
+    authority: str = ""  # co_quan_co_tham_quyen, when it differs from the agency
+    reception: str = ""  # dia_chi_tiep_nhan: where dossiers are received
+    rows: tuple[ListingRow, ...] = ()
+    replaced_by: tuple[Replacement, ...] = ()
