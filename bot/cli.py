@@ -1,9 +1,10 @@
-"""The ``dvcbot`` command line: run, chat, route, eval and catalog commands."""
+"""The ``dvcbot`` command line: run, chat, route, eval, stats, where and catalog commands."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -24,6 +25,7 @@ from bot.stats import Period, collect
 from bot.storage import Database, DatabaseInUse
 from intents import build_router
 from intents.evaluation import evaluate, evaluate_facets, format_facets, format_report, is_facet_set, read_examples
+from procedures.addresses import AddressAnswer, AddressStatus, Ask, commune_by_code, resolve
 from procedures.catalog import CatalogError
 
 
@@ -137,6 +139,44 @@ def _stats(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
     return 0
 
 
+def describe_address(answer: AddressAnswer) -> str:
+    """The answer of :func:`procedures.addresses.resolve` as lines for a person (Vietnamese)."""
+    lines: list[str] = []
+    for old in answer.old[:10]:
+        successors = [commune_by_code(code) for code in old.successors]
+        names = ", ".join(f"{c.name} ({c.code})" for c in successors if c is not None)
+        verb = "nay là" if len(successors) == 1 else "nay chia cho"
+        lines.append(f"{old.full_name} → {verb}: {names}")
+    if len(answer.old) > 10:
+        lines.append(f"… và {len(answer.old) - 10} đơn vị cũ khác cùng tên")
+    if answer.commune is not None:
+        lines.append(f"Xã/phường hiện nay: {answer.commune.full_name} (mã {answer.commune.code})")
+    elif answer.status is AddressStatus.SPLIT:
+        lines.append("Đơn vị cũ đã được chia cho nhiều xã/phường mới: cần hỏi người dân ở phần nào.")
+    elif answer.status is AddressStatus.AMBIGUOUS:
+        ask = {Ask.PROVINCE: "tỉnh/thành phố", Ask.DISTRICT: "quận/huyện cũ"}.get(answer.ask, "địa chỉ cũ hay mới")
+        lines.append(f"Có nhiều đơn vị cùng tên: cần hỏi thêm {ask}.")
+        covered = {code for old in answer.old for code in old.successors}
+        others = [c for c in answer.candidates if c.code not in covered]
+        if others:
+            lines.append("Đơn vị hiện nay mang tên đó:" if answer.old else "Có thể là:")
+            lines += [f"  - {c.full_name} (mã {c.code})" for c in others[:15]]
+    else:
+        province = f" (tỉnh/thành phố: {answer.province.name})" if answer.province else ""
+        lines.append(f"Chưa xác định được xã/phường{province}: cần hỏi tên xã/phường.")
+    lines.append(f"[{answer.status.value}]")
+    return "\n".join(lines)
+
+
+def _where(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
+    answer = resolve(args.address)
+    if args.json:
+        print(json.dumps(dataclasses.asdict(answer), ensure_ascii=False, indent=2))
+    else:
+        print(describe_address(answer))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for the documentation test)."""
     root = argparse.ArgumentParser(prog="dvcbot", description="Chatbot hướng dẫn dịch vụ công trực tuyến.")
@@ -162,6 +202,10 @@ def parser() -> argparse.ArgumentParser:
     form.add_argument("--csv", action="store_true", help="print CSV (section,key,metric,value)")
     stats.add_argument("--lang", choices=("vi", "en"), help="language of the table")
     stats.set_defaults(func=_stats)
+    where = sub.add_parser("where", help="an old (pre-July 2025) or current address → today's commune and its code")
+    where.add_argument("address", help='e.g. "phường Bến Nghé, Quận 1 cũ"')
+    where.add_argument("--json", action="store_true", help="print JSON")
+    where.set_defaults(func=_where)
     add_catalog_commands(sub)
     return root
 

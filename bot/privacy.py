@@ -1,8 +1,11 @@
 """Personal-data protection: redaction of identifiers and salted hashing of user ids.
 
-Citizens paste ID numbers, phone numbers and e-mail addresses into chats. Under Decree
+Citizens paste ID numbers, phone numbers, e-mail and home addresses into chats. Under Decree
 13/2023/NĐ-CP and Law 91/2025/QH15 these are personal data, so nothing is stored before
-:func:`redact` has replaced them, and platform user ids are stored only as salted hashes.
+:func:`redact` has replaced them, and platform user ids are stored only as salted hashes. Of an
+address only the commune, ward, district and province names are kept (the bot needs them to
+say where to go); house numbers, lanes, streets and residential groups are removed
+(the rule is :func:`procedures.addresses.street_spans`).
 """
 
 from __future__ import annotations
@@ -10,6 +13,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+
+from procedures.addresses import street_spans
 
 _ACCOUNT_WORDS = (
     r"stk|s[oố]\s*t[aà]i\s*kho[aả]n|t[aà]i\s*kho[aả]n|tk|ng[aâ]n\s*h[aà]ng|nh|account(?:\s*(?:no|number))?|"
@@ -37,9 +42,14 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 
 
 def redact(text: str) -> str:
-    """Replace e-mails, bank accounts, health-card, plate, phone and ID numbers with placeholders."""
+    """Replace e-mails, bank accounts, health-card, plate, phone and ID numbers, house numbers and streets.
+
+    "số 12 đường Lê Lợi, phường Bến Thành" → "[address], phường Bến Thành": the ward is kept.
+    """
     for pattern, placeholder in _PATTERNS:
         text = pattern.sub(placeholder, text)
+    for start, end in reversed(street_spans(text)):
+        text = text[:start] + "[address]" + text[end:]
     return text
 
 

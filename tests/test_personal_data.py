@@ -1,10 +1,10 @@
 """No raw platform ids or personal data at rest, whatever is typed where.
 
 Each kind of personal data -- ID-card numbers, phones in every format, e-mail, plates (new
-and old), bank accounts, health-card numbers -- is typed in messages, button data and file
-names, through the citizen, helper, admin and reminder flows on Telegram, Zalo and the
-terminal. Then every row of every table is dumped (and, on SQLite, the bytes of the files):
-none of it is found, and neither is any raw platform user id.
+and old), bank accounts, health-card numbers, house numbers and streets -- is typed in
+messages, button data and file names, through the citizen, helper, admin and reminder flows
+on Telegram, Zalo and the terminal. Then every row of every table is dumped (and, on SQLite,
+the bytes of the files): none of it is found, and neither is any raw platform user id.
 """
 
 from __future__ import annotations
@@ -47,6 +47,8 @@ PERSONAL = {
     "account 8": "số tài khoản 86421357",
     "health card": "thẻ BHYT HS4797932158642",
     "health card printed": "BHYT HS 4 79 79 321 58642",
+    "home address": "nhà ở số 27 đường Trần Khắc Chân, phường Tân Định",
+    "lane": "hẻm 418/19 Lê Văn Sỹ, quận 3",
 }
 # What must not appear anywhere: the digits (and other identifying strings) of each sample.
 SECRETS = [
@@ -66,6 +68,8 @@ SECRETS = [
     "86421357",
     "4797932158642",
     "321 58642",
+    "Khắc Chân",
+    "418/19",
     str(CITIZEN),
     str(HELPER),
     str(ADMIN),

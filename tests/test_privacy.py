@@ -32,6 +32,22 @@ from bot.privacy import hash_user, redact
         ("tel 024 3825 1234", "tel [phone]"),
         ("the GD 4 79 79 321 51234", "the [insurance]"),
         ("lệ phí 1.000.000 đồng, mã 1.001193, ngày 01/07/2025", "lệ phí 1.000.000 đồng, mã 1.001193, ngày 01/07/2025"),
+        # Home addresses: house numbers, lanes, streets and groups go; commune, district, province stay.
+        ("số 12 đường Lê Lợi, phường Bến Thành, quận 1", "[address], phường Bến Thành, quận 1"),
+        ("nhà em 12/3 Nguyễn Trãi, P.2, Q.5 nhé", "nhà em [address], P.2, Q.5 nhé"),
+        ("ngõ 5 phố Huế, Hà Nội", "[address], Hà Nội"),
+        ("ở hẻm 45 thì làm sao", "ở [address] thì làm sao"),
+        ("tổ 3 ấp 2 xã Tân Thạnh, huyện Cần Giờ", "[address] xã Tân Thạnh, huyện Cần Giờ"),
+        ("so nha 7 ngach 12/4 ngo 100 phuong Nghia Do", "[address] phuong Nghia Do"),
+        ("số 12 đường Lê Lợi, CCCD 001203004567", "[address], CCCD [id]"),
+        ("thôn Đông, xã Vĩnh Ngọc, huyện Đông Anh", "[address], xã Vĩnh Ngọc, huyện Đông Anh"),
+        ("khu phố 3, phường Linh Trung, TP Thủ Đức", "[address], phường Linh Trung, TP Thủ Đức"),
+        # ... and what only looks like one stays: units, dates, documents, the hotline, a copy.
+        ("phường Bến Nghé, Quận 1 cũ", "phường Bến Nghé, Quận 1 cũ"),
+        ("quận 3 Hồ Chí Minh, thành phố Thủ Đức", "quận 3 Hồ Chí Minh, thành phố Thủ Đức"),
+        ("mẫu số 01, nghị định số 118/2025/NĐ-CP", "mẫu số 01, nghị định số 118/2025/NĐ-CP"),
+        ("gọi đường dây nóng, nộp bản sao", "gọi đường dây nóng, nộp bản sao"),
+        ("tổ công nghệ số cộng đồng ở Lạng Sơn", "tổ công nghệ số cộng đồng ở Lạng Sơn"),
     ],
 )
 def test_redact(text: str, expected: str) -> None:
