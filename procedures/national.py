@@ -25,7 +25,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
@@ -125,7 +125,7 @@ def parse_documents(text: str) -> list[str]:
     documents: list[str] = []
     for chunk in _QUANTITY.split(body):
         name = re.sub(r"^[-+*\s]+", "", chunk).strip(" .;:")
-        name = re.sub(r"\S+\.(?:docx?|pdf|xlsx?)\b", "", name).strip()
+        name = re.sub(r"(?:Mẫu\s+)?\S+\.(?:docx?|pdf|xlsx?)\b", "", name).strip()
         if len(name) < 4 or name.startswith(("Giấy tờ phải", "Trường hợp các thông tin")):
             continue
         if name[0] in ")]};,." or name[0].islower():  # the tail of a name the table split
@@ -347,7 +347,7 @@ class FeeLine:
     per: str = ""  # "/hồ sơ" after a cell amount
     quote: str = ""  # the record's own words (note or description), shortened
     set_by: str = ""  # "council" (HĐND tỉnh), "committee" (UBND tỉnh) or "law" (a fee law or circular)
-    cell: str = ""  # the fee cell as written
+    cell: str = field(default="", compare=False)  # the fee cell as written (lines that say the same merge)
     channels: tuple[str, ...] = ()
     case: str = ""
 
@@ -398,10 +398,14 @@ def _per_unit(note: str) -> tuple[str, str]:
     return re.sub(r"\s*/\s*", "/", match.group(1)).rstrip(), rest
 
 
+def _amounts(found: Iterable[Money]) -> list[tuple[float, str]]:
+    return [(money.amount, money.currency) for money in found]
+
+
 def read_fee(row: ListingRow) -> FeeLine | None:
     """What the card can say about the fee of one row (None: the record says nothing)."""
     text = fee_text(row)
-    quote = _shorten(text, MAX_QUOTE_CHARS).rstrip(" .;:")
+    quote = _shorten(text, MAX_QUOTE_CHARS).strip(" .;:-+*•")
     named, set_by = names_a_fee(text)
     stated = tuple(find_money(quote))
     if row.fee == FREE:
@@ -409,7 +413,10 @@ def read_fee(row: ListingRow) -> FeeLine | None:
             return FeeLine(FeeKind.FREE, cell=row.fee)
         return FeeLine(FeeKind.MAY_APPLY, stated, quote=quote, set_by=set_by, cell=row.fee)
     cell = money_cell(row.fee)
-    if cell is not None and (cell.currency == "USD" or cell.amount >= MIN_TRUSTED_VND):
+    trusted = cell is not None and (cell.currency == "USD" or cell.amount >= MIN_TRUSTED_VND)
+    if trusted and cell is not None and (cell.amount, cell.currency) in _amounts(stated):
+        return FeeLine(FeeKind.STATED, stated, quote=quote, cell=row.fee)  # the note says it, with its case
+    if trusted and cell is not None:
         per, rest = _per_unit(row.fee_note)
         return FeeLine(FeeKind.AMOUNT, (cell,), per, _shorten(rest, MAX_QUOTE_CHARS) if rest else "", cell=row.fee)
     if stated:
@@ -431,11 +438,17 @@ def read_fees(card: ListingEntry) -> tuple[FeeLine, ...]:
     lines = list(groups)
     if len(lines) <= 1:
         return tuple(lines)
-    labels = _labels([groups[line] for line in lines])
-    return tuple(
-        FeeLine(line.kind, line.amounts, line.per, line.quote, line.set_by, line.cell, channels, case)
-        for line, (channels, case) in zip(lines, labels, strict=True)
-    )
+    # Fees differ by their own words; only channels are named, when they differ.
+    every = {channel for rows in groups.values() for row in rows for channel in row.channels}
+    scoped = []
+    for line in lines:
+        channels = tuple(dict.fromkeys(channel for row in groups[line] for channel in row.channels))
+        scoped.append(
+            FeeLine(line.kind, line.amounts, line.per, line.quote, line.set_by, line.cell, channels)
+            if set(channels) != every
+            else line
+        )
+    return tuple(scoped)
 
 
 def summarise_fee(card: ListingEntry) -> str:
@@ -462,7 +475,7 @@ class Office:
 
     id: str
     pattern: re.Pattern[str]
-    successor: str = ""
+    successors: tuple[str, ...] = ()  # official names, in Vietnamese
     source: str = ""
     checked: dt.date | None = None
 
@@ -471,9 +484,8 @@ class Office:
 class OfficeNotice:
     """The abolished offices a card's record names and what the card tells people instead."""
 
-    named: tuple[str, ...]  # as the record writes them
-    successors: tuple[Office, ...]  # sourced successors of those offices
-    also: tuple[str, ...]  # current offices the record's agency cell names beside them
+    named: tuple[str, ...]  # as the record writes them, one per kind of office
+    successors: tuple[Office, ...]  # the offices among them whose successors a source names
 
 
 # History, not advice: "trước ngày 01 tháng 7 năm 2025", "Quận 1 cũ", "không còn".
@@ -494,7 +506,7 @@ def load_offices(path: Path = OFFICES_FILE) -> tuple[Office, ...]:
         Office(
             str(item["id"]),
             re.compile(unicodedata.normalize("NFC", str(item["pattern"])), re.I),
-            str(item.get("successor") or ""),
+            tuple(str(name) for name in item.get("successors") or ()),
             str(item.get("source") or ""),
             item.get("checked"),
         )
@@ -511,8 +523,13 @@ def abolished_in(text: str, offices: Iterable[Office] | None = None) -> list[tup
     for sentence in re.split(r"(?<=[.;!?])\s+|\n", text):
         if DATED.search(sentence):
             continue
+        spans: list[tuple[int, int]] = []
         for office in load_offices() if offices is None else offices:
-            found += [(office, match.group(0)) for match in office.pattern.finditer(sentence)]
+            for match in office.pattern.finditer(sentence):
+                # A general pattern ("cơ quan … cấp huyện") does not name again what a specific one named.
+                if not any(start < match.end() and match.start() < end for start, end in spans):
+                    spans.append(match.span())
+                    found.append((office, match.group(0)))
     return found
 
 
@@ -531,12 +548,8 @@ def office_notice(card: ListingEntry) -> OfficeNotice | None:
     for office, text in found:
         first.setdefault(office.id, text)  # one name per kind of office, as the record first writes it
     named = tuple(first.values())
-    successors = tuple(dict.fromkeys(office for office, _ in found if office.successor))
-    also: tuple[str, ...] = ()
-    if not successors:
-        parts = [part.strip() for part in re.split(r",\s*", card.agency)]
-        also = tuple(part for part in parts if len(part.split()) > 1 and not abolished_in(part))
-    return OfficeNotice(named, successors, also)
+    successors = tuple(dict.fromkeys(office for office, _ in found if office.successors))
+    return OfficeNotice(named, successors)
 
 
 # ------------------------------------------------------------------------------ repealed codes

@@ -1,0 +1,161 @@
+"""National listing cards that tell the truth, read like transcripts through the engine.
+
+Every card shows each fee and each processing time the record gives (with its case), says a
+fee may apply where the record contradicts its own "free", warns about offices that no longer
+exist, and answers a repealed code with its replacement. Conversations run at a fixed time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from bot.app import App
+from bot.cards import LISTING_MAX_CHARS, listing_card
+from bot.i18n import Languages
+from bot.testing import Conversation
+from intents import Router
+from intents.index import listing_docs
+from procedures import national
+from procedures.catalog import Catalog
+from procedures.loader import iter_listing
+from procedures.models import ListingRow
+
+NOW = dt.datetime(2026, 12, 6, 9, 0, tzinfo=dt.UTC)
+NBSP = "\xa0"
+
+
+@pytest.fixture
+def talk(app: App) -> Conversation:
+    return Conversation(app.engine, now=NOW)
+
+
+def test_abolished_social_insurance_office_names_its_successor(talk: Conversation) -> None:
+    talk.say("1.001632").expect(
+        "Giải quyết hưởng chế độ TNLĐ, BNN đối với trường hợp bị TNLĐ lần đầu (mã 1.001632)",
+        "⚠️ Cổng DVC còn ghi «Bảo hiểm xã hội cấp huyện», nhưng từ 01/07/2025 không còn cấp huyện.",
+        "Nơi tiếp nhận hiện nay: BHXH tỉnh hoặc BHXH cơ sở (nguồn: thủ tục 2.000693 trên Cổng DVC).",
+        "Lệ phí: Miễn phí",
+        "Thời gian giải quyết: 6 ngày làm việc",
+    )
+    assert talk.replies[0].links[0].url.startswith("https://dichvucong.gov.vn/thu-tuc-hanh-chinh/")
+
+
+def test_abolished_district_police_names_its_successor_in_both_languages(app: App) -> None:
+    Conversation(app.engine, now=NOW).say("1.003777").expect(
+        "Cơ quan thực hiện: Công an cấp Tỉnh, Công an huyện",
+        "⚠️ Cổng DVC còn ghi «Công an huyện», nhưng từ 01/07/2025 không còn cấp huyện.",
+        "Nơi tiếp nhận hiện nay: Công an cấp tỉnh hoặc Công an cấp xã (nguồn: congan.khanhhoa.gov.vn).",
+        "Thời gian giải quyết: 10 ngày",
+    )
+    Conversation(app.engine, user_id="en", locale_hint="en", now=NOW).say("1.003777").expect(
+        "⚠️ The portal still names «Công an huyện», but there is no district level since 1 July 2025.",
+        "Where to go now: Công an cấp tỉnh or Công an cấp xã (source: congan.khanhhoa.gov.vn).",
+        "Processing time: 10 days",
+    )
+
+
+def test_abolished_office_without_a_sourced_successor_gets_the_plain_notice(talk: Conversation) -> None:
+    talk.say("1.001669").expect(
+        "⚠️ Cổng DVC còn ghi «Phòng Tư Pháp», «UBND cấp huyện». Từ 01/07/2025 không còn cấp huyện — hỏi UBND "
+        "xã/phường hoặc Trung tâm Phục vụ hành chính công.",
+        # the fee cell says free, the text says the provincial council sets it
+        "Lệ phí: Cổng DVC ghi «Miễn phí» nhưng cũng ghi: «Mức lệ phí cụ thể do Hội đồng nhân dân tỉnh",
+        "Có thể phải nộp phí — mức phí do Nghị quyết HĐND tỉnh quy định",
+        # the record gives "5" without a unit: no unit is made up
+        "Thời gian giải quyết: «5» (Cổng DVC không ghi đơn vị: hỏi nơi nộp hồ sơ)",
+    )
+
+
+def test_fee_written_in_viet_nam_dong_is_shown(talk: Conversation) -> None:
+    talk.say("1.011436").expect(f"Lệ phí: 60.000{NBSP}₫/hồ sơ — «Thông tư số 61/2023/TT-BTC»", "3 ngày làm việc")
+    talk.say("1.011472").expect(f"Lệ phí: 1.000.000{NBSP}₫ — «Phí thẩm định đối với cơ sở an toàn dịch bệnh động vật»")
+
+
+def test_every_processing_time_is_shown_with_its_case(talk: Conversation) -> None:
+    talk.say("1.014776").expect(
+        "Thời gian giải quyết:\n"
+        "• 12 ngày làm việc — «Trường hợp đề nghị cấp mã số vùng trồng hoặc mã số cơ sở đóng gói»\n"
+        "• 2 ngày làm việc — «Trường hợp đề nghị cấp lại mã số vùng trồng hoặc mã số cơ sở đóng gói»",
+        "Lệ phí: Miễn phí",
+    )
+    talk.expect_not("Thời gian giải quyết: 2 ngày làm việc")
+
+
+def test_free_cell_with_a_provincial_rate_says_a_fee_may_apply(talk: Conversation) -> None:
+    talk.say("1.004232").expect(
+        "Lệ phí: Cổng DVC ghi «Miễn phí» nhưng cũng ghi: «do Ủy ban nhân dân cấp tỉnh quy định». Có thể phải nộp "
+        "phí — mức phí do UBND tỉnh quy định"
+    )
+
+
+def test_repealed_code_answers_with_its_replacement(talk: Conversation) -> None:
+    talk.say("2.000986").expect(
+        "⚠️ Thủ tục này đã được thay thế bằng thủ tục 3.000722 «Liên thông điện tử: đăng ký khai sinh, đăng ký "
+        "thường trú, cấp thẻ bảo hiểm y tế, cấp thẻ căn cước cho trẻ em dưới 6 tuổi» (Quyết định 3582/QĐ-UBND "
+        "ngày 08/9/2026 của UBND thành phố Hải Phòng).",
+        "Gõ 3.000722 để xem thủ tục đang áp dụng.",
+    )
+    talk.expect_not("Thời gian giải quyết", "Lệ phí")  # the old bundle's facts are not served as current
+    assert talk.replies[0].links[0].url.startswith("https://namsach.haiphong.gov.vn/")
+    talk.say("2.001023").expect("thay thế bằng thủ tục 3.000722")
+    talk.say("3.000722").expect("Liên thông điện tử: đăng ký khai sinh").expect_not("đã được thay thế")
+
+
+def test_repealed_codes_are_never_routed_to(catalog: Catalog, router: Router) -> None:
+    repealed = [card for card in catalog.listing.values() if card.replaced_by]
+    assert {card.code for card in repealed} == {"2.000986", "2.001023"}
+    assert not {doc.intent for doc in listing_docs(repealed, skip_codes=())}
+    for card in repealed:
+        decision = router.route(card.name)
+        assert all(candidate.intent not in ("2.000986", "2.001023") for candidate in decision.candidates)
+
+
+def test_the_shipped_listing_keeps_the_record_cells() -> None:
+    cards = {card.code: card for card in iter_listing()}
+    assert len(cards) == 2642
+    assert cards["1.011436"].rows[0] == ListingRow(
+        channels=("Trực tuyến", "Trực tiếp", "Dịch vụ bưu chính"),
+        time="3 Ngày làm việc",
+        fee="60,000 Việt Nam Đồng",
+        fee_note="/hồ sơ (Thông tư số 61/2023/TT-BTC)",
+        description=cards["1.011436"].rows[0].description,
+    )
+    assert [row.time for row in cards["1.014776"].rows] == ["12 Ngày làm việc", "2 Ngày làm việc"]
+    assert cards["1.003777"].reception.startswith("Cơ quan Công an cấp huyện")
+    assert cards["1.001669"].authority == "UBND cấp huyện"
+
+
+# ---------------------------------------------------------------------------------- every card
+
+
+def _digits(text: str) -> set[str]:
+    """Numbers as digit strings, separators and leading zeros dropped ("60,000" and "60.000" → "60000")."""
+    return {
+        number.replace(".", "").replace(",", "").lstrip("0") or "0" for number in re.findall(r"\d[\d.,]*\d|\d", text)
+    }
+
+
+def test_no_card_prints_a_number_its_record_does_not_give() -> None:
+    """Every number in a card's fee and time lines occurs in the record's own cells."""
+    vi = Languages().get("vi")
+    from bot.cards import _listing_fee, _listing_times  # the fee and time lines of the card
+
+    for card in iter_listing():
+        record = " ".join(f"{row.time} {row.fee} {row.fee_note} {row.description}" for row in card.rows)
+        allowed = _digits(record)
+        shown = " ".join(_listing_fee(line, vi) for line in national.read_fees(card))
+        shown += " ".join(_listing_times(card, vi))
+        shown = shown.replace("01/07/2025", "")
+        assert _digits(shown) <= allowed, (card.code, _digits(shown) - allowed)
+
+
+@pytest.mark.parametrize("locale", ["vi", "en"])
+def test_every_card_fits_a_chat_message(locale: str) -> None:
+    tr = Languages().get(locale)
+    lengths = sorted(len(listing_card(card, tr).text) for card in iter_listing())
+    assert lengths[-1] < LISTING_MAX_CHARS  # under Zalo's 2,000 characters, never cut
+    assert lengths[len(lengths) // 2] <= 900  # a typical card fits one phone screen
+    assert lengths[int(len(lengths) * 0.9)] <= 1000
