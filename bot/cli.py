@@ -19,6 +19,7 @@ from bot.catalog_admin import add_catalog_commands
 from bot.channels.terminal import TerminalChannel
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.contacts import ContactsError
 from bot.i18n import Languages
 from bot.report_text import to_csv, to_table
 from bot.stats import Period, collect
@@ -220,6 +221,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return 2
     except DatabaseInUse as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    except ContactsError as exc:  # a commune in DVCBOT_CONTACTS_FILE that is unknown or unclear
         print(exc, file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -734,13 +734,15 @@ def _best(data: _Data, mentions: Sequence[_Mention], old_marker: bool) -> list[_
     return [outcome for outcome in outcomes if outcome.score == top]
 
 
-def resolve(text: str) -> AddressAnswer:
+def resolve(text: str, *, current: bool = False) -> AddressAnswer:
     """Find an old (pre-1 July 2025) or current address in free Vietnamese text and say where it is now.
 
     Accepts diacritics or none, any case, and the usual short forms: "Q1", "Q.1", "P. Bến Nghé",
     "F12", "TX", "TT", "TP", "tp.hcm", "huyện", "tỉnh"; house numbers and streets are ignored.
     "cũ", a district or a province that no longer exists marks the text as an old address;
-    "mới" as a current one. Typed diacritics are used: "Hải Dương" is not "Hải Đường".
+    "mới" (or ``current=True``, for configuration written after the merger) as a current one
+    when a current commune carries the name. Typed diacritics are used: "Hải Dương" is not
+    "Hải Đường".
 
     Examples: "phường Bến Nghé, Quận 1 cũ" → ``EXACT``, phường Sài Gòn (26740), TP Hồ Chí Minh;
     "phuong sai gon" → ``ALREADY_NEW``; "phường Điện Biên, quận Ba Đình" (divided among four
@@ -754,7 +756,7 @@ def resolve(text: str) -> AddressAnswer:
     cleaned = without_streets(text[:MAX_TEXT])
     mentions, free = _mentions(cleaned, data)
     old_marker = "cu" in free or bool(re.search(r"(?i)\bcũ\b|trước\s+(?:khi\s+)?sáp\s+nhập", cleaned))
-    new_marker = "moi" in free or bool(re.search(r"(?i)\bmới\b|\bhiện\s+nay\b", cleaned))
+    new_marker = current or "moi" in free or bool(re.search(r"(?i)\bmới\b|\bhiện\s+nay\b", cleaned))
     outcomes = _best(data, mentions[:12], old_marker)
     if not outcomes:
         return AddressAnswer(AddressStatus.UNKNOWN, Ask.COMMUNE)
@@ -786,10 +788,10 @@ def _answer(data: _Data, readings: Sequence[_Reading], settled: Province | None)
         return AddressAnswer(AddressStatus.SPLIT, Ask.WHICH_NEW, None, communes, olds, province)
     if len(provinces) > 1:
         ask = Ask.PROVINCE
-    elif len({r.targets for r in readings if r.old is not None}) > 1:
-        ask = Ask.DISTRICT
+    elif any(r.old is None for r in readings) or len({r.targets for r in readings if r.old is not None}) < 2:
+        ask = Ask.OLD_OR_NEW  # "xã Tân Lập, Tây Ninh": today's, or one of the old ones now in Tây Ninh?
     else:
-        ask = Ask.OLD_OR_NEW
+        ask = Ask.DISTRICT
     return AddressAnswer(AddressStatus.AMBIGUOUS, ask, None, communes, olds, province)
 
 
@@ -804,8 +806,9 @@ def commune_by_code(code: str | int) -> NewCommune | None:
 def commune_from_name(text: str) -> NewCommune:
     """The one current commune that a configuration value names, or :class:`CommuneNotFound`.
 
-    Accepts an official code ("26740"), a current name ("Phường Sài Gòn, TP Hồ Chí Minh") or an
-    old name that became exactly one current commune ("Phường Bến Nghé, Quận 1, TP HCM").
+    Accepts an official code ("26740"), a current name ("Phường Sài Gòn, TP Hồ Chí Minh"; a
+    current name wins over old communes of the same name) or an old name that became exactly one
+    current commune ("Phường Bến Nghé, Quận 1, TP HCM").
     Refuses, with a message that lists the choices, a name that is unknown, that several
     communes carry ("Xã Tân Lập": add the province), or an old commune that was split.
     """
@@ -814,7 +817,7 @@ def commune_from_name(text: str) -> NewCommune:
         if found is None:
             raise CommuneNotFound(f"{text.strip()!r} is not the official code of a current commune or ward")
         return found
-    answer = resolve(text)
+    answer = resolve(text, current=True)
     if answer.commune is not None:
         return answer.commune
     choices = "; ".join(f"{c.code} {c.full_name}" for c in answer.candidates[:8])

@@ -102,7 +102,7 @@ def test_stuck_gives_desk_team_and_configured_hotline(settings: Settings, patch,
     contacts = tmp_path / "contacts.yaml"
     contacts.write_text(
         'default:\n  hotline: "0269 3800 000"\n'
-        'communes:\n  tan-lap:\n    name: Xã Tân Lập\n    hotline: "0269 3811 111"\n'
+        'communes:\n  tan-lap:\n    name: Xã Tân Lập\n    province: Tây Ninh\n    hotline: "0269 3811 111"\n'
         '    team: {vi: "Tổ công nghệ số thôn 3: gặp anh trưởng thôn", en: "Village 3 tech team"}\n',
         encoding="utf-8",
     )
