@@ -20,6 +20,7 @@ from bot.channels.terminal import TerminalChannel
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.contacts import ContactsError
+from bot.digest import audit_lines, citizen_texts
 from bot.i18n import Languages
 from bot.report_text import to_csv, to_table
 from bot.stats import Period, collect
@@ -27,7 +28,9 @@ from bot.storage import Database, DatabaseInUse
 from intents import build_router
 from intents.evaluation import evaluate, evaluate_facets, format_facets, format_report, is_facet_set, read_examples
 from procedures.addresses import AddressAnswer, AddressStatus, Ask, commune_by_code, resolve
+from procedures.audit import run_audit
 from procedures.catalog import CatalogError
+from procedures.loader import LISTING_FILE, iter_listing
 
 
 def _chat(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
@@ -208,7 +211,39 @@ def parser() -> argparse.ArgumentParser:
     where.add_argument("--json", action="store_true", help="print JSON")
     where.set_defaults(func=_where)
     add_catalog_commands(sub)
+    add_audit_command(sub)
     return root
+
+
+def _audit(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
+    """``dvcbot catalog audit``: findings per kind over the catalog files and the bot's own texts."""
+    catalog = load_catalog(settings)
+    records = {card.code: card for card in iter_listing(settings.listing_file or LISTING_FILE)}
+    today = args.today or clock.now().astimezone(ZoneInfo(settings.timezone)).date()
+    texts = citizen_texts(contacts_file=settings.contacts_file)
+    report = run_audit(catalog.listing.values(), catalog, texts, today, records)
+    if args.json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        return 0
+    tr = Languages().get(args.lang or settings.default_locale)
+    for finding in report.findings:
+        print(f"{finding.kind.value}\t{finding.source}\t{finding.subject}\t{finding.detail}")
+    for finding, exception in report.excepted:
+        print(
+            f"{finding.kind.value}\t{finding.source}\t{finding.subject}\t{tr.gettext('accepted')}: {exception.reason}"
+        )
+    print("\n".join(audit_lines(report, tr)))
+    return 0
+
+
+def add_audit_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register ``dvcbot catalog audit`` under the ``catalog`` command."""
+    catalog = sub.choices["catalog"]
+    commands = next(action for action in catalog._actions if isinstance(action, argparse._SubParsersAction))
+    command = commands.add_parser("audit", help="abolished offices, fees, times, repealed codes and sources to fix")
+    command.add_argument("--today", type=_parse_date, help="the date to measure staleness from (default: today)")
+    command.add_argument("--json", action="store_true", help="print JSON")
+    command.set_defaults(func=_audit)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
