@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot import commands, paperwork, pauses
+from bot import answers, commands, paperwork, pauses, questions
 from bot import replies as fixed
-from bot.cards import compact_card, listing_card, procedure_card
+from bot.cards import compact_card, listing_card
 from bot.contacts import Contacts
 from bot.desks import Desks
 from bot.events import EventType, Recorder
@@ -26,7 +26,9 @@ from bot.state import ConversationState, Mode
 from bot.storage import ConversationStore, Unit
 from bot.turn import Turn
 from bot.walkthrough import guide_digest
+from intents.facets import Facet, read_facet
 from intents.index import IntentKind
+from intents.language import detect
 from intents.router import Verdict
 from procedures.models import CODE_PATTERN, Procedure
 
@@ -93,8 +95,12 @@ class Engine:
         address = inbound.address
         state = unit.state
         text, was_cut = clean_text(inbound.text, self.config.max_text_chars)
-        if not state.last_active:
+        if not state.last_active and not state.locale_chosen:
             state.locale = pick_locale(inbound.locale_hint, self.config.default_locale)
+        # The asker's language: an explicit choice, else a confident reading of this message.
+        detected = detect(text) if inbound.payload is None and not state.locale_chosen else None
+        if detected is not None:
+            state.locale = detected
         turn = Turn(
             state,
             self.languages.get(state.locale),
@@ -105,15 +111,20 @@ class Engine:
             self._role(inbound, state),
         )
         turn.log(EventType.MESSAGE, text=text or None)
-        replies = pauses.expire_if_idle(turn, self.config.idle_minutes)
+        replies = paused = pauses.expire_if_idle(turn, self.config.idle_minutes)
+        replies = list(paused)
         updated = pauses.guide_updated(turn)
         replies += updated
         if not updated or not self._continues_guide(turn, text):
-            replies += self._dispatch(turn, inbound.payload, text)
+            answer = self._dispatch(turn, inbound.payload, text)
+            if answer and answer[0].yes_no == ("nav:resume", "nav:menu"):
+                replies = [reply for reply in replies if reply not in paused]  # the greeting says it all
+            replies += answer
         if was_cut:
             note = turn.tr.gettext("Your message was very long; I read only the first {n} characters.")
             replies.insert(0, Reply(note.format(n=self.config.max_text_chars)))
         state.options = [option.payload for option in replies[-1].options] if replies else []
+        state.pending = list(replies[-1].yes_no) if replies and replies[-1].yes_no else []
         state.last_active = inbound.received_at.isoformat()
         state.messages += 1
         for table, row in turn.rows:
@@ -145,11 +156,19 @@ class Engine:
             return [fixed.media(turn.tr, "document")]
         if payload is None:
             awaiting = state.mode is Mode.GUIDE and self._awaiting_answer(turn)
-            payload = commands.parse(text, state.options, awaiting)
+            payload = questions.pending_answer(turn, text) or commands.parse(text, state.options, awaiting)
+            if payload is None and state.mode is Mode.GUIDE and not awaiting:
+                said = questions.yes_or_no(text)  # "dc", "ko" under a step that asked nothing
+                if said is False:
+                    return [questions.not_ready(turn)]
+                payload = "nav:next" if said else None
             if payload is None and self.desks is not None:
                 payload = self.desks.reminders.parse(text)
         if payload is not None:
             return self._act(turn, payload)
+        number = questions.bare_number(turn, text)
+        if number is not None:
+            return [number]
         commune = self._commune_choice(text)
         if commune is not None:
             state.commune = commune
@@ -209,6 +228,14 @@ class Engine:
             return self._open(turn, argument)
         if action == "docs":
             return paperwork.show(turn, argument or None)
+        if action == "fact":
+            entry_id, _, facet = argument.partition(":")
+            entry = turn.snap.catalog.get(entry_id)
+            if entry is None:
+                return [fixed.menu(turn)]
+            state.mode, state.procedure, state.answered = Mode.CARD, entry.id, f"{entry.id}:facet:{facet}"
+            turn.log(EventType.CARD, intent=entry.id)
+            return [answers.facet_answer(entry, facet, tr, turn.now.date())]
         if action == "tick":
             return paperwork.tick(turn, argument)
         if action == "sector":
@@ -243,6 +270,8 @@ class Engine:
                 return [fixed.menu(turn)]
             if argument == "help":
                 return [fixed.help_reply(tr)]
+            if argument == "rephrase":
+                return [questions.rephrase(turn)]
             if argument == "lang":
                 return self._language(turn, "vi" if state.locale == "en" else "en")
         return [fixed.menu(turn)]
@@ -257,6 +286,7 @@ class Engine:
             if found is not None:
                 return self._open(turn, found.id if isinstance(found, Procedure) else found.code)
         decision = turn.snap.router.route(text)
+        facet = read_facet(text).facet
         top = decision.top
         turn.log(
             EventType.ROUTE,
@@ -269,15 +299,16 @@ class Engine:
             return [fixed.not_understood(turn)]
         small_talk = top.kind is IntentKind.GENERAL and top.intent not in fixed.ASKABLE
         if decision.verdict is Verdict.AMBIGUOUS and not small_talk:  # a greeting needs no "did you mean"
+            turn.state.facet = facet.value  # answered once the user picks
             return [fixed.ask_which(turn, decision)]
         if top.kind is IntentKind.GENERAL:
             return self._general(turn, top.intent)
-        return self._open(turn, top.intent)
+        return self._open(turn, top.intent, facet.value)
 
     def _general(self, turn: Turn, intent: str) -> list[Reply]:
         tr = turn.tr
         if intent == "greeting":
-            return [fixed.greeting(tr, first=turn.state.messages == 0)]
+            return [questions.welcome_back(turn) or fixed.greeting(tr, first=turn.state.messages == 0)]
         if intent == "thanks":
             return [Reply(tr.gettext("You're welcome! Ask me anytime about another procedure."), fixed.menu_option(tr))]
         if intent == "goodbye":
@@ -290,9 +321,15 @@ class Engine:
 
     # -- cards, guides, checklists ---------------------------------------------------------
 
-    def _open(self, turn: Turn, intent: str) -> list[Reply]:
+    def _open(self, turn: Turn, intent: str, facet: str | None = None) -> list[Reply]:
+        """Answer about an entry: the asked detail, the short card, or (asked again) the guide."""
         state, tr = turn.state, turn.tr
         entry = turn.snap.catalog.get(intent)
+        if facet is None:  # a pick after "did you mean": the detail asked before it
+            facet, state.facet = state.facet or Facet.NONE.value, ""
+        in_guide = state.mode in (Mode.GUIDE, Mode.CHECKLIST)
+        if entry is not None and in_guide and state.root_procedure() == entry.id and facet == Facet.NONE:
+            return [turn.snap.walk.render_step(state, tr)]  # asking for the guide one is in: stay there
         pauses.pause(state)
         if entry is not None:
             state.mode, state.procedure, state.step = Mode.CARD, entry.id, None
@@ -300,7 +337,10 @@ class Engine:
             if state.household:
                 state.assisted = entry.id
                 return [compact_card(entry, tr, turn.now.date())]
-            return [self._with_resume(state, procedure_card(entry, tr, turn.now.date()), tr)]
+            reply, shown = questions.answer(turn, entry, facet)
+            if shown == "guide":
+                return self._start_guide(turn, entry.id)
+            return [self._with_resume(state, reply, tr)]
         card = turn.snap.catalog.card(intent)
         if card is not None:
             if state.household:

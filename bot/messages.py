@@ -147,6 +147,8 @@ class Reply:
     links: tuple[Link, ...] = ()
     kind: ReplyKind = ReplyKind.TEXT
     image: Attachment | None = None  # a PNG sent as a photo, ``text`` as its caption
+    # A yes/no question: the payloads a typed "có"/"ko"/"ok"/"dc" stands for (not sent or stored).
+    yes_no: tuple[str, str] | None = None
 
 
 def reply_to_json(reply: Reply) -> dict[str, Any]:

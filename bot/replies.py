@@ -38,7 +38,7 @@ def ask_which(turn: Turn, decision: Decision) -> Reply:
             Option(tr.gettext("Yes"), f"pick:{close[0].intent}"),
             Option(tr.gettext("No, show the menu"), "nav:menu"),
         )
-        return Reply(text, options, kind=ReplyKind.QUESTION)
+        return Reply(text, options, kind=ReplyKind.QUESTION, yes_no=(f"pick:{close[0].intent}", "nav:rephrase"))
     lines = [tr.gettext("Did you mean:")]
     choices: list[Option] = []
     for position, candidate in enumerate(close[:3], 1):

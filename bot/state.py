@@ -70,6 +70,10 @@ class ConversationState:
     households_day: str = ""  # the local date ``households_today`` counts within
     households_today: int = 0
     assisted: str | None = None  # the last procedure looked up in the assisted session
+    answered: str = ""  # "<entry>:<what was shown>", so asking again moves forward
+    facet: str = ""  # the detail asked in a question answered by "did you mean"
+    locale_chosen: bool = False  # the user picked the language: detection no longer switches it
+    pending: list[str] = field(default_factory=list)  # [yes payload, no payload] of a pending question
 
     def position(self) -> Position | None:
         """The current guide position, if in a guide."""

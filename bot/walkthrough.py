@@ -13,6 +13,7 @@ import hashlib
 from bot.i18n import Translator
 from bot.messages import Link, Option, Reply, ReplyKind
 from bot.state import ConversationState, Frame, Mode
+from intents.normalize import fold
 from procedures.catalog import Catalog
 from procedures.models import Procedure, Step
 from procedures.validation import parse_target
@@ -42,7 +43,10 @@ class Walkthrough:
         """The buttons under a step: answers for a question, else Next; then the usual four."""
         first: tuple[Option, ...]
         if step.check is not None:
-            first = (Option(tr.gettext("Yes"), "ans:yes"), Option(tr.gettext("Not yet"), "ans:no"))
+            # "… không?" is answered "Có / Không"; "… chưa?" (have you … yet?) "Có / Chưa".
+            asks_yet = fold(step.check.question.vi).rstrip(" ?.!").endswith("chua")
+            no = tr.gettext("Not yet") if asks_yet else tr.gettext("No")
+            first = (Option(tr.gettext("Yes"), "ans:yes"), Option(no, "ans:no"))
         else:
             first = (Option(tr.gettext("Next"), "nav:next"),)
         return first + (
@@ -70,7 +74,8 @@ class Walkthrough:
             lines.append(f"❓ {step.check.question.get(tr.locale)}")
             kind = ReplyKind.QUESTION
         links = (Link(tr.gettext("Open the page"), step.url),) if step.url else ()
-        return Reply("\n".join(lines), self.step_options(step, tr), links, kind)
+        yes_no = ("ans:yes", "ans:no") if step.check is not None else None
+        return Reply("\n".join(lines), self.step_options(step, tr), links, kind, yes_no=yes_no)
 
     # -- transitions ---------------------------------------------------------------------
 

@@ -83,7 +83,7 @@ def test_officer_round_trip_export_edit_diff_import_rollback(settings: Settings,
     imported = dvcbot(settings, "catalog", "import", str(edited), "--author", "can-bo-xa")
     assert imported.returncode == 0, imported.stdout + imported.stderr
     wait_for_version(running, 2)
-    citizen.say("khai sinh").expect("8.000")
+    citizen.say("lệ phí khai sinh").expect("8.000")
     citizen.press("Hướng dẫn từng bước").expect("Bước 1/7")
     for _ in range(12):
         if "Bước 7/7" in citizen.text:
@@ -100,8 +100,9 @@ def test_officer_round_trip_export_edit_diff_import_rollback(settings: Settings,
     rolled = dvcbot(settings, "catalog", "rollback", "1")
     assert rolled.returncode == 0, rolled.stdout + rolled.stderr
     wait_for_version(running, 3)
-    citizen.say("khai sinh").expect("Miễn phí").expect_not("8.000")
-    citizen.press("Hướng dẫn từng bước").expect("Bước 1/6")
+    later = Conversation(running.engine, user_id="later")
+    later.say("khai sinh").expect("Miễn phí").expect_not("8.000")
+    later.press("Hướng dẫn từng bước").expect("Bước 1/6")
 
 
 def test_bad_file_gets_one_message_per_problem_and_changes_nothing(

@@ -118,7 +118,8 @@ HOSTILE_PAYLOADS = [
     "media:" + "x" * 100,
     ":::::",
 ]
-SANE = [("xin chào", "Xin chào"), ("khai sinh", "Đăng ký khai sinh"), ("cảm ơn", "Không có gì")]
+# A greeting is "Xin chào" -- or, from someone with an unfinished guide, "Chào bạn! Lần trước …".
+SANE = [("xin chào", "chào"), ("khai sinh", "đăng ký khai sinh"), ("cảm ơn", "không có gì")]
 
 
 def test_the_table_is_large_enough() -> None:
@@ -146,7 +147,7 @@ def test_the_engine_survives_texts_and_forged_payloads_as_citizen_and_admin(sett
                 chat.send_payload(payload)
                 assert chat.replies, f"no answer to payload {payload[:40]!r}"
             for text, answer in SANE:
-                chat.say(text).expect(answer)
+                assert answer in chat.say(text).text.lower(), chat.text
     finally:
         app.close()
 
@@ -168,7 +169,7 @@ def test_the_terminal_reads_raw_bytes_without_a_traceback(tmp_path: Path) -> Non
     out, err = result.stdout.decode("utf-8", "replace"), result.stderr.decode("utf-8", "replace")
     assert result.returncode == 0 and "Traceback" not in err, err[-3000:]
     tail = out[-4000:]
-    assert all(answer in tail for _, answer in SANE), tail
+    assert all(answer in tail.lower() for _, answer in SANE), tail
 
 
 async def post_all(app: App, client: httpx.AsyncClient, requests: list[tuple[str, bytes, dict[str, str]]]) -> list[int]:
@@ -228,7 +229,7 @@ def test_telegram_webhook_answers_4xx_to_bad_bodies_and_survives_hostile_updates
                     statuses = await post_all(app, client, [("/telegram", body, headers) for body in bodies])
                     assert set(statuses) <= {200, 400}, statuses
                     texts = [message.text for message in fake.to(7777)]
-                    assert all(any(answer in text for text in texts[-6:]) for _, answer in SANE), texts[-6:]
+                    assert all(any(answer in text.lower() for text in texts[-6:]) for _, answer in SANE), texts[-6:]
         finally:
             app.close()
             await fake.stop(server)
@@ -289,7 +290,7 @@ def test_zalo_webhook_answers_4xx_to_bad_bodies_and_survives_hostile_events(sett
                     statuses = await post_all(app, client, [("/zalo", *signed(body)) for body in events])
                     assert set(statuses) <= {200, 400}, statuses
                     texts = fake.texts(user)
-                    assert all(any(answer in text for text in texts[-6:]) for _, answer in SANE), texts[-6:]
+                    assert all(any(answer in text.lower() for text in texts[-6:]) for _, answer in SANE), texts[-6:]
         finally:
             app.close()
             await fake.stop(server)

@@ -1,0 +1,204 @@
+"""Questions: which reply a citizen's question gets, and the small words around questions.
+
+The engine routes a message to a procedure; this module decides what to say about it:
+the asked detail first (a *facet* answer), the short card for a question with no detail,
+and, when the same thing is asked again, the next thing instead of a repeat (facet answer →
+short card → the steps). It also reads the conversation's edges: yes/no shorthand ("ko",
+"k", "dc", "ok", "ừ", "dạ") answering the question the bot asked last, a bare number when
+no list is showing, and the greeting of someone coming back to an unfinished guide.
+"""
+
+from __future__ import annotations
+
+from bot import answers
+from bot.commands import ANSWER_PHRASES, simplify
+from bot.messages import Option, Reply, ReplyKind
+from bot.replies import menu_option
+from bot.state import Mode
+from bot.turn import Turn
+from intents.facets import Facet
+from procedures.models import Procedure
+
+# Shorthand a citizen types for "yes" and "no" (folded, punctuation dropped). ``ANSWER_PHRASES``
+# holds the guide's own answers; these add chat forms.
+YES_WORDS = frozenset(
+    {
+        "dc",
+        "duoc",
+        "duoc a",
+        "ok",
+        "oke",
+        "oki",
+        "okie",
+        "okay",
+        "u",
+        "uh",
+        "um",
+        "uhm",
+        "vang",
+        "vang a",
+        "da",
+        "da vang",
+        "da co",
+        "da duoc",
+        "co a",
+        "co nhe",
+        "yes",
+        "yep",
+        "yeah",
+        "sure",
+        "y",
+        "roi",
+        "co",
+        "co roi",
+        "dung",
+        "dung roi",
+        "muon",
+        "co muon",
+    }
+)
+NO_WORDS = frozenset(
+    {
+        "ko",
+        "k",
+        "kg",
+        "khong",
+        "khong a",
+        "hok",
+        "hong",
+        "khum",
+        "hem",
+        "hum",
+        "k co",
+        "ko co",
+        "khong co",
+        "no",
+        "nope",
+        "n",
+        "chua",
+        "chua a",
+        "chua co",
+        "thoi",
+        "thoi khong",
+        "khong muon",
+        "ko muon",
+        "da khong",
+        "khong can",
+        "ko can",
+        "not yet",
+    }
+)
+
+
+def yes_or_no(text: str) -> bool | None:
+    """True for a typed yes, False for a typed no, None for anything else."""
+    simple = simplify(text)
+    if simple in YES_WORDS or ANSWER_PHRASES.get(simple) == "ans:yes":
+        return True
+    if simple in NO_WORDS or ANSWER_PHRASES.get(simple) == "ans:no":
+        return False
+    return None
+
+
+def pending_answer(turn: Turn, text: str) -> str | None:
+    """The payload a typed yes/no stands for when the bot's last reply asked a yes/no question."""
+    pending = turn.state.pending
+    if len(pending) != 2:
+        return None
+    said = yes_or_no(text)
+    if said is None:
+        return None
+    return pending[0] if said else pending[1]
+
+
+def answer(turn: Turn, entry: Procedure, facet: str) -> tuple[Reply, str]:
+    """The reply to a question about ``entry`` asking ``facet``, moving on when asked again.
+
+    Returns the reply and what it showed ("facet:fee", "card" or "guide"); the engine starts
+    the guide for "guide". ``state.answered`` keeps "<entry>:<shown>:<facet asked>".
+    """
+    state = turn.state
+    last = state.answered if state.answered.startswith(f"{entry.id}:") else ""
+    shown, _, asked = last.partition(":")[2].partition(":")  # "facet:fee" / "card:fee" / "card:" / "guide:"
+    facet = "" if facet == Facet.NONE else facet
+    if facet and (shown, asked) not in (("facet", facet), ("card", facet)):
+        stage = "facet"  # a new detail is answered, whatever was shown before
+    elif shown == "card":
+        stage = "guide"  # asked again after the card: walk through the steps
+    else:
+        stage = "card"  # a first question with no detail, or the same detail asked again
+    state.answered = f"{entry.id}:{stage}:{facet}"
+    if stage == "guide":
+        return Reply(""), stage
+    if stage == "card":
+        return answers.short_card(entry, turn.tr, turn.now.date()), stage
+    return answers.facet_answer(entry, facet, turn.tr, turn.now.date()), f"facet:{facet}"
+
+
+def bare_number(turn: Turn, text: str) -> Reply | None:
+    """A number typed when no list is showing: ask what it means rather than route it."""
+    simple = simplify(text)
+    if not simple.isdigit():  # a number that picks a shown option never gets here
+        return None
+    tr = turn.tr
+    text = tr.gettext(
+        'You typed "{number}". Numbers choose an item from the list I showed; there is none to choose from now. '
+        "What would you like to ask? For example: “lệ phí làm hộ chiếu”."
+    ).format(number=simple[:12])
+    return Reply(text, menu_option(tr))
+
+
+def not_ready(turn: Turn) -> Reply:
+    """A "no" to a step that asked nothing: the citizen is not done yet -- no hurry, help is here."""
+    tr = turn.tr
+    text = tr.gettext('No hurry. Tap "Next" when you have done this step, or "I\'m stuck" if something is unclear.')
+    options = (
+        Option(tr.gettext("Next"), "nav:next"),
+        Option(tr.gettext("I'm stuck"), "nav:stuck"),
+        Option(tr.gettext("Back"), "nav:back"),
+    )
+    return Reply(text, options)
+
+
+def welcome_back(turn: Turn) -> Reply | None:
+    """A greeting from someone with an unfinished guide: name the guide and step, offer to go on."""
+    state, tr = turn.state, turn.tr
+    position = state.position() if state.mode in (Mode.GUIDE, Mode.CHECKLIST) else state.paused
+    if position is None:
+        return None
+    root = position.stack[0].procedure if position.stack else position.procedure
+    entry = turn.snap.catalog.get(root)
+    inner = turn.snap.catalog.get(position.procedure)
+    if entry is None or inner is None:
+        return None
+    try:
+        number = inner.step_index(position.step) + 1
+    except KeyError:
+        return None
+    text = tr.gettext(
+        'Hello again! Last time you were on step {number}/{total} of "{name}". Shall we continue from there?'
+    ).format(number=number, total=len(inner.steps), name=entry.name.get(tr.locale))
+    options = (Option(tr.gettext("Yes"), "nav:resume"), Option(tr.gettext("No"), "nav:menu"))
+    return Reply(text, options, kind=ReplyKind.QUESTION, yes_no=("nav:resume", "nav:menu"))
+
+
+def rephrase(turn: Turn) -> Reply:
+    """The answer to "no" after "did you mean …?": ask for other words, offer the menu."""
+    tr = turn.tr
+    text = tr.gettext(
+        "All right. Tell me in other words what you need (for example the paper you want), or open the menu."
+    )
+    return Reply(text, menu_option(tr))
+
+
+__all__ = [
+    "NO_WORDS",
+    "YES_WORDS",
+    "answer",
+    "bare_number",
+    "not_ready",
+    "pending_answer",
+    "rephrase",
+    "welcome_back",
+    "yes_or_no",
+]

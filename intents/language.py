@@ -1,0 +1,78 @@
+"""Language of a message: Vietnamese or English, or "not sure" for short and mixed messages.
+
+The bot answers in the asker's language. Vietnamese letters with diacritics settle it at once.
+Without them ("lam cccd o dau"), Vietnamese still shows: every word is a Vietnamese
+syllable -- an onset, a vowel group and one of eight codas -- while English words mostly
+are not ("passport", "foreigner", "wife"), and English has its own function words. A
+message is read as English only when most of its words say so and there are enough of them;
+otherwise the caller keeps the conversation's language.
+
+Pure: no state, no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from intents.normalize import fold
+
+# Letters only Vietnamese uses (after NFC): đ, the vowels with a hat, horn or breve, and any tone mark.
+_VIETNAMESE_LETTER = re.compile(r"[đăâêôơưĐĂÂÊÔƠƯ]")
+_TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+_WORD = re.compile(r"[a-z]+")
+# A Vietnamese syllable without diacritics: onset, vowel group, coda.
+_SYLLABLE = re.compile(
+    r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?"
+    r"(?:uye|uya|uyu|uoi|uou|ieu|yeu|oai|oay|uay|uai|uoi|ai|ao|au|ay|eo|eu|ia|ie|iu|oa|oe|oi|oo|ua|ue|ui|uo|uy|ye"
+    r"|[aeiouy])"
+    r"(?:ch|ng|nh|[cmnpt])?"
+)
+# English words that are also Vietnamese syllables, or too frequent to leave to the syllable test.
+_ENGLISH = frozenset(
+    """the is are am was were been does did have has had i my you your we our they their she its
+    what how where when who which why could would should will shall must need want please hello thanks
+    thank of for at from with and or but not yes if this that these those there here about get got
+    much many apply applying application card office fee fees online wife husband child son daughter
+    passport foreigner visa license licence birth marriage register registration certificate renew replace
+    lost""".split()
+)
+# Chat shorthand of Vietnamese that fails the syllable test ("cccd", "ntn", "ko", "dc").
+_VIETNAMESE_SHORTHAND = frozenset(
+    """cccd cmnd bhyt bhxh vneid gplx gpkd dkkd ntn ko k dc đc dk đk tk sdt stk mn ad e a z j bn ko vs ng nc
+    tphcm hcm hn xa phuong huyen tinh ubnd""".split()
+)
+MIN_WORDS = 3
+
+
+def _has_vietnamese_marks(text: str) -> bool:
+    if _VIETNAMESE_LETTER.search(text):
+        return True
+    return any(mark in _TONE_MARKS for mark in unicodedata.normalize("NFD", text))
+
+
+def detect(text: str) -> str | None:
+    """``"vi"``, ``"en"``, or None when the message is too short or too mixed to tell."""
+    if text.lstrip().startswith("/"):
+        return None  # a command: its argument says nothing about the asker's language
+    words = _WORD.findall(fold(text))
+    if len(words) < MIN_WORDS:
+        return None
+    if _has_vietnamese_marks(text):
+        return "vi"
+    english = vietnamese = 0
+    for word in words:
+        if word in _ENGLISH:
+            english += 1
+        elif word in _VIETNAMESE_SHORTHAND or _SYLLABLE.fullmatch(word):
+            vietnamese += 1
+        else:
+            english += 1
+    if english >= 0.6 * len(words) and english >= MIN_WORDS:
+        return "en"
+    if vietnamese >= 0.8 * len(words):
+        return "vi"
+    return None
+
+
+__all__ = ["detect"]
