@@ -45,6 +45,7 @@ from bot.storage import ConversationStore, Database
 from intents import Router, Thresholds, build_router
 from procedures.catalog import Catalog, CatalogError
 from procedures.links import LinkPolicy
+from procedures.referrals import Referrals
 from procedures.validation import required_ids, validate_catalog
 
 log = logging.getLogger(__name__)
@@ -269,6 +270,7 @@ def build_app(settings: Settings, clock: Clock | None = None, record_events: boo
         admin=AdminDesk(staff, database, store, live, policy, required, timezone, checks),
     )
     engine = Engine(
+        referrals=Referrals.load(),
         live=live,
         store=ConversationStore(database),
         languages=languages,

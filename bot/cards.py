@@ -16,7 +16,6 @@ from bot.messages import Link, Option, Reply, ReplyKind, shorten
 from procedures import national
 from procedures.models import (
     CODE_PATTERN,
-    ChannelKind,
     Document,
     DocumentForm,
     Duration,
@@ -24,7 +23,6 @@ from procedures.models import (
     FeeChannel,
     Level,
     ListingEntry,
-    OnlineLevel,
     Procedure,
     TimeUnit,
 )
@@ -115,56 +113,6 @@ def _level(level: Level, tr: Translator) -> str:
 
 def _unverified(entry: Procedure, field: str, tr: Translator) -> str:
     return " " + tr.gettext("(not yet verified)") if entry.is_unverified(field) else ""
-
-
-def procedure_card(entry: Procedure, tr: Translator, today: dt.date) -> Reply:
-    """The short card: what it is for, where, papers, fee, time, agency, source."""
-    loc = tr.locale
-    code = f" ({tr.gettext('code')} {', '.join(entry.codes)})" if entry.codes else ""
-    lines = [f"📄 {entry.name.get(loc)}{code}", entry.summary.get(loc)]
-    if entry.audience is not None:
-        lines.append(f"{tr.gettext('Who')}: {entry.audience.get(loc)}")
-    if entry.online_level is not None:
-        level = {
-            OnlineLevel.FULL: tr.gettext("fully online"),
-            OnlineLevel.PARTIAL: tr.gettext("partly online (one visit in person)"),
-            OnlineLevel.NONE: tr.gettext("in person only"),
-        }[entry.online_level]
-        lines.append(f"{tr.gettext('Online service')}: {level}{_unverified(entry, 'online_level', tr)}")
-    if entry.channels:
-        lines.append(f"{tr.gettext('Where')}:{_unverified(entry, 'channels', tr)}")
-        lines += [f"{BULLET} {channel.name.get(loc)}" for channel in entry.channels]
-    if entry.documents:
-        lines.append(f"{tr.gettext('Papers to prepare')}:{_unverified(entry, 'documents', tr)}")
-        lines += [f"{BULLET} {document_line(doc, tr)}" for doc in entry.documents]
-        if any(doc.condition is not None for doc in entry.documents):
-            lines.append(tr.gettext('(*) only in some cases: see "Papers to prepare".'))
-    if entry.fees:
-        lines.append(f"{tr.gettext('Fee')}:{_unverified(entry, 'fees', tr)}")
-        lines += [f"{BULLET} {fee_line(fee, tr, today)}" for fee in entry.fees]
-    if entry.processing_time:
-        lines.append(f"{tr.gettext('Processing time')}:{_unverified(entry, 'processing_time', tr)}")
-        lines += [f"{BULLET} {duration_line(item, tr)}" for item in entry.processing_time]
-    if entry.agency is not None:
-        levels = ", ".join(_level(level, tr) for level in entry.agency.levels)
-        suffix = f" ({tr.gettext('level')}: {levels})" if levels else ""
-        lines.append(f"{tr.gettext('Agency')}: {entry.agency.name.get(loc)}{suffix}{_unverified(entry, 'agency', tr)}")
-    lines.append(
-        tr.gettext("Source: {source}, checked {date}.").format(
-            source=entry.source_url, date=tr.date(entry.last_verified)
-        )
-    )
-    options = (
-        Option(tr.gettext("Step-by-step guide"), f"guide:{entry.id}"),
-        Option(tr.gettext("Papers to prepare"), f"docs:{entry.id}"),
-        Option(tr.gettext("Menu"), "nav:menu"),
-    )
-    links = tuple(
-        Link(channel.name.get(loc), channel.url)
-        for channel in entry.channels
-        if channel.url and channel.kind is ChannelKind.PORTAL
-    )
-    return Reply("\n".join(lines), options, links[:2], ReplyKind.CARD)
 
 
 LISTING_TARGET_CHARS = 1000  # one phone screen

@@ -19,7 +19,7 @@ from bot.desks import Desks
 from bot.events import EventType, Recorder
 from bot.i18n import Languages, Translator, pick_locale
 from bot.live import LiveCatalog, Snapshot
-from bot.messages import Address, Inbound, Option, Reply, ReplyKind, scrub
+from bot.messages import Address, Inbound, Link, Option, Reply, ReplyKind, scrub
 from bot.privacy import hash_user
 from bot.roles import Role
 from bot.state import ConversationState, Mode
@@ -31,6 +31,7 @@ from intents.index import IntentKind
 from intents.language import detect
 from intents.router import Verdict
 from procedures.models import CODE_PATTERN, Procedure
+from procedures.referrals import Referrals
 
 NATIONAL_CODE = re.compile(CODE_PATTERN)
 
@@ -65,6 +66,7 @@ class Engine:
         config: EngineConfig,
         contacts: Contacts | None = None,
         desks: Desks | None = None,
+        referrals: Referrals | None = None,
     ):
         self.live = live
         self.store = store
@@ -73,6 +75,7 @@ class Engine:
         self.config = config
         self.contacts = contacts or Contacts()
         self.desks = desks
+        self.referrals = referrals or Referrals()
 
     # -- entry point ---------------------------------------------------------------------
 
@@ -294,6 +297,11 @@ class Engine:
             decision=decision.verdict.value,
             confidence=round(decision.confidence, 4),
         )
+        named = [fixed.label(turn, candidate.intent) for candidate in decision.candidates[:1]]
+        referral = self.referrals.find(text, named)
+        if referral is not None:  # a matter for another body (a divorce goes to court)
+            link = Link(turn.tr.gettext("Official page"), referral.url)
+            return [Reply(referral.text.get(turn.tr.locale), fixed.menu_option(turn.tr), (link,))]
         if decision.verdict is Verdict.NO_MATCH or top is None:
             turn.log(EventType.UNRESOLVED, text=text)
             return [fixed.not_understood(turn)]
@@ -420,6 +428,7 @@ class Engine:
     def _language(self, turn: Turn, locale: str) -> list[Reply]:
         state = turn.state
         state.locale = locale if locale in ("vi", "en") else "vi"
+        state.locale_chosen = True  # an explicit choice outranks detection from then on
         turn.tr = self.languages.get(state.locale)
         replies = [Reply(turn.tr.gettext('I will answer in English now. Type "tiếng việt" to switch back.'))]
         if state.mode is Mode.GUIDE and turn.snap.walk.current(state) is not None:

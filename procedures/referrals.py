@@ -1,0 +1,76 @@
+"""Referrals: matters outside the catalog that citizens bring anyway, and who handles them.
+
+"Tôi muốn ly hôn" is not an administrative procedure of the commune: a divorce is decided by
+a court. Without a referral the router finds the nearest procedure ("tách hộ") and the bot
+would guide the citizen confidently through the wrong thing. A referral is data
+(``procedures/data/referrals.yaml``): the cue phrases of the matter (folded, no diacritics),
+a short citizen text naming the body generically, an official link, and the record or law it
+rests on with the date it was checked.
+
+Pure: loading parses a file; matching is string work.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import Field
+
+from procedures.loader import load_yaml
+from procedures.models import Frozen, Text
+
+REFERRALS_FILE = Path(__file__).resolve().parent / "data" / "referrals.yaml"
+
+
+class Referral(Frozen):
+    """One matter outside the catalog and where to send the citizen."""
+
+    id: str
+    cues: tuple[str, ...] = Field(min_length=1)  # folded phrases, matched on word boundaries
+    topic: Text
+    text: Text
+    url: str
+    source: str  # a national record code or a legal document
+    checked: dt.date
+    note: str = ""  # for editors, never shown
+
+
+def _fold(text: str) -> str:
+    """Lower case without diacritics ("Ly hôn" -> "ly hon"), words separated by single spaces."""
+    decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(re.sub(r"[^\w]+", " ", plain).split())
+
+
+@dataclass(frozen=True)
+class Referrals:
+    """The shipped referrals with their cue patterns compiled."""
+
+    items: tuple[Referral, ...] = ()
+
+    @classmethod
+    def load(cls, path: Path = REFERRALS_FILE) -> Referrals:
+        """Read the referrals file (a missing file means none)."""
+        if not path.exists():
+            return cls()
+        data = load_yaml(path.read_text(encoding="utf-8")) or []
+        return cls(tuple(Referral.model_validate(item) for item in data))
+
+    def find(self, text: str, matched_names: Iterable[str] = ()) -> Referral | None:
+        """The referral whose cue the message contains, unless a matched entry's name holds it too."""
+        folded = _fold(text)
+        names = [_fold(name) for name in matched_names]
+        for referral in self.items:
+            for cue in referral.cues:
+                pattern = re.compile(rf"(?<!\w){re.escape(cue)}(?!\w)")
+                if pattern.search(folded) and not any(pattern.search(name) for name in names):
+                    return referral
+        return None
+
+
+__all__ = ["REFERRALS_FILE", "Referral", "Referrals"]

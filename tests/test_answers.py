@@ -1,0 +1,228 @@
+"""Answers: the asked detail first, on one screen, true to the catalog files, in the asker's language."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.answers import CARD_LIMIT, FACET_LIMIT, FEE_TIME, facet_answer, short_card
+from bot.app import App
+from bot.i18n import Languages
+from bot.questions import yes_or_no
+from bot.testing import Conversation
+from intents.facets import Facet
+from procedures.catalog import Catalog
+
+CATALOG_DIR = Path(__file__).resolve().parents[1] / "procedures" / "catalog"
+TODAY = dt.date(2026, 12, 1)
+NOW = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
+FACETS = [facet.value for facet in Facet if facet is not Facet.NONE] + [FEE_TIME]
+# Words that belong to editors (the catalog's notes and markers), never to a citizen's reply.
+EDITORIAL = (
+    "chưa xác minh",
+    "not yet verified",
+    "unverified",
+    "cổng ghi",
+    "hồ sơ quốc gia ghi",
+    "record says",
+    "bản ghi",
+    "secondary source",
+    "nguồn phụ",
+)
+
+
+def raw_entries() -> dict[str, dict]:  # type: ignore[type-arg]
+    """The catalog files as plain YAML data -- not through the code that renders replies."""
+    return {path.stem: yaml.safe_load(path.read_text(encoding="utf-8")) for path in sorted(CATALOG_DIR.glob("*.yaml"))}
+
+
+def money(text: str) -> set[int]:
+    """Every amount the reply prints as money ("50.000 ₫" in Vietnamese, "₫50,000" in English)."""
+    found = re.findall(r"(\d{1,3}(?:[.,]\d{3})*)\s₫|₫(\d{1,3}(?:[.,]\d{3})*)", text)
+    amounts = {int(re.sub(r"[.,]", "", a or b)) for a, b in found}
+    return amounts | ({0} if re.search(r": (Miễn phí|Free)\b", text) else set())
+
+
+UNITS = {
+    "ngày làm việc": "working_day",
+    "working day": "working_day",
+    "ngày": "day",
+    "day": "day",
+    "giờ": "hour",
+    "hour": "hour",
+}
+
+
+def durations(text: str) -> set[tuple[float, str]]:
+    """Every processing time the reply lists as a bullet ("• 7 ngày làm việc")."""
+    found = set()
+    for amount, unit in re.findall(
+        r"^• (\d+(?:[.,]\d+)?) (ngày làm việc|working days?|ngày|days?|giờ|hours?)", text, re.M
+    ):
+        found.add((float(amount.replace(",", ".")), UNITS[unit.rstrip("s")]))
+    return found
+
+
+@pytest.fixture(scope="module")
+def languages() -> Languages:
+    return Languages()
+
+
+@pytest.mark.parametrize("locale", ["vi", "en"])
+def test_every_fee_and_time_in_a_reply_is_the_catalog_files_own(
+    catalog: Catalog, languages: Languages, locale: str
+) -> None:
+    tr = languages.get(locale)
+    for entry_id, raw in raw_entries().items():
+        entry = catalog.get(entry_id)
+        assert entry is not None
+        in_force = {
+            fee["amount_vnd"]
+            for fee in raw.get("fees") or []
+            if fee.get("amount_vnd") is not None and (fee.get("valid_until") is None or fee["valid_until"] >= TODAY)
+        }
+        times = {(float(item["amount"]), item["unit"]) for item in raw.get("processing_time") or []}
+        fee_text = facet_answer(entry, Facet.FEE, tr, TODAY).text
+        assert money(fee_text) <= in_force, (entry_id, fee_text)
+        if in_force and "…" not in fee_text:
+            assert money(fee_text) == in_force, (entry_id, fee_text)
+        time_text = facet_answer(entry, Facet.TIME, tr, TODAY).text
+        if times:
+            assert durations(time_text) == times, (entry_id, time_text)
+        card = short_card(entry, tr, TODAY).text
+        assert money(card) <= in_force | {0}, (entry_id, card)
+
+
+@pytest.mark.parametrize("locale", ["vi", "en"])
+def test_every_answer_fits_one_screen_and_holds_no_editorial_word(
+    catalog: Catalog, languages: Languages, locale: str
+) -> None:
+    tr = languages.get(locale)
+    for entry in catalog:
+        card = short_card(entry, tr, TODAY)
+        assert len(card.text) <= CARD_LIMIT, (entry.id, len(card.text))
+        texts = [card.text]
+        for facet in FACETS:
+            reply = facet_answer(entry, facet, tr, TODAY)
+            assert len(reply.text) <= FACET_LIMIT, (entry.id, facet, len(reply.text), reply.text)
+            texts.append(reply.text)
+        texts += [step.text.get(locale) for step in entry.steps]
+        texts += [step.tip.get(locale) for step in entry.steps if step.tip is not None]
+        for text in texts:
+            lowered = text.lower()
+            assert not any(marker in lowered for marker in EDITORIAL), (entry.id, text)
+
+
+def test_a_fee_question_is_answered_first_then_the_card_then_the_steps(app: App) -> None:
+    chat = Conversation(app.engine, now=NOW)
+    chat.say("Lệ phí làm lại căn cước bao nhiêu?").expect("Lệ phí — Cấp đổi, cấp lại thẻ căn cước", "70.000")
+    assert len(chat.text) <= FACET_LIMIT and chat.text.startswith("Lệ phí")
+    chat.expect_option("Hướng dẫn từng bước", "Giấy tờ cần chuẩn bị", "Nộp ở đâu")
+    chat.say("lệ phí làm lại căn cước bao nhiêu vậy").expect("📄 Cấp đổi, cấp lại thẻ căn cước")
+    assert len(chat.text) <= CARD_LIMIT
+    chat.say("le phi lam lai can cuoc bao nhieu").expect("Bước 1/")
+    other = Conversation(app.engine, user_id="other", now=NOW)
+    other.say("làm căn cước ở đâu").expect("Nộp ở đâu — Cấp đổi, cấp lại thẻ căn cước", "Công an")
+    other.press("Lệ phí và thời gian").expect("Lệ phí —", "Thời gian giải quyết:", "7 ngày làm việc")
+
+
+def test_a_question_with_no_detail_gets_the_short_card(app: App) -> None:
+    chat = Conversation(app.engine, now=NOW)
+    chat.say("tôi muốn làm hộ chiếu").expect("📄 Cấp hộ chiếu", "Lệ phí").expect_option("Lệ phí và thời gian")
+    assert len(chat.text) <= CARD_LIMIT
+
+
+def test_a_fact_the_catalog_does_not_hold_is_said_so_with_the_official_page(app: App) -> None:
+    chat = Conversation(app.engine, now=NOW)
+    chat.send_payload("fact:can-cuoc:validity").expect("chưa có thông tin đã kiểm chứng", "thời hạn sử dụng")
+    assert chat.replies[-1].links and ".gov.vn" in chat.replies[-1].links[0].url
+    english = Conversation(app.engine, user_id="en", locale_hint="en", now=NOW)
+    english.send_payload("fact:ho-chieu:deadline").expect("I do not have verified information", "the deadline")
+
+
+def test_english_questions_get_english_answers_and_an_explicit_choice_wins(app: App) -> None:
+    chat = Conversation(app.engine, now=NOW)
+    chat.say("Hi, I am a foreigner. How much does a passport for my Vietnamese wife cost?").expect("Fee —")
+    chat.say("ok").expect_not("Lệ phí")  # short: keeps English
+    chat.say("le phi dang ky tam tru bao nhieu").expect("Lệ phí —")  # Vietnamese without diacritics is Vietnamese
+    chat.say("english").expect("I will answer in English")
+    chat.say("lệ phí đăng ký thường trú là bao nhiêu").expect("Fee —")  # the explicit choice holds
+    hinted = Conversation(app.engine, user_id="hint", locale_hint="en-US", now=NOW)
+    hinted.say("lam cccd").expect("identity card")  # a short message: the platform's hint decides
+
+
+def test_yes_no_shorthand_answers_the_pending_question(app: App) -> None:
+    chat = Conversation(app.engine, now=NOW)
+    chat.say("đăng ký khai sinh").press("Hướng dẫn từng bước").expect("Bước 1/6", "chưa?")
+    chat.say("dc").expect("Bước 2/6")  # "được": yes
+    chat.say("quay lai").expect("Bước 1/6")
+    chat.say("khum").expect("[Đăng ký tài khoản định danh điện tử VNeID mức 2]")  # "không": no
+    for _ in range(8):  # on to a step that asks nothing
+        if chat.replies[-1].yes_no is None:
+            break
+        chat.say("có")
+    step = re.findall(r"Bước (\d+)/", chat.text)[-1]
+    chat.say("ko").expect("Không vội")  # not done yet: no hurry
+    chat.say("ok").expect(f"Bước {int(step) + 1}/")  # done: next
+
+
+@pytest.mark.parametrize(
+    "text", ["có", "co", "dc", "đc", "được", "ok", "oke", "ừ", "uh", "vâng", "dạ", "yes", "Dạ vâng!"]
+)
+def test_yes_shorthand(text: str) -> None:
+    assert yes_or_no(text) is True
+
+
+@pytest.mark.parametrize("text", ["ko", "k", "không", "hok", "hông", "khum", "chưa", "no", "Không ạ", "thôi"])
+def test_no_shorthand(text: str) -> None:
+    assert yes_or_no(text) is False
+
+
+def test_did_you_mean_no_asks_for_other_words(app: App) -> None:
+    chat = Conversation(app.engine, now=NOW)
+    chat.send_payload("nav:rephrase").expect("cách khác")
+
+
+def test_a_bare_number_with_nothing_to_choose_asks_what_it_means(app: App) -> None:
+    chat = Conversation(app.engine, now=NOW)
+    chat.say("0").expect('Bạn vừa gõ "0"')
+    chat.say("tạm trú").say("9").expect('Bạn vừa gõ "9"')
+
+
+def test_a_returning_user_is_offered_the_guide_and_step(app: App) -> None:
+    chat = Conversation(app.engine, now=NOW)
+    chat.say("đăng ký khai sinh").press("Hướng dẫn từng bước").press("Có").expect("Bước 2/6")
+    later = Conversation(app.engine, now=NOW + dt.timedelta(hours=5))  # after the idle time-out
+    later.say("chào bạn").expect("bước 2/6", "Đăng ký khai sinh").expect_option("Có", "Không")
+    assert "tạm dừng" not in later.text  # one greeting, not a pause notice as well
+    later.say("ok").expect("Bước 2/6")
+    english = Conversation(app.engine, user_id="en", locale_hint="en", now=NOW)
+    english.say("birth registration").press("Step-by-step guide").expect("Step 1/6")
+    Conversation(app.engine, user_id="en", locale_hint="en", now=NOW + dt.timedelta(minutes=5)).say(
+        "hello there friend"
+    ).expect("step 1/6", "Shall we continue")
+
+
+def test_yes_no_questions_offer_yes_and_no(app: App) -> None:
+    chat = Conversation(app.engine, now=NOW)
+    chat.say("bảo hiểm xã hội một lần").press("Hướng dẫn từng bước")
+    for _ in range(6):
+        if "nộp trực tuyến không?" in chat.text:
+            break
+        chat.press(chat.options[0].label)
+    chat.expect("không?").expect_option("Có", "Không")
+
+
+def test_a_divorce_is_referred_to_the_court_not_guided_as_a_commune_procedure(app: App) -> None:
+    chat = Conversation(app.engine, now=NOW)
+    chat.say("tôi muốn ly hôn thì làm thủ tục gì").expect("Tòa án", "3.000163").expect_not("Bước 1/", "tách hộ")
+    assert all(link.url.startswith("https://dichvucong.gov.vn/") for link in chat.replies[-1].links)
+    english = Conversation(app.engine, user_id="en", now=NOW)
+    english.say("How do I get a divorce from my Vietnamese husband?").expect("People's Court")
+    # A civil-status record of a divorce decided abroad is a procedure of its own, and keeps its card.
+    recorded = Conversation(app.engine, user_id="abroad", now=NOW)
+    recorded.say("2.000554").expect("2.000554")
