@@ -31,8 +31,9 @@ test: install
 	$(BIN)/pybabel compile --domain messages --directory bot/locales
 	$(BIN)/python -m pytest
 
+# Every labelled set in benchmarks/, figures only (`dvcbot eval FILE` lists the misses of one set).
 eval: install
-	$(BIN)/dvcbot eval $(or $(FILE),../shared/eval/dev.jsonl)
+	@for set in $(or $(FILE),benchmarks/*.jsonl); do echo "== $$set"; $(BIN)/dvcbot eval --summary $$set || exit 1; done
 
 lint: install
 	$(BIN)/ruff check bot intents procedures tests benchmarks scripts
@@ -41,6 +42,7 @@ lint: install
 bench: install
 	$(BIN)/python benchmarks/engine.py
 	$(BIN)/python benchmarks/router.py
+	$(BIN)/python benchmarks/answers.py
 
 # Re-resolve the dependencies of pyproject.toml (and the build tools) into requirements.lock.
 lock:
