@@ -1,7 +1,8 @@
 """The admin desk: statistics, invite codes and catalog updates from the chat.
 
 Admins (configured by platform user id) send ``/stats`` for the usage report and its chart,
-``/invite <commune>`` for a helper's one-time code, and manage the catalog without a
+``/invite <commune>`` for a helper's one-time code (bound to the commune's official code; a
+name that several communes carry gets the list to choose from), and manage the catalog without a
 developer: a spreadsheet, CSV or YAML file sent to the bot is validated, a diff is shown,
 and nothing changes until they press "Áp dụng"; ``/catalog history`` and
 ``/catalog rollback N`` list and restore versions. Every method checks the role itself, so
@@ -32,12 +33,14 @@ from bot.stats import Period, collect
 from bot.storage import Database, as_utc
 from bot.turn import Turn
 from bot.uploads import read_sandboxed
+from procedures.addresses import CommuneNotFound, commune_from_name, commune_label, resolve
 from procedures.diff import diff_catalogs
 from procedures.links import LinkPolicy
 
 log = logging.getLogger(__name__)
 MAX_PROBLEMS_SHOWN = 15
 MAX_DIFF_LINES = 30
+MAX_COMMUNES_SHOWN = 8
 DEFAULT_STATS_DAYS = 30
 MAX_STATS_DAYS = 3660
 
@@ -120,13 +123,22 @@ class AdminDesk:
         tr = turn.tr
         if turn.role is not Role.ADMIN:
             return [self.refuse(turn)]
-        commune = redact(" ".join(commune.split()))[:128]  # free text: nothing personal is kept
-        if not commune:
+        typed = redact(" ".join(commune.split()))[:128]  # free text: nothing personal is kept
+        if not typed:
             return [Reply(tr.gettext("Type /invite and the commune or ward, for example: /invite Phường Bến Nghé"))]
-        code = format_code(self.staff.create_invite(turn.user, commune, turn.now))
+        try:  # helpers are bound to a current commune, by its official code
+            unit = commune_from_name(typed)
+        except CommuneNotFound:
+            choices = resolve(typed, current=True).candidates
+            if not choices:
+                return [Reply(tr.gettext("Type /invite and the commune or ward, for example: /invite Phường Bến Nghé"))]
+            lines = [tr.gettext("Which commune or ward? Type /invite with the province too, or with its code:")]
+            lines += [f"• /invite {choice.code} — {choice.full_name}" for choice in choices[:MAX_COMMUNES_SHOWN]]
+            return [Reply("\n".join(lines))]
+        code = format_code(self.staff.create_invite(turn.user, unit.code, turn.now))
         text = tr.gettext(
             "Invite code for {commune}: {code}\nIt works once and expires in 7 days. The helper types: /join {code}"
-        ).format(commune=commune, code=code)
+        ).format(commune=unit.full_name, code=code)
         return [Reply(text)]
 
     def helpers(self, turn: Turn) -> list[Reply]:
@@ -140,7 +152,7 @@ class AdminDesk:
         lines = [tr.gettext("Helpers ({n}):").format(n=len(rows))]
         for row in rows:
             joined = tr.date(as_utc(row.joined_at).astimezone(self.timezone).date())
-            lines.append(f"• {row.commune} — #{row.user[:8]} ({joined})")
+            lines.append(f"• {commune_label(row.commune)} — #{row.user[:8]} ({joined})")
         return [Reply("\n".join(lines))]
 
     # -- catalog ---------------------------------------------------------------------------

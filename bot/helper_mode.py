@@ -20,6 +20,7 @@ from bot.roles import Role, Staff
 from bot.stats import Period, helper_report
 from bot.storage import Database
 from bot.turn import Turn
+from procedures.addresses import commune_label
 
 OUTCOMES = ("submitted", "follow_up", "could_not")
 
@@ -64,7 +65,7 @@ class HelperMode:
             "• type a procedure name or its national code (for example 1.001193) to look it up\n"
             "• /done: finish the session and record the outcome\n"
             "• /myreport: your counts"
-        ).format(commune=result.helper.commune)
+        ).format(commune=commune_label(result.helper.commune, full=True))
         return [Reply(text, (Option(tr.gettext("Start a session"), "staff:session:"),), kind=ReplyKind.HELP)]
 
     def _today(self, turn: Turn) -> str:

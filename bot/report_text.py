@@ -18,6 +18,7 @@ from babel.numbers import format_percent
 
 from bot.i18n import Translator
 from bot.stats import HelperActivity, HelperReport, Period, Report
+from procedures.addresses import commune_label
 
 
 def to_csv(report: Report) -> str:
@@ -134,11 +135,11 @@ def to_table(report: Report, tr: Translator, names: Mapping[str, str] | None = N
     lines.extend(f"  {item.channel}: {n(item.users)} / {n(item.messages)}" for item in report.channels)
     head(tr.gettext("Communes (users / messages / helper sessions)"), not report.communes)
     for place in report.communes:
-        name = _cut(place.commune, 28) if place.commune is not None else tr.gettext("(unknown)")
+        name = _cut(commune_label(place.commune) or "", 28) if place.commune is not None else tr.gettext("(unknown)")
         lines.append(f"  {name}: {n(place.users)} / {n(place.messages)} / {n(place.helper_sessions)}")
     head(tr.gettext("Helpers"), not report.helpers)
     for helper in report.helpers:
-        lines.append(f"  {helper.helper} · {helper.commune or tr.gettext('(unknown)')}")
+        lines.append(f"  {helper.helper} · {commune_label(helper.commune) or tr.gettext('(unknown)')}")
         lines.append("    " + _outcomes(helper, tr))
     head(tr.gettext("Reminders"))
     for title, count in (
@@ -156,7 +157,7 @@ def helper_text(report: HelperReport, tr: Translator, names: Mapping[str, str] |
     activity = report.activity
     lines = [tr.gettext("YOUR HELPER REPORT"), period_text(report.period, tr)]
     if activity.commune:
-        lines.append(f"{tr.gettext('Commune')}: {activity.commune}")
+        lines.append(f"{tr.gettext('Commune')}: {commune_label(activity.commune)}")
     lines.append(_outcomes(activity, tr))
     if report.procedures:
         lines.extend(("", tr.gettext("Procedures worked on")))

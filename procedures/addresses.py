@@ -23,7 +23,7 @@ pay for it. House numbers and street names are not needed and are removed before
 (:func:`street_spans` is also the redaction rule of ``bot.privacy``).
 
 Public API: :func:`resolve`, :func:`commune_by_code`, :func:`commune_from_name`,
-:func:`street_spans`, and the value types :class:`AddressAnswer`, :class:`NewCommune`,
+:func:`commune_label`, :func:`street_spans`, and the value types :class:`AddressAnswer`, :class:`NewCommune`,
 :class:`OldCommune`, :class:`Province`.
 """
 
@@ -55,6 +55,7 @@ __all__ = [
     "Province",
     "commune_by_code",
     "commune_from_name",
+    "commune_label",
     "resolve",
     "street_spans",
 ]
@@ -414,6 +415,18 @@ _DISTRICT_PREFIXES = {
 _PROVINCE_PREFIXES = {"Tỉnh": ("tinh",), "Thành phố": ("thanhpho", "tp")}
 _EXTRA_PROVINCE_KEYS = {"hochiminh": ("tphcm", "hcmc", "saigon", "tpsaigon"), "hanoi": ("tphn",)}
 
+# Successors the package's mapping misses, from the official conversion table (the National
+# Statistics Office's "bảng chuyển đổi ĐVHC mới - cũ", compared on 2026-12-06: the package agrees
+# for 9,996 of 10,033 old communes and, where it differs, mostly lists one candidate too many,
+# which only costs a question). Only these four would have been a wrong or incomplete answer;
+# additions only, so the bot asks rather than answers wrongly. See docs/addresses.md.
+_ADDED_SUCCESSORS: dict[str, tuple[str, ...]] = {
+    "00553": ("00562",),  # Xã Cổ Bi, Gia Lâm, Hà Nội: also Xã Thuận An
+    "09013": ("09817",),  # Xã Văn Khê, Mê Linh, Hà Nội: also Xã Ô Diên
+    "01615": ("01648",),  # Xã Hồng Quang, Quảng Hòa, Cao Bằng: also Xã Phục Hòa
+    "02485": ("02494",),  # Xã Công Đa, Yên Sơn, Tuyên Quang: also Xã Thái Bình
+}
+
 Level = Literal["province", "district", "old", "new"]
 _RANK: dict[str, int] = {"province": 3, "district": 2, "old": 1, "new": 1}
 
@@ -528,6 +541,8 @@ def _load(directory: Path) -> _Data:
             data.districts[dcode] = (pcode, dname)
             _index_unit(data, "district", dcode, dshort, dkind, _aliases(dalias))
         targets = successors.get(f"{pkey}_{dkey}_{wkey or ''}")
+        if targets and code in _ADDED_SUCCESSORS:
+            targets = [*targets, *(c for c in _ADDED_SUCCESSORS[code] if c not in targets)]
         if not targets:
             continue  # every old commune has a successor in the data; skip rather than invent one
         ordered = tuple(sorted(targets, key=lambda c: data.new[c].name))
@@ -801,6 +816,21 @@ def commune_by_code(code: str | int) -> NewCommune | None:
     if not text.isdigit() or len(text) > 5:
         return None
     return _data().new.get(text.zfill(5))
+
+
+def commune_label(value: str | None, *, full: bool = False) -> str | None:
+    """How to show a stored commune: a code's name, any other text as it is.
+
+    "26740" → "Phường Sài Gòn" (with ``full``: "Phường Sài Gòn, Thành phố Hồ Chí Minh"); a text
+    stored before communes were keyed by code ("Xã Tân Lập") is shown unchanged. Reads the data
+    only for a code.
+    """
+    if value is None or not value.strip().isdigit():
+        return value
+    commune = commune_by_code(value)
+    if commune is None:
+        return value
+    return commune.full_name if full else commune.name
 
 
 def commune_from_name(text: str) -> NewCommune:

@@ -14,6 +14,7 @@ from procedures.addresses import (
     CommuneNotFound,
     commune_by_code,
     commune_from_name,
+    commune_label,
     resolve,
     street_spans,
     without_streets,
@@ -62,6 +63,12 @@ def test_a_split_commune_lists_the_candidates_and_picks_none() -> None:
     assert four.status is AddressStatus.SPLIT and len(four.candidates) == 4
 
 
+def test_a_split_the_package_misses_comes_from_the_official_table() -> None:
+    answer = resolve("xã Công Đa, huyện Yên Sơn, Tuyên Quang")
+    assert answer.status is AddressStatus.SPLIT
+    assert {c.name for c in answer.candidates} == {"Xã Trung Sơn", "Xã Thái Bình"}
+
+
 def test_a_name_many_communes_carry_asks_for_the_province_then_the_district() -> None:
     everywhere = resolve("xã Tân Lập")
     assert everywhere.status is AddressStatus.AMBIGUOUS and everywhere.ask is Ask.PROVINCE
@@ -70,6 +77,10 @@ def test_a_name_many_communes_carry_asks_for_the_province_then_the_district() ->
     assert in_phu_tho.status is AddressStatus.AMBIGUOUS and in_phu_tho.ask is Ask.DISTRICT
     assert in_phu_tho.province is not None and in_phu_tho.province.name == "Tỉnh Phú Thọ"
     assert len(in_phu_tho.old) == 3
+    old_or_new = resolve("xã Tân Lập, Tây Ninh")  # today's Tân Lập, or one of three old ones now in Tây Ninh
+    assert old_or_new.status is AddressStatus.AMBIGUOUS and old_or_new.ask is Ask.OLD_OR_NEW
+    assert resolve("xã Tân Lập, Tây Ninh mới").code == "25489"
+    assert resolve("xã Tân Lập, Tây Ninh", current=True).code == "25489"
     settled = resolve("Xã Tân Lập, huyện Sông Lô, tỉnh Vĩnh Phúc")
     assert settled.status is AddressStatus.EXACT and settled.commune is not None
     assert settled.commune.full_name == "Xã Tam Sơn, Tỉnh Phú Thọ"
@@ -115,6 +126,12 @@ def test_typed_diacritics_tell_names_apart() -> None:
 def test_an_earlier_name_of_a_ward_is_understood() -> None:
     answer = resolve("phường Nguyễn Trung Trực, Ba Đình")  # merged into Trúc Bạch before 2025
     assert answer.commune is not None and answer.commune.name == "Phường Ba Đình"
+
+
+def test_commune_label_shows_codes_by_name_and_older_text_as_it_is() -> None:
+    assert commune_label("26740") == "Phường Sài Gòn"
+    assert commune_label("26740", full=True) == "Phường Sài Gòn, Thành phố Hồ Chí Minh"
+    assert commune_label("Xã Tân Lập") == "Xã Tân Lập" and commune_label(None) is None
 
 
 def test_commune_by_code() -> None:

@@ -137,7 +137,7 @@ def test_no_personal_data_or_raw_ids_at_rest(settings: Settings, patch, tmp_path
                 assert (await web.post("/zalo", content=raw, headers=headers)).status_code == 200
                 await settled(app.inbox, app.outbox, timeout=60)
 
-            await zalo_says(ZALO_ADMIN, "/invite Xã Tân Lập 0913.572.468")
+            await zalo_says(ZALO_ADMIN, "/invite Xã Tân Lập, Tây Ninh 0913.572.468")
             zalo_code = re.search(r"/join ([A-Z0-9]{4}-[A-Z0-9]{4})", zalo.texts(ZALO_ADMIN)[-1])
             assert zalo_code is not None, zalo.texts(ZALO_ADMIN)
             for typed in (f"/join {zalo_code.group(1)}", "/session", "tạm trú, sđt chủ nhà 0913572468", "/done"):

@@ -18,6 +18,7 @@ from bot.testing import Conversation
 
 ADMIN = "admin-1"
 CODE = re.compile(r"\b([A-Z2-9]{4}-[A-Z2-9]{4})\b")
+TAN_LAP = "25489"  # Xã Tân Lập, Tỉnh Tây Ninh
 
 
 @pytest.fixture
@@ -33,7 +34,7 @@ def talk(app: App, user: str) -> Conversation:
     return Conversation(app.engine, user_id=user, locale_hint="en")
 
 
-def invite(app: App, commune: str = "Phường Bến Nghé") -> str:
+def invite(app: App, commune: str = "Phường Sài Gòn") -> str:
     admin = talk(app, ADMIN).say(f"/invite {commune}")
     match = CODE.search(admin.text)
     assert match, admin.text
@@ -47,10 +48,26 @@ def test_admin_creates_a_one_time_code_stored_only_as_a_hash(staffed: App) -> No
     assert [row.code_hash for row in rows] == [hash_code(code)]
     assert all(code.replace("-", "") not in (row.code_hash + row.commune) for row in rows)
     helper = talk(staffed, "helper-1").say(f"/join {code.lower()}")
-    helper.expect("Welcome to the community digital technology team of Phường Bến Nghé")
+    helper.expect("Welcome to the community digital technology team of Phường Sài Gòn, Thành phố Hồ Chí Minh")
     # The same code cannot be used twice.
     talk(staffed, "helper-2").say(f"/join {code}").expect("already been used")
     talk(staffed, "helper-3").say("/join ABCD-EFGH").expect("don't know this invite code")
+
+
+def test_an_invite_is_bound_to_one_current_commune_by_its_code(staffed: App) -> None:
+    admin = talk(staffed, ADMIN)
+    # A name several communes carry: the admin chooses, no code is made.
+    admin.say("/invite Xã Tân Lập").expect("Which commune or ward?", "/invite 25489 — Xã Tân Lập, Tỉnh Tây Ninh")
+    assert CODE.search(admin.text) is None
+    admin.say("/invite Phường Không Có Thật").expect("Type /invite and the commune or ward")
+    # An old ward that became one current ward, or the code itself, is enough.
+    admin.say("/invite phường Bến Nghé, quận 1").expect("Invite code for Phường Sài Gòn, Thành phố Hồ Chí Minh")
+    admin.say("/invite 25489").expect("Invite code for Xã Tân Lập, Tỉnh Tây Ninh")
+    with staffed.database.session() as session:
+        assert sorted(row.commune for row in session.exec(select(Invite)).all()) == ["25489", "26740"]
+    helper = talk(staffed, "helper-1")
+    helper.say(f"/join {invite(staffed, '25489')}")
+    talk(staffed, ADMIN).say("/helpers").expect("• Xã Tân Lập — #")
 
 
 def test_expired_code_is_refused(staffed: App) -> None:
@@ -61,7 +78,7 @@ def test_expired_code_is_refused(staffed: App) -> None:
 
 
 def test_helper_session_counts_households_and_records_outcomes(staffed: App) -> None:
-    code = invite(staffed, "Xã Tân Lập")
+    code = invite(staffed, "Xã Tân Lập, Tây Ninh")
     helper = talk(staffed, "helper-1")
     helper.say(f"/join {code}")
     helper.press("Start a session").expect("household no. 1")
@@ -74,12 +91,12 @@ def test_helper_session_counts_households_and_records_outcomes(staffed: App) -> 
     with staffed.database.session() as session:
         ended = session.exec(select(Event).where(Event.type == "helper_session_ended").order_by(Event.id)).all()
     assert [(e.decision, e.intent, e.commune, e.role) for e in ended] == [
-        ("submitted", "khai-sinh", "Xã Tân Lập", "helper"),
-        ("follow_up", None, "Xã Tân Lập", "helper"),
+        ("submitted", "khai-sinh", TAN_LAP, "helper"),
+        ("follow_up", None, TAN_LAP, "helper"),
     ]
     with staffed.database.session() as session:
         helpers = session.exec(select(Helper)).all()
-    assert [(h.commune, h.active) for h in helpers] == [("Xã Tân Lập", True)]
+    assert [(h.commune, h.active) for h in helpers] == [(TAN_LAP, True)]  # keyed by the official code
     assert "helper-1" not in helpers[0].user  # stored as a salted hash
 
 
