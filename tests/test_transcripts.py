@@ -34,7 +34,8 @@ def walk_to_end(chat: Conversation, limit: int = 40) -> list[str]:
 
 
 def test_question_card_and_whole_guide_in_order(chat: Conversation, app: App) -> None:
-    chat.say("lam giay khai sinh cho con").expect("Đăng ký khai sinh", "Miễn phí", "Nguồn: https://dichvucong.gov.vn")
+    chat.say("lam giay khai sinh cho con").expect("Đăng ký khai sinh", "Miễn phí", "Làm được hoàn toàn trực tuyến")
+    assert chat.replies[-1].links[0].url.startswith("https://dichvucong.gov.vn/")
     chat.press("Hướng dẫn từng bước").expect("Bước 1/6", "VNeID")
     chat.press("Có").expect("Bước 2/6")
     turns = walk_to_end(chat)
