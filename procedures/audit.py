@@ -55,7 +55,19 @@ LEGAL_CITATION = re.compile(
     r"\b\d+(?:/\d{4})?/(?:QH|NĐ|TT|QĐ|NQ|TTLT|CT|PL|UBTVQH)"
     r"|^(?:Luật|Bộ luật|Nghị định|Thông tư|Quyết định|Nghị quyết)\b"
 )
-OFFICIAL_HOSTS = ("gov.vn", "vbpl.vn", "chinhphu.vn", "baochinhphu.vn", "evn.com.vn", "evnhanoi.vn", "evnhcmc.vn")
+# State bodies, and the state utility EVN with its regional power corporations (for electricity bills).
+OFFICIAL_HOSTS = (
+    "gov.vn",
+    "vbpl.vn",
+    "chinhphu.vn",
+    "baochinhphu.vn",
+    "evn.com.vn",
+    "evnhanoi.vn",
+    "evnhcmc.vn",
+    "evnspc.vn",
+    "evncpc.vn",
+    "evnnpc.vn",
+)
 
 
 class Kind(StrEnum):

@@ -313,3 +313,19 @@ def test_catalog_audit_command_prints_json(capsys: pytest.CaptureFixture[str]) -
     listing = [item for item in data["findings"] if item["source"] in ("listing", "text")]
     assert listing == []
     assert data["handled"]["repealed_answered"] == 2
+
+
+def test_shipped_curated_entries_have_a_source_for_every_fact(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["catalog", "audit", "--today", "2026-12-06", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    curated = Counter(item["kind"] for item in data["findings"] if item["source"] == "curated")
+    # Every fee, time, document list and agency names its source; no abolished office, no wrong unit.
+    # A secondary-only source (a news page where no official one was found) is listed, not forbidden.
+    assert {kind: count for kind, count in curated.items() if kind != Kind.SECONDARY_SOURCE.value} == {}
+    assert curated[Kind.SECONDARY_SOURCE.value] <= 8
+
+
+def test_an_entrys_last_verified_is_the_latest_date_its_facts_were_checked(catalog: Catalog) -> None:
+    for entry in catalog:
+        assert entry.evidence, entry.id
+        assert entry.last_verified == max(item.checked for item in entry.evidence), entry.id
