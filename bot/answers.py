@@ -147,8 +147,11 @@ def options_after(entry: Procedure, answered: str, tr: Translator) -> tuple[Opti
     return tuple(option for option, facet in offer if facet not in shown)
 
 
-def facet_answer(entry: Procedure, facet: str, tr: Translator, today: dt.date) -> Reply:
-    """The asked fact of a curated entry, first and within :data:`FACET_LIMIT` characters."""
+def facet_answer(entry: Procedure, facet: str, tr: Translator, today: dt.date, commune: str | None = None) -> Reply:
+    """The asked fact of a curated entry, first and within :data:`FACET_LIMIT` characters.
+
+    ``commune``: the user's commune or ward (full name), when known, for "where to submit".
+    """
     loc = tr.locale
     name = entry.name.get(loc)
     lines: list[str]
@@ -189,6 +192,14 @@ def facet_answer(entry: Procedure, facet: str, tr: Translator, today: dt.date) -
         if online:
             names = ", ".join(channel.name.get(loc) for channel in online[:3])
             lines.append(tr.gettext("Also: {names}.").format(names=names))
+        if commune:
+            lines.append(tr.gettext("Your commune or ward: {new}.").format(new=commune))
+        else:
+            lines.append(
+                tr.gettext(
+                    "Not sure of your new commune or ward? Type your old address, e.g. “phường Bến Nghé, Quận 1”."
+                )
+            )
     elif facet == Facet.ONLINE and entry.online_level is not None:
         lines = [f"{name}: {_online_sentence(entry, tr)}"]
         online = [channel for channel in entry.channels if channel.kind is not ChannelKind.IN_PERSON]

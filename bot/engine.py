@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot import answers, commands, paperwork, pauses, questions
+from bot import answers, commands, paperwork, pauses, questions, whereabouts
 from bot import replies as fixed
 from bot.cards import compact_card, listing_card
 from bot.contacts import Contacts
@@ -169,6 +169,10 @@ class Engine:
                 payload = self.desks.reminders.parse(text)
         if payload is not None:
             return self._act(turn, payload)
+        if whereabouts.awaiting_address(turn):
+            address = whereabouts.read(turn, text, asked=True, placed_only=True)
+            if address is not None:
+                return [address]
         number = questions.bare_number(turn, text)
         if number is not None:
             return [number]
@@ -238,7 +242,9 @@ class Engine:
                 return [fixed.menu(turn)]
             state.mode, state.procedure, state.answered = Mode.CARD, entry.id, f"{entry.id}:facet:{facet}"
             turn.log(EventType.CARD, intent=entry.id)
-            return [answers.facet_answer(entry, facet, tr, turn.now.date())]
+            return [answers.facet_answer(entry, facet, tr, turn.now.date(), questions.commune_name(turn))]
+        if action == "ward":
+            return [whereabouts.chosen(turn, argument)]
         if action == "tick":
             return paperwork.tick(turn, argument)
         if action == "sector":
@@ -302,6 +308,10 @@ class Engine:
         if referral is not None:  # a matter for another body (a divorce goes to court)
             link = Link(turn.tr.gettext("Official page"), referral.url)
             return [Reply(referral.text.get(turn.tr.locale), fixed.menu_option(turn.tr), (link,))]
+        if decision.verdict is not Verdict.MATCH:  # "phường Bến Nghé, Quận 1 cũ" is an address, not a question
+            address = whereabouts.read(turn, text, asked=whereabouts.awaiting_address(turn))
+            if address is not None:
+                return [address]
         if decision.verdict is Verdict.NO_MATCH or top is None:
             turn.log(EventType.UNRESOLVED, text=text)
             return [fixed.not_understood(turn)]

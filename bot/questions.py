@@ -10,6 +10,8 @@ no list is showing, and the greeting of someone coming back to an unfinished gui
 
 from __future__ import annotations
 
+import datetime as dt
+
 from bot import answers
 from bot.commands import ANSWER_PHRASES, simplify
 from bot.messages import Option, Reply, ReplyKind
@@ -17,6 +19,7 @@ from bot.replies import menu_option
 from bot.state import Mode
 from bot.turn import Turn
 from intents.facets import Facet
+from procedures.addresses import commune_label
 from procedures.models import Procedure
 
 # Shorthand a citizen types for "yes" and "no" (folded, punctuation dropped). ``ANSWER_PHRASES``
@@ -90,6 +93,10 @@ NO_WORDS = frozenset(
 )
 
 
+# A question asked again within this time moves forward; later, it is answered afresh.
+REPEAT_WINDOW = dt.timedelta(minutes=30)
+
+
 def yes_or_no(text: str) -> bool | None:
     """True for a typed yes, False for a typed no, None for anything else."""
     simple = simplify(text)
@@ -118,7 +125,8 @@ def answer(turn: Turn, entry: Procedure, facet: str) -> tuple[Reply, str]:
     the guide for "guide". ``state.answered`` keeps "<entry>:<shown>:<facet asked>".
     """
     state = turn.state
-    last = state.answered if state.answered.startswith(f"{entry.id}:") else ""
+    recent = state.idle_for(turn.now) <= REPEAT_WINDOW  # asked again now, not days later
+    last = state.answered if recent and state.answered.startswith(f"{entry.id}:") else ""
     shown, _, asked = last.partition(":")[2].partition(":")  # "facet:fee" / "card:fee" / "card:" / "guide:"
     facet = "" if facet == Facet.NONE else facet
     if facet and (shown, asked) not in (("facet", facet), ("card", facet)):
@@ -132,7 +140,15 @@ def answer(turn: Turn, entry: Procedure, facet: str) -> tuple[Reply, str]:
         return Reply(""), stage
     if stage == "card":
         return answers.short_card(entry, turn.tr, turn.now.date()), stage
-    return answers.facet_answer(entry, facet, turn.tr, turn.now.date()), f"facet:{facet}"
+    return answers.facet_answer(entry, facet, turn.tr, turn.now.date(), commune_name(turn)), f"facet:{facet}"
+
+
+def commune_name(turn: Turn) -> str | None:
+    """The user's commune or ward as a full name, when it is known by its official code."""
+    commune = turn.state.commune
+    if commune is None or not commune.isdigit():
+        return None
+    return commune_label(commune, full=True)
 
 
 def bare_number(turn: Turn, text: str) -> Reply | None:

@@ -1,0 +1,82 @@
+"""Where do I go now: an old address answered with today's ward and the procedure's office.
+
+Through the engine, the terminal (the real console script) and Telegram (the real
+python-telegram-bot application against the fake Bot API).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from dataclasses import replace
+
+from sqlmodel import select
+
+from bot.app import App
+from bot.config import Settings
+from bot.tables import Event
+from bot.testing import Conversation
+from tests.fake_telegram import FakeTelegram
+from tests.test_telegram import running
+from tests.test_terminal import chat as terminal_chat
+
+NOW = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
+SAI_GON = "26740"  # the official code of phường Sài Gòn, TP Hồ Chí Minh (since 1 July 2025)
+
+
+def test_an_old_address_gets_the_new_ward_and_the_office_of_the_procedure(app: App) -> None:
+    chat = Conversation(app.engine, now=NOW)
+    chat.say("làm căn cước ở đâu").expect("Nộp ở đâu — Cấp đổi, cấp lại thẻ căn cước", "Gõ địa chỉ cũ")
+    chat.say("số 12 đường Lê Lợi, phường Bến Nghé, Quận 1 cũ").expect(
+        "Phường Bến Nghé, Quận 1, Thành phố Hồ Chí Minh nay thuộc Phường Sài Gòn",
+        "Công an cấp xã — tại Phường Sài Gòn, Thành phố Hồ Chí Minh",
+    ).expect_not("Lê Lợi", "12")
+    # Remembered by its official code: the next "where" answer names it.
+    chat.say("lệ phí làm căn cước bao nhiêu").press("Nộp ở đâu").expect("Xã/phường của bạn: Phường Sài Gòn")
+    with app.database.session() as session:
+        texts = " ".join(event.text or "" for event in session.exec(select(Event)))
+    assert "Lê Lợi" not in texts and "Bến Nghé" in texts, "the street is never stored; the ward is"
+
+
+def test_a_split_commune_gets_a_question_not_a_guess(app: App) -> None:
+    chat = Conversation(app.engine, now=NOW)
+    chat.say("đăng ký tạm trú nộp ở đâu").say("phường Điện Biên, quận Ba Đình cũ")
+    chat.expect("được chia cho nhiều xã, phường", "Phường Ba Đình").expect_option("Phường Ô Chợ Dừa")
+    chat.press("Phường Ba Đình").expect("Đăng ký tạm trú: Công an cấp xã", "Phường Ba Đình, Thành phố Hà Nội")
+
+
+def test_a_name_several_communes_carry_asks_for_the_province(app: App) -> None:
+    chat = Conversation(app.engine, now=NOW)
+    chat.say("đăng ký khai sinh ở đâu").say("xã Tân Lập").expect("Ở tỉnh, thành phố nào?")
+    chat.say("Tây Ninh").expect("Xã Tân Lập, Tỉnh Tây Ninh")
+
+
+def test_a_question_that_mentions_a_commune_word_is_still_a_question(app: App) -> None:
+    chat = Conversation(app.engine, now=NOW)
+    chat.say("làm căn cước ở đâu").say("trợ cấp xã hội hằng tháng cho người già").expect("Trợ cấp xã hội")
+    Conversation(app.engine, user_id="english", locale_hint="en", now=NOW).say(
+        "I used to live in phuong Ben Nghe, quan 1 (old address)"
+    ).expect("is now part of Phường Sài Gòn")
+
+
+def test_the_terminal_answers_an_old_address(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    out = terminal_chat(tmp_path, ["làm căn cước ở đâu", "phường Bến Nghé, Quận 1 cũ", "thoát"])
+    assert "nay thuộc Phường Sài Gòn, Thành phố Hồ Chí Minh" in out
+    assert "Công an cấp xã — tại Phường Sài Gòn" in out
+
+
+def test_telegram_answers_an_old_address(settings: Settings, patch) -> None:  # type: ignore[no-untyped-def]
+    async def scenario() -> None:
+        fake = FakeTelegram()
+        server = await fake.start()
+        async with running(replace(settings, telegram_token="123:TEST"), fake, patch):
+            fake.user_says(7001, "đăng ký thường trú nộp ở đâu")
+            sent = await fake.turn(7001)
+            assert "Nộp ở đâu" in sent[-1].text
+            fake.user_says(7001, "phường Bến Nghé, Quận 1 cũ")
+            sent = await fake.turn(7001)
+            assert "Phường Sài Gòn, Thành phố Hồ Chí Minh" in sent[-1].text
+            assert "Công an cấp xã" in sent[-1].text
+        await fake.stop(server)
+
+    asyncio.run(scenario())
