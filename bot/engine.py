@@ -13,11 +13,12 @@ from dataclasses import dataclass
 
 from bot import answers, commands, paperwork, pauses, questions, whereabouts
 from bot import replies as fixed
-from bot.cards import compact_card, listing_card
+from bot.cards import compact_card
 from bot.contacts import Contacts
 from bot.desks import Desks
 from bot.events import EventType, Recorder
 from bot.i18n import Languages, Translator, pick_locale
+from bot.listing_cards import listing_answer, listing_card
 from bot.live import LiveCatalog, Snapshot
 from bot.messages import Address, Inbound, Link, Option, Reply, ReplyKind, scrub
 from bot.privacy import hash_user
@@ -365,7 +366,11 @@ class Engine:
                 state.assisted = card.code
             state.mode, state.procedure, state.step = Mode.IDLE, card.code, None
             turn.log(EventType.CARD, intent=card.code)
-            return [self._with_resume(state, listing_card(card, tr), tr)]
+            asked = f"{card.code}:facet:{facet}"
+            repeated = state.answered == asked and state.idle_for(turn.now) <= questions.REPEAT_WINDOW
+            answer = listing_answer(card, facet, tr) if facet != Facet.NONE and not repeated else None
+            state.answered = asked if answer is not None else f"{card.code}:card:"
+            return [self._with_resume(state, answer or listing_card(card, tr), tr)]
         return [fixed.menu(turn)]
 
     def _with_resume(self, state: ConversationState, reply: Reply, tr: Translator) -> Reply:

@@ -12,6 +12,7 @@ import yaml
 from bot.answers import CARD_LIMIT, FACET_LIMIT, FEE_TIME, facet_answer, short_card
 from bot.app import App
 from bot.i18n import Languages
+from bot.listing_cards import listing_answer
 from bot.questions import yes_or_no
 from bot.testing import Conversation
 from intents.facets import Facet
@@ -226,3 +227,18 @@ def test_a_divorce_is_referred_to_the_court_not_guided_as_a_commune_procedure(ap
     # A civil-status record of a divorce decided abroad is a procedure of its own, and keeps its card.
     recorded = Conversation(app.engine, user_id="abroad", now=NOW)
     recorded.say("2.000554").expect("2.000554")
+
+
+def test_a_listing_record_answers_the_asked_fact_first(catalog: Catalog, languages: Languages) -> None:
+    tr = languages.get("vi")
+    fee = listing_answer(catalog.listing["1.011436"], Facet.FEE, tr)
+    assert fee is not None and "60.000" in fee.text and len(fee.text) <= FACET_LIMIT
+    times = listing_answer(catalog.listing["1.014776"], Facet.TIME, tr)
+    assert times is not None and "12 ngày" in times.text and "2 ngày" in times.text
+    assert listing_answer(catalog.listing["1.014776"], Facet.VALIDITY, tr) is None  # not held: the whole card
+    english = listing_answer(catalog.listing["1.011436"], Facet.FEE, languages.get("en"))
+    assert english is not None and english.text.startswith("Fee — ") and "₫60,000" in english.text
+    for card in list(catalog.listing.values())[::25]:
+        for facet in (Facet.FEE, Facet.TIME, Facet.WHERE, Facet.ONLINE, Facet.DOCUMENTS):
+            reply = listing_answer(card, facet, tr)
+            assert reply is None or len(reply.text) <= FACET_LIMIT, (card.code, facet)
