@@ -13,8 +13,8 @@ import re
 import pytest
 
 from bot.app import App
-from bot.listing_cards import LISTING_MAX_CHARS, listing_card
 from bot.i18n import Languages
+from bot.listing_cards import LISTING_MAX_CHARS, listing_card
 from bot.testing import Conversation
 from intents import Router
 from intents.index import listing_docs
