@@ -28,6 +28,7 @@ from procedures.models import ChannelKind, Fee, OnlineLevel, Procedure
 FACET_LIMIT = 400  # a facet answer: about six lines of a phone screen
 CARD_LIMIT = 600  # the short card: one phone screen
 FEE_TIME = "feetime"  # the "Lệ phí và thời gian" option: both facts in one answer
+GENERIC_FEE_LABELS = frozenset({"lệ phí", "phí", "fee", "fees", "phí, lệ phí"})
 
 # Which catalog fields answer which facet (an evidence hedge on any of them is shown).
 FACET_FIELDS: dict[str, tuple[str, ...]] = {
@@ -82,6 +83,8 @@ def current_fees(entry: Procedure, today: dt.date) -> tuple[list[Fee], bool]:
 def fee_text(fee: Fee, tr: Translator, with_note: bool) -> str:
     """One fee line for an answer: label, channel, amount, end date of a reduced rate."""
     label = fee.label.get(tr.locale)
+    if label.strip().lower() in GENERIC_FEE_LABELS:
+        label = tr.gettext("Fee")  # one word for "lệ phí", "phí" …: the same in every answer
     channel = {
         "online": tr.gettext("online"),
         "in_person": tr.gettext("in person"),
@@ -183,6 +186,7 @@ def facet_answer(entry: Procedure, facet: str, tr: Translator, today: dt.date, c
             lines.append(tr.gettext('(*) only in some cases: see "Papers to prepare".'))
         more = tr.gettext('… and more: tap "Papers to prepare".')
     elif facet == Facet.WHERE and (entry.agency is not None or entry.channels):
+        more = tr.gettext("… more one tap away below.")
         lines = [tr.gettext("Where — {name}:").format(name=name)]
         desks = [channel for channel in entry.channels if channel.kind is ChannelKind.IN_PERSON]
         lines += [f"{BULLET} {channel.name.get(loc)}" for channel in desks]
@@ -272,7 +276,9 @@ def short_card(entry: Procedure, tr: Translator, today: dt.date) -> Reply:
     fees, _ended = current_fees(entry, today)
     if fees:
         amounts = sorted({fee.amount_vnd for fee in fees if fee.amount_vnd is not None})
-        if amounts and len(fees) <= 2:
+        if len(fees) == 1 and fees[0].label.vi.strip().lower() in GENERIC_FEE_LABELS:
+            lines.append(fee_text(fees[0], tr, with_note=fees[0].amount_vnd == 0))
+        elif amounts and len(fees) <= 2:
             # A free fee keeps its note: "free" often holds only on a condition (registered on time).
             lines.append(f"{tr.gettext('Fee')}:")
             lines += [f"{BULLET} {fee_text(fee, tr, with_note=fee.amount_vnd == 0)}" for fee in fees]

@@ -242,3 +242,17 @@ def test_a_listing_record_answers_the_asked_fact_first(catalog: Catalog, languag
         for facet in (Facet.FEE, Facet.TIME, Facet.WHERE, Facet.ONLINE, Facet.DOCUMENTS):
             reply = listing_answer(card, facet, tr)
             assert reply is None or len(reply.text) <= FACET_LIMIT, (card.code, facet)
+
+
+def test_the_two_entries_on_replaced_laws_follow_the_new_laws_and_no_abolished_office(app: App) -> None:
+    # Unemployment benefit: Luật Việc làm 74/2025/QH15 (15 working days, decided by the Department of
+    # Home Affairs); one-off social insurance: Luật BHXH 41/2024/QH15 (record 1.001613; BHXH cơ sở).
+    chat = Conversation(app.engine, now=NOW)
+    replies = [chat.say("trợ cấp thất nghiệp").text, chat.press("Lệ phí và thời gian").text]
+    replies.append(chat.press("Nộp ở đâu").text)
+    assert "15 ngày làm việc" in replies[1] and "Sở Nội vụ" in " ".join(replies)
+    other = Conversation(app.engine, user_id="bhxh", now=NOW)
+    replies += [other.say("rút bảo hiểm xã hội một lần").text, other.press("Nộp ở đâu").text]
+    assert "1.001613" in replies[3] and "7 ngày làm việc" in replies[3] and "BHXH cơ sở" in replies[4]
+    for text in replies:
+        assert "huyện" not in text.lower(), text
