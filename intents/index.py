@@ -9,6 +9,7 @@ every procedure name shares ("dang ky", "cap", "giay").
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from intents.normalize import accented_words, tokens
 from procedures.loader import load_yaml
 from procedures.models import ListingEntry, Procedure
 
+_PARENTHESISED = re.compile(r"\(([^()]*)\)?")
 NO_SPELLINGS: dict[str, frozenset[str]] = {}  # shared by every listing name (never mutated)
 GENERAL_FILE = Path(__file__).resolve().parent / "general.yaml"
 # Off-topic chatter as data: what the bot cannot help with, so a message about prices or
@@ -40,6 +42,10 @@ KEYWORD_PRIORITY = 0.9
 # Term weights blend rarity among all intents with rarity among the curated entries.
 CURATED_BLEND = 0.5
 CURATED_SCALE = 1.6  # brings log(1 + 44/df) to the scale of log(1 + 2,700/df)
+# A national card handled only by a ministry is rarely what a citizen asks about: when it ties
+# with its provincial or commune variant ("Khóa căn cước điện tử (thực hiện tại cấp trung
+# ương)" / "(… tại cấp tỉnh)"), the variant near the citizen wins.
+CENTRAL_PRIOR = 0.98
 
 
 def load_stopwords(path: Path = STOPWORDS_FILE) -> frozenset[str]:
@@ -68,6 +74,7 @@ class IntentDoc:
     phrases: tuple[str, ...]
     label: str = ""  # a display name (the procedure's name)
     priorities: tuple[float, ...] = ()  # per phrase; names outrank keywords and examples
+    prior: float = 1.0  # a listing card's score multiplier (see CENTRAL_PRIOR)
 
     def priority(self, number: int) -> float:
         """The priority of phrase ``number`` (1.0 when not given)."""
@@ -83,6 +90,20 @@ class Phrase:
     weight: float = 0.0
     priority: float = 1.0
     accents: dict[str, str] = field(default_factory=dict)  # folded word -> accent key
+    # The terms of an official name's head, without its parenthesised qualifiers ("(thực hiện
+    # tại cấp tỉnh)", a list of building categories): how complete a match is counts against
+    # these, so a long qualifier does not bury the name it qualifies. Empty: all terms.
+    core: frozenset[str] = frozenset()
+
+
+def name_terms(name: str) -> tuple[frozenset[str], frozenset[str]]:
+    """An official name's terms, and those of its head (empty when it has no parenthesis)."""
+    if "(" not in name:
+        return frozenset(terms_of(tokens(name))), frozenset()
+    head = _PARENTHESISED.sub(" ", name)
+    core = frozenset(terms_of(tokens(head)))
+    inner = " ".join(_PARENTHESISED.findall(name))
+    return core | frozenset(terms_of(tokens(inner))), core
 
 
 def terms_of(words: Sequence[str]) -> list[str]:
@@ -140,9 +161,9 @@ class Index:
         for doc_number, doc in enumerate(index.docs):
             if doc.kind is IntentKind.LISTING and len(doc.phrases) == 1:
                 # The common case on large catalogs: one official name, no tone data, no duplicates.
-                terms = frozenset(terms_of(tokens(doc.phrases[0])))
+                terms, core = name_terms(doc.phrases[0])
                 phrase_number = len(index.phrases)
-                index.phrases.append(Phrase(doc_number, terms, 0.0, 1.0, no_accents))
+                index.phrases.append(Phrase(doc_number, terms, 0.0, 1.0, no_accents, core))
                 for term in terms:
                     postings[term].append(phrase_number)
                     doc_freq[term] += 1
@@ -152,7 +173,10 @@ class Index:
             doc_terms: set[str] = set()
             doc_accents: dict[str, set[str]] = defaultdict(set)
             for position, phrase in enumerate(doc.phrases):
-                terms = frozenset(terms_of(tokens(phrase)))
+                if doc.kind is IntentKind.LISTING:
+                    terms, core = name_terms(phrase)
+                else:
+                    terms, core = frozenset(terms_of(tokens(phrase))), frozenset()
                 if not terms or (doc_number, terms) in seen:
                     continue
                 seen.add((doc_number, terms))
@@ -160,7 +184,7 @@ class Index:
                 # Official listing names are not typed by citizens: only curated and small-talk
                 # phrases need the tone check, and skipping it keeps large catalogs small.
                 accents = accented_words(phrase) if doc.kind is not IntentKind.LISTING else {}
-                index.phrases.append(Phrase(doc_number, terms, 0.0, doc.priority(position), accents))
+                index.phrases.append(Phrase(doc_number, terms, 0.0, doc.priority(position), accents, core))
                 for term in terms:
                     postings[term].append(phrase_number)
                 doc_terms |= terms
@@ -183,7 +207,7 @@ class Index:
         index.postings = dict(postings)
         weight_of = index.idf.__getitem__
         for indexed in index.phrases:
-            indexed.weight = sum(map(weight_of, indexed.terms))
+            indexed.weight = sum(map(weight_of, indexed.core or indexed.terms))
         index.vocabulary = sorted(term for term in doc_freq if "_" not in term and len(term) >= 3)
         index.spellings = {word: frozenset(keys) for word, keys in spellings.items()}
         index.spelled = {key: word for word, keys in spellings.items() for key in keys}
@@ -260,5 +284,7 @@ def listing_docs(
         # "Thủ tục" opens many official names and says nothing about the procedure.
         name = entry.name
         trimmed = name[len("Thủ tục ") :] if name.lower().startswith("thủ tục ") else name
-        docs.append(IntentDoc(entry.code, IntentKind.LISTING, (trimmed, *aliases.get(entry.code, ())), name))
+        central = [level.value for level in entry.levels] == ["bo"]
+        phrases = (trimmed, *aliases.get(entry.code, ()))
+        docs.append(IntentDoc(entry.code, IntentKind.LISTING, phrases, name, prior=CENTRAL_PRIOR if central else 1.0))
     return docs

@@ -21,7 +21,7 @@ import heapq
 import math
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from intents.index import STOPWORD_WEIGHT, Index, IntentKind, terms_of
@@ -36,7 +36,7 @@ LONG_MESSAGE = 8  # informative words; longer messages are stories
 SMALL_TALK = frozenset({"greeting", "thanks", "goodbye"})  # politeness that may come before a question
 CHATTER = "chatter"  # off-topic chatter (intents/chatter.yaml): never an answer, only a reason to say no
 YIELDING = SMALL_TALK | {"help"}
-DISTINCT_REACH = 4  # candidates searched for a listing card that explains a rarer word
+VOCABULARY_REFERENCE = 40  # terms; see Weights.vocabulary_damping
 VAGUE_WORDS = 2  # informative words; a message this short may be too vague to place
 
 
@@ -127,15 +127,51 @@ class Weights:
     wrong_tone: float = 0.3  # a word typed with other marks than the phrase's ("cười" vs "cưới")
     distinct_gap: float = 0.2  # a listing card this close behind may take the lead...
     distinct_weight: float = 3.0  # ...when it alone explains a word at least this informative
+    distinct_reach: int = 4  # candidates searched for such a card
+    # Long messages (stories, FAQ-style questions: at least ``long_message`` informative words)
+    # are scored with LONG_WEIGHTS below; these four only matter there.
+    long_message: int = 16
+    coverage_floor: float = 0.0  # weight a word must pass to count in coverage (its excess counts)
+    vocabulary_damping: float = 0.0  # evidence ×(VOCABULARY_REFERENCE / terms of the intent)^this
+    chatter_margin: float | None = None  # chatter this close to the best procedure: out of scope
+
+
+# Long messages: a citizen's story or a FAQ-style question of 16+ informative words (tuned on
+# the dev set and benchmarks/faq-dev.jsonl, see docs/router.md). Such a message dilutes every
+# score, so: more weight on accumulated evidence and on the share of its informative words an
+# intent explains; no discount for national cards (a long question is usually about one
+# specific procedure, which is as often a national card as a curated guide); evidence damped
+# for intents with large vocabularies; chatter that explains it as well as any procedure means
+# out of scope; a national card a little behind that alone explains an informative word leads.
+LONG_WEIGHTS = replace(
+    Weights(),
+    story_shift=0.15,
+    saturation=16.0,
+    coverage=0.3,
+    coverage_floor=2.0,
+    vocabulary_damping=0.2,
+    listing_discount=1.0,
+    chatter_margin=0.0,
+    distinct_gap=0.1,
+    distinct_weight=2.0,
+    distinct_reach=6,
+)
 
 
 class Router:
     """Routes messages over one :class:`Index`. Immutable after construction (thread-safe)."""
 
-    def __init__(self, index: Index, thresholds: Thresholds | None = None, weights: Weights | None = None):
+    def __init__(
+        self,
+        index: Index,
+        thresholds: Thresholds | None = None,
+        weights: Weights | None = None,
+        long_weights: Weights | None = None,
+    ):
         self.index = index
         self.thresholds = thresholds or Thresholds()
         self.weights = weights or Weights()
+        self.long_weights = long_weights or (LONG_WEIGHTS if weights is None else weights)
         self.speller = Speller(index, self.weights.fuzzy_cutoff)
 
     def query_terms(self, text: str, accents: dict[str, str] | None = None) -> dict[str, float]:
@@ -206,6 +242,10 @@ class Router:
         query_weight = sum(query.values())
         # A long story names no procedure outright: trust accumulated evidence over any one phrase.
         informative = sum(1 for term in query if "_" not in term and query[term] > STOPWORD_WEIGHT)
+        if informative >= weights.long_message:
+            weights = self.long_weights
+        cover_floor = weights.coverage_floor
+        covered_weight = sum(w - cover_floor for w in query.values() if w > cover_floor) or 1.0
         shift = min(weights.story_shift, weights.story_shift * max(0, informative - LONG_MESSAGE) / LONG_MESSAGE)
         phrase_weight, evidence_weight = weights.phrase - shift, weights.evidence + shift
         best: dict[int, float] = {}
@@ -232,17 +272,28 @@ class Router:
             doc = index.docs[doc_number]
             terms, doc_accents = index.intent_terms[doc_number], index.intent_accents[doc_number]
             shared = terms.intersection(query)
-            matched = sum(query[term] for term in shared)
+            counted = {term: query[term] for term in shared}
             if accents and doc_accents:
                 # Words this intent only spells with other tones ("cưới" when "cười" was typed).
                 wrong = {w for w, key in accents.items() if w in doc_accents and key not in doc_accents[w]}
                 if wrong:
-                    penalty = 1.0 - weights.wrong_tone
-                    matched -= sum(query[t] * penalty for t in shared if not wrong.isdisjoint(t.split("_")))
-            coverage = matched / query_weight
+                    for term in shared:
+                        if not wrong.isdisjoint(term.split("_")):
+                            counted[term] *= weights.wrong_tone
+            matched = sum(counted.values())
+            if cover_floor:
+                coverage = sum(w - cover_floor for w in counted.values() if w > cover_floor) / covered_weight
+            else:
+                coverage = matched / query_weight
+            if weights.vocabulary_damping and len(terms) > VOCABULARY_REFERENCE:
+                # An entry described by hundreds of words (a curated guide with its example
+                # situations) meets a long story's everyday words by chance; a national name
+                # that meets them does not. Evidence is damped by the size of the vocabulary.
+                matched *= (VOCABULARY_REFERENCE / len(terms)) ** weights.vocabulary_damping
             # Small talk is judged by how much of the message it explains: "xin chào" alone is
             # a greeting, "xin chào" before a long question is politeness.
-            whole_message = min(whole[doc_number], 1.0) * min(1.0, coverage / weights.general_coverage)
+            share = sum(counted.values()) / query_weight
+            whole_message = min(whole[doc_number], 1.0) * min(1.0, share / weights.general_coverage)
             if doc.kind is IntentKind.GENERAL and doc.intent in SMALL_TALK:
                 value = whole_message
             else:
@@ -252,7 +303,7 @@ class Router:
                     + weights.coverage * coverage
                 )
                 if doc.kind is IntentKind.LISTING:
-                    value *= weights.listing_discount
+                    value *= weights.listing_discount * doc.prior
                 elif doc.kind is IntentKind.GENERAL and doc.intent != CHATTER:
                     # A request for help or a person is either the whole message ("hotline") or
                     # one part of a longer one ("… có ai đến nhà chỉ giúp không"): whichever
@@ -261,10 +312,26 @@ class Router:
             candidates.append(Candidate(doc.intent, doc.kind, value, doc.label))
             numbers[doc.intent] = doc_number
         candidates.sort(key=lambda candidate: candidate.score, reverse=True)
-        return self._prefer_distinctive(candidates, numbers, query)
+        if weights.chatter_margin is not None:
+            candidates = self._chatter_first(candidates, weights.chatter_margin)
+        return self._prefer_distinctive(candidates, numbers, query, weights)
+
+    @staticmethod
+    def _chatter_first(candidates: list[Candidate], margin: float) -> list[Candidate]:
+        """Put chatter first when it explains a long message about as well as any procedure.
+
+        A long question about a phone, a bank card or a wedding banquet shares a few words with
+        some procedure ("giấy tờ", "đăng ký", "cả nhà"); when off-topic chatter explains it as
+        well, nothing in the catalog is what the asker wants.
+        """
+        chatter = next((c for c in candidates if c.intent == CHATTER), None)
+        procedure = next((c for c in candidates if c.kind is not IntentKind.GENERAL), None)
+        if chatter is None or procedure is None or chatter.score < procedure.score - margin:
+            return candidates
+        return [chatter, *(c for c in candidates if c is not chatter)]
 
     def _prefer_distinctive(
-        self, candidates: list[Candidate], numbers: dict[str, int], query: dict[str, float]
+        self, candidates: list[Candidate], numbers: dict[str, int], query: dict[str, float], weights: Weights
     ) -> list[Candidate]:
         """Put a listing card first when it alone explains a rare word of the message.
 
@@ -275,12 +342,12 @@ class Router:
             return candidates
         top = candidates[0]
         top_words = {word for term in self.index.intent_terms[numbers[top.intent]] for word in term.split("_")}
-        for position, candidate in enumerate(candidates[1:DISTINCT_REACH], 1):
-            if candidate.kind is not IntentKind.LISTING or top.score - candidate.score > self.weights.distinct_gap:
+        for position, candidate in enumerate(candidates[1 : weights.distinct_reach], 1):
+            if candidate.kind is not IntentKind.LISTING or top.score - candidate.score > weights.distinct_gap:
                 continue
             own = self.index.intent_terms[numbers[candidate.intent]]
             if any(
-                "_" not in term and term not in top_words and query[term] >= self.weights.distinct_weight
+                "_" not in term and term not in top_words and query[term] >= weights.distinct_weight
                 for term in own.intersection(query)
             ):
                 promoted = Candidate(candidate.intent, candidate.kind, top.score, candidate.label)
