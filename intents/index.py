@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -96,14 +96,24 @@ class Phrase:
     core: frozenset[str] = frozenset()
 
 
-def name_terms(name: str) -> tuple[frozenset[str], frozenset[str]]:
-    """An official name's terms, and those of its head (empty when it has no parenthesis)."""
+def name_terms(name: str, seen: dict[str, frozenset[str]] | None = None) -> tuple[frozenset[str], frozenset[str]]:
+    """An official name's terms, and those of its head (empty when it has no parenthesis).
+
+    ``seen`` memoises the terms of each part: the portal publishes one procedure once per
+    province ("… (áp dụng tại Đồng Nai)"), so large catalogs repeat heads and qualifiers.
+    """
+    seen = {} if seen is None else seen
     if "(" not in name:
-        return frozenset(terms_of(tokens(name))), frozenset()
-    head = _PARENTHESISED.sub(" ", name)
-    core = frozenset(terms_of(tokens(head)))
-    inner = " ".join(_PARENTHESISED.findall(name))
-    return core | frozenset(terms_of(tokens(inner))), core
+        return _part_terms(name, seen), frozenset()
+    core = _part_terms(_PARENTHESISED.sub(" ", name), seen)
+    return core | _part_terms(" ".join(_PARENTHESISED.findall(name)), seen), core
+
+
+def _part_terms(text: str, seen: dict[str, frozenset[str]]) -> frozenset[str]:
+    terms = seen.get(text)
+    if terms is None:
+        terms = seen[text] = frozenset(terms_of(tokens(text)))
+    return terms
 
 
 def terms_of(words: Sequence[str]) -> list[str]:
@@ -152,21 +162,22 @@ class Index:
         index = cls(
             docs=list(docs), stopwords=load_stopwords(), context=load_stopwords(CONTEXT_FILE) - load_stopwords()
         )
-        doc_freq: dict[str, int] = defaultdict(int)
+        doc_freq: Counter[str] = Counter()
         curated_freq: dict[str, int] = defaultdict(int)
         postings: dict[str, list[int]] = defaultdict(list)
         seen: set[tuple[int, frozenset[str]]] = set()
         no_accents: dict[str, str] = {}
+        parts: dict[str, frozenset[str]] = {}  # name parts already read (see name_terms)
         spellings: dict[str, set[str]] = defaultdict(set)
         for doc_number, doc in enumerate(index.docs):
             if doc.kind is IntentKind.LISTING and len(doc.phrases) == 1:
                 # The common case on large catalogs: one official name, no tone data, no duplicates.
-                terms, core = name_terms(doc.phrases[0])
+                terms, core = name_terms(doc.phrases[0], parts)
                 phrase_number = len(index.phrases)
                 index.phrases.append(Phrase(doc_number, terms, 0.0, 1.0, no_accents, core))
                 for term in terms:
                     postings[term].append(phrase_number)
-                    doc_freq[term] += 1
+                doc_freq.update(terms)
                 index.intent_terms.append(terms)
                 index.intent_accents.append(NO_SPELLINGS)
                 continue
@@ -174,7 +185,7 @@ class Index:
             doc_accents: dict[str, set[str]] = defaultdict(set)
             for position, phrase in enumerate(doc.phrases):
                 if doc.kind is IntentKind.LISTING:
-                    terms, core = name_terms(phrase)
+                    terms, core = name_terms(phrase, parts)
                 else:
                     terms, core = frozenset(terms_of(tokens(phrase))), frozenset()
                 if not terms or (doc_number, terms) in seen:

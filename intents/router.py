@@ -173,6 +173,14 @@ class Router:
         self.weights = weights or Weights()
         self.long_weights = long_weights or (LONG_WEIGHTS if weights is None else weights)
         self.speller = Speller(index, self.weights.fuzzy_cutoff)
+        # Per phrase: its priority over its weight (how promising a gathered weight makes it).
+        self._promise_scale = [phrase.priority / phrase.weight if phrase.weight else 0.0 for phrase in index.phrases]
+        # Per curated entry: every word of its phrases (see _prefer_distinctive).
+        self._curated_words = {
+            number: frozenset(word for term in terms for word in term.split("_"))
+            for number, (doc, terms) in enumerate(zip(index.docs, index.intent_terms, strict=True))
+            if doc.kind is IntentKind.CURATED
+        }
 
     def query_terms(self, text: str, accents: dict[str, str] | None = None) -> dict[str, float]:
         """Normalised query terms with their weights (typo-corrected words weigh less).
@@ -198,15 +206,17 @@ class Router:
         catalog the common terms would cost the most and tell the least. Skipped terms still
         count when the shortlist is scored exactly.
         """
-        index = self.index
+        postings_of = self.index.postings
         gathered: dict[int, float] = defaultdict(float)
-        terms = sorted(
-            (term for term in query if term in index.postings and (include_common or query[term] > STOPWORD_WEIGHT)),
-            key=index.doc_frequency_rank,
-        )
+        found = [
+            (len(postings_of[term]), term)
+            for term in query
+            if term in postings_of and (include_common or query[term] > STOPWORD_WEIGHT)
+        ]
+        found.sort()
         visited = 0
-        for term in terms:
-            postings = index.postings[term]
+        for _, term in found:
+            postings = postings_of[term]
             if visited and visited + len(postings) > GATHER_BUDGET and not include_common:
                 break
             weight = query[term]
@@ -231,14 +241,18 @@ class Router:
         if not gathered:
             return []
         phrases = index.phrases
-
-        def promise(item: tuple[int, float]) -> float:
-            phrase = phrases[item[0]]
-            return item[1] / phrase.weight * min(1.0, item[1] / weights.significant) * phrase.priority
-
+        # How promising a phrase is: its share matched, if the gathered weight is significant.
         # Phrases sharing only a sliver of the best phrase's weight cannot make the shortlist.
         floor = max(gathered.values()) * GATHER_FLOOR
-        shortlist = heapq.nlargest(SHORTLIST, [item for item in gathered.items() if item[1] >= floor], key=promise)
+        scale, significant = self._promise_scale, weights.significant
+        shortlist = heapq.nlargest(
+            SHORTLIST,
+            [
+                (found * scale[number] * (found / significant if found < significant else 1.0), -number)
+                for number, found in gathered.items()
+                if found >= floor
+            ],
+        )
         query_weight = sum(query.values())
         # A long story names no procedure outright: trust accumulated evidence over any one phrase.
         informative = sum(1 for term in query if "_" not in term and query[term] > STOPWORD_WEIGHT)
@@ -250,8 +264,8 @@ class Router:
         phrase_weight, evidence_weight = weights.phrase - shift, weights.evidence + shift
         best: dict[int, float] = {}
         whole: dict[int, float] = {}  # the best phrase's share matched, whatever its weight
-        for number, _ in shortlist:
-            phrase = phrases[number]
+        for _, negative in shortlist:
+            phrase = phrases[-negative]
             shared = phrase.terms.intersection(query)
             if accents and phrase.accents:
                 matched = sum(query[term] * self._tone_factor(term, accents, phrase.accents) for term in shared)
@@ -341,7 +355,7 @@ class Router:
         if len(candidates) < 2 or candidates[0].kind is not IntentKind.CURATED:
             return candidates
         top = candidates[0]
-        top_words = {word for term in self.index.intent_terms[numbers[top.intent]] for word in term.split("_")}
+        top_words = self._curated_words[numbers[top.intent]]
         for position, candidate in enumerate(candidates[1 : weights.distinct_reach], 1):
             if candidate.kind is not IntentKind.LISTING or top.score - candidate.score > weights.distinct_gap:
                 continue
