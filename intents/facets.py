@@ -57,6 +57,10 @@ _MACROS = {
     # "không?" as typed in chat
     "NEG": r"(?:khong|ko|k|kg|kh|hong|hok|hem|khum|hk)",
     "DC": r"(?:duoc|dc)",
+    # "hộ" for someone, not the "hộ" of "hồ sơ", "hộ chiếu", "hộ khẩu", "hộ kinh doanh" ...
+    "ON_BEHALF": r"ho(?! (?:so|chieu|khau|kinh|ngheo|gia dinh|tich|ten|dan|tro|ca the|can ngheo))",
+    # to receive or collect ("chứng nhận", "xác nhận", "tiếp nhận" are other words)
+    "RECEIVE": r"(?:(?<!chung )(?<!xac )(?<!tiep )nhan|lay|linh)",
     "BN": r"(?:bao nhieu|bao nhiu|bn|bnhieu|bnh)",
     # a unit of duration (after "mấy"/"bao nhiêu" it asks for a time, not a price)
     "UNIT": r"(?:ngay|tuan|thang|nam|hom|bua|gio|tieng|buoi)",
@@ -66,7 +70,7 @@ _MACROS = {
         # "tỉnh" folds like "tính" (to count): "tính theo", "tính thế nào" are not places
         r"(?:xa|phuong|huyen|quan|tinh(?! (?:tu|theo|the|sao|bang|nhu|phi|tien|ra|lai|la))|thanh pho|cong an|"
         r"ubnd|uy ban|mot cua|trung tam|van phong|phong|so|cuc|chi cuc|buu dien|noi|que|tru so|co quan|"
-        r"dia phuong|thi tran|cong ty|benh vien|truong|ngan hang)"
+        r"dia phuong|thi tran|thon|ap|to dan pho|khu pho|cong ty|benh vien|truong|ngan hang)"
     ),
     # a paper or card the applicant receives
     "PAPER": (
@@ -106,9 +110,10 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
         (r"(?:may|{BN}) (?:phan tram|%)", 3),
         (r"(?:fee|fees|cost|costs|costing|price|prices|charge|charges|charged)", 3),
         (r"how much(?! (?:time|longer))", 3),
+        (r"what (?:do|will|would|should|must) (?:i|we) pay", 4),
         (r"free", 2),
         (r"(?:pay|paying) (?:anything|something|for it|a fee|money)", 3),
-        (r"(?:cheaper|expensive)", 2),
+        (r"(?:cheaper|expensive|lower|higher|discount|reduced)", 2),
     ),
     Facet.TIME: (
         (r"(?:bao|{BN}) lau", 3),
@@ -137,6 +142,8 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
         (r"mat (?:nhieu )?thoi gian", 2),
         (r"(?:co )?lau {NEG}", 2),
         (r"nhanh {NEG}", 2),
+        (r"(?:nhanh|som|gap) hon", 3),
+        (r"(?:lam|lay|cap|xu ly) (?:gap|nhanh|som)(?! (?:chong|len))", 2),
         (r"co kip", 2),
         (r"(?:nhanh|som) nhat (?:la )?(?:may|bao|{BN})", 3),
         (r"how long", 3),
@@ -145,7 +152,8 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
         (r"when (?:will|would|can|do|does) (?:i|we) (?:get|receive|have|collect)", 3),
         (r"will (?:the|my|it|they|our) (?:\w+ ){0,6}be ready", 3),
         (r"(?:ready|done) (?:in time|by)", 3),
-        (r"processing time", 4),
+        (r"(?:processing|waiting|wait|turnaround) time", 4),
+        (r"how long is the wait", 4),
         (r"turnaround", 3),
         (r"when (?:will|would|can|does|do) (?:\w+ ){0,8}(?:be )?(?:ready|issued|done|finished|approved|processed)", 3),
     ),
@@ -176,7 +184,7 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
             5,
         ),
         (r"(?:o|luu tru|luu tru|dung|su dung|ton tai)(?: duoc)? (?:toi da|trong) (?:bao lau|may|{BN})", 5),
-        (r"toi da (?:bao lau|may thang|may nam|may ngay)", 4),
+        (r"toi da (?:duoc )?(?:bao lau|may thang|may nam|may ngay)", 4),
         (r"how long (?:can|may) (?:i|we|you|they|he|she) (?:use|keep|stay)", 5),
         (r"(?:co )?hieu luc (?:bao lau|trong bao lau|may|{BN}|den|toi|trong)", 5),
         (r"con (?:dung|su dung|xai) (?:duoc|dc)", 4),
@@ -195,6 +203,9 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
             5,
         ),
         (r"good for", 3),
+        (r"(?:\d+|mot|hai|nam|muoi) nam hay (?:\d+|mot|hai|nam|muoi) nam", 4),
+        (r"(?:need|needs|have|has|must) to be renewed", 4),
+        (r"(?:do|must|should) (?:i|we|you) (?:need to |have to )?renew (?:\w+ ){0,4}(?:every|each|after|at)", 4),
         (r"renew(?: \w+){0,5} (?:every|each|annually|yearly)", 4),
         (r"how often (?:\w+ ){0,3}renew", 5),
         (r"tinh tu (?:luc|ngay|khi) (?:cap|nhap canh|ky|duoc cap)", 4),
@@ -214,7 +225,13 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
         (r"(?:han chot|han cuoi)", 4),
         (r"(?<!thoi )(?<!gia )han (?:nop|dang ky|khai|dong|lam|bao)", 4),
         (r"(?:den|truoc|toi) ngay (?:may|nao)", 3),
-        (r"thoi han (?:dang ky|khai|nop|bao|lam|dong|di)", 4),
+        (r"thoi han (?:phai )?(?:dang ky|khai|nop|bao|lam|dong|di)", 4),
+        (r"(?:may|{BN}) (?:ngay|tuan)(?: thi| la)? (?:phai|bat buoc)", 5),
+        (
+            r"(?:muon|tre|cham|qua)(?: hon)? (?:\d+|may|vai) (?:ngay|tuan|thang|nam)(?: \w+){0,3} "
+            r"(?:co sao|bi phat|co bi|thi sao|co duoc|con)",
+            5,
+        ),
         (r"(?:phai|bat buoc|can)(?: \w+){0,5} trong (?:vong |thoi han )?(?:bao lau|may|{BN})", 5),
         (r"(?:lam|dang ky|khai|nop|bao|dong|di) trong (?:vong |thoi han )(?:bao lau|may|{BN})", 4),
         (r"trong thoi han bao lau", 5),
@@ -264,9 +281,12 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
             5,
         ),
         (r"(?:deadline|time limit)", 4),
+        (r"(?:dung|kip) (?:thoi )?han", 3),
+        (r"neu (?:khong|ko|chua) (?:\w+ ){1,6}(?:thi )?(?:sao|bi gi|co sao|co bi gi)", 3),
         (r"(?:fine|fines|penalty) (?:for|if)", 4),
         (r"on time", 2),
         (r"by when", 4),
+        (r"how long (?:\w+ ){0,8}(?:must|have to|need to)", 4),
         (r"when (?:do|must|should|will) (?:i|we|you) (?:have to|need to|must)", 4),
         (r"within how (?:long|many)", 4),
         (
@@ -313,13 +333,18 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
         (r"ban (?:sao|chinh|photo|goc)(?: \w+){0,2} (?:duoc|dc) {NEG}", 3),
         (r"photo (?:duoc|dc) {NEG}", 3),
         (r"to khai", 1),
-        (r"(?:papers|documents?|documentation|paperwork|(?<!a )paper(?! (?:copy|version|one|\w+ certificate)))", 3),
+        (
+            r"(?:papers|documents?|documentation|paperwork|(?<!a )paper(?! (?:copy|version|one|\w+ certificate)))"
+            r"(?! (?:notari|certif|translat|legali|stamp))",
+            3,
+        ),
         (
             r"what (?:do|should|must|will) (?:i|we) (?:have to |need to )?(?:need|bring|prepare|submit|provide|"
             r"show|include|attach)(?! to do)",
             3,
         ),
         (r"what (?:is|are) (?:needed|required)", 3),
+        (r"(?:checklist|list of (?:documents|papers|requirements))", 3),
         (r"(?:do|does|will) (?:i|we|you|they) need (?:to bring|to submit|to provide|to show|to prepare)", 3),
         (
             r"(?:do|does|will) (?:i|we|you|they) need (?:a |an |the |my |our )(?:\w+ ){0,3}(?:copy|copies|"
@@ -346,6 +371,12 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
         (r"(?:phai|co phai|can) ve (?:que|noi|tinh|xa|phuong)", 3),
         (r"hay (?:\w+ )?(?:o|tai) (?:day|do)", 3),
         (r"where", 3),
+        (
+            r"(?:ward|commune|district|province|provincial|city|police|people s committee|department|office)"
+            r"(?: \w+){0,2} or (?:the |at the |to the )?(?:\w+ )?(?:ward|commune|district|province|provincial|"
+            r"city|police|people s committee|department|office)",
+            4,
+        ),
         (
             r"which (?:\w+ )?(?:office|agency|authority|department|police|station|commune|ward|province|body|place|"
             r"centre|center|level|court|city)",
@@ -376,6 +407,7 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
         ),
         (r"truc tiep", 1),
         (r"thao tac", 2),
+        (r"(?:nop|ho so|hs|khai|thanh toan|to khai) (?:ho so )?dien tu", 3),
         (r"(?:app|ung dung|vneid|vssid|dvc|dich vu cong|cong|web|website) co (?:muc|chuc nang|phan|cho)", 3),
         (r"nop tu (?:xa|nuoc ngoai)", 2),
         (r"tu xa", 3),
@@ -385,6 +417,7 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
             3,
         ),
         (r"in person", 2),
+        (r"(?:an|any|which|what) (?:app|apps|website|portal)", 3),
         (r"(?:from home|remotely|without going|instead of going)", 2),
     ),
     Facet.ELIGIBILITY: (
@@ -396,6 +429,7 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
         (r"(?:is|are|am) (?:he|she|i|we|they|my \w+) (?:able|allowed|permitted|eligible) to", 3),
         (r"(?:co )?bat buoc (?:phai )?(?:\w+ ){0,4}{NEG}", 2.5),
         (r"ai (?:duoc|dc|co the|thi duoc|phai|lam|dang ky|co quyen|dung ten|nop|di)", 4),
+        (r"(?:has|have|had) the right to", 4),
         (
             r"(?:co |con )?(?:duoc|dc) (?:phep )?(?:lam|dang ky|dk|xin|cap|huong|nhan|nop|rut|tham gia|dung ten|"
             r"dung|khai|doi|mua|ban|vay|ket hon|tach|nhap|cho|dong)(?: \w+){0,8} {NEG}",
@@ -403,16 +437,18 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
         ),
         (r"(?:co |con )?(?:duoc|dc) (?:huong|tham gia|ho tro|tro cap|rut|nhan tro cap)(?: \w+){0,8} {NEG}", 4),
         (
-            r"(?:lam|xin|nop|di|dang ky|dk|lam thu tuc|di lam|ky)(?: \w+){0,5} (?:thay|gium|giup|dum|ho)"
+            r"(?:lam|xin|nop|di|dang ky|dk|lam thu tuc|di lam|ky)(?: \w+){0,5} (?:thay|gium|giup|dum|{ON_BEHALF})"
             r"(?: \w+){0,3} (?:duoc|dc) {NEG}",
             4,
         ),
         (
-            r"(?:thay|gium|dum|ho) (?:cho )?(?:em|e|toi|minh|me|bo|con|chau|ong|ba|vo|chong|nguoi khac)? ?"
+            r"(?:thay|gium|dum|{ON_BEHALF}) (?:cho )?(?:em|e|toi|minh|me|bo|con|chau|ong|ba|vo|chong|nguoi khac)? ?"
             r"(?:duoc|dc) {NEG}",
             4,
         ),
         (r"nho (?:\w+ ){1,4}(?:lam|xin|nop|di|dang ky)", 3),
+        (r"(?:tu|mot minh) (?:di )?(?:lam|dang ky|dk|xin|nop|di lam)(?: \w+){0,5} (?:duoc|dc) {NEG}", 3),
+        (r"(?:co|phai co|can) (?:bo me|nguoi giam ho|nguoi lon|phu huynh)(?: \w+){0,2} (?:di cung|dong y|bao lanh)", 3),
         (r"(?:du|chua du) (?:tuoi|dieu kien|tieu chuan)", 4),
         (r"(?:{BN}|may) tuoi (?:thi |moi )?(?:duoc|dc|co the)", 4),
         (r"(?:chua du|duoi|tren) \d+ tuoi", 1.5),
@@ -457,14 +493,15 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
         (r"be (?:collected|picked up|received|sent|posted|mailed|delivered|emailed|handed|given)", 4),
         (r"tan nha", 3),
         (
-            r"(?:nhan|lay|linh)(?: lai)? {PAPER}(?: \w+){0,3} (?:o dau|tai dau|{HOW}|o|tai|qua|ve|(?:dia chi|noi) nao)",
+            r"{RECEIVE}(?: lai)? {PAPER}(?: \w+){0,3} (?:o dau|tai dau|{HOW}|o|tai|qua|ve|(?:dia chi|noi) nao)",
             4,
         ),
-        (r"(?:nhan|lay|linh)(?: duoc| dc)? (?:o dau|tai dau|{HOW})", 4),
-        (r"(?:nhan|lay|linh) (?:ho|thay|gium|giup|dum)", 5),
-        (r"(?:nhan|lay|linh)(?: \w+){0,3} (?:ma )?(?:khong|ko|k) (?:phai|can) (?:len|den|ra|di|toi)", 5),
+        (r"{RECEIVE}(?: duoc| dc)? (?:o dau|tai dau|{HOW})", 4),
+        (r"{RECEIVE} (?:ho|thay|gium|giup|dum)", 5),
+        (r"ai (?:di |den |len |ra )?{RECEIVE}", 5),
+        (r"{RECEIVE}(?: \w+){0,3} (?:ma )?(?:khong|ko|k) (?:phai|can) (?:len|den|ra|di|toi)", 5),
         (r"(?:cach nao|lam sao|the nao) (?:de )?(?:nhan|lay|linh)", 4),
-        (r"(?:nhan|lay|linh) (?:o|tai)", 3),
+        (r"{RECEIVE} (?:o|tai)", 3),
         (r"(?:gui|dua|mang|ship|giao|chuyen) ve(?! (?:que|xa|phuong|viet nam|nuoc|cho (?:xa|phuong)))", 3),
         (r"(?:phai )?(?:len|den|ra)(?: \w+){0,5} (?:lay|nhan|linh)(?! (?:ho so|so thu tu))", 3.5),
         (r"(?:luc|khi) (?:nhan|lay|trao|ky nhan) {PAPER}", 4),
@@ -486,6 +523,12 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
             3,
         ),
         (r"pdf", 2),
+        (r"original (?:certificate|copy|document|one|paper|card)", 3),
+        (
+            r"(?:duoc |se )?(?:gui|tra|giao|chuyen)(?: cho| den| toi| ve)?(?: toi| minh| em| nguoi dan)? "
+            r"(?:{HOW}|qua dau|bang gi)",
+            4,
+        ),
     ),
     Facet.TRACKING: (
         (r"tra cuu (?:ho so|hs|tien do|tinh trang|trang thai|ket qua (?:giai quyet|xu ly|ho so))", 5),
@@ -530,9 +573,20 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
         (r"(?:lam sao|cach nao|the nao|sao) (?:de )?(?:biet|xem|kiem tra)", 3),
         (r"(?:check on|follow up on|follow up)", 3),
         (r"(?:update|updates|news) on", 4),
+        (r"(?:ai|ben nao|co quan nao|noi nao|phong nao) dang (?:giu|xu ly|giai quyet|nam)", 4),
+        (r"(?:bao|hien|ghi|van) (?:la )?(?:dang xu ly|cho duyet|cho xu ly|dang cho|dang tiep nhan|da tiep nhan)", 4),
+        (r"(?:da |duoc )?(?:lam |xu ly |giai quyet |duyet |ky |cap )?xong chua", 4),
+        (r"(?:da )?(?:duoc )?(?:duyet|ky|tiep nhan|xu ly|giai quyet|cap)(?: hay| hoac)? chua", 4),
+        (r"(?:van |ma )?chua (?:xong|co ket qua|thay ket qua|duoc giai quyet)", 3),
+        (r"(?:been|be|was|were|is|get|got) rejected", 3),
         (r"pending", 3),
-        (r"how (?:do|can) (?:i|we) (?:check|know|find out|see)", 3),
-        (r"what (?:is|s) happening", 2),
+        (
+            r"how (?:do|can|will|would) (?:i|we) (?:check|know|find out|see) (?:if|whether|on|my|our|the status|"
+            r"the progress|how far|where my)",
+            4,
+        ),
+        (r"what (?:is|s) (?:happening|going on)", 3),
+        (r"(?:haven t|have not|hasn t|has not|still not|still haven t|not) (?:yet )?(?:heard|received|got)", 2),
         (r"(?:ready|done|approved|processed|finished) yet", 4),
         (
             r"(?:ho so|hs|don|ho chieu|passport|the|so|giay)(?: \w+){0,5} (?:da )?(?:co ket qua|xong|duoc duyet|"
