@@ -238,12 +238,7 @@ class Engine:
             return paperwork.show(turn, argument or None)
         if action == "fact":
             entry_id, _, facet = argument.partition(":")
-            entry = turn.snap.catalog.get(entry_id)
-            if entry is None:
-                return [fixed.menu(turn)]
-            state.mode, state.procedure, state.answered = Mode.CARD, entry.id, f"{entry.id}:facet:{facet}"
-            turn.log(EventType.CARD, intent=entry.id)
-            return [answers.facet_answer(entry, facet, tr, turn.now.date(), questions.commune_name(turn))]
+            return self._fact(turn, entry_id, facet)
         if action == "ward":
             return [whereabouts.chosen(turn, argument)]
         if action == "tick":
@@ -296,7 +291,8 @@ class Engine:
             if found is not None:
                 return self._open(turn, found.id if isinstance(found, Procedure) else found.code)
         decision = turn.snap.router.route(text)
-        facet = read_facet(text).facet
+        reading = read_facet(text)
+        facet = reading.facet
         top = decision.top
         turn.log(
             EventType.ROUTE,
@@ -304,6 +300,10 @@ class Engine:
             decision=decision.verdict.value,
             confidence=round(decision.confidence, 4),
         )
+        about = questions.context_entry(turn)
+        if about is not None and facet != Facet.NONE and decision.verdict is not Verdict.MATCH:
+            if len(reading.topic.split()) <= questions.CONTEXT_WORDS:  # "nộp ở đâu?" under a card or a step
+                return self._fact(turn, about.id, facet.value)
         named = [fixed.label(turn, candidate.intent) for candidate in decision.candidates[:1]]
         referral = self.referrals.find(text, named)
         if referral is not None:  # a matter for another body (a divorce goes to court)
@@ -373,6 +373,18 @@ class Engine:
             return [self._with_resume(state, answer or listing_card(card, tr), tr)]
         return [fixed.menu(turn)]
 
+    def _fact(self, turn: Turn, entry_id: str, facet: str) -> list[Reply]:
+        """One fact of an entry (a button, or a short question about the entry at hand)."""
+        state = turn.state
+        entry = turn.snap.catalog.get(entry_id)
+        if entry is None:
+            return [fixed.menu(turn)]
+        pauses.pause(state)  # a guide in progress is kept: "Tiếp tục hướng dẫn" returns to the step
+        state.mode, state.procedure, state.answered = Mode.CARD, entry.id, f"{entry.id}:facet:{facet}"
+        turn.log(EventType.CARD, intent=entry.id)
+        reply = answers.facet_answer(entry, facet, turn.tr, turn.now.date(), questions.commune_name(turn))
+        return [self._with_resume(state, reply, turn.tr)]
+
     def _with_resume(self, state: ConversationState, reply: Reply, tr: Translator) -> Reply:
         """Offer to return to a paused guide under any other answer."""
         if state.paused is None:
@@ -384,6 +396,9 @@ class Engine:
         entry = turn.snap.catalog.get(entry_id)
         if entry is None:
             return [fixed.menu(turn)]
+        paused = turn.state.paused
+        if paused is not None and (paused.stack[0].procedure if paused.stack else paused.procedure) == entry.id:
+            return pauses.resume_paused(turn)  # this guide is under way: back to its step, not step 1
         replies = turn.snap.walk.start(turn.state, entry, turn.tr)
         turn.state.guide_digest = guide_digest(entry)
         turn.log(EventType.GUIDE_STARTED, intent=entry.id, step=turn.state.step)

@@ -93,6 +93,10 @@ NO_WORDS = frozenset(
 )
 
 
+# A detail asked with at most this many other words ("nộp ở đâu?", "còn lệ phí thì sao") is about
+# the entry at hand, when the router finds nothing better.
+CONTEXT_WORDS = 3
+
 # A question asked again within this time moves forward; later, it is answered afresh.
 REPEAT_WINDOW = dt.timedelta(minutes=30)
 
@@ -141,6 +145,18 @@ def answer(turn: Turn, entry: Procedure, facet: str) -> tuple[Reply, str]:
     if stage == "card":
         return answers.short_card(entry, turn.tr, turn.now.date()), stage
     return answers.facet_answer(entry, facet, turn.tr, turn.now.date(), commune_name(turn)), f"facet:{facet}"
+
+
+def context_entry(turn: Turn) -> Procedure | None:
+    """The curated entry the conversation is about now: the guide being walked, or the last card."""
+    state = turn.state
+    if state.idle_for(turn.now) > REPEAT_WINDOW:
+        return None
+    if state.mode in (Mode.GUIDE, Mode.CHECKLIST):
+        return turn.snap.catalog.get(state.root_procedure() or "")
+    if state.mode is Mode.CARD:
+        return turn.snap.catalog.get(state.procedure or "")
+    return None
 
 
 def commune_name(turn: Turn) -> str | None:

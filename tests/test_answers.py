@@ -256,3 +256,11 @@ def test_the_two_entries_on_replaced_laws_follow_the_new_laws_and_no_abolished_o
     assert "1.001613" in replies[3] and "7 ngày làm việc" in replies[3] and "BHXH cơ sở" in replies[4]
     for text in replies:
         assert "huyện" not in text.lower(), text
+
+
+def test_a_short_question_in_a_guide_is_about_that_guide_and_the_step_is_kept(app: App) -> None:
+    chat = Conversation(app.engine, now=NOW)
+    chat.say("đăng ký khai sinh").press("Hướng dẫn từng bước").press("Có").expect("Bước 2/6")
+    chat.say("nộp ở đâu").expect("Nộp ở đâu — Đăng ký khai sinh").expect_option("Tiếp tục hướng dẫn")
+    chat.say("bao lâu thì có").expect("Thời gian giải quyết — Đăng ký khai sinh")
+    chat.press("Hướng dẫn từng bước").expect("Bước 2/6")  # the guide under way, not step 1 again
