@@ -138,8 +138,22 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
         ),
         (r"(?:lam|xu ly|cap|lay) (?:gap|nhanh|khan|hoa toc)(?: \w+)? (?:duoc|dc) {NEG}", 3),
         (r"(?:express|expedite|expedited|urgent|fast track)", 3),
+        (
+            r"(?<!chua )(?:khi nao|bao gio|bh|luc nao|hom nao|ngay nao)(?: \w+){0,4} (?:co the |duoc )?"
+            r"(?:den |len |ra |di )?(?:lay|nhan|co|xong)",
+            4,
+        ),
+        (r"within (?:a |one |two |three |\d+ )?(?:days?|weeks?|months?)", 3),
         (r"thoi gian (?:giai quyet|xu ly|cap|lam|cho|nhan|tra|duyet|thu ly|cho doi)", 4),
         (r"mat (?:nhieu )?thoi gian", 2),
+        (r"(?:mat|het|ton|can) (?:{BN}|bao lau) thoi gian", 4),
+        (r"tu (?:luc|khi|ngay) nop (?:\w+ ){0,4}(?:den|toi) (?:luc|khi|ngay) (?:nhan|co|lay)", 5),
+        (
+            r"(?:may|{BN}) (?:ngay|tuan|thang|hom|bua)(?: \w+){1,3} (?:moi|thi|se) (?:ve|co|xong|nhan|lay|duoc|dc|ra)",
+            4,
+        ),
+        (r"when (?:can|should|will|do|may) (?:i|we) expect", 4),
+        (r"how soon (?:can|should|will) (?:i|we) expect", 4),
         (r"(?:co )?lau {NEG}", 2),
         (r"nhanh {NEG}", 2),
         (r"(?:nhanh|som|gap) hon", 3),
@@ -170,7 +184,7 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
         (r"(?:vo|khong co|ko co|co) thoi han", 4),
         (r"(?<!trong )(?<!trong vong )thoi han", 2),
         (r"(?:co )?gia tri(?: su dung)? (?:\d+|mot|hai|ba|sau) (?:thang|nam|ngay)", 5),
-        (r"(?:may|{BN}) nam (?:phai )?(?:doi|gia han|lam lai|cap doi)(?: lai)?(?: (?:1|mot) lan)?", 5),
+        (r"(?:may|{BN}) nam (?:phai )?(?:di )?(?:doi|gia han|lam lai|cap doi)(?: lai)?(?: (?:1|mot) lan)?", 5),
         (
             r"(?:bao gio|khi nao|bao lau|may nam|may thang|luc nao|nam nao|ngay nao|bh|bao h)(?: thi| la| se| moi)?"
             r" (?:het han|het hieu luc|het gia tri)",
@@ -179,7 +193,7 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
         (r"(?:het han|het hieu luc) (?:khi nao|bao gio|luc nao|vao|sau|chua|bh)", 5),
         (r"co (?:bi )?het han {NEG}", 5),
         (
-            r"dung(?: duoc| dc)? (?:bao lau|may nam|may thang|mai|suot doi|vinh vien|tron doi|lau dai|"
+            r"dung(?: duoc| dc)? (?:bao lau|may nam|may thang|mai|suot doi|vinh vien|tron doi|lau dai|ca nam|het nam|"
             r"(?:den|toi) (?:khi nao|bao gio|bh|luc nao|(?:nam|thang|ngay) (?:nao|may)))",
             5,
         ),
@@ -204,7 +218,7 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
         ),
         (r"good for", 3),
         (r"(?:\d+|mot|hai|nam|muoi) nam hay (?:\d+|mot|hai|nam|muoi) nam", 4),
-        (r"(?:need|needs|have|has|must) to be renewed", 4),
+        (r"(?:need|needs|have|has|must) (?:to be renewed|renewing)", 4),
         (r"(?:do|must|should) (?:i|we|you) (?:need to |have to )?renew (?:\w+ ){0,4}(?:every|each|after|at)", 4),
         (r"renew(?: \w+){0,5} (?:every|each|annually|yearly)", 4),
         (r"how often (?:\w+ ){0,3}renew", 5),
@@ -216,8 +230,13 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
         (r"(?:dung|xai) mai", 4),
         (r"(?:suot doi|tron doi|vinh vien)", 3),
         (r"(?:valid|validity|expire|expires|expiry|expiration)", 3),
-        (r"how long (?:is|are|does|do|will) (?:\w+ ){0,8}(?:valid|last|good)", 5),
-        (r"still (?:valid|usable|good|use|be used)", 4),
+        (
+            r"how long (?:is|are|does|do|will) (?:\w+ ){0,8}(?:valid|last|good|accepted|recogni[sz]ed|usable|"
+            r"effective|in effect)",
+            5,
+        ),
+        (r"(?:at what|after what|after a certain|a certain) age", 3),
+        (r"still (?:be )?(?:valid|usable|good|use|used|accepted|recogni[sz]ed|in effect)", 4),
     ),
     Facet.DEADLINE: (
         (r"qua han", 3),
@@ -226,6 +245,7 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
         (r"(?<!thoi )(?<!gia )han (?:nop|dang ky|khai|dong|lam|bao)", 4),
         (r"(?:den|truoc|toi) ngay (?:may|nao)", 3),
         (r"thoi han (?:phai )?(?:dang ky|khai|nop|bao|lam|dong|di)", 4),
+        (r"thoi han (?:nao )?(?:phai|de|cho viec) (?:dang ky|khai|nop|bao|lam|dong|di|sang ten)", 5),
         (r"(?:may|{BN}) (?:ngay|tuan)(?: thi| la)? (?:phai|bat buoc)", 5),
         (
             r"(?:muon|tre|cham|qua)(?: hon)? (?:\d+|may|vai) (?:ngay|tuan|thang|nam)(?: \w+){0,3} "
@@ -286,6 +306,7 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
         (r"(?:fine|fines|penalty) (?:for|if)", 4),
         (r"on time", 2),
         (r"by when", 4),
+        (r"(?:the )?latest (?:i|we|you|date|day)", 4),
         (r"how long (?:\w+ ){0,8}(?:must|have to|need to)", 4),
         (r"when (?:do|must|should|will) (?:i|we|you) (?:have to|need to|must)", 4),
         (r"within how (?:long|many)", 4),
@@ -322,7 +343,7 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
         (
             r"(?:co )?(?:can|phai) (?:mang|nop|chuan bi|xuat trinh|kem|cong chung|chung thuc|photo|sao y)"
             r"(?: theo| lai| kem)?(?: \w+){0,5} {NEG}",
-            3,
+            2.5,
         ),
         (
             r"co can (?:\w+ ){0,3}(?:cccd|can cuoc|giay|ban sao|ban chinh|so ho khau|anh|hinh|to khai|hop dong|"
@@ -345,6 +366,22 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
         ),
         (r"what (?:is|are) (?:needed|required)", 3),
         (r"(?:checklist|list of (?:documents|papers|requirements))", 3),
+        (r"proof of", 3),
+        (
+            r"what (?:\w+ )?(?:proof|documents?|papers?|id|evidence|forms?) (?:do|does|will|would) (?:they|you|i|we) "
+            r"(?:accept|need|require|want)",
+            4,
+        ),
+        (
+            r"(?:copy|copies|photocopy|original|originals)(?: \w+){0,4} "
+            r"(?:enough|ok|okay|accepted|acceptable|sufficient)",
+            3,
+        ),
+        (
+            r"(?:need|needs|want|wants|require|requires|accept|accepts) (?:the |an |a )?"
+            r"(?:original|photocopy|certified copy)",
+            3,
+        ),
         (r"(?:do|does|will) (?:i|we|you|they) need (?:to bring|to submit|to provide|to show|to prepare)", 3),
         (
             r"(?:do|does|will) (?:i|we|you|they) need (?:a |an |the |my |our )(?:\w+ ){0,3}(?:copy|copies|"
@@ -368,6 +405,11 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
         (r"(?:lam|nop|xin|dang ky|doi|cap|bao|khai)(?: \w+){0,3} (?:o|tai) {PLACE}(?: \w+){0,2} {DC} {NEG}", 3),
         (r"(?:nop|lam|xin|dang ky|doi|cap|bao|khai|chung thuc|cong chung)(?: \w+){0,3} (?:o|tai) {PLACE}", 2),
         (r"o dau cung (?:duoc|dc)", 4),
+        (
+            r"dia chi (?:cua )?(?:bo phan|co quan|van phong|phong|uy ban|ubnd|cong an|trung tam|so|chi cuc|"
+            r"mot cua|phuong|xa|quan|huyen|toa an|chi nhanh)",
+            4,
+        ),
         (r"(?:phai|co phai|can) ve (?:que|noi|tinh|xa|phuong)", 3),
         (r"hay (?:\w+ )?(?:o|tai) (?:day|do)", 3),
         (r"where", 3),
@@ -424,11 +466,21 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
         (r"dieu kien", 3),
         (r"doi tuong", 3),
         (r"thuoc (?:dien|doi tuong)", 4),
+        (r"(?:co|duoc) quyen", 3),
+        (
+            r"(?:{BN}|may|nao)(?! {UNIT}| lau)(?: \w+){0,2} (?:thi|moi) (?:duoc|dc) "
+            r"(?:xet|cong nhan|huong|vao|tham gia)",
+            4,
+        ),
+        (r"duoc xet", 3),
         (r"(?:doi tuong|truong hop) nao(?: thi)? (?:duoc|dc|phai|moi|khong duoc)", 4),
         (r"(?:co|con) (?:duoc|dc) (?:phep )?(?!khong|ko|k )\w+(?: \w+){0,8} {NEG}", 2),
         (r"(?:is|are|am) (?:he|she|i|we|they|my \w+) (?:able|allowed|permitted|eligible) to", 3),
         (r"(?:co )?bat buoc (?:phai )?(?:\w+ ){0,4}{NEG}", 2.5),
         (r"ai (?:duoc|dc|co the|thi duoc|phai|lam|dang ky|co quyen|dung ten|nop|di)", 4),
+        (r"ai (?:la nguoi|se la nguoi|chiu trach nhiem|co trach nhiem|dung ra)", 4),
+        (r"nguoi (?:nao|ai) (?:duoc|co the|phai|dung ra|co quyen)", 4),
+        (r"allowed", 2.5),
         (r"(?:has|have|had) the right to", 4),
         (
             r"(?:co |con )?(?:duoc|dc) (?:phep )?(?:lam|dang ky|dk|xin|cap|huong|nhan|nop|rut|tham gia|dung ten|"
@@ -462,6 +514,8 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
             3,
         ),
         (r"who (?:can|may|is allowed|is eligible|should|must|has to)", 4),
+        (r"can (?:i|we|he|she|they) still (?:get|apply|claim|receive|qualify|register|join|be)", 4),
+        (r"(?:barred|banned|prohibited|disqualified|excluded) from", 4),
         (
             r"can (?:my|a|an|the|someone|somebody|another|other|relatives?|foreigners?|minors?) (?:\w+ ){0,2}"
             r"(?:apply|register|do|submit|get|collect|sign|request|file)",
@@ -520,10 +574,16 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
         (
             r"(?<!certified )(?:paper|hard|physical|printed|electronic|digital|e|pdf)(?: \w+)? "
             r"(?:copy|version|certificate|card|one)",
-            3,
+            3.5,
         ),
         (r"pdf", 2),
         (r"original (?:certificate|copy|document|one|paper|card)", 3),
+        (r"(?:get|receive|have) (?:\w+ ){0,3}(?:electronically|digitally|in electronic form|as a pdf)", 4),
+        (
+            r"(?:gui|tra(?! loi)|giao|chuyen)(?: lai)?(?: \w+){0,4} "
+            r"(?:bang cach nao|the nao|nhu the nao|qua dau|bang gi)",
+            4,
+        ),
         (
             r"(?:duoc |se )?(?:gui|tra|giao|chuyen)(?: cho| den| toi| ve)?(?: toi| minh| em| nguoi dan)? "
             r"(?:{HOW}|qua dau|bang gi)",
@@ -580,6 +640,8 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
         (r"(?:van |ma )?chua (?:xong|co ket qua|thay ket qua|duoc giai quyet)", 3),
         (r"(?:been|be|was|were|is|get|got) rejected", 3),
         (r"pending", 3),
+        (r"where (?:it|its|it s|it is|they are|things are|my \w+ is)(?: at| now| stuck| up to)", 5),
+        (r"(?:still )?(?:being processed|under review|in progress)", 4),
         (
             r"how (?:do|can|will|would) (?:i|we) (?:check|know|find out|see) (?:if|whether|on|my|our|the status|"
             r"the progress|how far|where my)",
