@@ -59,6 +59,11 @@ _MACROS = {
     "DC": r"(?:duoc|dc)",
     # "hộ" for someone, not the "hộ" of "hồ sơ", "hộ chiếu", "hộ khẩu", "hộ kinh doanh" ...
     "ON_BEHALF": r"ho(?! (?:so|chieu|khau|kinh|ngheo|gia dinh|tich|ten|dan|tro|ca the|can ngheo))",
+    # a paper one brings or attaches
+    "DOC": (
+        r"(?:cccd|can cuoc|giay|ban sao|ban chinh|so ho khau|anh|hinh|to khai|hop dong|xac nhan|chu ky|ho chieu|"
+        r"bang|cong chung|chung thuc|don|bien ban|ban ve|chung nhan|hop phap hoa|dich|mau)"
+    ),
     # to receive or collect ("chứng nhận", "xác nhận", "tiếp nhận" are other words)
     "RECEIVE": r"(?:(?<!chung )(?<!xac )(?<!tiep )nhan|lay|linh)",
     "BN": r"(?:bao nhieu|bao nhiu|bn|bnhieu|bnh)",
@@ -70,7 +75,7 @@ _MACROS = {
         # "tỉnh" folds like "tính" (to count): "tính theo", "tính thế nào" are not places
         r"(?:xa|phuong|huyen|quan|tinh(?! (?:tu|theo|the|sao|bang|nhu|phi|tien|ra|lai|la))|thanh pho|cong an|"
         r"ubnd|uy ban|mot cua|trung tam|van phong|phong|so|cuc|chi cuc|buu dien|noi|que|tru so|co quan|"
-        r"dia phuong|thi tran|thon|ap|to dan pho|khu pho|cong ty|benh vien|truong|ngan hang)"
+        r"dia phuong|thi tran|thon|ap|to dan pho|khu pho|cong ty|benh vien|truong|ngan hang|bhxh|kho bac)"
     ),
     # a paper or card the applicant receives
     "PAPER": (
@@ -93,6 +98,8 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
         (r"mien phi", 3),
         (r"{BN} tien", 3),
         (r"may tien", 3),
+        (r"(?:may|{BN}) (?:tram|nghin|ngan|trieu|k|cu|lit|xi)", 3),
+        (r"gia (?:sao|the nao|ntn|{BN}|ca (?:the nao|sao|ra sao))", 3),
         (r"(?:mat|het|ton|tra|dong|nop|chi|gia|tinh|la|muc|thu) {BN}(?! (?:{UNIT}|lan|tuoi|nguoi|lau|km|ban))", 3),
         (r"{BN}(?: 1| mot)? (?:1|mot) (?:ban|bo|lan|to|trang|quyen|cai)", 3),
         # a bare "bao nhiêu" that ends the question asks for an amount of money
@@ -144,6 +151,7 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
             4,
         ),
         (r"within (?:a |one |two |three |\d+ )?(?:days?|weeks?|months?)", 3),
+        (r"(?:co|lay|nhan|cap)(?: \w+)? (?:lien|ngay|luon|lien tay)(?: \w+)? (?:{NEG}|duoc|dc|hay)", 3),
         (r"thoi gian (?:giai quyet|xu ly|cap|lam|cho|nhan|tra|duyet|thu ly|cho doi)", 4),
         (r"mat (?:nhieu )?thoi gian", 2),
         (r"(?:mat|het|ton|can) (?:{BN}|bao lau) thoi gian", 4),
@@ -190,7 +198,8 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
             r" (?:het han|het hieu luc|het gia tri)",
             5,
         ),
-        (r"(?:het han|het hieu luc) (?:khi nao|bao gio|luc nao|vao|sau|chua|bh)", 5),
+        (r"(?:het han|het hieu luc) (?:khi nao|bao gio|luc nao|vao|sau|chua|bh|(?:ngay|thang|nam) (?:nao|may))", 5),
+        (r"(?:nop|dung|su dung|xai) (?:\w+ )?con (?:duoc|dc)", 4),
         (r"co (?:bi )?het han {NEG}", 5),
         (
             r"dung(?: duoc| dc)? (?:bao lau|may nam|may thang|mai|suot doi|vinh vien|tron doi|lau dai|ca nam|het nam|"
@@ -346,9 +355,7 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
             2.5,
         ),
         (
-            r"co can (?:\w+ ){0,3}(?:cccd|can cuoc|giay|ban sao|ban chinh|so ho khau|anh|hinh|to khai|hop dong|"
-            r"xac nhan|chu ky|ho chieu|bang|cong chung|chung thuc|don|bien ban|ban ve|chung nhan|hop phap hoa|"
-            r"dich|mau)",
+            r"(?:co can|(?:co )?(?:phai|can) co) (?:\w+ ){0,3}{DOC}",
             3,
         ),
         (r"ban (?:sao|chinh|photo|goc)(?: \w+){0,2} (?:duoc|dc) {NEG}", 3),
@@ -398,10 +405,14 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
         (r"(?:o|tai|di|ra|den|len|lam|xin|nop) mo", 3),  # central dialect: "ở mô" = "ở đâu"
         (
             r"(?:noi|cho|co quan|don vi|phong|bo phan|trung tam|chi nhanh|cap|quan|huyen|xa|phuong|tinh|"
-            r"cong an|ubnd|uy ban|so|cuc|chi cuc|tru so|ben)(?: (?!the |nhu )\w+){0,2} nao",
+            r"cong an|ubnd|uy ban|so|cuc|chi cuc|tru so|ben)(?: (?!the |nhu )\w+){0,3} nao",
             3,
         ),
-        (r"hay (?:la )?(?:phai )?(?:(?:len|ra|den|ve|o|tai|di|toi|nop|lam|cho|qua|gui)(?: o| tai| cho)? )?{PLACE}", 3),
+        (
+            r"hay (?:la )?(?:phai )?(?:(?:len|ra|den|ve|o|tai|di|toi|nop|lam|cho|qua|gui)(?: o| tai| cho)? )?"
+            r"{PLACE}",
+            3,
+        ),
         (r"(?:lam|nop|xin|dang ky|doi|cap|bao|khai)(?: \w+){0,3} (?:o|tai) {PLACE}(?: \w+){0,2} {DC} {NEG}", 3),
         (r"(?:nop|lam|xin|dang ky|doi|cap|bao|khai|chung thuc|cong chung)(?: \w+){0,3} (?:o|tai) {PLACE}", 2),
         (r"o dau cung (?:duoc|dc)", 4),
@@ -534,7 +545,7 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
         (r"as a (?:foreigner|minor|student|non resident|foreign)", 2),
     ),
     Facet.RESULT: (
-        (r"(?:nhan|lay|linh|tra|giao) (?:ket qua|kq)", 4),
+        (r"(?:nhan|lay|linh|(?<!kiem )tra|giao) (?:ket qua|kq)", 4),
         (r"ket qua (?:tra|gui|nhan|o dau|the nao|qua|ve|duoc gui|bang|tai|in)", 4),
         (
             r"(?:gui|tra|chuyen|ship|giao|phat|mang|dua)(?: \w+){0,2} (?:ve|qua|toi|den|tan) (?:tan )?"
@@ -580,12 +591,12 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
         (r"original (?:certificate|copy|document|one|paper|card)", 3),
         (r"(?:get|receive|have) (?:\w+ ){0,3}(?:electronically|digitally|in electronic form|as a pdf)", 4),
         (
-            r"(?:gui|tra(?! loi)|giao|chuyen)(?: lai)?(?: \w+){0,4} "
+            r"(?:gui|(?<!kiem )tra(?! loi)|giao|chuyen)(?: lai)?(?: \w+){0,4} "
             r"(?:bang cach nao|the nao|nhu the nao|qua dau|bang gi)",
             4,
         ),
         (
-            r"(?:duoc |se )?(?:gui|tra|giao|chuyen)(?: cho| den| toi| ve)?(?: toi| minh| em| nguoi dan)? "
+            r"(?:duoc |se )?(?:gui|(?<!kiem )tra|giao|chuyen)(?: cho| den| toi| ve)?(?: toi| minh| em| nguoi dan)? "
             r"(?:{HOW}|qua dau|bang gi)",
             4,
         ),
@@ -620,10 +631,18 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
         (r"trang thai", 4),
         (r"theo doi (?:ho so|tien do|hs|don|tinh trang)", 5),
         (
-            r"(?:xem|kiem tra|tra cuu|check|theo doi|tra)(?: \w+){0,4} (?:o dau|tai dau|vao dau|cho nao|tren dau|"
-            r"bang cach nao|the nao|ntn|nhu the nao|lam sao)",
+            r"(?:xem|kiem tra|tra cuu|check|theo doi|tra)(?: \w+){0,2} (?:ho so|hs|don|tien do|trang thai|"
+            r"tinh trang|ket qua|duyet|xu ly)(?: \w+){0,3} (?:o dau|tai dau|vao dau|cho nao|tren dau|bang cach nao|"
+            r"the nao|ntn|nhu the nao|lam sao)",
             5,
         ),
+        (
+            r"(?:xem|kiem tra|tra cuu|check|theo doi)(?: \w+){0,4} (?:o dau|tai dau|vao dau|cho nao|tren dau|"
+            r"bang cach nao|the nao|ntn|nhu the nao|lam sao)",
+            4,
+        ),
+        (r"(?:ho so|hs|don)(?: \w+){0,8} (?:duoc|dc|xong|co) chua", 4),
+        (r"(?:check|kiem tra|xem) (?:giup|ho|gium|dum)", 3),
         (r"(?:kiem tra|check|xem) (?:lai )?(?:ho so|hs|don)", 3),
         (r"(?:co )?bi (?:yeu cau )?bo sung", 3),
         (r"(?:chua|van chua|khong|ko) thay (?:gi|tra loi|phan hoi|ket qua|ai goi|thong bao|tin)", 2),
