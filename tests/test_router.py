@@ -206,3 +206,39 @@ def test_a_correction_elsewhere_does_not_turn_an_ordinary_word_into_a_short_form
     # (broken) was typed as a word and must not become "không" on that second pass.
     terms = router.query_terms("thẻ bhyt bị hỏng, làm lại ở đâu khai sin")
     assert "hong" in terms and "khong" not in terms and "sinh" in terms
+
+
+def test_a_long_off_topic_story_is_out_of_scope(router: Router) -> None:
+    # A holiday plan shares "giấy tờ", "nhận phòng", "cả nhà" with procedures (the stay notice
+    # among them); chatter explains it as well as any of them, so nothing in the catalog fits.
+    text = (
+        "Cuối tuần này cả nhà tôi định đi Đà Lạt chơi ba ngày, có hai ông bà lớn tuổi và hai đứa nhỏ. "
+        "Nên đi xe khách giường nằm hay thuê xe riêng, đặt khách sạn ở khu nào cho gần chợ, và cần "
+        "mang theo giấy tờ gì khi nhận phòng?"
+    )
+    assert router.route(text).verdict is Verdict.NO_MATCH
+
+
+def test_a_long_question_reaches_the_national_card_it_is_about(router: Router) -> None:
+    text = (
+        "Chị gái tôi mất sớm, để lại đứa cháu 9 tuổi, tôi đang nuôi cháu ở nhà mình. Giờ tôi muốn làm "
+        "thủ tục đăng ký giám hộ cho cháu để lo giấy tờ đi học thì làm ở ủy ban xã nào và cần mang "
+        "theo những gì?"
+    )
+    decision = router.route(text)
+    assert decision.intent == "1.004837" and decision.verdict is not Verdict.NO_MATCH
+
+
+def test_an_official_name_is_judged_by_its_head_not_its_qualifiers() -> None:
+    from intents.index import name_terms
+
+    terms, core = name_terms("Khóa căn cước điện tử (thực hiện tại cấp tỉnh)")
+    assert {"khoa", "can_cuoc", "tinh"} <= terms  # the qualifier can still be matched...
+    assert "khoa" in core and "tinh" not in core  # ...but a match is complete without it
+    assert name_terms("Đăng ký giám hộ")[1] == frozenset()  # no qualifier: every term counts
+
+
+def test_a_ministry_only_card_yields_to_its_local_variant(router: Router) -> None:
+    # 3.000271 is handled by the ministry, 3.000276 by the provincial police: same procedure.
+    ranked = [candidate.intent for candidate in router.score("khóa căn cước điện tử")]
+    assert ranked.index("3.000276") < ranked.index("3.000271")
