@@ -17,8 +17,9 @@ How a reading is made:
   clauses a little less, and statements ("e ở nước ngoài chưa về đc") half; a short asking
   tail ("..., làm thế nào ạ?") joins the clause before it. Equal scores go to the later cue.
 * Context that is not the ask is discounted: something already done ("đã đóng lệ phí rồi",
-  "nộp trên VNeID xong thì ...", "I've paid the fee") and a condition ("if I apply online",
-  "nếu ... thì").
+  "nộp trên VNeID xong thì ...", "I've paid the fee"), a condition ("if I apply online",
+  "nếu ... thì"), and the topic before "thì" when another detail is asked after it
+  ("làm online thì bao lâu được duyệt?" asks for the time).
 * A message that asks for the whole procedure ("hướng dẫn", "thủ tục", "làm sao để",
   "how do I") scores for NONE, which wins unless a detail is asked more strongly.
 
@@ -32,6 +33,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 from intents.normalize import fold
 
@@ -237,6 +239,8 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
         (r"(?:co )?han \d+ nam", 4),
         (r"han(?: dung| su dung)? (?:toi|den) (?:bao gio|khi nao|bh|luc nao|ngay nao|nam nao|thang nao)", 5),
         (r"(?:dung|xai) mai", 4),
+        (r"(?:dung|su dung|xai) tiep(?: \w+)? (?:duoc|dc)", 4),
+        (r"(?:hay|hoac) (?:la )?phai (?:xin|lam|cap|doi) lai", 3),
         (r"(?:suot doi|tron doi|vinh vien)", 3),
         (r"(?:valid|validity|expire|expires|expiry|expiration)", 3),
         (
@@ -261,7 +265,13 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
             r"(?:co sao|bi phat|co bi|thi sao|co duoc|con)",
             5,
         ),
-        (r"(?:phai|bat buoc|can)(?: \w+){0,5} trong (?:vong |thoi han )?(?:bao lau|may|{BN})", 5),
+        (r"(?:phai|bat buoc|can)(?: \w+){0,5} trong (?:vong |thoi han |thoi gian )?(?:bao lau|may|{BN})", 5),
+        (
+            r"sau khi (?:\w+ ){1,5}(?:bao lau|may ngay|{BN} ngay|may thang|{BN} thang)(?: \w+){0,2}"
+            r"(?: thi| la)? (?:phai|bat buoc)",
+            5,
+        ),
+        (r"ke tu", 2),
         (r"(?:lam|dang ky|khai|nop|bao|dong|di) trong (?:vong |thoi han )(?:bao lau|may|{BN})", 4),
         (r"trong thoi han bao lau", 5),
         (
@@ -470,6 +480,8 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
             3,
         ),
         (r"in person", 2),
+        (r"(?:turn|show|come|go) (?:up|in)", 2),
+        (r"(?:digitally|electronically|remotely)", 2),
         (r"(?:an|any|which|what) (?:app|apps|website|portal)", 3),
         (r"(?:from home|remotely|without going|instead of going)", 2),
     ),
@@ -486,7 +498,12 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
         (r"duoc xet", 3),
         (r"(?:doi tuong|truong hop) nao(?: thi)? (?:duoc|dc|phai|moi|khong duoc)", 4),
         (r"(?:co|con) (?:duoc|dc) (?:phep )?(?!khong|ko|k )\w+(?: \w+){0,8} {NEG}", 2),
-        (r"(?:is|are|am) (?:he|she|i|we|they|my \w+) (?:able|allowed|permitted|eligible) to", 3),
+        (
+            r"(?:is|are|am) (?:he|she|i|we|they|my \w+) (?:both |all |also |still )?"
+            r"(?:able|allowed|permitted|eligible) to",
+            3,
+        ),
+        (r"tuoi (?:\w+ ){0,4}(?:duoc|dc) (?:chua|{NEG})", 3),
         (r"(?:co )?bat buoc (?:phai )?(?:\w+ ){0,4}{NEG}", 2.5),
         (r"ai (?:duoc|dc|co the|thi duoc|phai|lam|dang ky|co quyen|dung ten|nop|di)", 4),
         (r"ai (?:la nguoi|se la nguoi|chiu trach nhiem|co trach nhiem|dung ra)", 4),
@@ -516,7 +533,7 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
         (r"(?:{BN}|may) tuoi (?:thi |moi )?(?:duoc|dc|co the)", 4),
         (r"(?:chua du|duoi|tren) \d+ tuoi", 1.5),
         (r"nguoi nuoc ngoai (?:co )?(?:duoc|dc|the)", 3),
-        (r"co (?:dk|dang ky|lam|xin|nop|di|dung|dung ten)(?: \w+){1,6} (?:duoc|dc) {NEG}", 2),
+        (r"co (?:dk|dang ky|lam|xin|nop|di|dung|dung ten)(?: \w+){1,6} (?:duoc|dc) (?:{NEG}|chua)", 2),
         (r"co the (?:\w+ ){1,6}(?:cho|thay|gium|ho) (?:\w+ ){0,3}{NEG}", 2.5),
         (r"can (?:\w+ ){0,2}(?:dong y|cho phep)", 2),
         (
@@ -573,7 +590,15 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
         (r"(?:ban|the|giay|so|bang) (?:giay|cung|dien tu|mem|pdf|scan)", 3),
         (r"(?:nhan|lay|linh|cap|tra) (?:ban|the|giay|so|bang) (?:giay|cung|dien tu|mem|pdf|scan|chinh|goc)", 5),
         (r"(?:in ra|tu in)", 2),
-        (r"hay chi (?:co )?(?:ban|the|file)", 3),
+        (r"hay chi (?:co |dung |xem )?(?:ban|the|file|tren|qua|bang)", 3),
+        (r"(?:co )?duoc phat", 3),
+        (r"(?:mang|dua|giao|ship|chuyen phat) (?:\w+ ){0,2}(?:toi|den|ve|sang) (?:cho|tan|nha)", 5),
+        (
+            r"(?:nguoi|ai|vo|chong|1 nguoi|mot nguoi|nguoi nha|nguoi than)(?: \w+)? (?:di |den |len )?{RECEIVE}"
+            r"(?: \w+){0,2} (?:duoc|dc)",
+            4,
+        ),
+        (r"(?:ca 2|ca hai)(?: nguoi)? (?:phai )?(?:co mat|den|di|len)|(?:phai )?(?:di|den|len|co mat) ca (?:2|hai)", 3),
         (r"cho (?:the|ban|giay|so|bang) (?:giay|moi|that|cung)", 3),
         (r"dung luon", 2),
         (r"(?:receive|collect|pick up|pick it up|picked up|pickup)", 3),
@@ -659,6 +684,8 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
         (r"(?:van |ma )?chua (?:xong|co ket qua|thay ket qua|duoc giai quyet)", 3),
         (r"(?:been|be|was|were|is|get|got) rejected", 3),
         (r"pending", 3),
+        (r"(?:what|which) stage", 4),
+        (r"(?:bi treo|bi ngam|nam im|bi tac)", 3),
         (r"where (?:it|its|it s|it is|they are|things are|my \w+ is)(?: at| now| stuck| up to)", 5),
         (r"(?:still )?(?:being processed|under review|in progress)", 4),
         (
@@ -851,11 +878,13 @@ _SUBJECTS = frozenset("i we you he she they it my our your someone somebody ther
 # How much a cue counts in context that is not the ask: what was done, a condition.
 _DONE = 0.3
 _CONDITION = 0.5
+_TOPIC = 0.7
 # A statement with one of these words tells what was done ("tôi vừa làm xong căn cước ở phường").
 _DONE_WORDS = frozenset("da vua roi xong r already".split())
 # "rồi"/"xong" followed by one of these asks ("xong chưa?", "được rồi ạ?") instead of telling.
 _ASKED_AFTER = frozenset("chua a ah z v vay khong ko k ha nhi ?".split())
-_NOT_DONE_BEFORE = frozenset("nao dau chua moi thi se gio".split())
+# ... nor one shortly after these ("bao lâu thì làm xong", "tới đâu rồi", "chưa xong").
+_NOT_DONE_BEFORE = frozenset("nao dau chua moi thi se gio lau".split())
 # English: what the asker did ("I've paid", "Applied last week") or a condition ("if I apply").
 _EN_DID = frozenset("paid applied submitted filed registered sent got received bought lodged made used".split())
 _EN_BETWEEN = frozenset("have had ve already just".split())
@@ -884,9 +913,8 @@ def _told(words: list[str]) -> tuple[int, int, float] | None:
         if word in _CLAUSE_END:
             begin = i + 1
         elif word in ("roi", "r", "xong"):
-            before = words[i - 1] if i else ""
             after = words[i + 1] if i + 1 < len(words) else ""
-            if before not in _NOT_DONE_BEFORE and after not in _ASKED_AFTER:
+            if _NOT_DONE_BEFORE.isdisjoint(words[max(i - 3, 0) : i]) and after not in _ASKED_AFTER:
                 told_begin, end = begin, i + 1
         elif word in ("i", "we"):
             j = i + 1
@@ -913,8 +941,16 @@ class FacetReading:
     topic: str  # the folded message with the facet's cue phrases removed
 
 
-def _clauses(words: list[str], starts: list[int]) -> list[tuple[int, int, float, tuple[int, int, float] | None]]:
-    """(first char, end char, factor, told part in chars) per clause.
+class _Clause(NamedTuple):
+    first: int  # character span
+    stop: int
+    factor: float
+    told: tuple[int, int, float] | None  # characters that tell context, and their factor
+    topic_end: int  # "A thì B?": where B starts (the end of the clause when there is no "thì")
+
+
+def _clauses(words: list[str], starts: list[int]) -> list[_Clause]:
+    """The clauses of a message and how much their cues count.
 
     The last asking clause weighs 1, other asking ones 0.85, statements 0.5 (1 when nothing is
     asked: "lệ phí làm hộ chiếu"), and a statement of something done ("đã nộp rồi") 0.3.
@@ -947,7 +983,9 @@ def _clauses(words: list[str], starts: list[int]) -> list[tuple[int, int, float,
             tail = first + told[1] - 1
             told_chars = (starts[first + told[0]], starts[tail] + len(words[tail]), told[2])
         last_word = end - 1
-        result.append((starts[first], starts[last_word] + len(words[last_word]), factor, told_chars))
+        stop = starts[last_word] + len(words[last_word])
+        thi = [j for j in range(first, end - 1) if words[j] == "thi" and words[j + 1] not in _CLAUSE_END]
+        result.append(_Clause(starts[first], stop, factor, told_chars, starts[thi[-1]] if thi else stop))
     return result
 
 
@@ -981,11 +1019,15 @@ def read_facet(text: str) -> FacetReading:
     last: dict[Facet, int] = {}
     for weight, start, end, facet in kept:
         factor = 1.0
-        for first, stop, clause_factor, told in clauses:
-            if first <= start < stop:
-                factor = clause_factor
-                if told is not None and told[0] <= start and end <= told[1]:
-                    factor *= told[2]
+        for clause in clauses:
+            if clause.first <= start < clause.stop:
+                factor = clause.factor
+                if clause.told is not None and clause.told[0] <= start and end <= clause.told[1]:
+                    factor *= clause.told[2]
+                if end <= clause.topic_end and any(
+                    other[3] is not facet and clause.topic_end <= other[1] < clause.stop for other in kept
+                ):
+                    factor *= _TOPIC  # "làm online thì bao lâu?": the ask comes after "thì"
                 break
         scores[facet] = scores.get(facet, 0.0) + weight * factor
         last[facet] = max(last.get(facet, 0), end)
