@@ -67,7 +67,7 @@ _MACROS = {
         r"bang|cong chung|chung thuc|don|bien ban|ban ve|chung nhan|hop phap hoa|dich|mau)"
     ),
     # to receive or collect ("chứng nhận", "xác nhận", "tiếp nhận" are other words)
-    "RECEIVE": r"(?:(?<!chung )(?<!xac )(?<!tiep )nhan|lay|linh)",
+    "RECEIVE": r"(?:(?<!chung )(?<!xac )(?<!tiep )nhan|lay|linh|trao)",
     "BN": r"(?:bao nhieu|bao nhiu|bn|bnhieu|bnh)",
     # a unit of duration (after "mấy"/"bao nhiêu" it asks for a time, not a price)
     "UNIT": r"(?:ngay|tuan|thang|nam|hom|bua|gio|tieng|buoi)",
@@ -121,6 +121,7 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
         (r"how much(?! (?:time|longer))", 3),
         (r"what (?:do|will|would|should|must) (?:i|we) pay", 4),
         (r"free", 2),
+        (r"(?:a|any) payment", 3),
         (r"(?:pay|paying) (?:anything|something|for it|a fee|money)", 3),
         (r"(?:cheaper|expensive|lower|higher|discount|reduced)", 2),
     ),
@@ -153,13 +154,20 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
             4,
         ),
         (r"within (?:a |one |two |three |\d+ )?(?:days?|weeks?|months?)", 3),
+        (
+            r"(?:sang|chieu|mai|ngay mai|hom nay|trong ngay|tuan sau|cuoi tuan)(?: nay)? (?:la |thi )?"
+            r"(?:(?:co (?:the )?)?(?:lay|nhan|xong)|co (?:ket qua|giay|the|so))(?: \w+)? (?:duoc|dc|{NEG}|chua)",
+            4,
+        ),
+        (r"(?:same day|on the spot|immediately|right away)", 3),
         (r"(?:co|lay|nhan|cap)(?: \w+)? (?:lien|ngay|luon|lien tay)(?: \w+)? (?:{NEG}|duoc|dc|hay)", 3),
         (r"thoi gian (?:giai quyet|xu ly|cap|lam|cho|nhan|tra|duyet|thu ly|cho doi)", 4),
         (r"mat (?:nhieu )?thoi gian", 2),
         (r"(?:mat|het|ton|can) (?:{BN}|bao lau) thoi gian", 4),
         (r"tu (?:luc|khi|ngay) nop (?:\w+ ){0,4}(?:den|toi) (?:luc|khi|ngay) (?:nhan|co|lay)", 5),
         (
-            r"(?:may|{BN}) (?:ngay|tuan|thang|hom|bua)(?: \w+){1,3} (?:moi|thi|se) (?:ve|co|xong|nhan|lay|duoc|dc|ra)",
+            r"(?:may|{BN}) (?:ngay|tuan|thang|hom|bua)(?: \w+){0,3} (?:moi|thi|se|la) "
+            r"(?:ve|co|xong|nhan|lay|duoc|dc|ra)",
             4,
         ),
         (r"when (?:can|should|will|do|may) (?:i|we) expect", 4),
@@ -272,6 +280,8 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
             5,
         ),
         (r"ke tu", 2),
+        (r"ngay sau khi", 3),
+        (r"(?:de|tre|muon) lau (?:\w+ )?(?:duoc|dc|co sao)", 4),
         (r"(?:lam|dang ky|khai|nop|bao|dong|di) trong (?:vong |thoi han )(?:bao lau|may|{BN})", 4),
         (r"trong thoi han bao lau", 5),
         (
@@ -384,6 +394,21 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
         (r"what (?:is|are) (?:needed|required)", 3),
         (r"(?:checklist|list of (?:documents|papers|requirements))", 3),
         (r"proof of", 3),
+        (
+            r"(?:ban chinh|ban sao|ban goc|photo|cong chung)(?: \w+){0,2} hay "
+            r"(?:ban chinh|ban sao|ban goc|photo|cong chung)",
+            4,
+        ),
+        (
+            r"(?:can|mang|chuan bi)(?: nhung| them)? (?!lam |phai |biet |hoi |dieu kien |o |tai |den |di |ra |len )"
+            r"(?:\w+ ){1,2}(?:gi|j|nao)",
+            3,
+        ),
+        (r"anh(?: the)? (?:\w+ )?(?:may|{BN}|kich thuoc|co) (?:cm|tam|kieu)", 4),
+        (r"(?:may|{BN}) tam anh", 4),
+        (r"(?:which|what) forms?", 3),
+        (r"fill (?:in|out)", 2),
+        (r"(?:attach|enclose)", 3),
         (
             r"what (?:\w+ )?(?:proof|documents?|papers?|id|evidence|forms?) (?:do|does|will|would) (?:they|you|i|we) "
             r"(?:accept|need|require|want)",
@@ -541,12 +566,16 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
             r"permitted|am i able)",
             3,
         ),
-        (r"who (?:can|may|is allowed|is eligible|should|must|has to)", 4),
-        (r"can (?:i|we|he|she|they) still (?:get|apply|claim|receive|qualify|register|join|be)", 4),
+        (r"who (?:can|may|is allowed|is eligible|must|has to)", 4),
+        (
+            r"can (?:i|we|he|she|they) still (?:get|apply|claim|receive|qualify|register|join|be)"
+            r"(?! (?:\w+ ){0,3}(?:online|on vneid|by post))",
+            4,
+        ),
         (r"(?:barred|banned|prohibited|disqualified|excluded) from", 4),
         (
             r"can (?:my|a|an|the|someone|somebody|another|other|relatives?|foreigners?|minors?) (?:\w+ ){0,2}"
-            r"(?:apply|register|do|submit|get|collect|sign|request|file)",
+            r"(?:apply|register|do|submit|sign|request|file)",
             3,
         ),
         (r"(?:for me|on my behalf|on behalf of|in my place|instead of me)", 3),
@@ -592,6 +621,7 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
         (r"(?:in ra|tu in)", 2),
         (r"hay chi (?:co |dung |xem )?(?:ban|the|file|tren|qua|bang)", 3),
         (r"(?:co )?duoc phat", 3),
+        (r"ket qua (?:\w+ ){0,3}(?:co )?(?:duoc )?(?:gui|tra|chuyen|giao)", 5),
         (r"(?:mang|dua|giao|ship|chuyen phat) (?:\w+ ){0,2}(?:toi|den|ve|sang) (?:cho|tan|nha)", 5),
         (
             r"(?:nguoi|ai|vo|chong|1 nguoi|mot nguoi|nguoi nha|nguoi than)(?: \w+)? (?:di |den |len )?{RECEIVE}"
@@ -656,9 +686,9 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
         (r"trang thai", 4),
         (r"theo doi (?:ho so|tien do|hs|don|tinh trang)", 5),
         (
-            r"(?:xem|kiem tra|tra cuu|check|theo doi|tra)(?: \w+){0,2} (?:ho so|hs|don|tien do|trang thai|"
-            r"tinh trang|ket qua|duyet|xu ly)(?: \w+){0,3} (?:o dau|tai dau|vao dau|cho nao|tren dau|bang cach nao|"
-            r"the nao|ntn|nhu the nao|lam sao)",
+            r"(?:xem|kiem tra|tra cuu|check|theo doi|tra)(?: \w+){0,4} (?:ho so|hs|don|tien do|trang thai|"
+            r"tinh trang|ket qua|duyet|xu ly)(?: \w+){0,6} (?:o dau|tai dau|vao dau|cho nao|tren dau|bang cach nao|"
+            r"the nao|ntn|nhu the nao|lam sao|(?:o )?muc nao)",
             5,
         ),
         (
@@ -668,6 +698,8 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
         ),
         (r"(?:ho so|hs|don)(?: \w+){0,8} (?:duoc|dc|xong|co) chua", 4),
         (r"(?:check|kiem tra|xem) (?:giup|ho|gium|dum)", 3),
+        (r"(?:ho so|hs|don)(?: \w+){0,4} (?:bao |bi )?(?:tre han|qua han|cham tre)", 4),
+        (r"(?:application|file|case|request) (?:is |was |has been )?(?:delayed|stuck|late|taking)", 4),
         (r"(?:kiem tra|check|xem) (?:lai )?(?:ho so|hs|don)", 3),
         (r"(?:co )?bi (?:yeu cau )?bo sung", 3),
         (r"(?:chua|van chua|khong|ko) thay (?:gi|tra loi|phan hoi|ket qua|ai goi|thong bao|tin)", 2),
@@ -884,7 +916,7 @@ _DONE_WORDS = frozenset("da vua roi xong r already".split())
 # "rồi"/"xong" followed by one of these asks ("xong chưa?", "được rồi ạ?") instead of telling.
 _ASKED_AFTER = frozenset("chua a ah z v vay khong ko k ha nhi ?".split())
 # ... nor one shortly after these ("bao lâu thì làm xong", "tới đâu rồi", "chưa xong").
-_NOT_DONE_BEFORE = frozenset("nao dau chua moi thi se gio lau".split())
+_NOT_DONE_BEFORE = frozenset("nao dau chua moi thi se gio lau may bn".split())
 # English: what the asker did ("I've paid", "Applied last week") or a condition ("if I apply").
 _EN_DID = frozenset("paid applied submitted filed registered sent got received bought lodged made used".split())
 _EN_BETWEEN = frozenset("have had ve already just".split())
