@@ -135,8 +135,8 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
         ),
         (r"(?:may|{BN}) (?:ngay|tuan|thang|hom|bua)(?: lam viec)?", 2),
         (
-            r"(?<!chua )(?<!khong )(?<!ko )(?:bao lau|khi nao|bao gio|bh|luc nao|hom nao|may gio|bao h)(?: nua)?"
-            r"(?: thi| moi| se| la)? "
+            r"(?<!chua )(?<!khong )(?<!ko )(?:bao lau|khi nao|bao gio|bh|luc nao|hom nao|may gio|bao h|chung nao)"
+            r"(?: nua)?(?: thi| moi| se| la)? "
             r"(?:co|xong|nhan|lay|duoc|dc|ra|cap|tra|duyet|giai quyet|lam xong)",
             4,
         ),
@@ -149,7 +149,7 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
         (r"(?:lam|xu ly|cap|lay) (?:gap|nhanh|khan|hoa toc)(?: \w+)? (?:duoc|dc) {NEG}", 3),
         (r"(?:express|expedite|expedited|urgent|fast track)", 3),
         (
-            r"(?<!chua )(?:khi nao|bao gio|bh|luc nao|hom nao|ngay nao)(?: \w+){0,4} (?:co the |duoc )?"
+            r"(?<!chua )(?:khi nao|bao gio|bh|luc nao|hom nao|ngay nao|chung nao)(?: \w+){0,4} (?:co the |duoc )?"
             r"(?:den |len |ra |di )?(?:lay|nhan|co|xong)",
             4,
         ),
@@ -236,6 +236,8 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
             5,
         ),
         (r"good for", 3),
+        (r"(?:end date|expiry date|expiration date|valid until|valid till)", 4),
+        (r"(?:co |con )?(?:duoc|dc) chap nhan", 3.5),
         (r"(?:\d+|mot|hai|nam|muoi) nam hay (?:\d+|mot|hai|nam|muoi) nam", 4),
         (r"(?:need|needs|have|has|must) (?:to be renewed|renewing)", 4),
         (r"(?:do|must|should) (?:i|we|you) (?:need to |have to )?renew (?:\w+ ){0,4}(?:every|each|after|at)", 4),
@@ -334,6 +336,7 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
         (r"neu (?:khong|ko|chua) (?:\w+ ){1,6}(?:thi )?(?:sao|bi gi|co sao|co bi gi)", 3),
         (r"(?:fine|fines|penalty) (?:for|if)", 4),
         (r"on time", 2),
+        (r"(?:register|report|file|renew|declare|pay|apply)(?:ing)? (?:\w+ ){0,4}late", 4),
         (r"by when", 4),
         (r"(?:the )?latest (?:i|we|you|date|day)", 4),
         (r"how long (?:\w+ ){0,8}(?:must|have to|need to)", 4),
@@ -395,8 +398,8 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
         (r"(?:checklist|list of (?:documents|papers|requirements))", 3),
         (r"proof of", 3),
         (
-            r"(?:ban chinh|ban sao|ban goc|photo|cong chung)(?: \w+){0,2} hay "
-            r"(?:ban chinh|ban sao|ban goc|photo|cong chung)",
+            r"(?:ban chinh|ban sao|ban goc|ban photo|photo|cong chung)(?: \w+){0,2} hay "
+            r"(?:ban chinh|ban sao|ban goc|ban photo|photo|cong chung)",
             4,
         ),
         (
@@ -410,7 +413,8 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
         (r"fill (?:in|out)", 2),
         (r"(?:attach|enclose)", 3),
         (
-            r"what (?:\w+ )?(?:proof|documents?|papers?|id|evidence|forms?) (?:do|does|will|would) (?:they|you|i|we) "
+            r"(?:what|which) (?:\w+ )?(?:proof|documents?|papers?|id|evidence|forms?) (?:do|does|will|would) "
+            r"(?:they|you|i|we) "
             r"(?:accept|need|require|want)",
             4,
         ),
@@ -451,6 +455,7 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
         (r"(?:lam|nop|xin|dang ky|doi|cap|bao|khai)(?: \w+){0,3} (?:o|tai) {PLACE}(?: \w+){0,2} {DC} {NEG}", 3),
         (r"(?:nop|lam|xin|dang ky|doi|cap|bao|khai|chung thuc|cong chung)(?: \w+){0,3} (?:o|tai) {PLACE}", 2),
         (r"o dau cung (?:duoc|dc)", 4),
+        (r"(?:an|a|the|specific|particular|special|right) office (?:for|that|to|handles|handling)", 3),
         (
             r"dia chi (?:cua )?(?:bo phan|co quan|van phong|phong|uy ban|ubnd|cong an|trung tam|so|chi cuc|"
             r"mot cua|phuong|xa|quan|huyen|toa an|chi nhanh)",
@@ -507,7 +512,7 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
         (r"in person", 2),
         (r"(?:turn|show|come|go) (?:up|in)", 2),
         (r"(?:digitally|electronically|remotely)", 2),
-        (r"(?:an|any|which|what) (?:app|apps|website|portal)", 3),
+        (r"(?:a|an|any|which|what) (?:app|apps|website|portal)", 3),
         (r"(?:from home|remotely|without going|instead of going)", 2),
     ),
     Facet.ELIGIBILITY: (
@@ -621,6 +626,7 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
         (r"(?:in ra|tu in)", 2),
         (r"hay chi (?:co |dung |xem )?(?:ban|the|file|tren|qua|bang)", 3),
         (r"(?:co )?duoc phat", 3),
+        (r"(?:gui|chuyen|ship|giao) (?:ra|vao|ve|toi|den|sang)(?: \w+){0,3} cho (?:toi|minh|em|chung toi|bac|ba)", 5),
         (r"ket qua (?:\w+ ){0,3}(?:co )?(?:duoc )?(?:gui|tra|chuyen|giao)", 5),
         (r"(?:mang|dua|giao|ship|chuyen phat) (?:\w+ ){0,2}(?:toi|den|ve|sang) (?:cho|tan|nha)", 5),
         (
@@ -717,6 +723,10 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
         (r"(?:been|be|was|were|is|get|got) rejected", 3),
         (r"pending", 3),
         (r"(?:what|which) stage", 4),
+        (r"(?:ngay|tuan|thang) (?:roi|r) (?:ma )?(?:van )?chua (?:co|thay|xong|nhan)", 4),
+        (r"(?:da|duoc)(?: \w+){0,3} (?:tiep nhan|phe duyet)(?! ho so)", 3),
+        (r"(?:bo sung|thieu) (?:gi|j|nhung gi|cai gi)", 3),
+        (r"what (?:is|s) missing", 3),
         (r"(?:bi treo|bi ngam|nam im|bi tac)", 3),
         (r"where (?:it|its|it s|it is|they are|things are|my \w+ is)(?: at| now| stuck| up to)", 5),
         (r"(?:still )?(?:being processed|under review|in progress)", 4),
@@ -954,7 +964,12 @@ def _told(words: list[str]) -> tuple[int, int, float] | None:
                 j += 1
             if j < len(words) and words[j] in _EN_DID:
                 return i, _clause_end(words, i), _DONE
-        elif word in _EN_CONDITION and i + 1 < len(words) and words[i + 1] in _EN_CONDITION_NEXT:
+        elif (
+            word in _EN_CONDITION
+            and i + 1 < len(words)
+            and words[i + 1] in _EN_CONDITION_NEXT
+            and (not i or words[i - 1] not in ("happens", "happen"))  # "what happens if I ...?" asks
+        ):
             return i, _clause_end(words, i), _CONDITION
     if end:
         return told_begin, end, _DONE
