@@ -220,7 +220,8 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
         (r"toi da (?:duoc )?(?:bao lau|may thang|may nam|may ngay)", 4),
         (r"how long (?:can|may) (?:i|we|you|they|he|she) (?:use|keep|stay)", 5),
         (r"(?:co )?hieu luc (?:bao lau|trong bao lau|may|{BN}|den|toi|trong)", 5),
-        (r"con (?:dung|su dung|xai) (?:duoc|dc)", 4),
+        (r"con (?:dung|su dung|xai|nop) (?:duoc|dc)", 4),
+        (r"(?:khong|ko) qua (?:\d+|may) (?:thang|ngay|nam)", 3),
         (
             r"(?:may tuoi|{BN} tuoi|bao lau|may nam|bao gio|khi nao|bh)(?: thi| la)?(?: phai)?"
             r" (?:doi|gia han|cap doi|lam lai|doi lai|thay)",
@@ -271,7 +272,7 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
         (r"thoi han (?:nao )?(?:phai|de|cho viec) (?:dang ky|khai|nop|bao|lam|dong|di|sang ten)", 5),
         (r"(?:may|{BN}) (?:ngay|tuan)(?: thi| la)? (?:phai|bat buoc)", 5),
         (
-            r"(?:muon|tre|cham|qua)(?: hon)? (?:\d+|may|vai) (?:ngay|tuan|thang|nam)(?: \w+){0,3} "
+            r"(?<!khong )(?<!ko )(?:muon|tre|cham|qua)(?: hon)? (?:\d+|may|vai) (?:ngay|tuan|thang|nam)(?: \w+){0,3} "
             r"(?:co sao|bi phat|co bi|thi sao|co duoc|con)",
             5,
         ),
@@ -305,7 +306,10 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
         (r"cham nhat", 3),
         (r"(?:co )?(?:muon|tre|cham) (?:qua )?{NEG}", 3),
         (r"(?:tre|muon|cham|qua han) (?:\w+ ){0,4}(?:phat|bi|xu ly|sao)", 3),
-        (r"(?:muon|tre|cham|qua)(?: hon)? (?:\d+|may|vai) (?:ngay|tuan|thang|nam)", 3),
+        (r"(?<!khong )(?<!ko )(?:muon|tre|cham|qua)(?: hon)? (?:\d+|may|vai) (?:ngay|tuan|thang|nam)", 3),
+        (r"(?:co )?bi xu (?:phat|ly)", 4),
+        (r"(?:get|be|in|into) (?:into )?trouble", 3),
+        (r"consequences?", 3),
         (
             r"(?:\d+|may|nhieu|mot|hai|ba|vai) (?:ngay|tuan|thang|nam)(?: \w+){0,2} (?:roi )?moi (?:di |lam )?"
             r"(?:nop|lam|dang ky|khai|bao|di|gia han|doi|sang ten)",
@@ -385,6 +389,7 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
         (r"photo (?:duoc|dc) {NEG}", 3),
         (r"to khai", 1),
         (
+            r"(?<!copies of )(?<!copy of )(?<!translation of )"
             r"(?:papers|documents?|documentation|paperwork|(?<!a )paper(?! (?:copy|version|one|\w+ certificate)))"
             r"(?! (?:notari|certif|translat|legali|stamp))",
             3,
@@ -677,7 +682,12 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
         ),
         (r"(?:den|toi) (?:dau|buoc nao) roi", 4),
         (r"(?:buoc nao roi|giai doan nao|khau nao)", 3),
-        (r"(?:ho so|hs|don)(?: \w+){0,4} (?:dang (?:nam |o )?|nam )(?:o|toi|den) dau", 5),
+        (
+            r"(?:ho so|hs|don)(?: \w+){0,4} (?:dang (?:nam |o )?|nam )(?:(?:o|toi|den) dau|(?:o )?(?:phong|bo phan|"
+            r"khau|buoc|noi|cho|co quan) nao)",
+            5,
+        ),
+        (r"tra xem", 3),
         (
             r"sao (?:\w+ ){0,5}(?:van )?chua (?:duoc )?(?:duyet|xu ly|giai quyet|co ket qua|tra loi|cap|tra ket qua)",
             4,
@@ -745,7 +755,8 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
         ),
         (r"(?:been|was|is it|got) (?:approved|processed|signed|done|accepted|rejected)", 3),
         (r"where (?:is )?(?:my|our) (?:\w+ ){0,4}(?:application|file|request|case|papers)", 5),
-        (r"(?:see|check|know|find out) (?:if|whether|how far)", 3),
+        (r"(?:see|check|know|find out) (?:if|whether) (?:it|its|my|the|our|they)\b(?! live)", 3),
+        (r"(?:see|check|know|find out) how far", 3),
     ),
     Facet.NONE: (
         (r"huong dan", 2),
@@ -759,6 +770,7 @@ _CUES: dict[Facet, tuple[tuple[str, float], ...]] = {
         (r"how (?:do|can|should) (?:i|we)(?! (?:check|track|know|find out|see|pay|get|receive|collect|follow))", 1),
         (r"(?:how does it work|how to|guide|steps|procedure|process)(?! time)", 1.5),
         (r"help me", 1.5),
+        (r"(?:help|assist|assistance)(?: me)? with (?:\w+ ){0,2}(?:paperwork|papers|documents)", 4),
         (r"what (?:do|should|must) (?:i|we) (?:do|need to do)", 2),
     ),
 }
@@ -1058,22 +1070,24 @@ def read_facet(text: str) -> FacetReading:
     # Overlapping cues: the heavier, then the longer one keeps the words.
     found.sort(key=lambda hit: (-hit[0], hit[1] - hit[2]))
     kept: list[tuple[float, int, int, Facet]] = []
+    taken = bytearray(len(folded))
     for hit in found:
-        if all(hit[2] <= other[1] or hit[1] >= other[2] for other in kept):
+        if not any(taken[hit[1] : hit[2]]):
             kept.append(hit)
+            taken[hit[1] : hit[2]] = b"\x01" * (hit[2] - hit[1])
     clauses = _clauses(words, starts)
+    # per clause, the facets asked after its "thì"
+    after_thi = [{hit[3] for hit in kept if clause.topic_end <= hit[1] < clause.stop} for clause in clauses]
     scores: dict[Facet, float] = {}
     last: dict[Facet, int] = {}
     for weight, start, end, facet in kept:
         factor = 1.0
-        for clause in clauses:
+        for clause, asked_after in zip(clauses, after_thi, strict=True):
             if clause.first <= start < clause.stop:
                 factor = clause.factor
                 if clause.told is not None and clause.told[0] <= start and end <= clause.told[1]:
                     factor *= clause.told[2]
-                if end <= clause.topic_end and any(
-                    other[3] is not facet and clause.topic_end <= other[1] < clause.stop for other in kept
-                ):
+                if end <= clause.topic_end and asked_after - {facet}:
                     factor *= _TOPIC  # "làm online thì bao lâu?": the ask comes after "thì"
                 break
         scores[facet] = scores.get(facet, 0.0) + weight * factor
