@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import heapq
 import math
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from intents.index import STOPWORD_WEIGHT, Index, IntentKind, terms_of
-from intents.normalize import accented_words, tokens
+from intents.normalize import accented_words, fold, tokens
 from intents.spelling import Speller
 
 OUT_OF_SCOPE = "out_of_scope"
@@ -37,6 +38,12 @@ SMALL_TALK = frozenset({"greeting", "thanks", "goodbye"})  # politeness that may
 CHATTER = "chatter"  # off-topic chatter (intents/chatter.yaml): never an answer, only a reason to say no
 YIELDING = SMALL_TALK | {"help"}
 VOCABULARY_REFERENCE = 40  # terms; see Weights.vocabulary_damping
+MAX_AGE = 120
+AGE_REACH = 10  # candidates searched for a national card whose age bound fits the message
+# "dưới 14 tuổi", "từ đủ 14 tuổi trở lên", "trên 80 tuổi" in a national name (folded).
+_AGE_BOUND = re.compile(r"\b(duoi|tu du|tu|tren|du) (\d{1,3}) tuoi(?: tro len)?")
+# An age stated in a message: "10 tuổi", "bé 6t", "my 10-year-old son".
+_AGE_STATED = re.compile(r"\b(\d{1,3})(?: ?(?:tuoi|t)\b|[ -]years?[ -]old\b)")
 VAGUE_WORDS = 2  # informative words; a message this short may be too vague to place
 
 
@@ -158,6 +165,15 @@ LONG_WEIGHTS = replace(
 )
 
 
+def age_bounds(name: str) -> tuple[tuple[int, int], ...]:
+    """The age ranges an official name is bounded by ("dưới 14 tuổi": 0-13), if any."""
+    found = []
+    for match in _AGE_BOUND.finditer(fold(name)):
+        kind, age = match.group(1), int(match.group(2))
+        found.append((0, age - 1) if kind == "duoi" else (age + 1, MAX_AGE) if kind == "tren" else (age, MAX_AGE))
+    return tuple(found)
+
+
 class Router:
     """Routes messages over one :class:`Index`. Immutable after construction (thread-safe)."""
 
@@ -175,6 +191,12 @@ class Router:
         self.speller = Speller(index, self.weights.fuzzy_cutoff)
         # Per phrase: its priority over its weight (how promising a gathered weight makes it).
         self._promise_scale = [phrase.priority / phrase.weight if phrase.weight else 0.0 for phrase in index.phrases]
+        # Age bounds in national names ("dưới 14 tuổi", "từ đủ 14 tuổi trở lên"), by intent.
+        self._age_bounds = {
+            doc.intent: bounds
+            for doc in index.docs
+            if doc.kind is IntentKind.LISTING and "tuổi" in doc.label and (bounds := age_bounds(doc.label))
+        }
         # Per curated entry: every word of its phrases (see _prefer_distinctive).
         self._curated_words = {
             number: frozenset(word for term in terms for word in term.split("_"))
@@ -328,7 +350,31 @@ class Router:
         candidates.sort(key=lambda candidate: candidate.score, reverse=True)
         if weights.chatter_margin is not None:
             candidates = self._chatter_first(candidates, weights.chatter_margin)
-        return self._prefer_distinctive(candidates, numbers, query, weights)
+        candidates = self._prefer_distinctive(candidates, numbers, query, weights)
+        if candidates and self._age_bounds and any(character.isdigit() for character in text):
+            candidates = self._fit_age(text, candidates)
+        return candidates
+
+    def _fit_age(self, text: str, candidates: list[Candidate]) -> list[Candidate]:
+        """Replace a leading national card whose age bound the message's age falls outside.
+
+        "làm căn cước lần đầu cho con 10 tuổi" reads like the card of "người từ đủ 14 tuổi trở
+        lên", but a child of 10 gets the card of "người dưới 14 tuổi": when a candidate close
+        behind is bounded by an age the message states, it takes the lead.
+        """
+        top = candidates[0]
+        bounds = self._age_bounds.get(top.intent)
+        if bounds is None:
+            return candidates
+        ages = [int(found) for found in _AGE_STATED.findall(fold(text)) if int(found) <= MAX_AGE]
+        if not ages or any(low <= age <= high for low, high in bounds for age in ages):
+            return candidates
+        for position, candidate in enumerate(candidates[1:AGE_REACH], 1):
+            fits = self._age_bounds.get(candidate.intent, ())
+            if any(low <= age <= high for low, high in fits for age in ages):
+                promoted = Candidate(candidate.intent, candidate.kind, top.score, candidate.label)
+                return [promoted, *candidates[:position], *candidates[position + 1 :]]
+        return candidates
 
     @staticmethod
     def _chatter_first(candidates: list[Candidate], margin: float) -> list[Candidate]:

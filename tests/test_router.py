@@ -242,3 +242,11 @@ def test_a_ministry_only_card_yields_to_its_local_variant(router: Router) -> Non
     # 3.000271 is handled by the ministry, 3.000276 by the provincial police: same procedure.
     ranked = [candidate.intent for candidate in router.score("khóa căn cước điện tử")]
     assert ranked.index("3.000276") < ranked.index("3.000271")
+
+
+def test_an_age_the_message_states_picks_the_card_it_falls_within(router: Router) -> None:
+    # "làm căn cước lần đầu" names the first card of someone 14 or older (1.014061); a child of
+    # 10 gets the card of "người dưới 14 tuổi" (1.014062), a national variant of its own.
+    assert router.route("làm căn cước lần đầu cho con 10 tuổi").intent == "1.014062"
+    assert router.route("làm căn cước lần đầu năm 15 tuổi").intent != "1.014062"
+    assert router.route("làm căn cước lần đầu").intent == "1.014061"
