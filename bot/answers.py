@@ -150,75 +150,102 @@ def options_after(entry: Procedure, answered: str, tr: Translator) -> tuple[Opti
     return tuple(option for option, facet in offer if facet not in shown)
 
 
+def _money_time_lines(entry: Procedure, facet: str, tr: Translator, today: dt.date, notes: bool) -> list[str]:
+    name, lines = entry.name.get(tr.locale), []
+    if facet in (Facet.FEE, FEE_TIME) and entry.fees:
+        lines.append(tr.gettext("Fee — {name}:").format(name=name))
+        lines += _fee_lines(entry, tr, today, with_notes=notes)
+    if facet in (Facet.TIME, FEE_TIME) and entry.processing_time:
+        lines.append(_time_head(facet, name, tr))
+        items = entry.processing_time if notes else [t.model_copy(update={"note": None}) for t in entry.processing_time]
+        lines += [f"{BULLET} {duration_line(item, tr)}" for item in items]
+    return lines
+
+
+def _fee_time(entry: Procedure, facet: str, tr: Translator, today: dt.date) -> list[str]:
+    lines = _money_time_lines(entry, facet, tr, today, notes=True)
+    if len("\n".join(lines)) > FACET_LIMIT - 120:  # room for a hedge: drop the notes first
+        lines = _money_time_lines(entry, facet, tr, today, notes=False)
+    return lines
+
+
+def _documents(entry: Procedure, tr: Translator) -> list[str]:
+    lines = [tr.gettext("Papers for {name}:").format(name=entry.name.get(tr.locale))]
+    lines += [f"{BULLET} {document_line(document, tr)}" for document in entry.documents]
+    if any(document.condition is not None for document in entry.documents):
+        lines.append(tr.gettext('(*) only in some cases: see "Papers to prepare".'))
+    return lines
+
+
+def _where(entry: Procedure, tr: Translator, commune: str | None) -> list[str]:
+    loc = tr.locale
+    lines = [tr.gettext("Where — {name}:").format(name=entry.name.get(loc))]
+    desks = [channel for channel in entry.channels if channel.kind is ChannelKind.IN_PERSON]
+    lines += [f"{BULLET} {channel.name.get(loc)}" for channel in desks]
+    if entry.agency is not None and entry.agency.name.get(loc) not in [desk.name.get(loc) for desk in desks]:
+        lines.append(tr.gettext("Handled by: {agency}").format(agency=entry.agency.name.get(loc)))
+    online = [channel for channel in entry.channels if channel.kind is not ChannelKind.IN_PERSON]
+    if online:
+        names = ", ".join(channel.name.get(loc) for channel in online[:3])
+        lines.append(tr.gettext("Also: {names}.").format(names=names))
+    if commune:
+        lines.append(tr.gettext("Your commune or ward: {new}.").format(new=commune))
+    else:
+        lines.append(
+            tr.gettext("Not sure of your new commune or ward? Type your old address, e.g. “phường Bến Nghé, Quận 1”.")
+        )
+    return lines
+
+
+def _online(entry: Procedure, tr: Translator) -> list[str]:
+    lines = [f"{entry.name.get(tr.locale)}: {_online_sentence(entry, tr)}"]
+    online = [channel for channel in entry.channels if channel.kind is not ChannelKind.IN_PERSON]
+    lines += [f"{BULLET} {channel.name.get(tr.locale)}" for channel in online[:4]]
+    if entry.online_level is not OnlineLevel.NONE:
+        lines.append(tr.gettext("Never give your password or OTP code to anyone, even an official."))
+    return lines
+
+
+def _text_fact(entry: Procedure, facet: str, tr: Translator) -> list[str] | None:
+    """Who may apply, the result, following the application: one catalog text each."""
+    heads = {
+        Facet.ELIGIBILITY: (entry.audience, tr.gettext("Who can apply — {name}:")),
+        Facet.RESULT: (entry.result, tr.gettext("The result — {name}:")),
+        Facet.TRACKING: (entry.tracking, tr.gettext("Following your application — {name}:")),
+    }
+    value, head = heads.get(facet, (None, ""))  # type: ignore[call-overload]
+    if value is None:
+        return None
+    return [head.format(name=entry.name.get(tr.locale)), value.get(tr.locale)]
+
+
+def _facet_lines(
+    entry: Procedure, facet: str, tr: Translator, today: dt.date, commune: str | None
+) -> tuple[list[str], str] | None:
+    """The lines that answer ``facet`` and the line that says more exists, or None when not held."""
+    money = facet in (Facet.FEE, FEE_TIME) and entry.fees or facet in (Facet.TIME, FEE_TIME) and entry.processing_time
+    if money:
+        return _fee_time(entry, facet, tr, today), tr.gettext('… more under "Fee and time" or the guide.')
+    if facet == Facet.DOCUMENTS and entry.documents:
+        return _documents(entry, tr), tr.gettext('… and more: tap "Papers to prepare".')
+    if facet == Facet.WHERE and (entry.agency is not None or entry.channels):
+        return _where(entry, tr, commune), tr.gettext("… more one tap away below.")
+    if facet == Facet.ONLINE and entry.online_level is not None:
+        return _online(entry, tr), tr.gettext("… more one tap away below.")
+    lines = _text_fact(entry, facet, tr)
+    return (lines, tr.gettext("… more one tap away below.")) if lines else None
+
+
 def facet_answer(entry: Procedure, facet: str, tr: Translator, today: dt.date, commune: str | None = None) -> Reply:
     """The asked fact of a curated entry, first and within :data:`FACET_LIMIT` characters.
 
     ``commune``: the user's commune or ward (full name), when known, for "where to submit".
     """
-    loc = tr.locale
-    name = entry.name.get(loc)
-    lines: list[str]
-    links: tuple[Link, ...] = ()
-    more = tr.gettext('… more under "Fee and time" or the guide.')
-    if facet in (Facet.FEE, FEE_TIME) and entry.fees or facet in (Facet.TIME, FEE_TIME) and entry.processing_time:
-        lines = []
-        if facet in (Facet.FEE, FEE_TIME) and entry.fees:
-            lines.append(tr.gettext("Fee — {name}:").format(name=name))
-            lines += _fee_lines(entry, tr, today, with_notes=True)
-        if facet in (Facet.TIME, FEE_TIME) and entry.processing_time:
-            lines.append(_time_head(facet, name, tr))
-            lines += _time_lines(entry, tr)
-        if len("\n".join(lines)) > FACET_LIMIT - 120:  # room for a hedge: drop the notes first
-            lines = []
-            if facet in (Facet.FEE, FEE_TIME) and entry.fees:
-                lines.append(tr.gettext("Fee — {name}:").format(name=name))
-                lines += _fee_lines(entry, tr, today, with_notes=False)
-            if facet in (Facet.TIME, FEE_TIME) and entry.processing_time:
-                lines.append(_time_head(facet, name, tr))
-                lines += [
-                    f"{BULLET} {duration_line(item.model_copy(update={'note': None}), tr)}"
-                    for item in entry.processing_time
-                ]
-    elif facet == Facet.DOCUMENTS and entry.documents:
-        lines = [tr.gettext("Papers for {name}:").format(name=name)]
-        lines += [f"{BULLET} {document_line(document, tr)}" for document in entry.documents]
-        if any(document.condition is not None for document in entry.documents):
-            lines.append(tr.gettext('(*) only in some cases: see "Papers to prepare".'))
-        more = tr.gettext('… and more: tap "Papers to prepare".')
-    elif facet == Facet.WHERE and (entry.agency is not None or entry.channels):
-        more = tr.gettext("… more one tap away below.")
-        lines = [tr.gettext("Where — {name}:").format(name=name)]
-        desks = [channel for channel in entry.channels if channel.kind is ChannelKind.IN_PERSON]
-        lines += [f"{BULLET} {channel.name.get(loc)}" for channel in desks]
-        if entry.agency is not None and entry.agency.name.get(loc) not in [desk.name.get(loc) for desk in desks]:
-            lines.append(tr.gettext("Handled by: {agency}").format(agency=entry.agency.name.get(loc)))
-        online = [channel for channel in entry.channels if channel.kind is not ChannelKind.IN_PERSON]
-        if online:
-            names = ", ".join(channel.name.get(loc) for channel in online[:3])
-            lines.append(tr.gettext("Also: {names}.").format(names=names))
-        if commune:
-            lines.append(tr.gettext("Your commune or ward: {new}.").format(new=commune))
-        else:
-            lines.append(
-                tr.gettext(
-                    "Not sure of your new commune or ward? Type your old address, e.g. “phường Bến Nghé, Quận 1”."
-                )
-            )
-    elif facet == Facet.ONLINE and entry.online_level is not None:
-        lines = [f"{name}: {_online_sentence(entry, tr)}"]
-        online = [channel for channel in entry.channels if channel.kind is not ChannelKind.IN_PERSON]
-        lines += [f"{BULLET} {channel.name.get(loc)}" for channel in online[:4]]
-        if entry.online_level is not OnlineLevel.NONE:
-            lines.append(tr.gettext("Never give your password or OTP code to anyone, even an official."))
-        links = _portal_links(entry, tr)
-    elif facet == Facet.ELIGIBILITY and entry.audience is not None:
-        lines = [tr.gettext("Who can apply — {name}:").format(name=name), entry.audience.get(loc)]
-    elif facet == Facet.RESULT and entry.result is not None:
-        lines = [tr.gettext("The result — {name}:").format(name=name), entry.result.get(loc)]
-    elif facet == Facet.TRACKING and entry.tracking is not None:
-        lines = [tr.gettext("Following your application — {name}:").format(name=name), entry.tracking.get(loc)]
-    else:
+    found = _facet_lines(entry, facet, tr, today, commune)
+    if found is None:
         return not_held(entry, facet, tr)
+    lines, more = found
+    links = _portal_links(entry, tr) if facet == Facet.ONLINE else ()
     caution = hedge(entry, FACET_FIELDS.get(facet, ()), tr)
     limit = FACET_LIMIT - (len(caution) + 1 if caution else 0)
     text = fit(lines, limit, more)
