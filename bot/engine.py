@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from bot import answers, commands, paperwork, pauses, questions, whereabouts
 from bot import replies as fixed
+from bot.actions import Action, ActionTable
 from bot.cards import compact_card
 from bot.contacts import Contacts
 from bot.desks import Desks
@@ -77,6 +78,8 @@ class Engine:
         self.contacts = contacts or Contacts()
         self.desks = desks
         self.referrals = referrals or Referrals()
+        self.nav = self._build_nav()
+        self.actions = self._build_actions()
 
     # -- entry point ---------------------------------------------------------------------
 
@@ -200,85 +203,83 @@ class Engine:
         return found is not None and found[0].steps[found[1]].check is not None
 
     def _act(self, turn: Turn, payload: str) -> list[Reply]:
-        """Carry out a button press or typed command."""
+        """Carry out a button press or typed command: one table lookup."""
+        action = Action.parse(payload)
+        return self.actions.dispatch(turn, action.kind, action.argument)
+
+    def _build_actions(self) -> ActionTable:
+        """The one table of button and command handlers (the desks add theirs)."""
+        table = ActionTable(lambda turn, _argument: [fixed.menu(turn)])
+        table.register("ans", lambda turn, argument: self._walk(turn, f"ans:{argument}"))
+        table.register("nav", lambda turn, argument: self.nav.dispatch(turn, argument, argument))
+        table.register("guide", self._start_guide)
+        table.register("open", lambda turn, argument: self._open(turn, argument))
+        table.register("pick", self._pick)
+        table.register("docs", lambda turn, argument: paperwork.show(turn, argument or None))
+        table.register("fact", lambda turn, argument: self._fact(turn, *argument.partition(":")[::2]))
+        table.register("ward", lambda turn, argument: [whereabouts.chosen(turn, argument)])
+        table.register("tick", paperwork.tick)
+        table.register("sector", lambda turn, argument: [fixed.sector(turn, argument)])
+        table.register("rate", lambda turn, argument: self._rate(turn, argument == "up"))
+        table.register("lang", self._language)
+        table.register("cmd", self._start)
+        table.register("media", lambda turn, argument: [fixed.media(turn.tr, argument)])
+        table.register("unknown", lambda turn, argument: [fixed.unknown_command(turn.tr, argument)])
+        desks = self.desks
+        if desks is not None:
+            for kind in ("staff", "remind"):
+                table.register(kind, lambda turn, argument, kind=kind: desks.act(turn, kind, argument))  # type: ignore[misc]
+        return table
+
+    def _build_nav(self) -> ActionTable:
+        """The "nav:<what>" actions: moving in a guide, and words that work everywhere (menu, help …)."""
+        nav = ActionTable(lambda turn, _argument: [fixed.menu(turn)])
+        for step in ("next", "back", "resume"):
+            nav.register(step, lambda turn, argument: self._walk(turn, f"nav:{argument}"))
+        nav.register("docs", lambda turn, _argument: paperwork.show(turn, None))
+        nav.register("stuck", lambda turn, _argument: [self._stuck(turn)])
+        nav.register("exit", lambda turn, _argument: self._exit(turn))
+        nav.register("menu", lambda turn, _argument: self._menu(turn))
+        nav.register("help", lambda turn, _argument: [fixed.help_reply(turn.tr)])
+        nav.register("rephrase", lambda turn, _argument: [questions.rephrase(turn)])
+        nav.register("lang", lambda turn, _argument: self._language(turn, "vi" if turn.state.locale == "en" else "en"))
+        return nav
+
+    def _walk(self, turn: Turn, payload: str) -> list[Reply]:
+        """Next, back, resume, or a yes/no answer in the guide (or start/resume one when none is open)."""
         state, tr = turn.state, turn.tr
-        action, _, argument = payload.partition(":")
+        action = Action.parse(payload)
         in_guide = state.mode in (Mode.GUIDE, Mode.CHECKLIST) and turn.snap.walk.current(state) is not None
-        if action == "nav" and argument in ("next", "back", "resume") or action == "ans":
-            if not in_guide and state.paused is not None:
-                return pauses.resume_paused(turn)
-            if not in_guide and state.mode is Mode.CARD and argument in ("next", "resume") and state.procedure:
-                return self._start_guide(turn, state.procedure)  # "tiếp" under a card starts its guide
-            if not in_guide:
-                return [fixed.no_guide(tr)]
-            state.mode = Mode.GUIDE
-            if argument == "next":
-                replies = turn.snap.walk.next(state, tr)
-            elif argument == "back":
-                replies = turn.snap.walk.back(state, tr)
-            elif argument == "resume":
-                replies = [turn.snap.walk.render_step(state, tr)]
-            else:
-                replies = turn.snap.walk.answer(state, argument == "yes", tr)
-            self._log_position(turn)
-            if state.mode is Mode.RATING and self.desks is not None:
-                replies[-1] = self.desks.reminders.offer(turn, replies[-1])
-            return replies
-        if action in ("staff", "remind"):
-            if self.desks is None:
-                return [fixed.menu(turn)]
-            return self.desks.act(turn, action, argument)
-        if action == "guide":
-            return self._start_guide(turn, argument)
-        if action == "pick" and argument in fixed.ASKABLE:
-            return self._general(turn, argument)
-        if action in ("open", "pick"):
-            return self._open(turn, argument)
-        if action == "docs":
-            return paperwork.show(turn, argument or None)
-        if action == "fact":
-            entry_id, _, facet = argument.partition(":")
-            return self._fact(turn, entry_id, facet)
-        if action == "ward":
-            return [whereabouts.chosen(turn, argument)]
-        if action == "tick":
-            return paperwork.tick(turn, argument)
-        if action == "sector":
-            return [fixed.sector(turn, argument)]
-        if action == "rate":
-            return self._rate(turn, argument == "up")
-        if action == "lang":
-            return self._language(turn, argument)
-        if action == "cmd" and argument == "start":
-            pauses.pause(state)
-            return [fixed.greeting(tr, first=True)]
-        if action == "media":
-            return [fixed.media(tr, argument)]
-        if action == "unknown":
-            return [
-                Reply(
-                    tr.gettext("I don't know the command {command}. Type /help to see what I can do.").format(
-                        command=argument
-                    ),
-                    fixed.menu_option(tr),
-                )
-            ]
-        if action == "nav":
-            if argument == "docs":
-                return paperwork.show(turn, None)
-            if argument == "stuck":
-                return [self._stuck(turn)]
-            if argument == "exit":
-                return self._exit(turn)
-            if argument == "menu":
-                pauses.pause(state)
-                return [fixed.menu(turn)]
-            if argument == "help":
-                return [fixed.help_reply(tr)]
-            if argument == "rephrase":
-                return [questions.rephrase(turn)]
-            if argument == "lang":
-                return self._language(turn, "vi" if state.locale == "en" else "en")
+        if not in_guide and state.paused is not None:
+            return pauses.resume_paused(turn)
+        if not in_guide and state.mode is Mode.CARD and action.argument in ("next", "resume") and state.procedure:
+            return self._start_guide(turn, state.procedure)  # "tiếp" under a card starts its guide
+        if not in_guide:
+            return [fixed.no_guide(tr)]
+        state.mode = Mode.GUIDE
+        if action.kind == "ans":
+            replies = turn.snap.walk.answer(state, action.argument == "yes", tr)
+        elif action.argument == "next":
+            replies = turn.snap.walk.next(state, tr)
+        elif action.argument == "back":
+            replies = turn.snap.walk.back(state, tr)
+        else:
+            replies = [turn.snap.walk.render_step(state, tr)]
+        self._log_position(turn)
+        if state.mode is Mode.RATING and self.desks is not None:
+            replies[-1] = self.desks.reminders.offer(turn, replies[-1])
+        return replies
+
+    def _pick(self, turn: Turn, intent: str) -> list[Reply]:
+        """A choice after "did you mean": a procedure, or an askable general intent (a person, help)."""
+        return self._general(turn, intent) if intent in fixed.ASKABLE else self._open(turn, intent)
+
+    def _start(self, turn: Turn, argument: str) -> list[Reply]:
+        pauses.pause(turn.state)
+        return [fixed.greeting(turn.tr, first=True)] if argument == "start" else [fixed.menu(turn)]
+
+    def _menu(self, turn: Turn) -> list[Reply]:
+        pauses.pause(turn.state)
         return [fixed.menu(turn)]
 
     # -- routing -------------------------------------------------------------------------

@@ -106,6 +106,12 @@ def greeting(tr: Translator, first: bool) -> Reply:
     return Reply(text, menu_option(tr), kind=ReplyKind.HELP)
 
 
+def unknown_command(tr: Translator, command: str) -> Reply:
+    """A slash command the bot does not know."""
+    text = tr.gettext("I don't know the command {command}. Type /help to see what I can do.").format(command=command)
+    return Reply(text, menu_option(tr))
+
+
 def help_reply(tr: Translator) -> Reply:
     """What the bot can do and the words that work at every step."""
     text = tr.gettext(
