@@ -21,7 +21,7 @@ from bot.events import EventType, Recorder
 from bot.i18n import Languages, Translator, pick_locale
 from bot.listing_cards import listing_answer, listing_card
 from bot.live import LiveCatalog, Snapshot
-from bot.messages import Address, Inbound, Link, Option, Reply, ReplyKind, scrub
+from bot.messages import Address, Inbound, Link, Option, Reply, scrub
 from bot.privacy import hash_user
 from bot.roles import Role
 from bot.state import ConversationState, Mode
@@ -220,7 +220,7 @@ class Engine:
         table.register("ward", lambda turn, argument: [whereabouts.chosen(turn, argument)])
         table.register("tick", paperwork.tick)
         table.register("sector", lambda turn, argument: [fixed.sector(turn, argument)])
-        table.register("rate", lambda turn, argument: self._rate(turn, argument == "up"))
+        table.register("rate", lambda turn, argument: pauses.rate(turn, argument == "up"))
         table.register("lang", self._language)
         table.register("cmd", self._start)
         table.register("media", lambda turn, argument: [fixed.media(turn.tr, argument)])
@@ -237,8 +237,8 @@ class Engine:
         for step in ("next", "back", "resume"):
             nav.register(step, lambda turn, argument: self._walk(turn, f"nav:{argument}"))
         nav.register("docs", lambda turn, _argument: paperwork.show(turn, None))
-        nav.register("stuck", lambda turn, _argument: [self._stuck(turn)])
-        nav.register("exit", lambda turn, _argument: self._exit(turn))
+        nav.register("stuck", lambda turn, _argument: [fixed.people(turn, self.contacts)])
+        nav.register("exit", lambda turn, _argument: pauses.stop(turn))
         nav.register("menu", lambda turn, _argument: self._menu(turn))
         nav.register("help", lambda turn, _argument: [fixed.help_reply(turn.tr)])
         nav.register("rephrase", lambda turn, _argument: [questions.rephrase(turn)])
@@ -336,7 +336,7 @@ class Engine:
                 Reply(tr.gettext("Goodbye! Come back whenever you need help with a procedure."), fixed.menu_option(tr))
             ]
         if intent == "human":
-            return [self._stuck(turn)]
+            return [fixed.people(turn, self.contacts)]
         return [fixed.help_reply(tr)]
 
     # -- cards, guides, checklists ---------------------------------------------------------
@@ -411,48 +411,6 @@ class Engine:
             turn.log(EventType.GUIDE_COMPLETED, intent=state.procedure)
         elif state.mode is Mode.GUIDE:
             turn.log(EventType.STEP, intent=state.root_procedure(), step=state.step)
-
-    def _rate(self, turn: Turn, helpful: bool) -> list[Reply]:
-        state, tr = turn.state, turn.tr
-        turn.log(EventType.RATING, intent=state.procedure, decision="up" if helpful else "down")
-        state.mode = Mode.IDLE
-        text = (
-            tr.gettext("Thank you! Glad it helped.")
-            if helpful
-            else tr.gettext(
-                "Thank you for telling us. We will improve this guide. If you are still stuck, ask for help below."
-            )
-        )
-        return [Reply(text, (Option(tr.gettext("I'm stuck"), "nav:stuck"), *fixed.menu_option(tr)))]
-
-    def _exit(self, turn: Turn) -> list[Reply]:
-        state, tr = turn.state, turn.tr
-        if state.mode in (Mode.GUIDE, Mode.CHECKLIST):
-            turn.log(EventType.GUIDE_ABANDONED, intent=state.root_procedure(), step=state.step)
-        state.mode, state.procedure, state.step, state.stack, state.paused = Mode.IDLE, None, None, [], None
-        state.history = []
-        return [Reply(tr.gettext("OK, stopped. Ask me another question or open the menu."), fixed.menu_option(tr))]
-
-    def _stuck(self, turn: Turn) -> Reply:
-        state, tr = turn.state, turn.tr
-        turn.log(EventType.STUCK, intent=state.root_procedure(), step=state.step)
-        contact = self.contacts.for_commune(state.commune)
-        lines = [tr.gettext("You can get help from a person:")]
-        if contact.name:
-            lines[0] = tr.gettext("You can get help from a person ({name}):").format(name=contact.name)
-        lines.append(f"1. {contact.desk.get(tr.locale)}")
-        lines.append(f"2. {contact.team.get(tr.locale)}")
-        if contact.hotline:
-            lines.append(f"3. {tr.gettext('Hotline')}: {contact.hotline}")
-        if self.contacts.communes and state.commune is None:
-            lines.append(tr.gettext('Type "xã" and the name of your commune or ward to see its own contacts.'))
-        lines.append(
-            tr.gettext("Never give your password or OTP code to anyone, even someone who says they are an official.")
-        )
-        options = (
-            [Option(tr.gettext("Back to the step"), "nav:resume")] if state.mode in (Mode.GUIDE, Mode.CHECKLIST) else []
-        )
-        return Reply("\n".join(lines), (*options, *fixed.menu_option(tr)), kind=ReplyKind.HELP)
 
     # -- language ----------------------------------------------------------------------------
 

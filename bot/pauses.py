@@ -78,3 +78,28 @@ def resume_paused(turn: Turn) -> list[Reply]:
     state.restore(state.paused)
     state.paused, state.mode = None, Mode.GUIDE
     return [turn.snap.walk.render_step(state, turn.tr)]
+
+
+def stop(turn: Turn) -> list[Reply]:
+    """Leave the guide ("thoát"), logged as abandoned, and forget where it was."""
+    state, tr = turn.state, turn.tr
+    if state.mode in (Mode.GUIDE, Mode.CHECKLIST):
+        turn.log(EventType.GUIDE_ABANDONED, intent=state.root_procedure(), step=state.step)
+    state.mode, state.procedure, state.step, state.stack, state.paused = Mode.IDLE, None, None, [], None
+    state.history = []
+    return [Reply(tr.gettext("OK, stopped. Ask me another question or open the menu."), fixed.menu_option(tr))]
+
+
+def rate(turn: Turn, helpful: bool) -> list[Reply]:
+    """👍 or 👎 at the end of a guide: thanks, and help when it did not."""
+    state, tr = turn.state, turn.tr
+    turn.log(EventType.RATING, intent=state.procedure, decision="up" if helpful else "down")
+    state.mode = Mode.IDLE
+    text = (
+        tr.gettext("Thank you! Glad it helped.")
+        if helpful
+        else tr.gettext(
+            "Thank you for telling us. We will improve this guide. If you are still stuck, ask for help below."
+        )
+    )
+    return [Reply(text, (Option(tr.gettext("I'm stuck"), "nav:stuck"), *fixed.menu_option(tr)))]

@@ -8,9 +8,12 @@ Vietnamese is in ``bot/locales``.
 from __future__ import annotations
 
 from bot.commands import number
+from bot.contacts import Contacts
+from bot.events import EventType
 from bot.i18n import N_, Translator
 from bot.live import Snapshot
 from bot.messages import Option, Reply, ReplyKind, shorten
+from bot.state import Mode
 from bot.turn import Turn
 from intents.index import IntentKind
 from intents.router import Decision
@@ -104,6 +107,28 @@ def greeting(tr: Translator, first: bool) -> Reply:
             '🔒 Please do not send ID numbers, passwords or OTP codes here. Type "english" for English.'
         )
     return Reply(text, menu_option(tr), kind=ReplyKind.HELP)
+
+
+def people(turn: Turn, contacts: Contacts) -> Reply:
+    """Help from a person ("Tôi bị vướng"): the one-stop desk, the team, a hotline; the user's commune's if known."""
+    state, tr = turn.state, turn.tr
+    turn.log(EventType.STUCK, intent=state.root_procedure(), step=state.step)
+    contact = contacts.for_commune(state.commune)
+    lines = [tr.gettext("You can get help from a person:")]
+    if contact.name:
+        lines[0] = tr.gettext("You can get help from a person ({name}):").format(name=contact.name)
+    lines.append(f"1. {contact.desk.get(tr.locale)}")
+    lines.append(f"2. {contact.team.get(tr.locale)}")
+    if contact.hotline:
+        lines.append(f"3. {tr.gettext('Hotline')}: {contact.hotline}")
+    if contacts.communes and state.commune is None:
+        lines.append(tr.gettext('Type "xã" and the name of your commune or ward to see its own contacts.'))
+    lines.append(
+        tr.gettext("Never give your password or OTP code to anyone, even someone who says they are an official.")
+    )
+    in_guide = state.mode in (Mode.GUIDE, Mode.CHECKLIST)
+    options = [Option(tr.gettext("Back to the step"), "nav:resume")] if in_guide else []
+    return Reply("\n".join(lines), (*options, *menu_option(tr)), kind=ReplyKind.HELP)
 
 
 def unknown_command(tr: Translator, command: str) -> Reply:
