@@ -20,12 +20,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from bot.messages import Address, Attachment, Inbound
 from bot.privacy import hash_user
-from bot.storage import Database, as_utc
+from bot.storage import Database, as_utc, dialect_insert
 from bot.tables import InboxItem
 
 TABLE = InboxItem.__table__  # type: ignore[attr-defined]
@@ -116,8 +115,11 @@ class Inbox:
 
     def add(self, rows: list[dict[str, Any]]) -> int:
         """Store messages in one transaction; a repeated platform message is skipped. Returns how many were new."""
-        dialect: Any = postgresql if self.database.is_postgres else sqlite
-        statement = dialect.insert(TABLE).on_conflict_do_nothing(index_elements=["channel", "dedupe"]).returning(_C.id)
+        statement = (
+            dialect_insert(self.database.is_postgres)(TABLE)
+            .on_conflict_do_nothing(index_elements=["channel", "dedupe"])
+            .returning(_C.id)
+        )
         with self.database.session() as session:
             return len(session.execute(statement, rows).all())
 

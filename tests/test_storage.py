@@ -11,15 +11,18 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
 from bot.config import DEV_SALT, Settings
-from bot.storage import MIGRATIONS_DIR, Database, DatabaseInUse
+from bot.storage import MIGRATIONS_DIR, Database, DatabaseInUse, head_revisions
+from tests.conftest import Ran
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -56,11 +59,8 @@ def test_a_second_bot_process_on_one_sqlite_file_is_refused(tmp_path: Path) -> N
     again.dispose()
 
 
-def test_a_public_channel_refuses_the_development_salt(tmp_path: Path) -> None:
-    env = clean_env(DATABASE_URL=f"sqlite:///{tmp_path / 'bot.db'}", TELEGRAM_BOT_TOKEN="123:TEST")
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "run"], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120
-    )
+def test_a_public_channel_refuses_the_development_salt(dvcbot: Callable[..., Ran]) -> None:
+    result = dvcbot("run", env={"TELEGRAM_BOT_TOKEN": "123:TEST"})
     assert result.returncode == 2
     assert "DVCBOT_USER_SALT" in result.stderr and "separates old conversations" in result.stderr
     assert Settings(telegram_token="x", user_salt=DEV_SALT).unsafe()
@@ -88,5 +88,29 @@ def test_a_database_of_the_previous_release_upgrades(database_url: str) -> None:
             tables = set(connection.dialect.get_table_names(connection))
         assert "seen" not in state and state["messages"] == 3, "raw chat ids leave the stored state"
         assert {"inbox", "outbox"} <= tables
+    finally:
+        database.dispose()
+
+
+def test_the_migration_heads_are_read_without_alembic() -> None:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    assert head_revisions() == frozenset(ScriptDirectory.from_config(config).get_heads())
+
+
+def test_a_database_at_the_newest_revision_starts_without_alembic(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database = Database(f"sqlite:///{tmp_path / 'bot.db'}")
+    try:
+        database.migrate()  # a fresh file: Alembic creates the schema
+        calls: list[str] = []
+        monkeypatch.setattr(command, "upgrade", lambda _config, revision: calls.append(revision))
+        database.migrate()  # already at the newest revision: nothing to run
+        assert calls == []
+        with database.engine.begin() as connection:
+            connection.execute(text("UPDATE alembic_version SET version_num = '0003'"))
+        database.migrate()  # behind: Alembic upgrades
+        assert calls == ["head"]
     finally:
         database.dispose()
