@@ -66,11 +66,17 @@ _SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 def load_yaml(text: str) -> Any:
     """Parse YAML safely, refusing anchors and aliases before anything is built (raises ``yaml.YAMLError``)."""
+    if "&" in text or "*" in text:  # without these characters there is no anchor or alias to look for
+        _refuse_anchors(text)
+    return yaml.load(text, Loader=_SafeLoader)  # the safe loader (C or Python): plain data only
+
+
+def _refuse_anchors(text: str) -> None:
+    """Raise ``yaml.MarkedYAMLError`` at the first anchor or alias of ``text``."""
     for event in yaml.parse(text, Loader=_SafeLoader):  # events only: nothing is expanded here
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             mark: Any = event.start_mark
             raise yaml.MarkedYAMLError(problem="anchors and aliases (& and *) are not allowed", problem_mark=mark)
-    return yaml.load(text, Loader=_SafeLoader)  # the safe loader (C or Python): plain data only
 
 
 def read_yaml(path: Path) -> Any:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import yaml
 
+from procedures import loader
 from procedures.catalog import Catalog
 from procedures.links import LinkPolicy
-from procedures.loader import dump_entry, parse_entry
+from procedures.loader import dump_entry, load_yaml, parse_entry
 from procedures.models import Procedure
 from procedures.validation import required_ids, validate_catalog
 
@@ -119,12 +121,38 @@ def test_yaml_round_trip(catalog: Catalog) -> None:
     assert again == entry
 
 
-def test_catalog_validate_command(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    import os
-    import subprocess
-    import sys
+def test_catalog_yaml_is_read_with_the_c_loader() -> None:
+    assert yaml.__with_libyaml__, "PyYAML without libyaml reads the catalog ~10x slower"
+    assert loader._SafeLoader is yaml.CSafeLoader
 
-    ok = subprocess.run([sys.executable, "-m", "bot", "catalog", "validate"], capture_output=True, text=True)
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: &x 1\nb: *x\n",  # an anchor and its alias
+        "a: &x [1, 2]\n",  # an anchor alone
+        "b: *x\n",  # an alias alone (refused before it is found undefined)
+        'name: "A & B"\nsteps: &s [1]\nmore: *s\n',  # a legitimate "&" before the anchor
+    ],
+)
+def test_anchors_and_aliases_are_refused(text: str) -> None:
+    with pytest.raises(yaml.MarkedYAMLError, match="anchors and aliases"):
+        load_yaml(text)
+
+
+def test_ampersands_and_asterisks_in_text_are_plain_data() -> None:
+    text = 'name: "Sở TN&MT"\nurl: https://x.gov.vn/?a=1&b=2\nnote: "*bắt buộc*"\nlist: [a, "*"]\n'
+    assert load_yaml(text) == {
+        "name": "Sở TN&MT",
+        "url": "https://x.gov.vn/?a=1&b=2",
+        "note": "*bắt buộc*",
+        "list": ["a", "*"],
+    }
+    assert load_yaml("a: 1\nb: [x, y]\n") == {"a": 1, "b": ["x", "y"]}
+
+
+def test_catalog_validate_command(tmp_path, dvcbot) -> None:  # type: ignore[no-untyped-def]
+    ok = dvcbot("catalog", "validate")
     assert ok.returncode == 0 and "OK: 44 curated entries" in ok.stdout
     bad = tmp_path / "catalog"
     bad.mkdir()
@@ -134,9 +162,6 @@ def test_catalog_validate_command(tmp_path) -> None:  # type: ignore[no-untyped-
         "steps:\n  - {id: a, text: {vi: a, en: a}, next: nowhere}\n",
         encoding="utf-8",
     )
-    env = dict(os.environ, DVCBOT_CATALOG_DIR=str(bad))
-    failed = subprocess.run(
-        [sys.executable, "-m", "bot", "catalog", "validate"], capture_output=True, text=True, env=env
-    )
+    failed = dvcbot("catalog", "validate", env={"DVCBOT_CATALOG_DIR": str(bad)})
     assert failed.returncode == 1
     assert "not on an official domain" in failed.stdout and "no step 'nowhere'" in failed.stdout
