@@ -19,7 +19,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.catalog_store import DRAFT, CatalogStore
-from bot.charts import render_chart
 from bot.clock import Clock
 from bot.commands import number
 from bot.i18n import Translator
@@ -32,7 +31,6 @@ from bot.roles import Role, Staff, format_code
 from bot.stats import Period, collect
 from bot.storage import Database, as_utc
 from bot.turn import Turn
-from bot.uploads import read_sandboxed
 from procedures.addresses import CommuneNotFound, commune_from_name, commune_label, resolve
 from procedures.diff import diff_catalogs
 from procedures.links import LinkPolicy
@@ -114,6 +112,9 @@ class AdminDesk:
         today = turn.now.astimezone(self.timezone).date()
         report = collect(self.database, Period(today - dt.timedelta(days=days - 1), today), self.timezone)
         names = {entry.id: entry.name.get(turn.tr.locale) for entry in turn.snap.catalog}
+        # Imported on an admin's first /stats: matplotlib and numpy cost a second and ~40 MB at start-up.
+        from bot.charts import render_chart
+
         chart = Attachment("stats.png", render_chart(report, turn.tr, names), "image/png")
         caption = turn.tr.gettext("Usage, last {days} days").format(days=days)
         return [Reply(to_table(report, turn.tr, names)), Reply(caption, image=chart)]
@@ -212,6 +213,9 @@ class AdminDesk:
 
     def verdict(self, tr: Translator, name: str, content: bytes, author: str) -> list[Reply]:
         """Validate an uploaded file and show what it would change, applying nothing yet (blocking)."""
+        # Imported on the first upload: the spreadsheet formats (openpyxl) are admin-only and slow to import.
+        from bot.uploads import read_sandboxed
+
         current = self.live.current.catalog
         candidate = read_sandboxed(name, current, self.policy, self.required, content=content)
         if candidate.problems:

@@ -15,6 +15,7 @@ import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.app import load_catalog
@@ -23,12 +24,13 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import Languages, Translator
 from bot.storage import Database
-from bot.uploads import read_sandboxed
 from procedures.catalog import Catalog, CatalogError
 from procedures.diff import CatalogDiff, diff_catalogs
-from procedures.formats import Candidate, export_catalog, write_template
 from procedures.links import LinkPolicy
 from procedures.validation import required_ids
+
+if TYPE_CHECKING:  # the spreadsheet formats (openpyxl) are imported by the commands that read or write files
+    from procedures.formats import Candidate
 
 
 @dataclass
@@ -53,6 +55,8 @@ class Context:
         """Read and validate a file or folder against the served catalog."""
         policy = LinkPolicy(self.settings.allowed_link_suffixes)
         required = required_ids() if self.settings.catalog_dir is None else []
+        from bot.uploads import read_sandboxed  # the formats it reads are imported only when a file is read
+
         return read_sandboxed(path.name, current, policy, required, path=path)
 
     def print_diff(self, diff: CatalogDiff) -> None:
@@ -138,12 +142,16 @@ def _export(ctx: Context, args: argparse.Namespace) -> int:
             print(f"no version {args.version}", file=sys.stderr)
             return 1
         version, catalog = args.version, decode(row)
+    from procedures.formats import export_catalog  # openpyxl: only for the commands that write files
+
     paths = export_catalog(catalog, args.format, Path(args.out))
     print(f"version {version} → {', '.join(str(path) for path in paths[:5])}{' …' if len(paths) > 5 else ''}")
     return 0
 
 
 def _template(ctx: Context, args: argparse.Namespace) -> int:
+    from procedures.formats import write_template  # openpyxl: only for the commands that write files
+
     print(write_template(Path(args.out)))
     return 0
 

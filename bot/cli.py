@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import dataclasses
 import datetime as dt
+import gc
 import io
 import json
 import os
@@ -20,21 +21,20 @@ from bot.channels.terminal import TerminalChannel
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.contacts import ContactsError
-from bot.digest import audit_lines, citizen_texts
 from bot.i18n import Languages
 from bot.report_text import to_csv, to_table
 from bot.stats import Period, collect
 from bot.storage import Database, DatabaseInUse
 from intents import build_router
-from intents.evaluation import evaluate, evaluate_facets, format_facets, format_report, is_facet_set, read_examples
 from procedures.addresses import AddressAnswer, AddressStatus, Ask, commune_by_code, resolve
-from procedures.audit import run_audit
 from procedures.catalog import CatalogError
 from procedures.loader import LISTING_FILE, iter_listing
 
 
 def _chat(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
     app = build_app(settings, clock, channels=False)
+    # The catalog and router are long-lived: left out of the collector's scans while chatting.
+    gc.freeze()
     try:
         app.database.claim()
         app.live.start()  # an officer's import shows up in a running terminal chat too
@@ -50,6 +50,7 @@ def _chat(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
         return asyncio.run(terminal.run(interactive))
     finally:
         app.close()
+        gc.unfreeze()
 
 
 def loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
@@ -103,6 +104,9 @@ def _route(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
 
 
 def _eval(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
+    # Imported here: only `dvcbot eval` needs them.
+    from intents.evaluation import evaluate, evaluate_facets, format_facets, format_report, is_facet_set, read_examples
+
     path = Path(args.file)
     if is_facet_set(path):
         facets = evaluate_facets(path)
@@ -217,6 +221,10 @@ def parser() -> argparse.ArgumentParser:
 
 def _audit(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
     """``dvcbot catalog audit``: findings per kind over the catalog files and the bot's own texts."""
+    # Imported here: only the audit (and the scheduled digest) needs them.
+    from bot.digest import audit_lines, citizen_texts
+    from procedures.audit import run_audit
+
     catalog = load_catalog(settings)
     records = {card.code: card for card in iter_listing(settings.listing_file or LISTING_FILE)}
     today = args.today or clock.now().astimezone(ZoneInfo(settings.timezone)).date()
