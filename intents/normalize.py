@@ -98,6 +98,8 @@ def accent_key(word: str) -> str:
 
 def has_diacritics(text: str) -> bool:
     """True when the text was typed with Vietnamese marks (so unmarked words mean no tone)."""
+    if text.isascii():
+        return False
     return any(ord(char) > 127 and unicodedata.category(char).startswith("L") for char in text)
 
 

@@ -211,14 +211,15 @@ class Router:
         """
         fixed, confidence = self.speller.correct(text, accented_words(text) if accents is None else accents)
         weights: dict[str, float] = {}
+        idf, unknown = self.index.idf, self.weights.unknown_weight
         for term in terms_of(fixed):
-            factor = confidence.get(term, 1.0)
-            weight = (
-                self.index.weight(term)
-                if term in self.index.idf
-                else min(self.index.weight(term), self.weights.unknown_weight)
-            )
-            weights[term] = max(weights.get(term, 0.0), weight * factor)
+            weight = idf.get(term)
+            if weight is None:
+                weight = min(self.index.weight(term), unknown)
+            if confidence:
+                weight *= confidence.get(term, 1.0)
+            if weight > weights.get(term, 0.0):
+                weights[term] = weight
         return weights
 
     def _gather(self, query: dict[str, float], include_common: bool) -> dict[int, float]:
@@ -443,13 +444,12 @@ class Router:
         top3 = tuple(candidates[:3])
         # Only a short message can be vague ("bảo hiểm"); a long one far from every entry is
         # out of scope, however close its two weak candidates are.
-        short = sum(1 for word in tokens(text) if word not in self.index.stopwords) <= VAGUE_WORDS
         vague = (
-            short
-            and len(top3) >= 2
-            and top3[0].score >= self.thresholds.vague
+            len(top3) >= 2
+            and no_match > top3[0].score >= self.thresholds.vague
             and top3[0].score - top3[1].score < self.thresholds.vague_margin
             and all(c.kind is not IntentKind.GENERAL for c in top3[:2])
+            and sum(1 for word in tokens(text) if word not in self.index.stopwords) <= VAGUE_WORDS
         )
         if top3 and top3[0].score < no_match and vague:
             # A short, vague message ("bảo hiểm") that sits between several entries: ask.
