@@ -30,6 +30,7 @@ LATER = [
     "procedures.audit",
     "procedures.formats",
     "sqlalchemy.dialects.postgresql",
+    "starlette",
     "telegram",
     "vietnamadminunits",
 ]

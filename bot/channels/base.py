@@ -24,10 +24,9 @@ import datetime as dt
 import logging
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import insert
-from starlette.responses import PlainTextResponse, Response
 
 from bot.clock import Clock
 from bot.engine import Engine
@@ -37,6 +36,9 @@ from bot.flood import FloodControl
 from bot.inbox import Inbox, Waiting
 from bot.messages import Address, Attachment, Inbound, Reply, scrub, split_text
 from bot.outbox import Outbox, Parcel, SendLimits
+
+if TYPE_CHECKING:  # the web framework is imported by the webhook channels, not by the terminal chat
+    from starlette.responses import Response
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +103,8 @@ class Acceptance(StrEnum):
 
 def http_answer(result: Acceptance, retry_after: int) -> Response:
     """A webhook's HTTP answer for the gateway's verdict (Telegram and Zalo retry on 5xx)."""
+    from starlette.responses import PlainTextResponse  # already imported by the webhook channel calling this
+
     if result is Acceptance.OVERLOADED:
         return PlainTextResponse("busy", status_code=503, headers={"Retry-After": str(retry_after)})
     if result is Acceptance.INVALID:
