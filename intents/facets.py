@@ -25,7 +25,7 @@ How a reading is made:
 
 Pure domain code: no catalog, no state. The engine decides what to answer. Every message goes
 through here, so it stays cheap: each cue is tried, anchored, only where a word it can start
-with stands (about 0.15 ms for a 300-character message).
+with stands and the next word can follow it (about 0.15 ms for a 300-character message).
 """
 
 from __future__ import annotations
@@ -848,8 +848,11 @@ _NUMBER = "#"
 
 
 def _first_words(items: list[_Node], prefix: str = "", budget: list[int] | None = None) -> set[str] | None:
-    """The words a match of ``items`` can start with (None when that cannot be told)."""
-    budget = budget if budget is not None else [400]
+    """The first two words a match of ``items`` can start with (None when the first cannot be told).
+
+    Each is "w1 w2", or "w1" when the second word is free or absent.
+    """
+    budget = budget if budget is not None else [2000]
     budget[0] -= 1
     if budget[0] < 0:
         return None
@@ -858,7 +861,10 @@ def _first_words(items: list[_Node], prefix: str = "", budget: list[int] | None 
         if kind == "char":
             assert isinstance(value, str)
             if value == " ":
-                return {prefix} if prefix else None
+                if not prefix:
+                    return None
+                if " " in prefix:
+                    return {prefix}
             prefix += value
         elif kind == "look":
             continue
@@ -882,9 +888,11 @@ def _first_words(items: list[_Node], prefix: str = "", budget: list[int] | None 
             return None if skipped is None else taken | skipped
         elif kind == "other" and value == "\\d" and not prefix:
             return {_NUMBER}  # a cue that starts with a number is tried on every number
+        elif " " in prefix:
+            return {prefix.split(" ")[0]}  # the second word is not a plain word: any will do
         else:
             return None
-    return {prefix} if prefix else None
+    return {prefix.strip()} if prefix.strip() else None
 
 
 @dataclass(frozen=True)
@@ -894,9 +902,12 @@ class _Cue:
     regex: re.Pattern[str]
 
 
-def _compile() -> tuple[dict[str, tuple[_Cue, ...]], tuple[_Cue, ...]]:
-    """The cues by the word they start with, and the few cues tried everywhere."""
-    by_word: dict[str, list[_Cue]] = {}
+def _compile() -> tuple[dict[str, tuple[tuple[_Cue, frozenset[str] | None], ...]], tuple[_Cue, ...]]:
+    """The cues by their first word, and the few cues tried everywhere.
+
+    With each cue go the words that may follow its first one (None: any word, or none).
+    """
+    by_word: dict[str, list[tuple[_Cue, frozenset[str] | None]]] = {}
     anywhere: list[_Cue] = []
     for facet, table in _CUES.items():
         for pattern, weight in table:
@@ -904,12 +915,19 @@ def _compile() -> tuple[dict[str, tuple[_Cue, ...]], tuple[_Cue, ...]]:
             if expanded != expanded.strip():
                 raise ValueError(f"a cue ends on a word, not a space: {pattern!r}")
             cue = _Cue(facet, weight, re.compile(f"(?:{expanded})(?![a-z0-9])"))
-            words = _first_words([("group", _parse(expanded))])
-            if words is None:
+            leads = _first_words([("group", _parse(expanded))])
+            if leads is None:
                 anywhere.append(cue)
-            else:
-                for word in words:
-                    by_word.setdefault(word, []).append(cue)
+                continue
+            seconds: dict[str, set[str]] = {}
+            free: set[str] = set()  # first words after which any word may come
+            for lead in leads:
+                first, _, second = lead.partition(" ")
+                seconds.setdefault(first, set()).add(second)
+                if not second:
+                    free.add(first)
+            for first, following in seconds.items():
+                by_word.setdefault(first, []).append((cue, None if first in free else frozenset(following)))
     return {word: tuple(cues) for word, cues in by_word.items()}, tuple(anywhere)
 
 
@@ -1055,10 +1073,11 @@ def read_facet(text: str) -> FacetReading:
     starts = []
     position = 0
     found: list[tuple[float, int, int, Facet]] = []
-    for word in words:
+    for index, word in enumerate(words):
         starts.append(position)
-        for cue in _BY_WORD.get(_NUMBER if word.isdigit() else word, ()):
-            if match := cue.regex.match(folded, position):
+        following = words[index + 1] if index + 1 < len(words) else ""
+        for cue, seconds in _BY_WORD.get(_NUMBER if word.isdigit() else word, ()):
+            if (seconds is None or following in seconds) and (match := cue.regex.match(folded, position)):
                 found.append((cue.weight, position, match.end(), cue.facet))
         position += len(word) + 1
     for cue in _ANYWHERE:
