@@ -43,6 +43,7 @@ bench: install
 	$(BIN)/python benchmarks/engine.py
 	$(BIN)/python benchmarks/router.py
 	$(BIN)/python benchmarks/answers.py
+	$(BIN)/python benchmarks/facets.py
 
 # Re-resolve the dependencies of pyproject.toml (and the build tools) into requirements.lock.
 lock:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from intents.facets import _ANYWHERE, Facet, read_facet
@@ -86,14 +84,10 @@ def test_every_cue_is_looked_up_by_its_first_word() -> None:
     assert _ANYWHERE == ()  # a cue tried at every position would cost far more
 
 
-def test_a_long_message_is_read_quickly() -> None:
+def test_a_long_story_asks_for_the_result() -> None:  # its speed: benchmarks/facets.py
     text = (
         "Kính gửi quý cơ quan, tôi năm nay 70 tuổi, chân yếu. Tháng trước con gái giúp tôi nộp hồ sơ "
         "xin trợ cấp ở ủy ban xã, đã đóng đủ các khoản rồi. Giờ nếu được duyệt thì tiền hằng tháng tôi "
         "nhận bằng cách nào, có ai mang đến nhà không hay tôi phải lên xã lĩnh ạ?"
     )
     assert read_facet(text).facet is Facet.RESULT
-    start = time.perf_counter()
-    for _ in range(200):
-        read_facet(text)
-    assert (time.perf_counter() - start) / 200 < 0.002  # about 0.15 ms; generous for a loaded machine
