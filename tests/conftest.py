@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import os
 import select
+import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -110,3 +112,52 @@ def app(settings: Settings, patch: Callable[[], None]) -> Iterator[App]:
 def chat(app: App) -> Conversation:
     """A conversation with the test bot."""
     return Conversation(app.engine)
+
+
+@dataclass(frozen=True)
+class Ran:
+    """What one ``dvcbot`` command printed, and its exit status."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def dvcbot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Callable[..., Ran]:
+    """The ``dvcbot`` command line, called in this process: ``dvcbot("catalog", "list", env={...}, stdin="...")``.
+
+    Each call reads its settings from a clean environment (no channel tokens, no ``DVCBOT_*``
+    from the developer's shell) plus ``env``; the database is a file of this test unless
+    ``env`` names one. ``tests/test_terminal.py`` keeps one run of the real console script.
+    """
+
+    from bot.cli import main
+
+    def run(*args: str, env: dict[str, str] | None = None, stdin: str = "") -> Ran:
+        with monkeypatch.context() as scope:
+            for name in [key for key in os.environ if key.startswith(("TELEGRAM_", "ZALO_", "DVCBOT_"))]:
+                scope.delenv(name)
+            scope.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+            for name, value in (env or {}).items():
+                scope.setenv(name, value)
+            scope.setattr(sys, "stdin", io.StringIO(stdin))
+            capsys.readouterr()
+            code = main(list(args))
+            out, err = capsys.readouterr()
+        return Ran(code, out, err)
+
+    return run
+
+
+@pytest.fixture
+def terminal_chat(dvcbot: Callable[..., Ran], patch: Callable[[], None], tmp_path: Path) -> Callable[[list[str]], str]:
+    """``dvcbot chat`` in this process, ``lines`` piped in, on this test's ``chat.db``: what it printed."""
+    patch()
+
+    def talk(lines: list[str]) -> str:
+        ran = dvcbot("chat", stdin="\n".join(lines) + "\n", env={"DATABASE_URL": f"sqlite:///{tmp_path / 'chat.db'}"})
+        assert ran.returncode == 0, ran.stderr
+        return ran.stdout
+
+    return talk
