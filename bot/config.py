@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from intents.router import Thresholds
 from procedures.links import DEFAULT_ALLOWED_SUFFIXES
 
 DEFAULT_DB_FILE = "dvcbot.db"
@@ -29,11 +30,11 @@ def parse_admins(value: str) -> frozenset[tuple[str, str]]:
 
 @dataclass(frozen=True)
 class RouterThresholds:
-    """Decision thresholds of the intent router, calibrated on the dev set (see docs)."""
+    """The router's decision thresholds an operator may override; the defaults live in the router only."""
 
-    match: float = 0.6  # confidence at or above which the top candidate is taken
-    no_match: float = 0.48  # confidence below which the message is out of scope
-    margin: float = 0.07  # a runner-up this close to the top makes the decision ambiguous
+    match: float = Thresholds.match  # confidence at or above which the top candidate is taken
+    no_match: float = Thresholds.no_match  # confidence below which the message is out of scope
+    margin: float = Thresholds.margin  # a runner-up this close to the top makes the decision ambiguous
 
 
 @dataclass(frozen=True)
