@@ -1,12 +1,12 @@
 """Issue "Catalog administration", done-when: an officer's round trip through the CLI while a
 bot runs, and a bad file rejected with one precise message per problem, changing nothing.
+
+The CLI runs in this process (``main(argv)``, see the ``dvcbot`` fixture) on the database of the
+running bot, whose own polling thread must notice each new version.
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -18,14 +18,19 @@ from openpyxl import load_workbook
 from bot.app import App, build_app
 from bot.config import Settings
 from bot.testing import Conversation
+from tests.conftest import Ran
 from tests.test_catalog_formats import find_row, set_cell
 
 NEW_STEP = "Theo dõi tình trạng hồ sơ trên Cổng Dịch vụ công (mục Tra cứu hồ sơ)."
 
 
-def dvcbot(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, DATABASE_URL=settings.database_url)
-    return subprocess.run([sys.executable, "-m", "bot", *args], capture_output=True, text=True, env=env)
+Command = Callable[..., Ran]
+
+
+@pytest.fixture
+def officer(settings: Settings, dvcbot: Command) -> Command:
+    """``dvcbot catalog …`` on the test bot's database."""
+    return lambda *args: dvcbot("catalog", *args, env={"DATABASE_URL": settings.database_url})
 
 
 def wait_for_version(app: App, version: int, timeout: float = 20.0) -> None:
@@ -65,22 +70,22 @@ def add_fee_and_step(book: Any) -> None:
         set_cell(steps, row, column, value)
 
 
-def test_officer_round_trip_export_edit_diff_import_rollback(settings: Settings, running: App, tmp_path: Path) -> None:
+def test_officer_round_trip_export_edit_diff_import_rollback(officer: Command, running: App, tmp_path: Path) -> None:
     citizen = Conversation(running.engine, user_id="citizen")
     citizen.say("khai sinh").expect("Miễn phí").expect_not("8.000")
     mid_guide = Conversation(running.engine, user_id="mid-guide")
     mid_guide.say("khai sinh").press("Hướng dẫn từng bước").expect("Bước 1/6")
 
     exported = tmp_path / "catalog.xlsx"
-    assert dvcbot(settings, "catalog", "export", "--format", "xlsx", "--out", str(exported)).returncode == 0
+    assert officer("export", "--format", "xlsx", "--out", str(exported)).returncode == 0
     edited = edit_workbook(exported, tmp_path / "edited.xlsx", add_fee_and_step)
 
-    diff = dvcbot(settings, "catalog", "diff", str(edited))
+    diff = officer("diff", str(edited))
     assert diff.returncode == 0, diff.stdout + diff.stderr
     assert "8.000" in diff.stdout and "tra-cuu" in diff.stdout
     assert running.store.latest_id() == 1, "diff changes nothing"
 
-    imported = dvcbot(settings, "catalog", "import", str(edited), "--author", "can-bo-xa")
+    imported = officer("import", str(edited), "--author", "can-bo-xa")
     assert imported.returncode == 0, imported.stdout + imported.stderr
     wait_for_version(running, 2)
     citizen = Conversation(running.engine, user_id="citizen-after-import")
@@ -95,10 +100,10 @@ def test_officer_round_trip_export_edit_diff_import_rollback(settings: Settings,
     mid_guide.say("tiếp").expect("vừa được cập nhật").expect_option("Bắt đầu lại")
     mid_guide.press("Bắt đầu lại").expect("Bước 1/7")
 
-    history = dvcbot(settings, "catalog", "history")
+    history = officer("history")
     assert "can-bo-xa" in history.stdout and "edited.xlsx" in history.stdout
 
-    rolled = dvcbot(settings, "catalog", "rollback", "1")
+    rolled = officer("rollback", "1")
     assert rolled.returncode == 0, rolled.stdout + rolled.stderr
     wait_for_version(running, 3)
     later = Conversation(running.engine, user_id="later")
@@ -107,10 +112,10 @@ def test_officer_round_trip_export_edit_diff_import_rollback(settings: Settings,
 
 
 def test_bad_file_gets_one_message_per_problem_and_changes_nothing(
-    settings: Settings, running: App, tmp_path: Path
+    officer: Command, running: App, tmp_path: Path
 ) -> None:
     exported = tmp_path / "catalog.xlsx"
-    assert dvcbot(settings, "catalog", "export", "--format", "xlsx", "--out", str(exported)).returncode == 0
+    assert officer("export", "--format", "xlsx", "--out", str(exported)).returncode == 0
 
     def sabotage(book: Any) -> None:
         steps = book["steps"]
@@ -120,7 +125,7 @@ def test_bad_file_gets_one_message_per_problem_and_changes_nothing(
         set_cell(fees, find_row(fees, "ho-chieu"), "amount_vnd", "=200000*2")
 
     bad = edit_workbook(exported, tmp_path / "bad.xlsx", sabotage)
-    result = dvcbot(settings, "catalog", "import", str(bad))
+    result = officer("import", str(bad))
     assert result.returncode == 1
     lines = [line for line in result.stdout.splitlines() if line.startswith("bad.xlsx")]
     assert len(lines) == 3, result.stdout
@@ -128,21 +133,21 @@ def test_bad_file_gets_one_message_per_problem_and_changes_nothing(
     assert any("trang steps" in line and "cột next" in line and "buoc-khong-co" in line for line in lines)
     assert any("trang fees" in line and "cột amount_vnd" in line and "công thức" in line for line in lines)
     assert running.store.latest_id() == 1
-    history = dvcbot(settings, "catalog", "history", "--json")
+    history = officer("history", "--json")
     assert history.stdout.count('"version"') == 1
 
 
 def test_every_process_sharing_the_database_notices_a_new_version(
-    settings: Settings, patch: Callable[[], None], running: App, tmp_path: Path
+    settings: Settings, officer: Command, running: App, tmp_path: Path
 ) -> None:
     other = build_app(settings)  # a second bot process on the same database
     other.live.interval = 0.1
     other.live.start()
     try:
         exported = tmp_path / "catalog.xlsx"
-        dvcbot(settings, "catalog", "export", "--format", "xlsx", "--out", str(exported))
+        officer("export", "--format", "xlsx", "--out", str(exported))
         edited = edit_workbook(exported, tmp_path / "edited.xlsx", add_fee_and_step)
-        assert dvcbot(settings, "catalog", "import", str(edited)).returncode == 0
+        assert officer("import", str(edited)).returncode == 0
         wait_for_version(running, 2)
         wait_for_version(other, 2)
         Conversation(other.engine, user_id="x").say("khai sinh").expect("8.000")
@@ -150,12 +155,12 @@ def test_every_process_sharing_the_database_notices_a_new_version(
         other.close()
 
 
-def test_list_stale_and_template_commands(settings: Settings, tmp_path: Path) -> None:
-    listed = dvcbot(settings, "catalog", "list", "--json")
+def test_list_stale_and_template_commands(officer: Command, tmp_path: Path) -> None:
+    listed = officer("list", "--json")
     assert listed.returncode == 0 and '"khai-sinh"' in listed.stdout
-    stale = dvcbot(settings, "catalog", "stale", "--days", "0", "--today", "2027-01-01")
+    stale = officer("stale", "--days", "0", "--today", "2027-01-01")
     assert stale.returncode == 0 and "khai-sinh" in stale.stdout
-    fresh = dvcbot(settings, "catalog", "stale", "--days", "100000", "--today", "2027-01-01")
+    fresh = officer("stale", "--days", "100000", "--today", "2027-01-01")
     assert "khai-sinh" not in fresh.stdout
-    template = dvcbot(settings, "catalog", "template", str(tmp_path / "mau.xlsx"))
+    template = officer("template", str(tmp_path / "mau.xlsx"))
     assert template.returncode == 0 and (tmp_path / "mau.xlsx").exists()

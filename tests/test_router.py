@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
+from collections.abc import Callable
 
 import pytest
 
 from intents import Router, Verdict
+from tests.conftest import Ran
 
 
 def test_plain_question_without_diacritics_matches(router: Router) -> None:
@@ -61,14 +61,9 @@ def test_vague_message_is_ambiguous(router: Router) -> None:
     assert len(decision.candidates) >= 2
 
 
-def test_route_cli_prints_one_json_object_per_line() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "route"],
-        input="lam cccd o dau\nthời tiết hôm nay\n",
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+def test_route_cli_prints_one_json_object_per_line(dvcbot: Callable[..., Ran]) -> None:
+    result = dvcbot("route", stdin="lam cccd o dau\nthời tiết hôm nay\n")
+    assert result.returncode == 0, result.stderr
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [line["kind"] for line in lines] == ["procedure", "out_of_scope"]
     assert set(lines[0]) == {"text", "intent", "kind", "decision", "confidence", "candidates"}
@@ -175,7 +170,7 @@ def test_an_english_filler_that_folds_onto_a_vietnamese_word_keeps_its_weight(ro
     assert router.query_terms("bằng bị thất lạc")["that"] > STOPWORD_WEIGHT
 
 
-def test_eval_cli_applies_the_scoring_rule(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_eval_cli_applies_the_scoring_rule(tmp_path, dvcbot) -> None:  # type: ignore[no-untyped-def]
     rows = [
         {"text": "lam giay khai sinh cho con", "label": "khai-sinh", "style": "plain"},
         # An uncurated procedure: out_of_scope or any national card that is not curated is right.
@@ -186,18 +181,15 @@ def test_eval_cli_applies_the_scoring_rule(tmp_path) -> None:  # type: ignore[no
     ]
     data = tmp_path / "set.jsonl"
     data.write_text("\n".join(json.dumps(row, ensure_ascii=False) for row in rows) + "\n", encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "eval", str(data), "--json"], capture_output=True, text=True, check=True
-    )
+    result = dvcbot("eval", str(data), "--json")
+    assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     overall = report["overall"]
     assert overall["n"] == 4 and overall["top1"] == 0.75
     assert overall["oos_recall"] == 1.0 and overall["in_scope_false_rejection"] == 0.0
     assert report["styles"]["short"]["top1"] == 0.0
     assert [miss["text"] for miss in report["misses"]] == ["làm hộ chiếu"]
-    table = subprocess.run(
-        [sys.executable, "-m", "bot", "eval", str(data)], capture_output=True, text=True, check=True
-    ).stdout
+    table = dvcbot("eval", str(data)).stdout
     assert "top-1: 75.0%" in table and "làm hộ chiếu" in table
 
 

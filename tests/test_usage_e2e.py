@@ -6,9 +6,6 @@ number and a phone number leaves neither anywhere in the database, and ``dvcbot 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -16,6 +13,7 @@ from pathlib import Path
 from sqlalchemy import inspect, text
 
 from bot.config import Settings
+from tests.conftest import Ran
 from tests.fake_telegram import FakeTelegram
 from tests.test_telegram import button, run, running
 
@@ -43,7 +41,7 @@ def database_text(settings: Settings) -> str:
 
 
 def test_identifiers_never_stored_and_stats_report_the_conversation(
-    settings: Settings, patch: Callable[[], None]
+    settings: Settings, patch: Callable[[], None], dvcbot: Callable[..., Ran]
 ) -> None:
     tg = replace(settings, telegram_token="123:TEST")
     messages = 0
@@ -79,10 +77,8 @@ def test_identifiers_never_stored_and_stats_report_the_conversation(
     for secret in (ID_NUMBER, PHONE, PHONE.replace(" ", ""), "912345678", "1203004567"):
         assert secret not in stored, f"{secret} found in the database"
 
-    env = dict(os.environ, DATABASE_URL=tg.database_url)
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", "stats", "--json"], capture_output=True, text=True, env=env, check=True
-    )
+    done = dvcbot("stats", "--json", env={"DATABASE_URL": tg.database_url})
+    assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     assert report["totals"]["users"] == 1
     assert report["totals"]["messages"] == messages
