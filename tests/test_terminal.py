@@ -1,4 +1,8 @@
-"""The terminal channel through the real console script: piped chat, kill, restart, resume."""
+"""The terminal channel: piped chat, kill, restart, resume; one run of the real console script.
+
+The conversations run ``dvcbot chat`` in this process (the ``dvcbot`` fixture); the smoke test
+and the kill need a real process.
+"""
 
 from __future__ import annotations
 
@@ -6,33 +10,40 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 
+def console_script() -> list[str]:
+    """The installed ``dvcbot`` script next to this Python, else ``python -m bot``."""
+    script = Path(sys.executable).with_name("dvcbot")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "bot"]
+
+
 def env_for(tmp_path: Path) -> dict[str, str]:
-    env = dict(os.environ)
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("TELEGRAM_", "ZALO_", "DVCBOT_"))}
     env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'chat.db'}"
-    env.pop("TELEGRAM_BOT_TOKEN", None)
     return env
 
 
-def chat(tmp_path: Path, lines: list[str]) -> str:
+def test_the_console_script_chats_piped_and_exits_on_thoat(tmp_path: Path) -> None:
+    """The smoke test: the installed script starts, answers, and stops at "thoát" before the next line."""
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "chat"],
-        input="\n".join(lines) + "\n",
+        console_script() + ["chat"],
+        input="xin chào\nthoát\nkhai sinh\n",
         capture_output=True,
         text=True,
         env=env_for(tmp_path),
         timeout=120,
         check=True,
     )
-    return result.stdout
+    assert "Xin chào" in result.stdout and "Đăng ký khai sinh" not in result.stdout
 
 
-def test_piped_conversation_prints_each_step_in_order(tmp_path: Path) -> None:
-    out = chat(tmp_path, ["lam giay khai sinh cho con", "1", "2"] + ["1"] * 12)
+def test_piped_conversation_prints_each_step_in_order(terminal_chat: Callable[[list[str]], str]) -> None:
+    out = terminal_chat(["lam giay khai sinh cho con", "1", "2"] + ["1"] * 12)
     assert "1. Hướng dẫn từng bước" in out
     # "2" answers "Chưa": the VNeID level-2 guide runs inside, then the birth guide continues.
     assert "[Đăng ký tài khoản định danh điện tử VNeID mức 2] Bước 1/" in out
@@ -41,9 +52,10 @@ def test_piped_conversation_prints_each_step_in_order(tmp_path: Path) -> None:
     assert "Bạn đã làm xong tất cả các bước" in out
 
 
-def test_exits_cleanly_on_thoat_and_on_eof(tmp_path: Path) -> None:
-    out = chat(tmp_path, ["xin chào", "thoát", "khai sinh"])
+def test_exits_cleanly_on_thoat_and_on_eof(terminal_chat: Callable[[list[str]], str]) -> None:
+    out = terminal_chat(["xin chào", "thoát", "khai sinh"])
     assert "Xin chào" in out and "Đăng ký khai sinh" not in out
+    assert "Xin chào" in terminal_chat(["xin chào"]), "end of input ends the chat"
 
 
 def read_until(process: subprocess.Popen[str], marker: str) -> str:
@@ -57,7 +69,7 @@ def read_until(process: subprocess.Popen[str], marker: str) -> str:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="uses POSIX kill")
-def test_killed_mid_guide_resumes_at_the_same_step(tmp_path: Path) -> None:
+def test_killed_mid_guide_resumes_at_the_same_step(tmp_path: Path, terminal_chat: Callable[[list[str]], str]) -> None:
     process = subprocess.Popen(
         [sys.executable, "-m", "bot", "chat"],
         stdin=subprocess.PIPE,
@@ -72,5 +84,5 @@ def test_killed_mid_guide_resumes_at_the_same_step(tmp_path: Path) -> None:
     read_until(process, "Bước 3/")
     process.kill()
     process.wait(timeout=30)
-    out = chat(tmp_path, ["tiep"])
+    out = terminal_chat(["tiep"])  # the restart: the same database, in this process
     assert re.search(r"^Bước 4/", out, re.M), out

@@ -1,6 +1,6 @@
 """Where do I go now: an old address answered with today's ward and the procedure's office.
 
-Through the engine, the terminal (the real console script) and Telegram (the real
+Through the engine, the terminal (``dvcbot chat``) and Telegram (the real
 python-telegram-bot application against the fake Bot API).
 """
 
@@ -18,7 +18,6 @@ from bot.tables import Event
 from bot.testing import Conversation
 from tests.fake_telegram import FakeTelegram
 from tests.test_telegram import running
-from tests.test_terminal import chat as terminal_chat
 
 NOW = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
 SAI_GON = "26740"  # the official code of phường Sài Gòn, TP Hồ Chí Minh (since 1 July 2025)
@@ -59,8 +58,8 @@ def test_a_question_that_mentions_a_commune_word_is_still_a_question(app: App) -
     ).expect("is now part of Phường Sài Gòn")
 
 
-def test_the_terminal_answers_an_old_address(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    out = terminal_chat(tmp_path, ["làm căn cước ở đâu", "phường Bến Nghé, Quận 1 cũ", "thoát"])
+def test_the_terminal_answers_an_old_address(terminal_chat) -> None:  # type: ignore[no-untyped-def]
+    out = terminal_chat(["làm căn cước ở đâu", "phường Bến Nghé, Quận 1 cũ", "thoát"])
     assert "nay thuộc Phường Sài Gòn, Thành phố Hồ Chí Minh" in out
     assert "Công an cấp xã — tại Phường Sài Gòn" in out
 
