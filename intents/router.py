@@ -24,6 +24,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from pathlib import Path
 
 from intents.index import STOPWORD_WEIGHT, Index, IntentKind, terms_of
 from intents.normalize import accented_words, fold, tokens
@@ -44,7 +45,76 @@ AGE_REACH = 10  # candidates searched for a national card whose age bound fits t
 _AGE_BOUND = re.compile(r"\b(duoi|tu du|tu|tren|du) (\d{1,3}) tuoi(?: tro len)?")
 # An age stated in a message: "10 tuổi", "bé 6t", "my 10-year-old son".
 _AGE_STATED = re.compile(r"\b(\d{1,3})(?: ?(?:tuoi|t)\b|[ -]years?[ -]old\b)")
+# The scope model turns a message away when it gives it less than this chance of being in
+# scope, and only a long one (informative words): chosen on the dev set and faq-dev, where
+# 0.07-0.10 and 14-18 words give the same figures and 0.13 or more begins to reject dev questions.
+SCOPE_THRESHOLD = 0.1
+SCOPE_MIN_WORDS = 16
 VAGUE_WORDS = 2  # informative words; a message this short may be too vague to place
+INFORMATIVE_WEIGHT = 2.0  # a word weighing more is informative (scope features)
+# What the scope model reads about the best procedure candidate; the last is not a model input.
+SCOPE_FEATURES = (
+    "score",
+    "margin",  # over the next procedure
+    "explained",  # share of the message's informative word weight the intent's phrases use
+    "heaviest",  # weight its best phrase matched, over the message's weight
+    "pairs",  # share of the message's informative word pairs the intent uses
+    "national",
+    "chatter",  # chatter's score minus the procedure's
+    "length",  # log(1 + informative words)
+    "words",
+)
+SCOPE_MODEL_FILE = Path(__file__).resolve().parent / "scope_model.tsv"
+
+
+@dataclass(frozen=True)
+class ScopeModel:
+    """A logistic model: how likely the best procedure candidate is what the message asks.
+
+    Fitted by ``scripts/build_scope_model.py`` on questions generated from the catalog's own
+    fields and the chatter data only (never on an evaluation set). ``threshold`` and
+    ``min_words`` (informative words) say when it may turn a message away.
+    """
+
+    weights: tuple[float, ...]
+    bias: float
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    threshold: float = 0.5
+    min_words: int = 16
+
+    def in_scope(self, features: Sequence[float]) -> float:
+        """The probability that the message is in scope."""
+        z = self.bias + sum(
+            w * (x - m) / s for w, x, m, s in zip(self.weights, features, self.mean, self.scale, strict=False)
+        )
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    @classmethod
+    def load(cls, path: Path = SCOPE_MODEL_FILE) -> ScopeModel | None:
+        """The shipped model (``feature, weight, mean, scale`` lines and a ``bias`` line), if any."""
+        if not path.exists():
+            return None
+        weights: list[float] = []
+        mean: list[float] = []
+        scale: list[float] = []
+        bias = 0.0
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip() or line.startswith("#"):
+                continue
+            name, *values = line.split("\t")
+            if name == "bias":
+                bias = float(values[0])
+                continue
+            if name != SCOPE_FEATURES[len(weights)]:
+                raise ValueError(f"{path}: feature {name!r} where {SCOPE_FEATURES[len(weights)]!r} was expected")
+            weights.append(float(values[0]))
+            mean.append(float(values[1]))
+            scale.append(float(values[2]))
+        return cls(tuple(weights), bias, tuple(mean), tuple(scale), SCOPE_THRESHOLD, SCOPE_MIN_WORDS)
+
+
+SHIPPED_SCOPE_MODEL = ScopeModel.load()  # every router uses it unless told otherwise
 
 
 class Verdict(StrEnum):
@@ -183,8 +253,11 @@ class Router:
         thresholds: Thresholds | None = None,
         weights: Weights | None = None,
         long_weights: Weights | None = None,
+        scope_model: ScopeModel | None = SHIPPED_SCOPE_MODEL,
     ):
         self.index = index
+        self.scope_model = scope_model
+        self._want_features = False  # scripts/build_scope_model.py reads features without a model
         self.thresholds = thresholds or Thresholds()
         self.weights = weights or Weights()
         self.long_weights = long_weights or (LONG_WEIGHTS if weights is None else weights)
@@ -251,6 +324,24 @@ class Router:
     def score(self, text: str) -> list[Candidate]:
         """Rank the intents that best explain the message, best first.
 
+        A message the scope model (see :meth:`scope_features`) judges out of scope is led by
+        a chatter candidate, which :meth:`decide` reads as no match.
+        """
+        candidates, features = self._score(text)
+        model = self.scope_model
+        if model is not None and features is not None and features[-1] >= model.min_words:
+            if model.in_scope(features) < model.threshold:
+                top = candidates[0]
+                return [Candidate(CHATTER, IntentKind.GENERAL, top.score, CHATTER), *candidates]
+        return candidates
+
+    def scope_features(self, text: str) -> list[float] | None:
+        """What the scope model reads (:data:`SCOPE_FEATURES`); None when no procedure is found."""
+        return self._score(text)[1]
+
+    def _score(self, text: str) -> tuple[list[Candidate], list[float] | None]:
+        """Rank the intents that best explain the message, best first.
+
         Two passes keep this fast on large catalogs: gather candidate phrases from the
         informative terms' postings, then score the most promising ones exactly (every
         query term, tone check, phrase priority) and their intents as a whole.
@@ -258,11 +349,11 @@ class Router:
         accents = accented_words(text)
         query = self.query_terms(text, accents)
         if not query:
-            return []
+            return [], None
         index, weights = self.index, self.weights
         gathered = self._gather(query, include_common=False) or self._gather(query, include_common=True)
         if not gathered:
-            return []
+            return [], None
         phrases = index.phrases
         # How promising a phrase is: its share matched, if the gathered weight is significant.
         # Phrases sharing only a sliver of the best phrase's weight cannot make the shortlist.
@@ -287,6 +378,7 @@ class Router:
         phrase_weight, evidence_weight = weights.phrase - shift, weights.evidence + shift
         best: dict[int, float] = {}
         whole: dict[int, float] = {}  # the best phrase's share matched, whatever its weight
+        heaviest: dict[int, float] = {}  # the most weight one phrase matched (scope features)
         for _, negative in shortlist:
             phrase = phrases[-negative]
             shared = phrase.terms.intersection(query)
@@ -303,6 +395,8 @@ class Router:
                 best[phrase.intent] = completeness
             if explained > whole.get(phrase.intent, -1.0):
                 whole[phrase.intent] = explained
+            if matched > heaviest.get(phrase.intent, 0.0):
+                heaviest[phrase.intent] = matched
         candidates = []
         numbers: dict[str, int] = {}
         for doc_number, phrase_score in best.items():
@@ -354,7 +448,43 @@ class Router:
         candidates = self._prefer_distinctive(candidates, numbers, query, weights)
         if candidates and self._age_bounds and any(character.isdigit() for character in text):
             candidates = self._fit_age(text, candidates)
-        return candidates
+        features = None
+        if self.scope_model is not None or self._want_features:
+            features = self._features(candidates, numbers, query, heaviest, query_weight, informative)
+        return candidates, features
+
+    def _features(
+        self,
+        candidates: list[Candidate],
+        numbers: dict[str, int],
+        query: dict[str, float],
+        heaviest: dict[int, float],
+        query_weight: float,
+        informative: int,
+    ) -> list[float] | None:
+        """The scope features of the best procedure candidate (see :data:`SCOPE_FEATURES`)."""
+        procedures = [c for c in candidates if c.kind is not IntentKind.GENERAL]
+        if not procedures:
+            return None
+        top = procedures[0]
+        number = numbers[top.intent]
+        second = procedures[1].score if len(procedures) > 1 else 0.0
+        chatter = next((c.score for c in candidates if c.intent == CHATTER), 0.0)
+        rich = {term: weight for term, weight in query.items() if weight > INFORMATIVE_WEIGHT and "_" not in term}
+        terms = self.index.intent_terms[number]
+        explained = sum(weight for term, weight in rich.items() if term in terms)
+        pairs = [term for term in query if "_" in term and query[term] > INFORMATIVE_WEIGHT]
+        return [
+            top.score,
+            top.score - second,
+            explained / (sum(rich.values()) or 1.0),
+            heaviest.get(number, 0.0) / query_weight,
+            sum(1 for term in pairs if term in terms) / (len(pairs) or 1),
+            1.0 if top.kind is IntentKind.LISTING else 0.0,
+            chatter - top.score,
+            math.log1p(informative),
+            float(informative),
+        ]
 
     def _fit_age(self, text: str, candidates: list[Candidate]) -> list[Candidate]:
         """Replace a leading national card whose age bound the message's age falls outside.

@@ -242,3 +242,41 @@ def test_an_age_the_message_states_picks_the_card_it_falls_within(router: Router
     assert router.route("làm căn cước lần đầu cho con 10 tuổi").intent == "1.014062"
     assert router.route("làm căn cước lần đầu năm 15 tuổi").intent != "1.014062"
     assert router.route("làm căn cước lần đầu").intent == "1.014061"
+
+
+# A home-furnishing question that shares a few everyday words with a curated guide (written for
+# this test; not from any evaluation set).
+FURNISHING = (
+    "Tôi mới mua căn hộ chung cư, muốn hỏi kinh nghiệm chọn đơn vị thiết kế nội thất, làm tủ bếp "
+    "gỗ công nghiệp hay gỗ tự nhiên thì bền hơn, chi phí trọn gói khoảng bao nhiêu và có nên ký "
+    "hợp đồng bảo hành dài hạn không?"
+)
+
+
+def test_the_scope_model_turns_a_long_off_topic_question_away(router: Router) -> None:
+    from intents.router import SHIPPED_SCOPE_MODEL
+
+    assert router.scope_model is SHIPPED_SCOPE_MODEL is not None
+    assert Router(router.index, scope_model=None).route(FURNISHING).verdict is not Verdict.NO_MATCH
+    assert router.route(FURNISHING).verdict is Verdict.NO_MATCH
+
+
+def test_the_scope_model_keeps_long_questions_about_a_procedure(router: Router) -> None:
+    text = (
+        "Mẹ tôi năm nay 70 tuổi, bị mất căn cước gắn chip khi đi chợ. Giờ muốn làm lại thẻ căn cước "
+        "thì có phải về nơi thường trú không, lệ phí cấp lại là bao nhiêu và bao lâu thì nhận được thẻ mới ạ?"
+    )
+    assert router.route(text).intent == "can-cuoc"
+
+
+def test_the_scope_model_reads_what_the_router_computes(router: Router) -> None:
+    from intents.router import SCOPE_FEATURES
+
+    model = router.scope_model
+    assert model is not None and len(model.weights) == len(SCOPE_FEATURES) - 1  # "words" only gates it
+    features = router.scope_features(FURNISHING)
+    assert features is not None and len(features) == len(SCOPE_FEATURES)
+    assert features[-1] >= model.min_words and model.in_scope(features) < model.threshold
+    # A short message is never judged by it.
+    short = router.scope_features("làm lại căn cước bị mất")
+    assert short is not None and short[-1] < model.min_words
