@@ -38,6 +38,7 @@ LONG_MESSAGE = 8  # informative words; longer messages are stories
 SMALL_TALK = frozenset({"greeting", "thanks", "goodbye"})  # politeness that may come before a question
 CHATTER = "chatter"  # off-topic chatter (intents/chatter.yaml): never an answer, only a reason to say no
 YIELDING = SMALL_TALK | {"help"}
+PERSON = "human"  # a request for a person (intents/general.yaml)
 VOCABULARY_REFERENCE = 40  # terms; see Weights.vocabulary_damping
 MAX_AGE = 120
 AGE_REACH = 10  # candidates searched for a national card whose age bound fits the message
@@ -259,7 +260,6 @@ class Router:
     ):
         self.index = index
         self.scope_model = scope_model
-        self._want_features = False  # scripts/build_scope_model.py reads features without a model
         self.thresholds = thresholds or Thresholds()
         self.weights = weights or Weights()
         self.long_weights = long_weights or (LONG_WEIGHTS if weights is None else weights)
@@ -336,17 +336,21 @@ class Router:
         """
         candidates, features = self._score(text)
         model = self.scope_model
-        if model is not None and features is not None and features[-1] >= model.min_words:
-            if model.in_scope(features) < model.threshold:
-                top = candidates[0]
-                return [Candidate(CHATTER, IntentKind.GENERAL, top.score, CHATTER), *candidates]
+        if (
+            model is not None
+            and features is not None
+            and features[-1] >= model.min_words
+            and candidates[0].intent != PERSON  # a request for a person stays one
+            and model.in_scope(features) < model.threshold
+        ):
+            return [Candidate(CHATTER, IntentKind.GENERAL, candidates[0].score, CHATTER), *candidates]
         return candidates
 
     def scope_features(self, text: str) -> list[float] | None:
         """What the scope model reads (:data:`SCOPE_FEATURES`); None when no procedure is found."""
-        return self._score(text)[1]
+        return self._score(text, features_wanted=True)[1]
 
-    def _score(self, text: str) -> tuple[list[Candidate], list[float] | None]:
+    def _score(self, text: str, features_wanted: bool = False) -> tuple[list[Candidate], list[float] | None]:
         """Rank the intents that best explain the message, best first.
 
         Two passes keep this fast on large catalogs: gather candidate phrases from the
@@ -456,7 +460,7 @@ class Router:
         if candidates and self._age_bounds and any(character.isdigit() for character in text):
             candidates = self._fit_age(text, candidates)
         features = None
-        if self.scope_model is not None or self._want_features:
+        if features_wanted or (self.scope_model is not None and informative >= self.scope_model.min_words):
             features = self._features(candidates, numbers, query, heaviest, query_weight, informative)
         return candidates, features
 

@@ -152,7 +152,6 @@ def main() -> int:
         unseen = [line for number, line in enumerate(lines) if number % 2 != fold_number]
         docs = [*base, *general, IntentDoc(CHATTER, IntentKind.GENERAL, tuple(known), CHATTER)]
         router = Router(Index.build(docs))
-        router._want_features = True
         mine = positives[fold_number::2]
         negatives = [wrap(core, rng) for core in out_of_scope_cores(unseen, rng, len(mine) // 2)]
         found_in, found_out = features(router, mine), features(router, negatives)

@@ -280,3 +280,16 @@ def test_the_scope_model_reads_what_the_router_computes(router: Router) -> None:
     # A short message is never judged by it.
     short = router.scope_features("làm lại căn cước bị mất")
     assert short is not None and short[-1] < model.min_words
+
+
+def test_the_scope_model_never_turns_away_a_request_for_a_person(router: Router) -> None:
+    # The model judges the best procedure candidate; a long plea for a person is answered as one.
+    text = (
+        "Tôi đã đọc hết hướng dẫn trên mạng mà vẫn không hiểu, nhà tôi có nhiều chuyện rắc rối từ mấy "
+        "đời để lại. Cho tôi xin số điện thoại hoặc gặp trực tiếp một người để được tư vấn cụ thể, tôi "
+        "lớn tuổi rồi không rành bấm điện thoại đâu"
+    )
+    model, features = router.scope_model, router.scope_features(text)
+    assert model is not None and features is not None and model.in_scope(features) < model.threshold
+    decision = router.route(text)
+    assert decision.intent == "human" and decision.verdict is not Verdict.NO_MATCH
