@@ -19,7 +19,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, select, update
+from sqlalchemy import Connection, bindparam, func, select, text, update
 from sqlmodel import Session
 
 from bot.messages import Address, Attachment, Inbound
@@ -38,6 +38,14 @@ _TAKE = (
     .limit(1)
 )
 _CLOSE = update(TABLE).where(_C.id == bindparam("row_id")).values(status=bindparam("status"), body=None, document=None)
+# PostgreSQL: take the oldest ready message and close it in one round trip (the old values are
+# returned through the CTE). A handling that fails rolls the close back with everything else.
+_TAKE_AND_CLOSE = text(
+    "WITH old AS (SELECT id, body, received_at, document FROM inbox WHERE conversation = :conversation "
+    "AND status = :pending AND not_before <= :now ORDER BY id LIMIT 1) "
+    "UPDATE inbox SET status = :done, body = NULL, document = NULL FROM old WHERE inbox.id = old.id "
+    "RETURNING old.id, old.body, old.received_at, old.document"
+)
 
 
 @dataclass(frozen=True)
@@ -145,6 +153,14 @@ class Inbox:
     def take(self, connection: Connection | Session, conversation: str, now: dt.datetime) -> tuple[int, Inbound] | None:
         """The conversation's oldest ready message, read inside its locked transaction."""
         row = connection.execute(_TAKE, {"conversation": conversation, "now": now}).first()
+        if row is None:
+            return None
+        return int(row.id), decode(row.body or "{}", row.received_at, row.document)
+
+    def take_closed(self, connection: Connection, conversation: str, now: dt.datetime) -> tuple[int, Inbound] | None:
+        """:meth:`take` and :meth:`done` at once (PostgreSQL): the message, already closed in this transaction."""
+        parameters = {"conversation": conversation, "now": now, "pending": PENDING, "done": DONE}
+        row = connection.execute(_TAKE_AND_CLOSE, parameters).first()
         if row is None:
             return None
         return int(row.id), decode(row.body or "{}", row.received_at, row.document)

@@ -260,6 +260,10 @@ _SELECT_STATE = select(_CONVERSATIONS.c.state).where(_CONVERSATIONS.c.key == bin
 _SELECT_STATE_FOR_UPDATE = _SELECT_STATE.with_for_update()
 _LOCK = text("SELECT pg_advisory_xact_lock(:key)")
 _RELAXED_COMMIT = text("SET LOCAL synchronous_commit TO OFF")
+# The same setting taken with the row lock, in one round trip (set_config runs only for a found row).
+_SELECT_STATE_RELAXED = text(
+    "SELECT state, set_config('synchronous_commit', 'off', true) FROM conversations WHERE key = :key FOR UPDATE"
+)
 
 
 class Inserts:
@@ -341,11 +345,12 @@ class ConversationStore:
         database = self.database
         with self._lock(key), database.writing(), database.engine.begin() as connection:
             if database.is_postgres:
-                if relaxed:
-                    connection.execute(_RELAXED_COMMIT)
                 # The row lock is the conversation's lock (one round trip); a conversation with no
                 # row yet is locked by name instead, then read again once the lock is ours.
-                row = connection.execute(_SELECT_STATE_FOR_UPDATE, {"key": key}).first()
+                select_state = _SELECT_STATE_RELAXED if relaxed else _SELECT_STATE_FOR_UPDATE
+                row = connection.execute(select_state, {"key": key}).first()
+                if row is None and relaxed:
+                    connection.execute(_RELAXED_COMMIT)
                 if row is None:
                     connection.execute(_LOCK, {"key": lock_key(f"conversation:{key}")})
                     row = connection.execute(_SELECT_STATE, {"key": key}).first()

@@ -314,7 +314,8 @@ class Gateway:
         now = self.clock.now()
         snap = self.engine.live.current
         with self.engine.store.open(conversation, "", now, relaxed=True) as unit:
-            taken = self.inbox.take(unit.connection, conversation, now)
+            postgres = self.engine.store.database.is_postgres
+            taken = (self.inbox.take_closed if postgres else self.inbox.take)(unit.connection, conversation, now)
             if taken is None:
                 unit.skip = True  # nothing to do: leave the state as it is
                 return False
@@ -330,7 +331,8 @@ class Gateway:
                     inbound.address, replies, conversation, snap.catalog.version, now, inbound.receipt, inbound.notice
                 ),
             )
-            unit.statements.append(self.inbox.done(row_id))
+            if not postgres:
+                unit.statements.append(self.inbox.done(row_id))  # PostgreSQL closed it when taking it
         self.faults.hit("after-commit")
         self._since_count = max(0, self._since_count - 1)
         self.wake_courier(inbound.address.channel)
