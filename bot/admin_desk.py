@@ -126,13 +126,25 @@ class AdminDesk:
             return [self.refuse(turn)]
         typed = redact(" ".join(commune.split()))[:128]  # free text: nothing personal is kept
         if not typed:
-            return [Reply(tr.gettext("Type /invite and the commune or ward, for example: /invite Phường Bến Nghé"))]
+            return [
+                Reply(
+                    tr.gettext(
+                        "Type /invite and the commune or ward, for example: /invite Phường Sài Gòn, TP Hồ Chí Minh"
+                    )
+                )
+            ]
         try:  # helpers are bound to a current commune, by its official code
             unit = commune_from_name(typed)
         except CommuneNotFound:
             choices = resolve(typed, current=True).candidates
             if not choices:
-                return [Reply(tr.gettext("Type /invite and the commune or ward, for example: /invite Phường Bến Nghé"))]
+                return [
+                    Reply(
+                        tr.gettext(
+                            "Type /invite and the commune or ward, for example: /invite Phường Sài Gòn, TP Hồ Chí Minh"
+                        )
+                    )
+                ]
             lines = [tr.gettext("Which commune or ward? Type /invite with the province too, or with its code:")]
             lines += [f"• /invite {choice.code} — {choice.full_name}" for choice in choices[:MAX_COMMUNES_SHOWN]]
             return [Reply("\n".join(lines))]
