@@ -43,9 +43,9 @@ def wait_for_version(app: App, version: int, timeout: float = 20.0) -> None:
 
 
 @pytest.fixture
-def running(settings: Settings, patch: Callable[[], None]) -> Iterator[App]:
+def running(settings: Settings, patch: Callable[..., None]) -> Iterator[App]:
     """A bot whose catalog poller runs every 0.1 s (the scheduler is not needed here)."""
-    patch()
+    patch(settings)
     app = build_app(settings)
     app.live.interval = 0.1
     app.live.start()

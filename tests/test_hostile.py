@@ -135,7 +135,7 @@ def test_the_router_survives_every_hostile_text(router: Router) -> None:
 
 
 def test_the_engine_survives_texts_and_forged_payloads_as_citizen_and_admin(settings: Settings, patch) -> None:  # type: ignore[no-untyped-def]
-    patch()
+    patch(settings)
     app = build_app(replace(settings, admins=frozenset({("test", "admin")})))
     try:
         for user in ("citizen", "admin"):
@@ -184,7 +184,7 @@ def test_telegram_webhook_answers_4xx_to_bad_bodies_and_survives_hostile_updates
     async def scenario() -> None:
         fake = FakeTelegram()
         server = await fake.start()
-        patch()
+        patch(settings)
         app = build_app(
             replace(
                 settings,
@@ -241,7 +241,7 @@ def test_zalo_webhook_answers_4xx_to_bad_bodies_and_survives_hostile_events(sett
     async def scenario() -> None:
         fake = FakeZalo()
         server = await fake.start()
-        patch()
+        patch(settings)
         app = build_app(
             replace(
                 settings,

@@ -22,9 +22,9 @@ TAN_LAP = "25489"  # Xã Tân Lập, Tỉnh Tây Ninh
 
 
 @pytest.fixture
-def staffed(settings: Settings, patch: Callable[[], None]) -> Iterator[App]:
+def staffed(settings: Settings, patch: Callable[..., None]) -> Iterator[App]:
     """A bot with one configured admin on the test channel."""
-    patch()
+    patch(settings)
     app = build_app(replace(settings, admins=frozenset({("test", ADMIN)})))
     yield app
     app.close()

@@ -26,10 +26,10 @@ def tg_settings(settings: Settings) -> Settings:
 
 @asynccontextmanager
 async def running(
-    settings: Settings, fake: FakeTelegram, patch: Callable[[], None], webhook: bool = False
+    settings: Settings, fake: FakeTelegram, patch: Callable[..., None], webhook: bool = False
 ) -> AsyncIterator[App]:
     """The whole bot -- gateway, couriers, the Telegram channel -- against the fake Bot API."""
-    patch()
+    patch(settings)
     app = build_app(
         replace(
             settings,

@@ -37,9 +37,9 @@ def zalo_settings(settings: Settings, fake: FakeZalo, access: str = "access-1") 
 
 
 @asynccontextmanager
-async def webhook(settings: Settings, patch: Callable[[], None]) -> AsyncIterator[tuple[App, httpx.AsyncClient]]:
+async def webhook(settings: Settings, patch: Callable[..., None]) -> AsyncIterator[tuple[App, httpx.AsyncClient]]:
     """The whole bot with its Zalo channel; requests go to its web app in process."""
-    patch()
+    patch(settings)
     app = build_app(settings)
     transport = httpx.ASGITransport(app=app.web_app())
     try:
