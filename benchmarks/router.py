@@ -9,7 +9,7 @@ Sizes: the 44 curated entries alone, the shipped catalog (~2,700 with the nation
 portal itself has: the same procedure published once per province with its own code).
 Each size runs in a fresh process so peak RSS is its own. Two message sets are timed:
 
-* ``dev`` -- the dev set (``../shared/eval/dev.jsonl``) when it exists, else a few test phrases;
+* ``dev`` -- the dev set (``benchmarks/dev.jsonl``, a copy of the shared one) when it exists, else a few test phrases;
 * ``long`` -- the questions of ``benchmarks/faq-dev.jsonl`` folded without diacritics (long,
   messy FAQ-style messages: 25-80 words, a story, no marks), the slowest case for the router.
 
@@ -40,7 +40,7 @@ from intents.router import Router
 from procedures.catalog import Catalog
 from procedures.models import ListingEntry
 
-DEFAULT_DEV = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "dev.jsonl"
+DEFAULT_DEV = Path(__file__).resolve().parent / "dev.jsonl"
 DEFAULT_LONG = Path(__file__).resolve().parent / "faq-dev.jsonl"
 BASELINE_SAMPLE = {"44": None, "shipped": None, "10000": 100, "50000": 40}  # messages (None: all)
 FALLBACK_MESSAGES = [
