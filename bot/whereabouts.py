@@ -26,10 +26,10 @@ from procedures.addresses import (
     Ask,
     NewCommune,
     commune_by_code,
-    fold,
     resolve,
     without_streets,
 )
+from procedures.folding import fold
 from procedures.models import Level, Procedure
 
 # Words that mark a message as (containing) an address: unit names and their short forms.

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
+from procedures.folding import fold as fold  # re-exported: the one folding (procedures/folding.py)
+
 ABBREVIATIONS_FILE = Path(__file__).resolve().parent / "abbreviations.tsv"
 NUMBER_TOKEN = "<so>"
 
@@ -55,27 +57,6 @@ _ENGLISH_ONLY = frozenset(
     "for from this that have has get does did it there would should could will been our their his her him "
     "im dont".split()
 )
-
-
-def _fold_table() -> dict[int, str]:
-    """A str.translate table from every Latin letter with marks to its bare letter."""
-    table: dict[int, str] = {ord("đ"): "d", ord("Đ"): "d"}
-    for code in range(0xC0, 0x2000):
-        char = chr(code)
-        bare = "".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c))
-        if bare != char and bare.isascii() and bare.isalpha():
-            table[code] = bare.lower()
-    for code in range(0x300, 0x370):  # stray combining marks (text that arrived decomposed)
-        table[code] = ""
-    return table
-
-
-_FOLD = _fold_table()
-
-
-def fold(text: str) -> str:
-    """Lower-case and strip diacritics ("Đăng ký" -> "dang ky"); NFC-safe for both tone placements."""
-    return text.lower().translate(_FOLD)
 
 
 _TONES = {"\u0300": "2", "\u0301": "1", "\u0303": "3", "\u0309": "4", "\u0323": "5"}

@@ -45,6 +45,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal, NamedTuple
 
+from procedures.folding import FOLD_TABLE, fold
+
 __all__ = [
     "AddressAnswer",
     "AddressStatus",
@@ -162,28 +164,10 @@ class CommuneNotFound(ValueError):
 # --------------------------------------------------------------------------- text
 
 
-def _fold_table() -> dict[int, str]:
-    table: dict[int, str] = {ord("đ"): "d", ord("Đ"): "d"}
-    for code in range(0xC0, 0x2000):
-        char = chr(code)
-        bare = "".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c))
-        if bare != char and bare.isascii() and bare.isalpha():
-            table[code] = bare.lower()
-    for code in range(0x300, 0x370):
-        table[code] = ""
-    return table
-
-
-_FOLD = _fold_table()
 _TONES = dict.fromkeys((0x300, 0x301, 0x303, 0x309, 0x323))  # grave, acute, tilde, hook, dot: not â ă ê ô ơ ư
 _TOKEN = re.compile(r"[^\W_]+")
 _LETTERS_OR_DIGITS = re.compile(r"[a-z]+|\d+")
 _NOT_KEY = re.compile(r"[^a-z0-9]+")
-
-
-def fold(text: str) -> str:
-    """Lower-case ASCII without diacritics: ``"Phường Bến Nghé"`` → ``"phuong ben nghe"``."""
-    return unicodedata.normalize("NFC", text).lower().translate(_FOLD)
 
 
 @lru_cache(maxsize=4096)
@@ -201,7 +185,7 @@ def _tokens(text: str) -> list[tuple[str, int, int]]:
     """Folded words with their place in ``text``; letters and digits typed together split ("q1" → q, 1)."""
     found: list[tuple[str, int, int]] = []
     for token in _TOKEN.finditer(unicodedata.normalize("NFC", text)):
-        for part in _LETTERS_OR_DIGITS.findall(token.group(0).lower().translate(_FOLD)):
+        for part in _LETTERS_OR_DIGITS.findall(token.group(0).lower().translate(FOLD_TABLE)):
             found.append((part, token.start(), token.end()))
     return found
 

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from pydantic import Field
 
+from procedures.folding import fold
 from procedures.loader import load_yaml
 from procedures.models import Frozen, Text
 
@@ -41,10 +42,14 @@ class Referral(Frozen):
 
 
 def _fold(text: str) -> str:
-    """Lower case without diacritics ("Ly hôn" -> "ly hon"), words separated by single spaces."""
-    decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
-    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(re.sub(r"[^\w]+", " ", plain).split())
+    """Folded, punctuation dropped, single spaces ("Ly hôn!" -> "ly hon")."""
+    return " ".join(re.sub(r"[^\w]+", " ", fold(text)).split())
+
+
+@lru_cache(maxsize=256)
+def _cue_pattern(cue: str) -> re.Pattern[str]:
+    """A cue matched on word boundaries, compiled once (``find`` runs on every routed message)."""
+    return re.compile(rf"(?<!\w){re.escape(cue)}(?!\w)")
 
 
 @dataclass(frozen=True)
@@ -67,7 +72,7 @@ class Referrals:
         names = [_fold(name) for name in matched_names]
         for referral in self.items:
             for cue in referral.cues:
-                pattern = re.compile(rf"(?<!\w){re.escape(cue)}(?!\w)")
+                pattern = _cue_pattern(cue)
                 if pattern.search(folded) and not any(pattern.search(name) for name in names):
                     return referral
         return None

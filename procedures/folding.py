@@ -1,0 +1,36 @@
+"""Folding: lower case without diacritics ("Phường Bến Nghé" -> "phuong ben nghe").
+
+The one folding of Vietnamese text, shared by the router (``intents.normalize`` re-exports
+it), the old→new address reader and the referrals. It lives in ``procedures`` because the
+domain code there needs it and ``intents`` already depends on ``procedures``, not the other
+way round. Decomposed input (a base letter followed by combining marks) folds the same as
+precomposed input: stray combining marks are dropped.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+
+def _fold_table() -> dict[int, str]:
+    """A str.translate table from every Latin letter with marks to its bare letter."""
+    table: dict[int, str] = {ord("đ"): "d", ord("Đ"): "d"}
+    for code in range(0xC0, 0x2000):
+        char = chr(code)
+        bare = "".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c))
+        if bare != char and bare.isascii() and bare.isalpha():
+            table[code] = bare.lower()
+    for code in range(0x300, 0x370):  # stray combining marks (text that arrived decomposed)
+        table[code] = ""
+    return table
+
+
+FOLD_TABLE = _fold_table()
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip diacritics ("Đăng ký" -> "dang ky"), whichever way the marks were typed."""
+    return text.lower().translate(FOLD_TABLE)
+
+
+__all__ = ["FOLD_TABLE", "fold"]
