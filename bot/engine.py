@@ -357,8 +357,8 @@ class Engine:
             if state.household:
                 state.assisted = entry.id
                 return [compact_card(entry, tr, turn.now.date())]
-            reply, shown = questions.answer(turn, entry, facet)
-            if shown == "guide":
+            reply = questions.answer(turn, entry, facet)
+            if reply is None:  # asked again after the card: the steps
                 return self._start_guide(turn, entry.id)
             return [self._with_resume(state, reply, tr)]
         card = turn.snap.catalog.card(intent)

@@ -122,11 +122,11 @@ def pending_answer(turn: Turn, text: str) -> str | None:
     return pending[0] if said else pending[1]
 
 
-def answer(turn: Turn, entry: Procedure, facet: str) -> tuple[Reply, str]:
+def answer(turn: Turn, entry: Procedure, facet: str) -> Reply | None:
     """The reply to a question about ``entry`` asking ``facet``, moving on when asked again.
 
-    Returns the reply and what it showed ("facet:fee", "card" or "guide"); the engine starts
-    the guide for "guide". ``state.answered`` keeps "<entry>:<shown>:<facet asked>".
+    Returns the reply, or None when the answer is the guide itself (the engine starts it).
+    ``state.answered`` keeps "<entry>:<shown>:<facet asked>".
     """
     state = turn.state
     recent = state.idle_for(turn.now) <= REPEAT_WINDOW  # asked again now, not days later
@@ -141,10 +141,10 @@ def answer(turn: Turn, entry: Procedure, facet: str) -> tuple[Reply, str]:
         stage = "card"  # a first question with no detail, or the same detail asked again
     state.answered = f"{entry.id}:{stage}:{facet}"
     if stage == "guide":
-        return Reply(""), stage
+        return None
     if stage == "card":
-        return answers.short_card(entry, turn.tr, turn.now.date()), stage
-    return answers.facet_answer(entry, facet, turn.tr, turn.now.date(), commune_name(turn)), f"facet:{facet}"
+        return answers.short_card(entry, turn.tr, turn.now.date())
+    return answers.facet_answer(entry, facet, turn.tr, turn.now.date(), commune_name(turn))
 
 
 def context_entry(turn: Turn) -> Procedure | None:
