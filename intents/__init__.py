@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from intents.decision import Candidate, Decision, Verdict
 from intents.index import (
     Index,
     IntentDoc,
@@ -11,7 +12,8 @@ from intents.index import (
     listing_docs,
     load_listing_aliases,
 )
-from intents.router import Candidate, Decision, Router, Thresholds, Verdict
+from intents.router import Router
+from intents.tuning import Thresholds
 from procedures.catalog import Catalog
 
 

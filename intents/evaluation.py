@@ -14,7 +14,8 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from intents.router import OUT_OF_SCOPE, Decision, Router
+from intents.decision import OUT_OF_SCOPE, Decision
+from intents.router import Router
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,144 @@
+"""Decisions: what the router concludes about a message, and the rule that turns scores into it.
+
+The router only returns data -- ranked candidates and a calibrated confidence -- and the engine
+decides what to say:
+
+* ``match``      -- confident: open the procedure (or answer the general intent);
+* ``ambiguous``  -- two or three close candidates: ask "Ý bạn là: 1) … 2) …";
+* ``no_match``   -- out of scope: say what the bot can do, record the question.
+
+:func:`decide` applies :class:`~intents.tuning.Thresholds` to the ranked candidates; the general
+intents named here (small talk, chatter, a request for a person) are read in their own way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from intents.index import IntentKind
+from intents.normalize import tokens
+from intents.tuning import Thresholds
+
+OUT_OF_SCOPE = "out_of_scope"
+SMALL_TALK = frozenset({"greeting", "thanks", "goodbye"})  # politeness that may come before a question
+CHATTER = "chatter"  # off-topic chatter (intents/chatter.yaml): never an answer, only a reason to say no
+YIELDING = SMALL_TALK | {"help"}
+PERSON = "human"  # a request for a person (intents/general.yaml)
+VAGUE_WORDS = 2  # informative words; a message this short may be too vague to place
+
+
+class Verdict(StrEnum):
+    """The three decisions the engine acts on."""
+
+    MATCH = "match"
+    AMBIGUOUS = "ambiguous"
+    NO_MATCH = "no_match"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A ranked intent with its score in [0, 1]."""
+
+    intent: str
+    kind: IntentKind
+    score: float
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the router concluded about one message."""
+
+    text: str
+    verdict: Verdict
+    confidence: float
+    candidates: tuple[Candidate, ...]
+
+    @property
+    def top(self) -> Candidate | None:
+        """The best candidate, if any."""
+        return self.candidates[0] if self.candidates else None
+
+    @property
+    def intent(self) -> str:
+        """The chosen intent id, national code or general name; ``out_of_scope`` on no_match."""
+        if self.verdict is Verdict.NO_MATCH or self.top is None:
+            return OUT_OF_SCOPE
+        return self.top.intent
+
+    @property
+    def kind(self) -> str:
+        """``procedure``, ``general`` or ``out_of_scope`` (the CLI's vocabulary)."""
+        if self.verdict is Verdict.NO_MATCH or self.top is None:
+            return OUT_OF_SCOPE
+        return "general" if self.top.kind is IntentKind.GENERAL else "procedure"
+
+    def as_json(self) -> dict[str, object]:
+        """The JSON object printed by ``dvcbot route``."""
+        return {
+            "text": self.text,
+            "intent": self.intent,
+            "kind": self.kind,
+            "decision": self.verdict.value,
+            "confidence": round(self.confidence, 4),
+            "candidates": [{"intent": c.intent, "score": round(c.score, 4)} for c in self.candidates[:3]],
+        }
+
+
+def decide(text: str, candidates: Sequence[Candidate], thresholds: Thresholds, stopwords: Collection[str]) -> Decision:
+    """Turn ranked candidates into match / ambiguous / no_match.
+
+    ``stopwords`` are the index's filler words: what is left of the message tells whether it
+    is short enough to be vague.
+    """
+    if candidates and candidates[0].intent == CHATTER:
+        # Chatter explains the message better than any procedure: out of scope.
+        rest = tuple(c for c in candidates if c.intent != CHATTER)[:3]
+        return Decision(text, Verdict.NO_MATCH, rest[0].score if rest else 0.0, rest)
+    candidates = [c for c in candidates if c.intent != CHATTER]
+    no_match = thresholds.no_match
+    if candidates and candidates[0].kind is IntentKind.GENERAL and candidates[0].intent in YIELDING:
+        # "xin chào, tôi muốn đăng ký tạm trú": the greeting is politeness, the question is
+        # what the user came for -- answer it when a procedure explains it well enough.
+        # "help" yields only to a confident procedure ("xin trợ giúp pháp lý" is legal aid).
+        questions = [c for c in candidates if c.kind is not IntentKind.GENERAL]
+        needed = no_match if candidates[0].intent in SMALL_TALK else thresholds.match
+        if questions and questions[0].score >= needed:
+            candidates = questions
+    top3 = tuple(candidates[:3])
+    # Only a short message can be vague ("bảo hiểm"); a long one far from every entry is
+    # out of scope, however close its two weak candidates are.
+    vague = (
+        len(top3) >= 2
+        and no_match > top3[0].score >= thresholds.vague
+        and top3[0].score - top3[1].score < thresholds.vague_margin
+        and all(c.kind is not IntentKind.GENERAL for c in top3[:2])
+        and sum(1 for word in tokens(text) if word not in stopwords) <= VAGUE_WORDS
+    )
+    if top3 and top3[0].score < no_match and vague:
+        # A short, vague message ("bảo hiểm") that sits between several entries: ask.
+        return Decision(text, Verdict.AMBIGUOUS, top3[0].score, top3)
+    if not top3 or top3[0].score < no_match:
+        confidence = top3[0].score if top3 else 0.0
+        return Decision(text, Verdict.NO_MATCH, confidence, top3)
+    top = top3[0]
+    close = [c for c in top3[1:] if top.score - c.score < thresholds.margin]
+    if top.score >= thresholds.match and not close:
+        return Decision(text, Verdict.MATCH, top.score, top3)
+    return Decision(text, Verdict.AMBIGUOUS, top.score, top3)
+
+
+__all__ = [
+    "CHATTER",
+    "OUT_OF_SCOPE",
+    "PERSON",
+    "SMALL_TALK",
+    "VAGUE_WORDS",
+    "YIELDING",
+    "Candidate",
+    "Decision",
+    "Verdict",
+    "decide",
+]

@@ -1,0 +1,110 @@
+"""Reranking: second looks that let a candidate close behind take the lead.
+
+The scorer ranks intents by how well their phrases explain the message. A few things it cannot
+weigh are settled afterwards, each by promoting one candidate from a short distance behind:
+
+* chatter that explains a long message about as well as any procedure goes first (out of scope);
+* a national card that alone explains a rare word of the message beats the curated entry it
+  resembles ("khai báo tạm vắng" is not "tạm trú");
+* a national card bounded by an age ("người dưới 14 tuổi") beats one whose bound the age stated
+  in the message falls outside.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from intents.decision import CHATTER, Candidate
+from intents.index import IntentKind
+from intents.normalize import fold
+from intents.tuning import Weights
+
+MAX_AGE = 120
+AGE_REACH = 10  # candidates searched for a national card whose age bound fits the message
+# "dưới 14 tuổi", "từ đủ 14 tuổi trở lên", "trên 80 tuổi" in a national name (folded).
+_AGE_BOUND = re.compile(r"\b(duoi|tu du|tu|tren|du) (\d{1,3}) tuoi(?: tro len)?")
+# An age stated in a message: "10 tuổi", "bé 6t", "my 10-year-old son".
+_AGE_STATED = re.compile(r"\b(\d{1,3})(?: ?(?:tuoi|t)\b|[ -]years?[ -]old\b)")
+
+
+def chatter_first(candidates: list[Candidate], margin: float) -> list[Candidate]:
+    """Put chatter first when it explains a long message about as well as any procedure.
+
+    A long question about a phone, a bank card or a wedding banquet shares a few words with
+    some procedure ("giấy tờ", "đăng ký", "cả nhà"); when off-topic chatter explains it as
+    well, nothing in the catalog is what the asker wants.
+    """
+    chatter = next((c for c in candidates if c.intent == CHATTER), None)
+    procedure = next((c for c in candidates if c.kind is not IntentKind.GENERAL), None)
+    if chatter is None or procedure is None or chatter.score < procedure.score - margin:
+        return candidates
+    return [chatter, *(c for c in candidates if c is not chatter)]
+
+
+def prefer_distinctive(
+    candidates: list[Candidate],
+    numbers: Mapping[str, int],
+    query: Mapping[str, float],
+    weights: Weights,
+    curated_words: Mapping[int, frozenset[str]],
+    intent_terms: Sequence[frozenset[str]],
+) -> list[Candidate]:
+    """Put a listing card first when it alone explains a rare word of the message.
+
+    "khai báo tạm vắng" resembles the curated "tạm trú", but "vắng" belongs only to the
+    national procedure: the user asked for that one, not for its curated neighbour.
+    ``numbers`` gives each candidate's intent number, ``curated_words`` every word of each curated
+    entry's phrases, ``intent_terms`` every term of each intent's phrases.
+    """
+    if len(candidates) < 2 or candidates[0].kind is not IntentKind.CURATED:
+        return candidates
+    top = candidates[0]
+    top_words = curated_words[numbers[top.intent]]
+    for position, candidate in enumerate(candidates[1 : weights.distinct_reach], 1):
+        if candidate.kind is not IntentKind.LISTING or top.score - candidate.score > weights.distinct_gap:
+            continue
+        own = intent_terms[numbers[candidate.intent]]
+        if any(
+            "_" not in term and term not in top_words and query[term] >= weights.distinct_weight
+            for term in own.intersection(query)
+        ):
+            promoted = Candidate(candidate.intent, candidate.kind, top.score, candidate.label)
+            return [promoted, *candidates[:position], *candidates[position + 1 :]]
+    return candidates
+
+
+def age_bounds(name: str) -> tuple[tuple[int, int], ...]:
+    """The age ranges an official name is bounded by ("dưới 14 tuổi": 0-13), if any."""
+    found = []
+    for match in _AGE_BOUND.finditer(fold(name)):
+        kind, age = match.group(1), int(match.group(2))
+        found.append((0, age - 1) if kind == "duoi" else (age + 1, MAX_AGE) if kind == "tren" else (age, MAX_AGE))
+    return tuple(found)
+
+
+def fit_age(
+    text: str, candidates: list[Candidate], bounds_by_intent: Mapping[str, tuple[tuple[int, int], ...]]
+) -> list[Candidate]:
+    """Replace a leading national card whose age bound the message's age falls outside.
+
+    "làm căn cước lần đầu cho con 10 tuổi" reads like the card of "người từ đủ 14 tuổi trở
+    lên", but a child of 10 gets the card of "người dưới 14 tuổi": when a candidate close
+    behind is bounded by an age the message states, it takes the lead.
+    """
+    top = candidates[0]
+    bounds = bounds_by_intent.get(top.intent)
+    if bounds is None:
+        return candidates
+    ages = [int(found) for found in _AGE_STATED.findall(fold(text)) if int(found) <= MAX_AGE]
+    if not ages or any(low <= age <= high for low, high in bounds for age in ages):
+        return candidates
+    for position, candidate in enumerate(candidates[1:AGE_REACH], 1):
+        fits = bounds_by_intent.get(candidate.intent, ())
+        if any(low <= age <= high for low, high in fits for age in ages):
+            promoted = Candidate(candidate.intent, candidate.kind, top.score, candidate.label)
+            return [promoted, *candidates[:position], *candidates[position + 1 :]]
+    return candidates
+
+
+__all__ = ["AGE_REACH", "MAX_AGE", "age_bounds", "chatter_first", "fit_age", "prefer_distinctive"]
