@@ -29,17 +29,17 @@ from pydantic import ValidationError
 from procedures import portal
 from procedures import problems as msg
 from procedures.catalog import Catalog
-from procedures.columns import TABLES
-from procedures.csvfiles import read_csv, recognise, write_tables
 from procedures.links import LinkPolicy
 from procedures.loader import MAX_FILE_BYTES, dump_entry, load_yaml, nfc
 from procedures.models import ListingEntry, Procedure
 from procedures.problems import Problem, from_error, from_issue, short
-from procedures.provenance import Grid, Location, ModelPath, Row, dotted, parse_path
-from procedures.tables import current_rows, grid_rows, read_rows, replace_rows
+from procedures.tabular.columns import TABLES
+from procedures.tabular.csvfiles import read_csv, recognise, write_tables
+from procedures.tabular.provenance import Grid, Location, ModelPath, Row, dotted, parse_path
+from procedures.tabular.tables import current_rows, grid_rows, read_rows, replace_rows
+from procedures.tabular.workbook import MAX_UPLOAD_BYTES, read_workbook, write_workbook
+from procedures.tabular.workbook import write_template as _write_template
 from procedures.validation import validate_catalog
-from procedures.workbook import MAX_UPLOAD_BYTES, read_workbook, write_workbook
-from procedures.workbook import write_template as _write_template
 
 FORMATS = ("yaml", "xlsx", "csv")
 Locator = Callable[[str, ModelPath], Location | None]

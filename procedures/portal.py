@@ -29,7 +29,7 @@ from procedures.links import LinkPolicy
 from procedures.models import CODE_PATTERN, ListingEntry
 from procedures.national import nfc, parse_levels, to_listing
 from procedures.problems import Problem, short
-from procedures.provenance import Grid
+from procedures.tabular.provenance import Grid
 
 MAX_UNPACKED_BYTES = 64 * 1024 * 1024
 HEADER_SEARCH_ROWS = 10  # exported lists often carry a title above the header row

@@ -14,15 +14,15 @@ from openpyxl import Workbook, load_workbook  # type: ignore[import-untyped, unu
 
 from procedures import problems as msg
 from procedures.catalog import Catalog
-from procedures.csvfiles import TRIGGERS, neutralise, restore
 from procedures.diff import FeeChange, diff_catalogs
 from procedures.formats import Candidate, export_catalog, read_candidate, read_candidate_bytes, write_template
 from procedures.links import LinkPolicy
 from procedures.loader import dump_entry
 from procedures.models import Procedure, Text
 from procedures.problems import Problem
+from procedures.tabular.csvfiles import TRIGGERS, neutralise, restore
+from procedures.tabular.workbook import INSTRUCTIONS, MAX_UPLOAD_BYTES
 from procedures.validation import required_ids
-from procedures.workbook import INSTRUCTIONS, MAX_UPLOAD_BYTES
 
 POLICY = LinkPolicy()
 EVIL = "https://dichvucong.gov.vn.evil.example/dang-nhap"

@@ -11,8 +11,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from procedures.columns import CHILD_FIELDS, PROCEDURES, TABLE_BY_NAME, Table
 from procedures.problems import Problem
+from procedures.tabular.columns import CHILD_FIELDS, PROCEDURES, TABLE_BY_NAME, Table
 
 ModelPath = tuple[str | int, ...]
 # Fields of a Procedure that are stored in a child table, and that table.

@@ -24,11 +24,11 @@ from openpyxl.utils import get_column_letter  # type: ignore[import-untyped, unu
 from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[import-untyped, unused-ignore]
 
 from procedures import problems as msg
-from procedures.columns import TABLES, Table
 from procedures.models import Procedure
 from procedures.problems import Problem, short
-from procedures.provenance import Fault, Grid
-from procedures.tables import Value, cell_text, to_tables
+from procedures.tabular.columns import TABLES, Table
+from procedures.tabular.provenance import Fault, Grid
+from procedures.tabular.tables import Value, cell_text, to_tables
 
 INSTRUCTIONS = "huong_dan"
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024

@@ -17,11 +17,11 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from procedures import problems as msg
-from procedures.columns import TABLE_BY_NAME, TABLES, Table
 from procedures.models import Procedure
 from procedures.problems import Problem, short
-from procedures.provenance import Fault, Grid
-from procedures.tables import cell_text, to_tables
+from procedures.tabular.columns import TABLE_BY_NAME, TABLES, Table
+from procedures.tabular.provenance import Fault, Grid
+from procedures.tabular.tables import cell_text, to_tables
 
 # Characters that make a spreadsheet read a cell as a formula (tab and CR start "DDE" payloads).
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")

@@ -1,6 +1,6 @@
 """The tabular form of the curated catalog: entries to named tables and back, with provenance.
 
-Export lays every entry out over the tables of :mod:`procedures.columns` (one ``procedures``
+Export lays every entry out over the tables of :mod:`procedures.tabular.columns` (one ``procedures``
 row per entry, child rows keyed by ``entry_id`` in order). Import turns rows back into
 :class:`~procedures.models.Procedure` objects and remembers, for every entry, which file,
 sheet and row each of its parts came from, so that a pydantic error or a validator issue
@@ -21,10 +21,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from procedures import problems as msg
-from procedures.columns import CHILD_FIELDS, TABLES, Table
 from procedures.models import Procedure, Text
 from procedures.problems import Problem
-from procedures.provenance import EntryOrigins, Grid, Location, ModelPath, Origin, Row, locate, table_at
+from procedures.tabular.columns import CHILD_FIELDS, TABLES, Table
+from procedures.tabular.provenance import EntryOrigins, Grid, Location, ModelPath, Origin, Row, locate, table_at
 
 Value = str | int | float | dt.date | None
 _LIST_FIELDS = ("codes", "legal_basis", "sources", "unverified", "keywords", "examples")
