@@ -22,6 +22,7 @@ from procedures.models import ListingEntry, Procedure
 
 _PARENTHESISED = re.compile(r"\(([^()]*)\)?")
 NO_SPELLINGS: dict[str, frozenset[str]] = {}  # shared by every listing name (never mutated)
+_NO_ACCENTS: dict[str, str] = {}  # likewise: the tones of a listing name are never read
 GENERAL_FILE = Path(__file__).resolve().parent / "general.yaml"
 # Off-topic chatter as data: what the bot cannot help with, so a message about prices or
 # football is recognised as such instead of landing on the nearest procedure.
@@ -165,64 +166,84 @@ class Index:
         doc_freq: Counter[str] = Counter()
         curated_freq: dict[str, int] = defaultdict(int)
         postings: dict[str, list[int]] = defaultdict(list)
-        seen: set[tuple[int, frozenset[str]]] = set()
-        no_accents: dict[str, str] = {}
         parts: dict[str, frozenset[str]] = {}  # name parts already read (see name_terms)
         spellings: dict[str, set[str]] = defaultdict(set)
         for doc_number, doc in enumerate(index.docs):
             if doc.kind is IntentKind.LISTING and len(doc.phrases) == 1:
                 # The common case on large catalogs: one official name, no tone data, no duplicates.
-                terms, core = name_terms(doc.phrases[0], parts)
-                phrase_number = len(index.phrases)
-                index.phrases.append(Phrase(doc_number, terms, 0.0, 1.0, no_accents, core))
-                for term in terms:
-                    postings[term].append(phrase_number)
-                doc_freq.update(terms)
-                index.intent_terms.append(terms)
-                index.intent_accents.append(NO_SPELLINGS)
+                doc_freq.update(index._add_name(doc_number, doc.phrases[0], parts, postings))
                 continue
-            doc_terms: set[str] = set()
-            doc_accents: dict[str, set[str]] = defaultdict(set)
-            for position, phrase in enumerate(doc.phrases):
-                if doc.kind is IntentKind.LISTING:
-                    terms, core = name_terms(phrase, parts)
-                else:
-                    terms, core = frozenset(terms_of(tokens(phrase))), frozenset()
-                if not terms or (doc_number, terms) in seen:
-                    continue
-                seen.add((doc_number, terms))
-                phrase_number = len(index.phrases)
-                # Official listing names are not typed by citizens: only curated and small-talk
-                # phrases need the tone check, and skipping it keeps large catalogs small.
-                accents = accented_words(phrase) if doc.kind is not IntentKind.LISTING else {}
-                index.phrases.append(Phrase(doc_number, terms, 0.0, doc.priority(position), accents, core))
-                for term in terms:
-                    postings[term].append(phrase_number)
-                doc_terms |= terms
-                for word, key in accents.items():
-                    doc_accents[word].add(key)
-                    spellings[word].add(key)
-            index.intent_terms.append(frozenset(doc_terms))
-            index.intent_accents.append({word: frozenset(keys) for word, keys in doc_accents.items()})
-            for term in doc_terms:
+            for term in index._add_phrases(doc_number, doc, parts, postings, spellings):
                 doc_freq[term] += 1
                 if doc.kind is IntentKind.CURATED:
                     curated_freq[term] += 1
-        total = len(index.docs) or 1
-        curated_total = sum(doc.kind is IntentKind.CURATED for doc in index.docs)
-        index.idf = {
-            term: index._term_weight(term, total, count, curated_total, curated_freq.get(term, 0))
-            for term, count in doc_freq.items()
-        }
-        index.default_idf = math.log(1 + total)
+        index._weigh(doc_freq, curated_freq)
         index.postings = dict(postings)
-        weight_of = index.idf.__getitem__
-        for indexed in index.phrases:
-            indexed.weight = sum(map(weight_of, indexed.core or indexed.terms))
-        index.vocabulary = sorted(term for term in doc_freq if "_" not in term and len(term) >= 3)
         index.spellings = {word: frozenset(keys) for word, keys in spellings.items()}
         index.spelled = {key: word for word, keys in spellings.items() for key in keys}
         return index
+
+    def _add_name(
+        self, doc_number: int, name: str, parts: dict[str, frozenset[str]], postings: dict[str, list[int]]
+    ) -> frozenset[str]:
+        """Index a listing card's one official name; its terms."""
+        terms, core = name_terms(name, parts)
+        phrase_number = len(self.phrases)
+        self.phrases.append(Phrase(doc_number, terms, 0.0, 1.0, _NO_ACCENTS, core))
+        for term in terms:
+            postings[term].append(phrase_number)
+        self.intent_terms.append(terms)
+        self.intent_accents.append(NO_SPELLINGS)
+        return terms
+
+    def _add_phrases(
+        self,
+        doc_number: int,
+        doc: IntentDoc,
+        parts: dict[str, frozenset[str]],
+        postings: dict[str, list[int]],
+        spellings: dict[str, set[str]],
+    ) -> set[str]:
+        """Index every distinct phrase of one intent (with its tones, unless a listing name); its terms."""
+        seen: set[frozenset[str]] = set()
+        doc_terms: set[str] = set()
+        doc_accents: dict[str, set[str]] = defaultdict(set)
+        for position, phrase in enumerate(doc.phrases):
+            if doc.kind is IntentKind.LISTING:
+                terms, core = name_terms(phrase, parts)
+            else:
+                terms, core = frozenset(terms_of(tokens(phrase))), frozenset()
+            if not terms or terms in seen:
+                continue
+            seen.add(terms)
+            phrase_number = len(self.phrases)
+            # Official listing names are not typed by citizens: only curated and small-talk
+            # phrases need the tone check, and skipping it keeps large catalogs small.
+            accents = accented_words(phrase) if doc.kind is not IntentKind.LISTING else {}
+            self.phrases.append(Phrase(doc_number, terms, 0.0, doc.priority(position), accents, core))
+            for term in terms:
+                postings[term].append(phrase_number)
+            doc_terms |= terms
+            for word, key in accents.items():
+                doc_accents[word].add(key)
+                spellings[word].add(key)
+        self.intent_terms.append(frozenset(doc_terms))
+        self.intent_accents.append({word: frozenset(keys) for word, keys in doc_accents.items()})
+        return doc_terms  # the set, not a copy: the term counts (and so the IDF table) follow its order
+
+    def _weigh(self, doc_freq: Mapping[str, int], curated_freq: Mapping[str, int]) -> None:
+        """Term weights (IDF), each phrase's total weight, and the vocabulary typos are matched against."""
+        total = len(self.docs) or 1
+        curated_total = sum(doc.kind is IntentKind.CURATED for doc in self.docs)
+        self.idf = {
+            term: self._term_weight(term, total, count, curated_total, curated_freq.get(term, 0))
+            for term, count in doc_freq.items()
+        }
+        self.default_idf = math.log(1 + total)
+        weight_of = self.idf.__getitem__
+        for indexed in self.phrases:
+            indexed.weight = sum(map(weight_of, indexed.core or indexed.terms))
+        self.vocabulary = sorted(term for term in doc_freq if "_" not in term and len(term) >= 3)
 
     def _term_weight(self, term: str, total: int, count: int, curated_total: int, curated_count: int) -> float:
         words = term.split("_")
