@@ -1,0 +1,57 @@
+"""The floor plan of intents/: readable sizes, the names intents.router keeps exporting, packaged data."""
+
+from __future__ import annotations
+
+import ast
+import tomllib
+from pathlib import Path
+
+import pytest
+
+import intents.router
+
+ROOT = Path(__file__).resolve().parent.parent
+MODULES = sorted((ROOT / "intents").glob("*.py"))
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda path: path.name)
+def test_modules_and_functions_stay_readable(path: Path) -> None:
+    source = path.read_text(encoding="utf-8")
+    assert len(source.splitlines()) <= 400
+    long = [
+        node.name
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.end_lineno - node.lineno + 1 > 60
+    ]
+    assert long == []
+
+
+def test_the_router_still_exports_what_callers_import() -> None:
+    # bot/, scripts/, benchmarks/ and tests import these from intents.router.
+    for name in (
+        "CHATTER",
+        "LONG_WEIGHTS",
+        "OUT_OF_SCOPE",
+        "SCOPE_FEATURES",
+        "SCOPE_MODEL_FILE",
+        "SHIPPED_SCOPE_MODEL",
+        "Candidate",
+        "Decision",
+        "Router",
+        "Thresholds",
+        "Verdict",
+        "Weights",
+    ):
+        assert name in intents.router.__all__
+        assert hasattr(intents.router, name)
+
+
+def test_the_data_files_of_intents_are_packaged() -> None:
+    # setuptools globs each package-data pattern in the package folder ("*.yaml" stays at its top).
+    patterns = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"][
+        "package-data"
+    ]["intents"]
+    packaged = {path for pattern in patterns for path in (ROOT / "intents").glob(pattern)}
+    data = {path for path in (ROOT / "intents").rglob("*") if path.suffix in {".yaml", ".tsv", ".txt"}}
+    assert ROOT / "intents" / "data" / "facet_cues.yaml" in data
+    assert data <= packaged, sorted(str(path.relative_to(ROOT)) for path in data - packaged)
