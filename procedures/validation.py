@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -131,40 +131,70 @@ def _urls(entry: Procedure, policy: LinkPolicy) -> Iterable[tuple[str, str, str]
 
 def check_entry(entry: Procedure, known_ids: set[str], policy: LinkPolicy) -> list[Issue]:
     """Validate one entry against the rules that need no other entry but the id set."""
+    return [
+        *_step_issues(entry, known_ids),
+        *_reachability_issues(entry),
+        *_length_issues(entry),
+        *_link_issues(entry, policy),
+    ]
+
+
+def _issue(entry: Procedure, field: str, message: str, template: str, where: str = "", **params: str | int) -> Issue:
+    """An issue of ``entry`` at ``field``; ``where`` is the precise path when it says more than ``field``."""
+    return Issue(entry.id, field, message, template, {"entry": entry.id, **params}, where or field)
+
+
+def _step_issues(entry: Procedure, known_ids: set[str]) -> list[Issue]:
+    """Too few steps, a step id used twice, a step without English, a branch target that leads nowhere."""
     issues: list[Issue] = []
-
-    def add(field: str, message: str, template: str, where: str = "", **params: str | int) -> None:
-        issues.append(Issue(entry.id, field, message, template, {"entry": entry.id, **params}, where or field))
-
     if len(entry.steps) < MIN_STEPS:
-        add(
-            "steps",
-            f"needs at least {MIN_STEPS} steps, has {len(entry.steps)}",
-            msg.TOO_FEW_STEPS,
-            count=len(entry.steps),
-            minimum=MIN_STEPS,
+        issues.append(
+            _issue(
+                entry,
+                "steps",
+                f"needs at least {MIN_STEPS} steps, has {len(entry.steps)}",
+                msg.TOO_FEW_STEPS,
+                count=len(entry.steps),
+                minimum=MIN_STEPS,
+            )
         )
     step_ids = Counter(step.id for step in entry.steps)
     for duplicate, count in step_ids.items():
         if count > 1:
             # Point at the second use: the first one is usually the step the others jump to.
             second = [number for number, step in enumerate(entry.steps, 1) if step.id == duplicate][1]
-            add(
-                "steps",
-                f"step id {duplicate!r} is used {count} times",
-                msg.DUPLICATE_STEP,
-                f"steps[{second}].id",
-                step=duplicate,
-                count=count,
+            issues.append(
+                _issue(
+                    entry,
+                    "steps",
+                    f"step id {duplicate!r} is used {count} times",
+                    msg.DUPLICATE_STEP,
+                    f"steps[{second}].id",
+                    step=duplicate,
+                    count=count,
+                )
             )
     for number, step in enumerate(entry.steps, 1):
         if not step.text.en:
-            add(f"steps[{number}].text.en", "English text is missing", msg.MISSING_ENGLISH, step=step.id)
-        for key, target in _keyed_targets(step):
-            kind, guide, step_id = parse_target(target)
-            where = f"steps[{number}].{key}"
-            if kind == "guide" and (guide or "") not in known_ids:
-                add(
+            issues.append(
+                _issue(entry, f"steps[{number}].text.en", "English text is missing", msg.MISSING_ENGLISH, step=step.id)
+            )
+        issues += _branch_issues(entry, number, step, known_ids, step_ids)
+    return issues
+
+
+def _branch_issues(
+    entry: Procedure, number: int, step: Step, known_ids: set[str], step_ids: Collection[str]
+) -> list[Issue]:
+    """The branch targets of step ``number`` that name no guide, the entry's own guide, or no step."""
+    issues: list[Issue] = []
+    for key, target in _keyed_targets(step):
+        kind, guide, step_id = parse_target(target)
+        where = f"steps[{number}].{key}"
+        if kind == "guide" and (guide or "") not in known_ids:
+            issues.append(
+                _issue(
+                    entry,
                     f"steps[{number}]",
                     f"branch target {target!r}: no guide {guide!r} in the catalog",
                     msg.UNKNOWN_GUIDE,
@@ -172,22 +202,34 @@ def check_entry(entry: Procedure, known_ids: set[str], policy: LinkPolicy) -> li
                     target=target,
                     guide=guide or "",
                 )
-            elif kind == "guide" and guide == entry.id:
-                add(
+            )
+        elif kind == "guide" and guide == entry.id:
+            issues.append(
+                _issue(
+                    entry,
                     f"steps[{number}]",
                     f"branch target {target!r} jumps into its own guide",
                     msg.SELF_GUIDE,
                     where,
                     target=target,
                 )
-            elif kind == "step" and step_id is not None and step_id not in step_ids:
-                add(
+            )
+        elif kind == "step" and step_id is not None and step_id not in step_ids:
+            issues.append(
+                _issue(
+                    entry,
                     f"steps[{number}]",
                     f"branch target {target!r}: no step {step_id!r}",
                     msg.UNKNOWN_STEP,
                     where,
                     target=target,
                 )
+            )
+    return issues
+
+
+def _reachability_issues(entry: Procedure) -> list[Issue]:
+    """The steps that cannot be reached from the first one."""
     seen = {0}
     frontier = [0]
     while frontier:
@@ -195,38 +237,56 @@ def check_entry(entry: Procedure, known_ids: set[str], policy: LinkPolicy) -> li
             if following not in seen:
                 seen.add(following)
                 frontier.append(following)
-    for number, step in enumerate(entry.steps, 1):
-        if number - 1 not in seen:
-            add(
-                f"steps[{number}]",
-                f"step {step.id!r} cannot be reached from the first step",
-                msg.UNREACHABLE,
-                f"steps[{number}].id",
-                step=step.id,
-            )
+    return [
+        _issue(
+            entry,
+            f"steps[{number}]",
+            f"step {step.id!r} cannot be reached from the first step",
+            msg.UNREACHABLE,
+            f"steps[{number}].id",
+            step=step.id,
+        )
+        for number, step in enumerate(entry.steps, 1)
+        if number - 1 not in seen
+    ]
+
+
+def _length_issues(entry: Procedure) -> list[Issue]:
+    """Texts too long for one chat message."""
+    issues: list[Issue] = []
     for name, text in _texts(entry):
         limit = MAX_STEP_CHARS if name.startswith("steps") else MAX_TEXT_CHARS
         for lang, value in (("vi", text.vi), ("en", text.en)):
             if len(value) > limit:
-                add(
-                    f"{name}.{lang}",
-                    f"text is {len(value)} characters; at most {limit} fit one chat message",
-                    msg.TEXT_TOO_LONG,
-                    length=len(value),
-                    limit=limit,
+                issues.append(
+                    _issue(
+                        entry,
+                        f"{name}.{lang}",
+                        f"text is {len(value)} characters; at most {limit} fit one chat message",
+                        msg.TEXT_TOO_LONG,
+                        length=len(value),
+                        limit=limit,
+                    )
                 )
-    allowed = ", ".join(f"*.{suffix}" for suffix in policy.allowed_suffixes)
-    for name, where, url in _urls(entry, policy):
-        if not policy.is_allowed(url):
-            add(
-                name,
-                f"link {url!r} is not on an official domain ({', '.join(policy.allowed_suffixes)})",
-                msg.LINK_NOT_OFFICIAL,
-                where,
-                url=url,
-                allowed=allowed,
-            )
     return issues
+
+
+def _link_issues(entry: Procedure, policy: LinkPolicy) -> list[Issue]:
+    """Links a citizen can open that are not on an official domain."""
+    allowed = ", ".join(f"*.{suffix}" for suffix in policy.allowed_suffixes)
+    return [
+        _issue(
+            entry,
+            name,
+            f"link {url!r} is not on an official domain ({', '.join(policy.allowed_suffixes)})",
+            msg.LINK_NOT_OFFICIAL,
+            where,
+            url=url,
+            allowed=allowed,
+        )
+        for name, where, url in _urls(entry, policy)
+        if not policy.is_allowed(url)
+    ]
 
 
 def validate_catalog(
