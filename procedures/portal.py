@@ -19,7 +19,8 @@ import json
 import re
 import unicodedata
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
@@ -159,53 +160,71 @@ def read_list(
     problems += grid.fault_problems(header)
     if problems:
         return [], problems
-    curated = set(curated_codes)
-    cards: list[ListingEntry] = []
-    first: dict[str, int] = {}
+    reading = _ListReading(grid, header, columns, current, set(curated_codes), policy)
     for number, cells in grid.rows[position + 1 :]:
+        reading.read_row(number, cells)
+    if not reading.first and not reading.problems:
+        reading.problems.append(Problem(grid.source, grid.label, None, None, msg.EMPTY_FILE))
+    return reading.cards, reading.problems
+
+
+@dataclass
+class _ListReading:
+    """One portal list being read: its columns, and the cards, problems and first row of each code so far."""
+
+    grid: Grid
+    header: Sequence[str]
+    columns: Mapping[str, int]
+    current: Mapping[str, ListingEntry]
+    curated: set[str]
+    policy: LinkPolicy
+    cards: list[ListingEntry] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    first: dict[str, int] = field(default_factory=dict)
+
+    def report(self, number: int, key: str, template: str, **params: str | int) -> None:
+        """A problem in row ``number``, named by the column as the sheet writes it."""
+        column = self.header[self.columns[key]].strip() if key in self.columns else SHOWN.get(key, key)
+        self.problems.append(Problem(self.grid.source, self.grid.label, number, column, template, dict(params)))
+
+    def read_row(self, number: int, cells: Sequence[str]) -> None:
+        """Add the card of one row, or report why it cannot be used."""
 
         def cell(key: str) -> str:
-            index = columns.get(key)
-            return nfc(cells[index]) if index is not None and index < len(cells) else ""  # noqa: B023
-
-        def report(key: str, template: str, **params: str | int) -> None:
-            column = header[columns[key]].strip() if key in columns else SHOWN.get(key, key)
-            problems.append(Problem(grid.source, grid.label, number, column, template, dict(params)))  # noqa: B023
+            index = self.columns.get(key)
+            return nfc(cells[index]) if index is not None and index < len(cells) else ""
 
         code, name = cell("code"), cell("name")
         if not code:
             if sum(1 for value in cells if value.strip()) > 1:  # a lone cell is a group heading
-                report("code", msg.MISSING_FIELD)
-            continue
+                self.report(number, "code", msg.MISSING_FIELD)
+            return
         if not re.match(CODE_PATTERN, code):
-            report("code", msg.BAD_CODE, value=code)
-            continue
-        if code in first:
-            report("code", msg.DUPLICATE_LISTING_CODE, code=code, first=first[code])
-            continue
-        first[code] = number
+            self.report(number, "code", msg.BAD_CODE, value=code)
+            return
+        if code in self.first:
+            self.report(number, "code", msg.DUPLICATE_LISTING_CODE, code=code, first=self.first[code])
+            return
+        self.first[code] = number
         if not name:
-            report("name", msg.MISSING_FIELD)
-            continue
+            self.report(number, "name", msg.MISSING_FIELD)
+            return
         url = cell("url")
-        if url and not policy.is_allowed(url):
-            report("url", msg.LINK_NOT_OFFICIAL, url=url, allowed=_allowed_text(policy))
-            continue
-        if code in curated:
-            continue  # a curated entry carries this code and takes precedence over any card
+        if url and not self.policy.is_allowed(url):
+            self.report(number, "url", msg.LINK_NOT_OFFICIAL, url=url, allowed=_allowed_text(self.policy))
+            return
+        if code in self.curated:
+            return  # a curated entry carries this code and takes precedence over any card
         facts: dict[str, object] = {"name": name, "sector": cell("sector"), "agency": cell("agency") or cell("issuer")}
         facts |= {"levels": parse_levels(cell("levels")), "decision": cell("decision"), "url": url}
-        known = current.get(code)
+        known = self.current.get(code)
         if known is not None:
             # Only what the list states replaces the card; the rest (fee, time, papers) stays.
-            cards.append(known.model_copy(update={key: value for key, value in facts.items() if value}))
+            self.cards.append(known.model_copy(update={key: value for key, value in facts.items() if value}))
         elif not url:
-            report("url" if "url" in columns else "code", msg.NO_OFFICIAL_LINK, code=code)
+            self.report(number, "url" if "url" in self.columns else "code", msg.NO_OFFICIAL_LINK, code=code)
         else:
-            cards.append(ListingEntry.model_validate({"code": code, **facts}))
-    if not first and not problems:
-        problems.append(Problem(grid.source, grid.label, None, None, msg.EMPTY_FILE))
-    return cards, problems
+            self.cards.append(ListingEntry.model_validate({"code": code, **facts}))
 
 
 def merge(current: Iterable[ListingEntry], updates: Iterable[ListingEntry]) -> tuple[ListingEntry, ...]:
