@@ -18,8 +18,8 @@ from openpyxl import load_workbook
 from bot.app import App, build_app
 from bot.config import Settings
 from bot.testing import Conversation
+from tests.catalog_files import find_row, set_cell
 from tests.conftest import Ran
-from tests.test_catalog_formats import find_row, set_cell
 
 NEW_STEP = "Theo dõi tình trạng hồ sơ trên Cổng Dịch vụ công (mục Tra cứu hồ sơ)."
 

@@ -16,9 +16,9 @@ from bot.app import App
 from bot.catalog_store import DRAFT
 from bot.config import Settings
 from procedures.formats import export_catalog
+from tests.catalog_files import find_row, set_cell
 from tests.fake_telegram import FakeTelegram, Sent
 from tests.test_catalog_admin import add_fee_and_step
-from tests.test_catalog_formats import find_row, set_cell
 from tests.test_telegram import button, run, running
 
 ADMIN = 4242
