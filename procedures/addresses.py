@@ -54,6 +54,7 @@ __all__ = [
     "commune_label",
     "resolve",
     "street_spans",
+    "without_streets",
 ]
 
 MAX_TEXT = 600  # characters read from a message: an address is short, a pasted page is not
