@@ -3,210 +3,50 @@
 Settings → clock → database (migrated) → catalog (the shipped files validated, then the
 served version from the database) → router → live catalog → roles, reminders, desks →
 engine → inbox, outbox, gateway → the channels the settings ask for, each with its courier.
-Nothing starts a thread or a task until :meth:`App.running` (or the terminal chat) does, so
-commands such as ``dvcbot stats`` start no background work. No module keeps a global instance.
+The built parts are held by :class:`bot.runtime.App`, which runs and stops them. No module keeps
+a global instance, and no adapter builds its own defaults: everything is handed in here.
 """
 
 from __future__ import annotations
 
-import asyncio
-import datetime as dt
 import gc
 import logging
-from collections.abc import AsyncIterator, Iterator
-from concurrent.futures import Executor, ThreadPoolExecutor
-from contextlib import asynccontextmanager, contextmanager
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, TextIO
 from zoneinfo import ZoneInfo
 
-from bot.admin_desk import AdminDesk, FileChecks
-from bot.catalog_store import CatalogStore, decode, encode
-from bot.channels.base import Adapter, Gateway, GatewaySettings, Waker
+from bot.catalog.versions import CatalogStore, decode, encode
+from bot.channels.base import Gateway, GatewaySettings, Waker
+from bot.channels.flood import FloodControl
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
-from bot.contacts import Contacts
-from bot.delivery import Courier, DeliverySettings
-from bot.desks import Desks, ReminderChat
-from bot.engine import Engine, EngineConfig
-from bot.events import Recorder
+from bot.conversation.contacts import Contacts
+from bot.conversation.engine import Engine, EngineConfig
+from bot.conversation.live import LiveCatalog, Snapshot
+from bot.desks.admin import AdminDesk, FileChecks
+from bot.desks.dispatch import Desks, ReminderChat
+from bot.desks.helper import HelperMode
 from bot.faults import Faults
-from bot.flood import FloodControl
-from bot.helper_mode import HelperMode
 from bot.i18n import Languages
-from bot.inbox import DEDUPE_PERIOD, Inbox
-from bot.live import LiveCatalog, Snapshot
-from bot.outbox import Outbox, SendLimits, Window
-from bot.reminders import ReminderBook, render_reminder
-from bot.roles import Staff
-from bot.storage import ConversationStore, Database
-from intents import Router, Thresholds, build_router
+from bot.jobs.reminders import ReminderBook
+from bot.runtime import App
+from bot.storage.database import ConversationStore, Database
+from bot.storage.events import Recorder
+from bot.storage.inbox import Inbox
+from bot.storage.outbox import Outbox, SendLimits, Window
+from bot.storage.roles import Staff
+from intents import Thresholds, build_router
 from procedures.catalog import Catalog, CatalogError
 from procedures.links import LinkPolicy
 from procedures.referrals import Referrals
 from procedures.validation import required_ids, validate_catalog
 
-if TYPE_CHECKING:  # imported by make_scheduler: a terminal chat or a CLI command schedules nothing
-    from bot.scheduling import Scheduler
+if TYPE_CHECKING:
+    from bot.channels.terminal import TerminalChannel
 
 log = logging.getLogger(__name__)
-CHECKPOINT_SECONDS = 1.0
-
-
-@dataclass
-class App:
-    """Everything a channel needs, built once per process."""
-
-    settings: Settings
-    clock: Clock
-    database: Database
-    store: CatalogStore
-    live: LiveCatalog
-    engine: Engine
-    staff: Staff
-    recorder: Recorder
-    reminders: ReminderBook
-    languages: Languages
-    timezone: ZoneInfo
-    inbox: Inbox
-    outbox: Outbox
-    gateway: Gateway
-    channels: dict[str, Adapter] = field(default_factory=dict)
-    couriers: dict[str, Courier] = field(default_factory=dict)
-    routes: list[Any] = field(default_factory=list)  # webhook routes of the channels
-    scheduler: Scheduler | None = None
-    starters: list[Any] = field(default_factory=list)  # (start, stop) coroutine factories per channel
-    background: Executor | None = None  # checks of uploaded files
-
-    @property
-    def catalog(self) -> Catalog:
-        """The catalog being served now."""
-        return self.live.current.catalog
-
-    @property
-    def router(self) -> Router:
-        """The router of the catalog being served now."""
-        return self.live.current.router
-
-    def add_channel(self, adapter: Adapter) -> Courier:
-        """Serve ``adapter``'s channel: the gateway accepts its messages, a courier delivers its replies."""
-        delivery = DeliverySettings(max_age=dt.timedelta(hours=self.settings.reply_max_age_hours))
-        courier = Courier(adapter, self.outbox, self.clock, delivery)
-        self.gateway.register(adapter)
-        self.gateway.wakers.setdefault(adapter.channel, []).append(courier)
-        self.channels[adapter.channel] = adapter
-        self.couriers[adapter.channel] = courier
-        return courier
-
-    def make_scheduler(self) -> Scheduler:
-        """The scheduler of this process: reminder sweep, daily housekeeping and weekly digest."""
-        from bot.digest import Digest
-        from bot.scheduling import JobSet, Scheduler
-
-        digest = Digest(
-            database=self.database,
-            live=self.live,
-            admins=self.settings.admins,
-            outbox=self.outbox,
-            channels=set(self.channels),
-            salt=self.settings.user_salt,
-            languages=self.languages,
-            timezone=self.timezone,
-            stale_days=self.settings.stale_days,
-        )
-        return Scheduler(
-            self.database,
-            name=f"dvcbot-{id(self)}",
-            timezone=self.timezone,
-            jobs=JobSet(reminders=self.send_reminders, purge=self.purge, digest=digest.send),
-            clock=self.clock,
-            digest_day=self.settings.digest_day,
-            digest_hour=self.settings.digest_hour,
-        )
-
-    def send_reminders(self, now: dt.datetime) -> None:
-        """The minute job: hand due reminders to the outbox, then nudge the couriers."""
-        catalog = self.catalog
-        report = self.reminders.send_due(
-            now, lambda item: render_reminder(item, catalog, self.languages), catalog.version
-        )
-        if report.sent:
-            for courier in self.couriers.values():
-                courier.wake()
-
-    def purge(self, now: dt.datetime) -> None:
-        """The daily job: drop old message text, expired dedupe keys and delivered replies."""
-        removed = self.recorder.purge_text(now - dt.timedelta(days=self.settings.raw_text_days))
-        forgotten = self.inbox.prune(now - DEDUPE_PERIOD)
-        closed = self.outbox.prune(now - DEDUPE_PERIOD)
-        self.database.compact()
-        log.info("purged %s texts, %s dedupe keys, %s closed replies", removed, forgotten, closed)
-
-    def web_app(self) -> Any:
-        """The ASGI application: the channels' webhook routes and ``/healthz``."""
-        from bot.web import make_web_app
-
-        return make_web_app(self.routes)
-
-    @asynccontextmanager
-    async def running(self, serve_web: bool = True, background: bool = True) -> AsyncIterator[App]:
-        """Run the gateway, the couriers and the channels (and the web server, the scheduler)."""
-        self.database.claim()
-        tasks = [asyncio.create_task(self.gateway.run(), name="gateway")]
-        tasks += [asyncio.create_task(c.run(), name=f"courier-{name}") for name, c in self.couriers.items()]
-        if not self.database.is_postgres:
-            tasks.append(asyncio.create_task(self._checkpoints(), name="checkpoints"))
-        started = []
-        server = None
-        try:
-            for start, stop in self.starters:
-                await start()
-                started.append(stop)
-            if serve_web and self.routes:
-                from bot.web import Server
-
-                server = Server(self.web_app(), self.settings.web_host, self.settings.web_port)
-                await server.start()
-            if background:
-                self.live.start()
-                self.scheduler = self.make_scheduler()
-                self.scheduler.start()
-            # The catalog and router are a few hundred thousand long-lived objects: a full
-            # garbage collection scanning them stalls every request for ~80 ms. Frozen, they
-            # are left out of the scans (reference counting still frees them).
-            gc.freeze()
-            yield self
-        finally:
-            if server is not None:
-                await server.stop()
-            for stop in reversed(started):
-                await stop()
-            self.gateway.stop()
-            for courier in self.couriers.values():
-                courier.stop()
-            for task in tasks:
-                if task.get_name() == "checkpoints":
-                    task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
-
-    async def _checkpoints(self) -> None:
-        """SQLite: fold the log into the file every second, off the message path."""
-        while True:
-            await asyncio.sleep(CHECKPOINT_SECONDS)
-            try:
-                await asyncio.to_thread(self.database.checkpoint)
-            except Exception:  # a busy moment: the next one will do
-                log.debug("checkpoint skipped", exc_info=True)
-
-    def close(self) -> None:
-        """Stop background work and release database connections."""
-        if self.scheduler is not None:
-            self.scheduler.shutdown()
-            self.scheduler = None
-        self.live.stop()
-        if self.background is not None:
-            self.background.shutdown(wait=True, cancel_futures=False)
-        self.database.dispose()
 
 
 def load_catalog(settings: Settings) -> Catalog:
@@ -401,4 +241,13 @@ def build_channels(app: App) -> None:
         app.starters.append((no_start, client.close))
 
 
-__all__ = ["App", "build_app", "build_channels", "load_catalog", "open_catalog", "router_thresholds"]
+def add_terminal(app: App, source: TextIO, sink: TextIO, user_id: str) -> TerminalChannel:
+    """The terminal chat on ``source``/``sink``, served like any channel (its courier delivers)."""
+    from bot.channels.terminal import TerminalChannel
+
+    terminal = TerminalChannel(app.gateway, app.clock, source, sink, user_id=user_id)
+    terminal.courier = app.add_channel(terminal)
+    return terminal
+
+
+__all__ = ["App", "add_terminal", "build_app", "build_channels", "load_catalog", "open_catalog", "router_thresholds"]

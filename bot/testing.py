@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 
 from bot.channels.base import DELIVERED, Delivery, Outcome
 from bot.clock import Clock, SystemClock
-from bot.engine import Engine
-from bot.inbox import Inbox
+from bot.conversation.engine import Engine
 from bot.messages import Address, Inbound, Option, Reply
-from bot.outbox import Outbox, Parcel, SendLimits
+from bot.storage.inbox import Inbox
+from bot.storage.outbox import Outbox, Parcel, SendLimits
 
 
 @dataclass

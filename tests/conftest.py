@@ -19,7 +19,7 @@ from sqlalchemy import create_engine, text
 
 from bot.app import App, build_app
 from bot.config import Settings
-from bot.storage import Database
+from bot.storage.database import Database
 from bot.testing import Conversation
 from intents import Router, build_router
 from procedures.catalog import Catalog
@@ -157,7 +157,7 @@ def dvcbot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Captu
     ``env`` names one. ``tests/test_terminal.py`` keeps one run of the real console script.
     """
 
-    from bot.cli import main
+    from bot.cli.main import main
 
     def run(*args: str, env: dict[str, str] | None = None, stdin: str = "") -> Ran:
         with monkeypatch.context() as scope:

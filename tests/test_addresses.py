@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from bot.cli import main
+from bot.cli.main import main
 from procedures.addresses import (
     AddressStatus,
     Ask,
@@ -191,7 +191,7 @@ def test_where_command(capsys: pytest.CaptureFixture[str]) -> None:
 def test_importing_the_module_does_not_load_the_data() -> None:
     """Start-up pays nothing: the data is read on the first question, the package never imported."""
     code = (
-        "import sys, procedures.addresses as a, bot.privacy\n"
+        "import sys, procedures.addresses as a, bot.storage.privacy\n"
         "assert a._loaded is None and 'vietnamadminunits' not in sys.modules\n"
         "a.resolve('phường Sài Gòn')\n"
         "assert a._loaded is not None and 'vietnamadminunits' not in sys.modules\n"

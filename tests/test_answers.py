@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.answers import CARD_LIMIT, FACET_LIMIT, FEE_TIME, facet_answer, short_card
 from bot.app import App
+from bot.conversation.answers import CARD_LIMIT, FACET_LIMIT, FEE_TIME, facet_answer, short_card
+from bot.conversation.listing_cards import listing_answer
+from bot.conversation.questions import yes_or_no
 from bot.i18n import Languages
-from bot.listing_cards import listing_answer
-from bot.questions import yes_or_no
 from bot.testing import Conversation
 from intents.facets import Facet
 from procedures.catalog import Catalog

@@ -57,3 +57,62 @@ def test_every_data_file_ships_in_the_package() -> None:
             if relative.endswith(".pot"):
                 continue  # the extraction template is a developer file
             assert any(fnmatch.fnmatch(relative, pattern) for pattern in patterns), f"{package}/{relative}"
+
+
+# The packages of bot/, lowest first: a package may import only the packages listed for it (and
+# itself). The vocabulary every part speaks -- message types, the persisted conversation state,
+# the clock, settings, language and fault points -- may be imported from anywhere in bot/.
+VOCABULARY = {"bot.messages", "bot.conversation.state", "bot.clock", "bot.config", "bot.i18n", "bot.faults"}
+ALLOWED = {
+    "storage": set(),
+    "catalog": {"storage"},
+    "conversation": {"storage", "catalog"},
+    "jobs": {"storage", "conversation"},
+    "stats": {"storage", "catalog", "conversation"},
+    "desks": {"storage", "catalog", "conversation", "jobs", "stats"},
+    "channels": {"storage", "conversation"},
+    "web": {"channels"},
+    "cli": {"app", "storage", "catalog", "conversation", "jobs", "stats", "desks", "channels", "web"},
+}
+
+
+def runtime_bot_imports(path: Path) -> set[str]:
+    """The ``bot.…`` modules a file imports when it runs (imports only for type checking left out)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    typing_only = {
+        id(inner)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+        for inner in ast.walk(node)
+    }
+    modules: set[str] = set()
+    for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0 and node.module.startswith("bot."):
+            modules.update(f"{node.module}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Import):
+            modules.update(alias.name for alias in node.names if alias.name.startswith("bot."))
+    return modules
+
+
+def test_bot_packages_import_only_downwards() -> None:
+    for package, allowed in ALLOWED.items():
+        for path in (ROOT / "bot" / package).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            for module in runtime_bot_imports(path):
+                if any(module == word or module.startswith(word + ".") for word in VOCABULARY):
+                    continue
+                target = module.split(".")[1]
+                assert target == package or target in allowed, f"{path.relative_to(ROOT)} imports {module}"
+
+
+def test_the_composition_root_is_the_only_module_that_builds_channels() -> None:
+    """Adapters are built and wired in bot/app.py; nothing else imports a concrete channel."""
+    concrete = {"bot.channels.telegram", "bot.channels.zalo", "bot.channels.terminal"}
+    for path in (ROOT / "bot").rglob("*.py"):
+        if "channels" in path.parts or path.name in ("app.py", "testing.py"):
+            continue
+        imported = {module.rsplit(".", 1)[0] for module in runtime_bot_imports(path)}
+        assert not imported & concrete, path

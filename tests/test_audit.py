@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from bot.cli import main
-from bot.digest import audit_lines, citizen_texts
+from bot.cli.main import main
 from bot.i18n import Languages
+from bot.stats.digest import audit_lines, citizen_texts
 from procedures import national
 from procedures.audit import (
     MAX_EXCEPTIONS_PER_KIND,
@@ -71,7 +71,7 @@ def test_too_many_exceptions_of_one_kind_are_refused(tmp_path: Any) -> None:
 def test_bot_texts_are_scanned() -> None:
     texts = citizen_texts()
     assert any(where.startswith("bot/locales/vi/LC_MESSAGES/messages.po") for where, _ in texts)
-    assert any(where.startswith("bot/contacts.py") for where, _ in texts)
+    assert any(where.startswith("bot/conversation/contacts.py") for where, _ in texts)
 
 
 def test_abolished_units_in_texts_are_found_but_history_is_not() -> None:

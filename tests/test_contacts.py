@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.contacts import Contacts, ContactsError
+from bot.conversation.contacts import Contacts, ContactsError
 
 SAI_GON, TAN_LAP_TAY_NINH = "26740", "25489"
 

@@ -20,8 +20,8 @@ from bot.channels.base import Acceptance, Delivery, Outcome
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.messages import Address, Inbound
-from bot.outbox import SendLimits, Window
-from bot.tables import Event, InboxItem, OutboxItem
+from bot.storage.outbox import SendLimits, Window
+from bot.storage.tables import Event, InboxItem, OutboxItem
 from bot.testing import CollectingChannel
 
 START = dt.datetime(2026, 5, 4, 3, 0, tzinfo=dt.UTC)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.flood import PRUNE_EVERY, FloodControl
+from bot.channels.flood import PRUNE_EVERY, FloodControl
 
 
 def test_a_burst_is_handled_at_once_then_paced() -> None:

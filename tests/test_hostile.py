@@ -328,7 +328,7 @@ def test_a_billion_laughs_upload_is_refused_before_it_expands(catalog: Catalog) 
 def test_reading_an_upload_beyond_its_limits_is_refused_and_the_bot_goes_on(
     catalog: Catalog, limits: str, detail: str
 ) -> None:
-    from bot.uploads import SandboxLimits, read_sandboxed
+    from bot.catalog.uploads import SandboxLimits, read_sandboxed
     from procedures import problems as msg
 
     # The real parsers refuse oversized content themselves (zip and gzip sizes, rows); the child

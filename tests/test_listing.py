@@ -13,8 +13,8 @@ import re
 import pytest
 
 from bot.app import App
+from bot.conversation.listing_cards import LISTING_MAX_CHARS, listing_card
 from bot.i18n import Languages
-from bot.listing_cards import LISTING_MAX_CHARS, listing_card
 from bot.testing import Conversation
 from intents import Router
 from intents.index import listing_docs
@@ -141,7 +141,7 @@ def _digits(text: str) -> set[str]:
 def test_no_card_prints_a_number_its_record_does_not_give() -> None:
     """Every number in a card's fee and time lines occurs in the record's own cells."""
     vi = Languages().get("vi")
-    from bot.listing_cards import _listing_fee, _listing_times  # the fee and time lines of the card
+    from bot.conversation.listing_cards import _listing_fee, _listing_times  # the fee and time lines of the card
 
     for card in iter_listing():
         record = " ".join(f"{row.time} {row.fee} {row.fee_note} {row.description}" for row in card.rows)

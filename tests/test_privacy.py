@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.privacy import hash_user, redact
+from bot.storage.privacy import hash_user, redact
 
 
 @pytest.mark.parametrize(

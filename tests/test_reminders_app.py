@@ -18,7 +18,7 @@ from bot.app import App, build_app
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.messages import Address, Reply
-from bot.tables import Event, Reminder
+from bot.storage.tables import Event, Reminder
 from bot.testing import CollectingChannel, Conversation
 
 START = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)  # a Monday, 09:00 in Hà Nội

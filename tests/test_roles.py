@@ -12,8 +12,8 @@ from sqlmodel import select
 
 from bot.app import App, build_app
 from bot.config import Settings
-from bot.roles import hash_code
-from bot.tables import Event, Helper, Invite
+from bot.storage.roles import hash_code
+from bot.storage.tables import Event, Helper, Invite
 from bot.testing import Conversation
 
 ADMIN = "admin-1"

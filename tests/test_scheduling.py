@@ -14,14 +14,14 @@ from sqlalchemy import insert
 from sqlmodel import col, select
 
 from bot.clock import ManualClock, SystemClock
-from bot.events import EventType, Recorder
 from bot.i18n import Languages
+from bot.jobs.reminders import ReminderBook, ReminderStatus, SendReport, render_reminder
+from bot.jobs.scheduler import DIGEST, PURGE, REMINDERS, JobSet, Scheduler, run_job
 from bot.messages import Reply
-from bot.outbox import Outbox
-from bot.reminders import ReminderBook, ReminderStatus, SendReport, render_reminder
-from bot.scheduling import DIGEST, PURGE, REMINDERS, JobSet, Scheduler, run_job
-from bot.storage import Database
-from bot.tables import Event, OutboxItem, Reminder
+from bot.storage.database import Database
+from bot.storage.events import EventType, Recorder
+from bot.storage.outbox import Outbox
+from bot.storage.tables import Event, OutboxItem, Reminder
 from procedures.catalog import Catalog
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")

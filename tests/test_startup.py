@@ -13,16 +13,16 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.storage import Database
+from bot.storage.database import Database
 
 ROOT = Path(__file__).resolve().parent.parent
 LATER = [
     "alembic",
     "apscheduler",
-    "bot.charts",
-    "bot.digest",
-    "bot.scheduling",
-    "bot.uploads",
+    "bot.stats.chart",
+    "bot.stats.digest",
+    "bot.jobs.scheduler",
+    "bot.catalog.uploads",
     "intents.evaluation",
     "matplotlib",
     "numpy",
@@ -36,7 +36,7 @@ LATER = [
 ]
 SCRIPT = f"""
 import json, sys
-import bot.cli
+import bot.cli.main
 from bot.app import build_app
 from bot.config import Settings
 app = build_app(Settings.from_env(), channels=False)

@@ -12,10 +12,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.charts import render_chart
 from bot.i18n import Languages
-from bot.report_text import helper_text, to_csv, to_table
-from bot.stats import (
+from bot.stats.chart import render_chart
+from bot.stats.queries import (
     Channel,
     Commune,
     Day,
@@ -34,8 +33,9 @@ from bot.stats import (
     helper_report,
     question_key,
 )
-from bot.storage import Database
-from bot.tables import Event
+from bot.stats.text import helper_text, to_csv, to_table
+from bot.storage.database import Database
+from bot.storage.tables import Event
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 U1, U2, U3, U4, U5 = (f"{n}" * 64 for n in "12345")

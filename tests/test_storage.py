@@ -21,7 +21,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
 from bot.config import DEV_SALT, Settings
-from bot.storage import MIGRATIONS_DIR, Database, DatabaseInUse, head_revisions
+from bot.storage.database import MIGRATIONS_DIR, Database, DatabaseInUse, head_revisions
 from tests.conftest import Ran
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -13,7 +13,7 @@ import pytest
 from openpyxl import load_workbook  # type: ignore[import-untyped, unused-ignore]
 
 from bot.app import App
-from bot.catalog_store import DRAFT
+from bot.catalog.versions import DRAFT
 from bot.config import Settings
 from procedures.formats import export_catalog
 from tests.catalog_files import find_row, set_cell

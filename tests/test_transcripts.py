@@ -12,8 +12,8 @@ from sqlmodel import select
 
 from bot.app import App, build_app
 from bot.config import Settings
-from bot.tables import Conversation as ConversationRow
-from bot.tables import Event
+from bot.storage.tables import Conversation as ConversationRow
+from bot.storage.tables import Event
 from bot.testing import Conversation
 
 

@@ -14,7 +14,7 @@ from sqlmodel import select
 
 from bot.app import App
 from bot.config import Settings
-from bot.tables import Event
+from bot.storage.tables import Event
 from bot.testing import Conversation
 from tests.fake_telegram import FakeTelegram
 from tests.test_telegram import running

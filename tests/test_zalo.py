@@ -16,7 +16,7 @@ from bot.app import App, build_app
 from bot.channels.zalo import MAX_BUTTONS, PAYLOAD_PREFIX, render
 from bot.config import Settings
 from bot.messages import Option, Reply
-from bot.tables import Event
+from bot.storage.tables import Event
 from bot.testing import Conversation, settled
 from tests.fake_zalo import APP_ID, APP_SECRET, OA_SECRET, FakeZalo, event, signed
 

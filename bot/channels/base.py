@@ -2,14 +2,14 @@
 
 An adapter (Telegram, Zalo, the terminal, the web chat) does two things only: it turns a
 platform update into an :class:`~bot.messages.Inbound`, and it delivers one outbox
-:class:`~bot.outbox.Parcel` and says how that went (:class:`Delivery`). Everything between
+:class:`~bot.storage.outbox.Parcel` and says how that went (:class:`Delivery`). Everything between
 lives here, the same for every channel::
 
     adapter.parse ──Inbound──▶ Gateway.accept: scrub text · flood pace · store in the inbox
                                 (the platform is answered now: the message is durable)
                    Gateway.process (per conversation, in order, one transaction):
                                 engine.respond · state · events · replies into the outbox
-                   Courier (bot.delivery): outbox ──▶ adapter.deliver, in order per chat,
+                   Courier (bot.channels.delivery): outbox ──▶ adapter.deliver, in order per chat,
                                 at the channel's send caps, retried with back-off
 
 A message is refused at the door only when it is malformed (the adapter answers 400), when
@@ -28,14 +28,14 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import insert
 
+from bot.channels.flood import FloodControl
 from bot.clock import Clock
-from bot.engine import Engine
-from bot.events import EventType, PendingEvent
+from bot.conversation.engine import Engine
 from bot.faults import Faults
-from bot.flood import FloodControl
-from bot.inbox import Inbox, Waiting
 from bot.messages import Address, Attachment, Inbound, Reply, scrub, split_text
-from bot.outbox import Outbox, Parcel, SendLimits
+from bot.storage.events import EventType, PendingEvent
+from bot.storage.inbox import Inbox, Waiting
+from bot.storage.outbox import Outbox, Parcel, SendLimits
 
 if TYPE_CHECKING:  # the web framework is imported by the webhook channels, not by the terminal chat
     from starlette.responses import Response

@@ -44,8 +44,8 @@ from bot.channels.base import DELIVERED, Delivery, Gateway, Outcome, http_answer
 from bot.clock import Clock
 from bot.i18n import Languages, pick_locale
 from bot.messages import Address, Attachment, Inbound, Reply
-from bot.outbox import Parcel, SendLimits
-from bot.roles import Staff
+from bot.storage.outbox import Parcel, SendLimits
+from bot.storage.roles import Staff
 
 CHANNEL = "telegram"
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024  # catalog files admins send; anything larger is refused unread

@@ -15,11 +15,11 @@ import tempfile
 from typing import TextIO
 
 from bot.channels.base import DELIVERED, Delivery, Gateway
+from bot.channels.delivery import Courier
 from bot.clock import Clock
-from bot.commands import simplify
-from bot.delivery import Courier
+from bot.conversation.commands import simplify
 from bot.messages import Address, Inbound, Reply
-from bot.outbox import Parcel, SendLimits
+from bot.storage.outbox import Parcel, SendLimits
 
 CHANNEL = "terminal"
 PROMPT = "> "

@@ -34,9 +34,9 @@ from starlette.routing import Route
 from bot.channels.base import DELIVERED, Delivery, Gateway, Outcome, http_answer
 from bot.clock import Clock
 from bot.messages import Address, Inbound, Reply, shorten
-from bot.outbox import Parcel, SendLimits
-from bot.storage import Database
-from bot.tables import ChannelToken
+from bot.storage.database import Database
+from bot.storage.outbox import Parcel, SendLimits
+from bot.storage.tables import ChannelToken
 
 CHANNEL = "zalo"
 SIGNATURE_HEADER = "X-ZEvent-Signature"

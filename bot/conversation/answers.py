@@ -1,0 +1,349 @@
+"""Answers: the asked fact first, on one phone screen, then the rest one tap away.
+
+A citizen asks one thing ("làm lại căn cước mất bao nhiêu tiền?"). The reply starts with
+that fact, read from the catalog with every case it distinguishes (online or in person,
+first issue or reissue) and its unit, in at most :data:`FACET_LIMIT` characters; then the
+options to go further. A question naming no detail gets the short card (what it is, online
+or not, fee, time) in at most :data:`CARD_LIMIT` characters. When the catalog does not hold
+the asked fact, the reply says so and names the official page and who to ask -- never a
+neighbouring fact. Asking again moves forward (facet answer → short card → the steps).
+
+Citizens read citizen words only: an uncertain fact carries one plain hedge (from the
+fact's evidence, or a general one), never the editors' notes.
+
+Pure functions of (entry, facet, translator, date): no state, no I/O.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+from bot.conversation.cards import BULLET, document_line, duration_line
+from bot.i18n import Translator
+from bot.messages import Link, Option, Reply, ReplyKind
+from intents.facets import Facet
+from procedures.models import ChannelKind, Fee, OnlineLevel, Procedure
+
+FACET_LIMIT = 400  # a facet answer: about six lines of a phone screen
+CARD_LIMIT = 600  # the short card: one phone screen
+FEE_TIME = "feetime"  # the "Lệ phí và thời gian" option: both facts in one answer
+GENERIC_FEE_LABELS = frozenset({"lệ phí", "phí", "fee", "fees", "phí, lệ phí"})
+
+# Which catalog fields answer which facet (an evidence hedge on any of them is shown).
+FACET_FIELDS: dict[str, tuple[str, ...]] = {
+    Facet.FEE: ("fees",),
+    Facet.TIME: ("processing_time",),
+    FEE_TIME: ("fees", "processing_time"),
+    Facet.DOCUMENTS: ("documents",),
+    Facet.WHERE: ("agency", "channels"),
+    Facet.ONLINE: ("online_level", "channels"),
+    Facet.ELIGIBILITY: ("audience",),
+    Facet.RESULT: ("result",),
+    Facet.TRACKING: ("tracking",),
+    Facet.VALIDITY: (),
+    Facet.DEADLINE: (),
+}
+
+
+def fit(lines: Sequence[str], limit: int, more: str) -> str:
+    """Join ``lines`` within ``limit`` characters; what does not fit is replaced by ``more``."""
+    text = "\n".join(lines)
+    if len(text) <= limit:
+        return text
+    kept: list[str] = []
+    for line in lines:
+        if len("\n".join([*kept, line, more])) > limit:
+            break
+        kept.append(line)
+    return "\n".join([*kept, more])
+
+
+def hedge(entry: Procedure, fields: Iterable[str], tr: Translator) -> str | None:
+    """The one plain caution for these facts, if any of them is uncertain.
+
+    The caution written for the fact (its evidence's ``hedge``) comes first; a fact marked
+    unverified without one gets the general caution. Editors' notes are never used.
+    """
+    for field in fields:
+        for item in entry.evidence:
+            if item.hedge is not None and (item.fact == field or item.fact.startswith(f"{field}.")):
+                return item.hedge.get(tr.locale)
+    if any(entry.is_unverified(field) for field in fields):
+        return tr.gettext("This may have changed — check with the one-stop desk (Bộ phận Một cửa) before you go.")
+    return None
+
+
+def current_fees(entry: Procedure, today: dt.date) -> tuple[list[Fee], bool]:
+    """The fee lines in force on ``today``, and whether a time-limited rate has ended."""
+    fees = [fee for fee in entry.fees if fee.valid_until is None or fee.valid_until >= today]
+    return fees, len(fees) < len(entry.fees)
+
+
+def fee_text(fee: Fee, tr: Translator, with_note: bool) -> str:
+    """One fee line for an answer: label, channel, amount, end date of a reduced rate."""
+    label = fee.label.get(tr.locale)
+    if label.strip().lower() in GENERIC_FEE_LABELS:
+        label = tr.gettext("Fee")  # one word for "lệ phí", "phí" …: the same in every answer
+    channel = {
+        "online": tr.gettext("online"),
+        "in_person": tr.gettext("in person"),
+        "post": tr.gettext("by post"),
+    }.get(fee.channel.value)
+    head = f"{label} ({channel})" if channel and channel.lower() not in label.lower() else label
+    if fee.amount_vnd is not None:  # 0 reads "Miễn phí" / "free"
+        text = f"{head}: {tr.money(fee.amount_vnd)}"
+    else:
+        text = head
+    if fee.valid_until is not None:
+        text += " " + tr.gettext("(until {date})").format(date=tr.date(fee.valid_until))
+    if fee.note is not None and (with_note or fee.amount_vnd is None):
+        text += f" — {fee.note.get(tr.locale)}"
+    return text
+
+
+def _fee_lines(entry: Procedure, tr: Translator, today: dt.date, with_notes: bool) -> list[str]:
+    fees, ended = current_fees(entry, today)
+    lines = [f"{BULLET} {fee_text(fee, tr, with_notes)}" for fee in fees]
+    if ended:
+        lines.append(tr.gettext("A reduced rate has ended; check the current fee on the portal page."))
+    return lines
+
+
+def _time_lines(entry: Procedure, tr: Translator) -> list[str]:
+    return [f"{BULLET} {duration_line(item, tr)}" for item in entry.processing_time]
+
+
+def _time_head(facet: str, name: str, tr: Translator) -> str:
+    if facet == FEE_TIME:
+        return tr.gettext("Processing time:")  # under the fee, which already names the procedure
+    return tr.gettext("Processing time — {name}:").format(name=name)
+
+
+def _online_sentence(entry: Procedure, tr: Translator) -> str | None:
+    if entry.online_level is None:
+        return None
+    return {
+        OnlineLevel.FULL: tr.gettext("It can be done fully online."),
+        OnlineLevel.PARTIAL: tr.gettext("It can be started online, but you go in person once (to submit or collect)."),
+        OnlineLevel.NONE: tr.gettext("It is done in person only."),
+    }[entry.online_level]
+
+
+def _portal_links(entry: Procedure, tr: Translator) -> tuple[Link, ...]:
+    return tuple(
+        Link(channel.name.get(tr.locale), channel.url)
+        for channel in entry.channels
+        if channel.url and channel.kind is ChannelKind.PORTAL
+    )[:2]
+
+
+def options_after(entry: Procedure, answered: str, tr: Translator) -> tuple[Option, ...]:
+    """What to offer under an answer: the guide and the facts not just shown."""
+    offer = [
+        (Option(tr.gettext("Step-by-step guide"), f"guide:{entry.id}"), "guide"),
+        (Option(tr.gettext("Papers to prepare"), f"docs:{entry.id}"), Facet.DOCUMENTS),
+        (Option(tr.gettext("Fee and time"), f"fact:{entry.id}:{FEE_TIME}"), FEE_TIME),
+        (Option(tr.gettext("Where to submit"), f"fact:{entry.id}:{Facet.WHERE}"), Facet.WHERE),
+    ]
+    shown = {FEE_TIME, Facet.FEE, Facet.TIME} if answered in (Facet.FEE, Facet.TIME, FEE_TIME) else {answered}
+    return tuple(option for option, facet in offer if facet not in shown)
+
+
+def _money_time_lines(entry: Procedure, facet: str, tr: Translator, today: dt.date, notes: bool) -> list[str]:
+    name, lines = entry.name.get(tr.locale), []
+    if facet in (Facet.FEE, FEE_TIME) and entry.fees:
+        lines.append(tr.gettext("Fee — {name}:").format(name=name))
+        lines += _fee_lines(entry, tr, today, with_notes=notes)
+    if facet in (Facet.TIME, FEE_TIME) and entry.processing_time:
+        lines.append(_time_head(facet, name, tr))
+        items = entry.processing_time if notes else [t.model_copy(update={"note": None}) for t in entry.processing_time]
+        lines += [f"{BULLET} {duration_line(item, tr)}" for item in items]
+    return lines
+
+
+def _fee_time(entry: Procedure, facet: str, tr: Translator, today: dt.date) -> list[str]:
+    lines = _money_time_lines(entry, facet, tr, today, notes=True)
+    if len("\n".join(lines)) > FACET_LIMIT - 120:  # room for a hedge: drop the notes first
+        lines = _money_time_lines(entry, facet, tr, today, notes=False)
+    return lines
+
+
+def _documents(entry: Procedure, tr: Translator) -> list[str]:
+    lines = [tr.gettext("Papers for {name}:").format(name=entry.name.get(tr.locale))]
+    lines += [f"{BULLET} {document_line(document, tr)}" for document in entry.documents]
+    if any(document.condition is not None for document in entry.documents):
+        lines.append(tr.gettext('(*) only in some cases: see "Papers to prepare".'))
+    return lines
+
+
+def _where(entry: Procedure, tr: Translator, commune: str | None) -> list[str]:
+    loc = tr.locale
+    lines = [tr.gettext("Where — {name}:").format(name=entry.name.get(loc))]
+    desks = [channel for channel in entry.channels if channel.kind is ChannelKind.IN_PERSON]
+    lines += [f"{BULLET} {channel.name.get(loc)}" for channel in desks]
+    if entry.agency is not None and entry.agency.name.get(loc) not in [desk.name.get(loc) for desk in desks]:
+        lines.append(tr.gettext("Handled by: {agency}").format(agency=entry.agency.name.get(loc)))
+    online = [channel for channel in entry.channels if channel.kind is not ChannelKind.IN_PERSON]
+    if online:
+        names = ", ".join(channel.name.get(loc) for channel in online[:3])
+        lines.append(tr.gettext("Also: {names}.").format(names=names))
+    if commune:
+        lines.append(tr.gettext("Your commune or ward: {new}.").format(new=commune))
+    else:
+        lines.append(
+            tr.gettext("Not sure of your new commune or ward? Type your old address, e.g. “phường Bến Nghé, Quận 1”.")
+        )
+    return lines
+
+
+def _online(entry: Procedure, tr: Translator) -> list[str]:
+    lines = [f"{entry.name.get(tr.locale)}: {_online_sentence(entry, tr)}"]
+    online = [channel for channel in entry.channels if channel.kind is not ChannelKind.IN_PERSON]
+    lines += [f"{BULLET} {channel.name.get(tr.locale)}" for channel in online[:4]]
+    if entry.online_level is not OnlineLevel.NONE:
+        lines.append(tr.gettext("Never give your password or OTP code to anyone, even an official."))
+    return lines
+
+
+def _text_fact(entry: Procedure, facet: str, tr: Translator) -> list[str] | None:
+    """Who may apply, the result, following the application: one catalog text each."""
+    heads = {
+        Facet.ELIGIBILITY: (entry.audience, tr.gettext("Who can apply — {name}:")),
+        Facet.RESULT: (entry.result, tr.gettext("The result — {name}:")),
+        Facet.TRACKING: (entry.tracking, tr.gettext("Following your application — {name}:")),
+    }
+    value, head = heads.get(facet, (None, ""))  # type: ignore[call-overload]
+    if value is None:
+        return None
+    return [head.format(name=entry.name.get(tr.locale)), value.get(tr.locale)]
+
+
+def _facet_lines(
+    entry: Procedure, facet: str, tr: Translator, today: dt.date, commune: str | None
+) -> tuple[list[str], str] | None:
+    """The lines that answer ``facet`` and the line that says more exists, or None when not held."""
+    money = facet in (Facet.FEE, FEE_TIME) and entry.fees or facet in (Facet.TIME, FEE_TIME) and entry.processing_time
+    if money:
+        return _fee_time(entry, facet, tr, today), tr.gettext('… more under "Fee and time" or the guide.')
+    if facet == Facet.DOCUMENTS and entry.documents:
+        return _documents(entry, tr), tr.gettext('… and more: tap "Papers to prepare".')
+    if facet == Facet.WHERE and (entry.agency is not None or entry.channels):
+        return _where(entry, tr, commune), tr.gettext("… more one tap away below.")
+    if facet == Facet.ONLINE and entry.online_level is not None:
+        return _online(entry, tr), tr.gettext("… more one tap away below.")
+    lines = _text_fact(entry, facet, tr)
+    return (lines, tr.gettext("… more one tap away below.")) if lines else None
+
+
+def facet_answer(entry: Procedure, facet: str, tr: Translator, today: dt.date, commune: str | None = None) -> Reply:
+    """The asked fact of a curated entry, first and within :data:`FACET_LIMIT` characters.
+
+    ``commune``: the user's commune or ward (full name), when known, for "where to submit".
+    """
+    found = _facet_lines(entry, facet, tr, today, commune)
+    if found is None:
+        return not_held(entry, facet, tr)
+    lines, more = found
+    links = _portal_links(entry, tr) if facet == Facet.ONLINE else ()
+    caution = hedge(entry, FACET_FIELDS.get(facet, ()), tr)
+    limit = FACET_LIMIT - (len(caution) + 1 if caution else 0)
+    text = fit(lines, limit, more)
+    if caution:
+        text += f"\n{caution}"
+    return Reply(text, options_after(entry, facet, tr), links, ReplyKind.CARD)
+
+
+def _asked(facet: str, tr: Translator) -> str:
+    return {
+        Facet.FEE: tr.gettext("the fee"),
+        Facet.TIME: tr.gettext("the processing time"),
+        FEE_TIME: tr.gettext("the fee and the processing time"),
+        Facet.DOCUMENTS: tr.gettext("the papers to prepare"),
+        Facet.WHERE: tr.gettext("where to submit"),
+        Facet.ONLINE: tr.gettext("whether it can be done online"),
+        Facet.ELIGIBILITY: tr.gettext("who can apply"),
+        Facet.VALIDITY: tr.gettext("how long the result stays valid"),
+        Facet.DEADLINE: tr.gettext("the deadline or a penalty for lateness"),
+        Facet.RESULT: tr.gettext("how the result is received"),
+        Facet.TRACKING: tr.gettext("how to follow the application"),
+    }.get(facet, tr.gettext("that detail"))
+
+
+def not_held(entry: Procedure, facet: str, tr: Translator) -> Reply:
+    """Say plainly that the catalog does not hold this fact, with the official page and who to ask."""
+    name = entry.name.get(tr.locale)
+    agency = entry.agency.name.get(tr.locale) if entry.agency is not None else tr.gettext("the one-stop desk")
+    text = "\n".join(
+        [
+            tr.gettext("I do not have verified information on {asked} for {name}.").format(
+                asked=_asked(facet, tr), name=name
+            ),
+            tr.gettext("Please check the official page below or ask {agency}.").format(agency=agency),
+        ]
+    )
+    link = Link(tr.gettext("Official page"), entry.source_url)
+    return Reply(text, options_after(entry, facet, tr), (link,), ReplyKind.TEXT)
+
+
+def _first_sentence(text: str, limit: int = 160) -> str:
+    end = min((text.find(mark, 20) for mark in (". ", "; ") if text.find(mark, 20) > 0), default=-1)
+    sentence = text[: end + 1] if end > 0 else text
+    return sentence if len(sentence) <= limit else sentence[: limit - 1].rstrip() + "…"
+
+
+def short_card(entry: Procedure, tr: Translator, today: dt.date) -> Reply:
+    """What it is, online or not, fee and time -- within :data:`CARD_LIMIT` characters."""
+    loc = tr.locale
+    code = f" ({tr.gettext('code')} {', '.join(entry.codes)})" if entry.codes else ""
+    lines = [f"📄 {entry.name.get(loc)}{code}", _first_sentence(entry.summary.get(loc))]
+    online = _online_sentence(entry, tr)
+    if online:
+        lines.append(online)
+    fees, _ended = current_fees(entry, today)
+    if fees:
+        amounts = sorted({fee.amount_vnd for fee in fees if fee.amount_vnd is not None})
+        if len(fees) == 1 and fees[0].label.vi.strip().lower() in GENERIC_FEE_LABELS:
+            lines.append(fee_text(fees[0], tr, with_note=fees[0].amount_vnd == 0))
+        elif amounts and len(fees) <= 2:
+            # A free fee keeps its note: "free" often holds only on a condition (registered on time).
+            lines.append(f"{tr.gettext('Fee')}:")
+            lines += [f"{BULLET} {fee_text(fee, tr, with_note=fee.amount_vnd == 0)}" for fee in fees]
+        elif amounts:
+            low, high = amounts[0], amounts[-1]
+            span = tr.money(low) if low == high else f"{tr.money(low)} – {tr.money(high)}"
+            lines.append(tr.gettext('Fee: {span} depending on the case (see "Fee and time").').format(span=span))
+        else:
+            lines.append(tr.gettext('Fee: see "Fee and time".'))
+    if entry.processing_time:
+        times = "; ".join(
+            duration_line(item.model_copy(update={"note": None}), tr) for item in entry.processing_time[:2]
+        )
+        lines.append(f"{tr.gettext('Processing time')}: {times}")
+    # Where the facts come from and when they were checked: the first line to go when space is short.
+    lines.append(
+        tr.gettext("Source: {source}, checked {date}.").format(
+            source=entry.source_url, date=tr.date(entry.last_verified)
+        )
+    )
+    caution = hedge(entry, ("online_level", "fees", "processing_time"), tr)
+    limit = CARD_LIMIT - (len(caution) + 1 if caution else 0)
+    text = fit(lines, limit, tr.gettext("… more one tap away below."))
+    if caution:
+        text += f"\n{caution}"
+    return Reply(text, options_after(entry, "card", tr), _portal_links(entry, tr), ReplyKind.CARD)
+
+
+__all__ = [
+    "CARD_LIMIT",
+    "FACET_FIELDS",
+    "FACET_LIMIT",
+    "FEE_TIME",
+    "facet_answer",
+    "fee_text",
+    "fit",
+    "hedge",
+    "not_held",
+    "options_after",
+    "short_card",
+]

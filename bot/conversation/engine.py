@@ -1,0 +1,436 @@
+"""The conversation engine: ``handle(inbound) -> list[Reply]``, the same for every channel.
+
+For each message: load the conversation (locked), turn a button press or a typed command
+into an action, or route free text through the intent router; move the walkthrough; record
+the usage events; save. No transport I/O happens here -- channel adapters deliver the
+replies.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from bot.conversation import answers, commands, paperwork, pauses, questions, whereabouts
+from bot.conversation import replies as fixed
+from bot.conversation.actions import Action, ActionTable
+from bot.conversation.cards import compact_card
+from bot.conversation.contacts import Contacts
+from bot.conversation.listing_cards import listing_answer, listing_card
+from bot.conversation.live import LiveCatalog, Snapshot
+from bot.conversation.state import ConversationState, Mode
+from bot.conversation.turn import Turn
+from bot.conversation.walkthrough import guide_digest
+from bot.i18n import Languages, Translator, pick_locale
+from bot.messages import Address, Inbound, Link, Option, Reply, scrub
+from bot.storage.database import ConversationStore, Unit
+from bot.storage.events import EventType, Recorder
+from bot.storage.privacy import hash_user
+from bot.storage.roles import Role
+from intents.facets import Facet, read_facet
+from intents.index import IntentKind
+from intents.language import detect
+from intents.router import Verdict
+from procedures.models import CODE_PATTERN, Procedure
+from procedures.referrals import Referrals
+
+NATIONAL_CODE = re.compile(CODE_PATTERN)
+
+if TYPE_CHECKING:
+    # The desks sit above the conversation: the composition root hands them in.
+    from bot.desks.dispatch import Desks
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    """The engine's knobs (from :class:`bot.config.Settings`)."""
+
+    user_salt: str
+    idle_minutes: int = 60
+    max_text_chars: int = 2000
+    default_locale: str = "vi"
+
+
+def clean_text(text: str, limit: int) -> tuple[str, bool]:
+    """Scrub the text (see :func:`bot.messages.scrub`), one line, cut to ``limit``.
+
+    Returns (text, was_cut).
+    """
+    text = scrub(text or "", len(text or "")).replace("\r", " ").strip()
+    if len(text) > limit:
+        return text[:limit], True
+    return text, False
+
+
+class Engine:
+    """Turns inbound messages into replies, keeping each conversation's state."""
+
+    def __init__(
+        self,
+        live: LiveCatalog,
+        store: ConversationStore,
+        languages: Languages,
+        recorder: Recorder,
+        config: EngineConfig,
+        contacts: Contacts | None = None,
+        desks: Desks | None = None,
+        referrals: Referrals | None = None,
+    ):
+        self.live = live
+        self.store = store
+        self.languages = languages
+        self.recorder = recorder
+        self.config = config
+        self.contacts = contacts or Contacts()
+        self.desks = desks
+        self.referrals = referrals or Referrals()
+        self.nav = self._build_nav()
+        self.actions = self._build_actions()
+
+    # -- entry point ---------------------------------------------------------------------
+
+    def user_key(self, address: Address) -> str:
+        """The salted hash a conversation is stored under: one per (channel, user)."""
+        return hash_user(self.config.user_salt, address.channel, address.user_id)
+
+    def handle(self, inbound: Inbound) -> list[Reply]:
+        """Answer one message in a transaction of its own (tests, benchmarks, direct callers).
+
+        Channels go through :class:`bot.channels.base.Gateway`, which also stores the
+        replies in the outbox within the same transaction.
+        """
+        user = self.user_key(inbound.address)
+        with self.store.open(user, inbound.address.channel, inbound.received_at) as unit:
+            return self.respond(unit, inbound, user, self.live.current)
+
+    def respond(self, unit: Unit, inbound: Inbound, user: str, snap: Snapshot) -> list[Reply]:
+        """Answer one message inside the caller's transaction: move the state, collect events."""
+        address = inbound.address
+        state = unit.state
+        text, was_cut = clean_text(inbound.text, self.config.max_text_chars)
+        if not state.last_active and not state.locale_chosen:
+            state.locale = pick_locale(inbound.locale_hint, self.config.default_locale)
+        # The asker's language: an explicit choice, else a confident reading of this message.
+        detected = detect(text) if inbound.payload is None and not state.locale_chosen else None
+        if detected is not None:
+            state.locale = detected
+        turn = Turn(
+            state,
+            self.languages.get(state.locale),
+            inbound.received_at,
+            snap,  # pinned: a catalog swap mid-message never mixes versions
+            inbound,
+            user,
+            self._role(inbound, state),
+        )
+        turn.log(EventType.MESSAGE, text=text or None)
+        replies = paused = pauses.expire_if_idle(turn, self.config.idle_minutes)
+        replies = list(paused)
+        updated = pauses.guide_updated(turn)
+        replies += updated
+        if not updated or not self._continues_guide(turn, text):
+            answer = self._dispatch(turn, inbound.payload, text)
+            if answer and answer[0].yes_no == ("nav:resume", "nav:menu"):
+                replies = [reply for reply in replies if reply not in paused]  # the greeting says it all
+            replies += answer
+        if was_cut:
+            note = turn.tr.gettext("Your message was very long; I read only the first {n} characters.")
+            replies.insert(0, Reply(note.format(n=self.config.max_text_chars)))
+        state.options = [option.payload for option in replies[-1].options] if replies else []
+        state.pending = list(replies[-1].yes_no) if replies and replies[-1].yes_no else []
+        state.last_active = inbound.received_at.isoformat()
+        state.messages += 1
+        for table, row in turn.rows:
+            unit.insert(table, [row])
+        unit.events.extend(
+            self.recorder.rows(address.channel, user, turn.events, inbound.received_at, turn.commune, turn.role.value)
+        )
+        return replies
+
+    def _role(self, inbound: Inbound, state: ConversationState) -> Role:
+        address = inbound.address
+        if self.desks is not None and self.desks.staff.is_admin(address.channel, address.user_id):
+            return Role.ADMIN
+        return Role.HELPER if state.helper_commune else Role.CITIZEN
+
+    def _continues_guide(self, turn: Turn, text: str) -> bool:
+        """Whether the message only meant "go on with the guide" (answered by the notice itself)."""
+        payload = turn.inbound.payload or commands.parse(text, [], awaiting_answer=True)
+        return payload is not None and (payload.startswith("nav:") or payload.startswith("ans:"))
+
+    # -- dispatch ------------------------------------------------------------------------
+
+    def _dispatch(self, turn: Turn, payload: str | None, text: str) -> list[Reply]:
+        state = turn.state
+        document = turn.inbound.document
+        if document is not None:
+            if self.desks is not None and turn.role is Role.ADMIN:
+                return self.desks.admin.upload(turn, document.name, document.content)
+            return [fixed.media(turn.tr, "document")]
+        if payload is None:
+            awaiting = state.mode is Mode.GUIDE and self._awaiting_answer(turn)
+            payload = questions.pending_answer(turn, text) or commands.parse(text, state.options, awaiting)
+            if payload is None and state.mode is Mode.GUIDE and not awaiting:
+                said = questions.yes_or_no(text)  # "dc", "ko" under a step that asked nothing
+                if said is False:
+                    return [questions.not_ready(turn)]
+                payload = "nav:next" if said else None
+            if payload is None and self.desks is not None:
+                payload = self.desks.reminders.parse(text)
+        if payload is not None:
+            return self._act(turn, payload)
+        if whereabouts.awaiting_address(turn):
+            address = whereabouts.read(turn, text, asked=True, placed_only=True)
+            if address is not None:
+                return [address]
+        number = questions.bare_number(turn, text)
+        if number is not None:
+            return [number]
+        commune = self._commune_choice(text)
+        if commune is not None:
+            state.commune = commune
+            name = self.contacts.for_commune(commune).name
+            saved = turn.tr.gettext('Saved: {name}. "I\'m stuck" will now show its contacts.')
+            return [Reply(saved.format(name=name), fixed.menu_option(turn.tr))]
+        if not text:
+            return [fixed.nothing_typed(turn)]
+        return self._route(turn, text)
+
+    def _commune_choice(self, text: str) -> str | None:
+        """Pick a configured commune from "xã Tân Lập" / "phường Bến Nghé" (for the contacts)."""
+        simple = commands.simplify(text)
+        for prefix in ("xa ", "phuong ", "dac khu ", "commune ", "ward "):
+            if simple.startswith(prefix) and self.contacts.communes:
+                return self.contacts.find(simple) or self.contacts.find(simple[len(prefix) :])
+        return None
+
+    def _awaiting_answer(self, turn: Turn) -> bool:
+        found = turn.snap.walk.current(turn.state)
+        return found is not None and found[0].steps[found[1]].check is not None
+
+    def _act(self, turn: Turn, payload: str) -> list[Reply]:
+        """Carry out a button press or typed command: one table lookup."""
+        action = Action.parse(payload)
+        return self.actions.dispatch(turn, action.kind, action.argument)
+
+    def _build_actions(self) -> ActionTable:
+        """The one table of button and command handlers (the desks add theirs)."""
+        table = ActionTable(lambda turn, _argument: [fixed.menu(turn)])
+        table.register("ans", lambda turn, argument: self._walk(turn, f"ans:{argument}"))
+        table.register("nav", lambda turn, argument: self.nav.dispatch(turn, argument, argument))
+        table.register("guide", self._start_guide)
+        table.register("open", lambda turn, argument: self._open(turn, argument))
+        table.register("pick", self._pick)
+        table.register("docs", lambda turn, argument: paperwork.show(turn, argument or None))
+        table.register("fact", lambda turn, argument: self._fact(turn, *argument.partition(":")[::2]))
+        table.register("ward", lambda turn, argument: [whereabouts.chosen(turn, argument)])
+        table.register("tick", paperwork.tick)
+        table.register("sector", lambda turn, argument: [fixed.sector(turn, argument)])
+        table.register("rate", lambda turn, argument: pauses.rate(turn, argument == "up"))
+        table.register("lang", self._language)
+        table.register("cmd", self._start)
+        table.register("media", lambda turn, argument: [fixed.media(turn.tr, argument)])
+        table.register("unknown", lambda turn, argument: [fixed.unknown_command(turn.tr, argument)])
+        desks = self.desks
+        if desks is not None:
+            for kind in ("staff", "remind"):
+                table.register(kind, lambda turn, argument, kind=kind: desks.act(turn, kind, argument))  # type: ignore[misc]
+        return table
+
+    def _build_nav(self) -> ActionTable:
+        """The "nav:<what>" actions: moving in a guide, and words that work everywhere (menu, help …)."""
+        nav = ActionTable(lambda turn, _argument: [fixed.menu(turn)])
+        for step in ("next", "back", "resume"):
+            nav.register(step, lambda turn, argument: self._walk(turn, f"nav:{argument}"))
+        nav.register("docs", lambda turn, _argument: paperwork.show(turn, None))
+        nav.register("stuck", lambda turn, _argument: [fixed.people(turn, self.contacts)])
+        nav.register("exit", lambda turn, _argument: pauses.stop(turn))
+        nav.register("menu", lambda turn, _argument: self._menu(turn))
+        nav.register("help", lambda turn, _argument: [fixed.help_reply(turn.tr)])
+        nav.register("rephrase", lambda turn, _argument: [questions.rephrase(turn)])
+        nav.register("lang", lambda turn, _argument: self._language(turn, "vi" if turn.state.locale == "en" else "en"))
+        return nav
+
+    def _walk(self, turn: Turn, payload: str) -> list[Reply]:
+        """Next, back, resume, or a yes/no answer in the guide (or start/resume one when none is open)."""
+        state, tr = turn.state, turn.tr
+        action = Action.parse(payload)
+        in_guide = state.mode in (Mode.GUIDE, Mode.CHECKLIST) and turn.snap.walk.current(state) is not None
+        if not in_guide and state.paused is not None:
+            return pauses.resume_paused(turn)
+        if not in_guide and state.mode is Mode.CARD and action.argument in ("next", "resume") and state.procedure:
+            return self._start_guide(turn, state.procedure)  # "tiếp" under a card starts its guide
+        if not in_guide:
+            return [fixed.no_guide(tr)]
+        state.mode = Mode.GUIDE
+        if action.kind == "ans":
+            replies = turn.snap.walk.answer(state, action.argument == "yes", tr)
+        elif action.argument == "next":
+            replies = turn.snap.walk.next(state, tr)
+        elif action.argument == "back":
+            replies = turn.snap.walk.back(state, tr)
+        else:
+            replies = [turn.snap.walk.render_step(state, tr)]
+        self._log_position(turn)
+        if state.mode is Mode.RATING and self.desks is not None:
+            replies[-1] = self.desks.reminders.offer(turn, replies[-1])
+        return replies
+
+    def _pick(self, turn: Turn, intent: str) -> list[Reply]:
+        """A choice after "did you mean": a procedure, or an askable general intent (a person, help)."""
+        return self._general(turn, intent) if intent in fixed.ASKABLE else self._open(turn, intent)
+
+    def _start(self, turn: Turn, argument: str) -> list[Reply]:
+        pauses.pause(turn.state)
+        return [fixed.greeting(turn.tr, first=True)] if argument == "start" else [fixed.menu(turn)]
+
+    def _menu(self, turn: Turn) -> list[Reply]:
+        pauses.pause(turn.state)
+        return [fixed.menu(turn)]
+
+    # -- routing -------------------------------------------------------------------------
+
+    def _route(self, turn: Turn, text: str) -> list[Reply]:
+        code = text.strip().rstrip(".")
+        if NATIONAL_CODE.match(code):
+            # A national code (1.001193) is a direct look-up, the helpers' quickest path.
+            found = turn.snap.catalog.by_code(code)
+            if found is not None:
+                return self._open(turn, found.id if isinstance(found, Procedure) else found.code)
+        decision = turn.snap.router.route(text)
+        reading = read_facet(text)
+        facet = reading.facet
+        top = decision.top
+        turn.log(
+            EventType.ROUTE,
+            intent=decision.intent,
+            decision=decision.verdict.value,
+            confidence=round(decision.confidence, 4),
+        )
+        about = questions.context_entry(turn)
+        if about is not None and facet != Facet.NONE and decision.verdict is not Verdict.MATCH:
+            if len(reading.topic.split()) <= questions.CONTEXT_WORDS:  # "nộp ở đâu?" under a card or a step
+                return self._fact(turn, about.id, facet.value)
+        named = [fixed.label(turn, candidate.intent) for candidate in decision.candidates[:1]]
+        referral = self.referrals.find(text, named)
+        if referral is not None:  # a matter for another body (a divorce goes to court)
+            link = Link(turn.tr.gettext("Official page"), referral.url)
+            return [Reply(referral.text.get(turn.tr.locale), fixed.menu_option(turn.tr), (link,))]
+        if decision.verdict is not Verdict.MATCH:  # "phường Bến Nghé, Quận 1 cũ" is an address, not a question
+            address = whereabouts.read(turn, text, asked=whereabouts.awaiting_address(turn))
+            if address is not None:
+                return [address]
+        if decision.verdict is Verdict.NO_MATCH or top is None:
+            turn.log(EventType.UNRESOLVED, text=text)
+            return [fixed.not_understood(turn)]
+        small_talk = top.kind is IntentKind.GENERAL and top.intent not in fixed.ASKABLE
+        if decision.verdict is Verdict.AMBIGUOUS and not small_talk:  # a greeting needs no "did you mean"
+            turn.state.facet = facet.value  # answered once the user picks
+            return [fixed.ask_which(turn, decision)]
+        if top.kind is IntentKind.GENERAL:
+            return self._general(turn, top.intent)
+        return self._open(turn, top.intent, facet.value)
+
+    def _general(self, turn: Turn, intent: str) -> list[Reply]:
+        tr = turn.tr
+        if intent == "greeting":
+            return [questions.welcome_back(turn) or fixed.greeting(tr, first=turn.state.messages == 0)]
+        if intent == "thanks":
+            return [Reply(tr.gettext("You're welcome! Ask me anytime about another procedure."), fixed.menu_option(tr))]
+        if intent == "goodbye":
+            return [
+                Reply(tr.gettext("Goodbye! Come back whenever you need help with a procedure."), fixed.menu_option(tr))
+            ]
+        if intent == "human":
+            return [fixed.people(turn, self.contacts)]
+        return [fixed.help_reply(tr)]
+
+    # -- cards, guides, checklists ---------------------------------------------------------
+
+    def _open(self, turn: Turn, intent: str, facet: str | None = None) -> list[Reply]:
+        """Answer about an entry: the asked detail, the short card, or (asked again) the guide."""
+        state, tr = turn.state, turn.tr
+        entry = turn.snap.catalog.get(intent)
+        if facet is None:  # a pick after "did you mean": the detail asked before it
+            facet, state.facet = state.facet or Facet.NONE.value, ""
+        in_guide = state.mode in (Mode.GUIDE, Mode.CHECKLIST)
+        if entry is not None and in_guide and state.root_procedure() == entry.id and facet == Facet.NONE:
+            return [turn.snap.walk.render_step(state, tr)]  # asking for the guide one is in: stay there
+        pauses.pause(state)
+        if entry is not None:
+            state.mode, state.procedure, state.step = Mode.CARD, entry.id, None
+            turn.log(EventType.CARD, intent=entry.id)
+            if state.household:
+                state.assisted = entry.id
+                return [compact_card(entry, tr, turn.now.date())]
+            reply = questions.answer(turn, entry, facet)
+            if reply is None:  # asked again after the card: the steps
+                return self._start_guide(turn, entry.id)
+            return [self._with_resume(state, reply, tr)]
+        card = turn.snap.catalog.card(intent)
+        if card is not None:
+            if state.household:
+                state.assisted = card.code
+            state.mode, state.procedure, state.step = Mode.IDLE, card.code, None
+            turn.log(EventType.CARD, intent=card.code)
+            asked = f"{card.code}:facet:{facet}"
+            repeated = state.answered == asked and state.idle_for(turn.now) <= questions.REPEAT_WINDOW
+            answer = listing_answer(card, facet, tr) if facet != Facet.NONE and not repeated else None
+            state.answered = asked if answer is not None else f"{card.code}:card:"
+            return [self._with_resume(state, answer or listing_card(card, tr), tr)]
+        return [fixed.menu(turn)]
+
+    def _fact(self, turn: Turn, entry_id: str, facet: str) -> list[Reply]:
+        """One fact of an entry (a button, or a short question about the entry at hand)."""
+        state = turn.state
+        entry = turn.snap.catalog.get(entry_id)
+        if entry is None:
+            return [fixed.menu(turn)]
+        pauses.pause(state)  # a guide in progress is kept: "Tiếp tục hướng dẫn" returns to the step
+        state.mode, state.procedure, state.answered = Mode.CARD, entry.id, f"{entry.id}:facet:{facet}"
+        turn.log(EventType.CARD, intent=entry.id)
+        reply = answers.facet_answer(entry, facet, turn.tr, turn.now.date(), questions.commune_name(turn))
+        return [self._with_resume(state, reply, turn.tr)]
+
+    def _with_resume(self, state: ConversationState, reply: Reply, tr: Translator) -> Reply:
+        """Offer to return to a paused guide under any other answer."""
+        if state.paused is None:
+            return reply
+        resume = Option(tr.gettext("Continue the guide"), "nav:resume")
+        return Reply(reply.text, (*reply.options, resume), reply.links, reply.kind)
+
+    def _start_guide(self, turn: Turn, entry_id: str) -> list[Reply]:
+        entry = turn.snap.catalog.get(entry_id)
+        if entry is None:
+            return [fixed.menu(turn)]
+        paused = turn.state.paused
+        if paused is not None and (paused.stack[0].procedure if paused.stack else paused.procedure) == entry.id:
+            return pauses.resume_paused(turn)  # this guide is under way: back to its step, not step 1
+        replies = turn.snap.walk.start(turn.state, entry, turn.tr)
+        turn.state.guide_digest = guide_digest(entry)
+        turn.log(EventType.GUIDE_STARTED, intent=entry.id, step=turn.state.step)
+        return replies
+
+    def _log_position(self, turn: Turn) -> None:
+        state = turn.state
+        if state.mode is Mode.RATING:
+            turn.log(EventType.GUIDE_COMPLETED, intent=state.procedure)
+        elif state.mode is Mode.GUIDE:
+            turn.log(EventType.STEP, intent=state.root_procedure(), step=state.step)
+
+    # -- language ----------------------------------------------------------------------------
+
+    def _language(self, turn: Turn, locale: str) -> list[Reply]:
+        state = turn.state
+        state.locale = locale if locale in ("vi", "en") else "vi"
+        state.locale_chosen = True  # an explicit choice outranks detection from then on
+        turn.tr = self.languages.get(state.locale)
+        replies = [Reply(turn.tr.gettext('I will answer in English now. Type "tiếng việt" to switch back.'))]
+        if state.mode is Mode.GUIDE and turn.snap.walk.current(state) is not None:
+            replies.append(turn.snap.walk.render_step(state, turn.tr))
+        else:
+            replies[0] = Reply(replies[0].text, fixed.menu_option(turn.tr))
+        return replies
+
+    # -- fixed texts -------------------------------------------------------------------------

@@ -1,0 +1,278 @@
+"""Listing cards: a national-portal record as chat text, and the one fact a question asks of it.
+
+Records of the national listing are Vietnamese only and their cells are messy (fees written
+"135 VNĐ" for 135.000 đồng, times without a unit, offices abolished in 2025). Every fee and
+processing time is shown with the case or channel it applies to, a "free" the text
+contradicts says a fee may apply and where to check, an office that no longer exists carries
+a notice or its sourced successor, and a repealed code answers with its replacement. Official
+names and the record's own words stay in Vietnamese inside English sentences -- never a
+made-up translation.
+
+Pure functions of (card, translator): no state, no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from bot.conversation.cards import BULLET, level_name
+from bot.i18n import N_, Translator
+from bot.messages import Link, Option, Reply, ReplyKind, shorten
+from intents.facets import Facet
+from procedures import national
+from procedures.models import CODE_PATTERN, ListingEntry
+
+LISTING_TARGET_CHARS = 1000  # one phone screen
+LISTING_MAX_CHARS = 1900  # under Zalo's 2,000-character limit
+LISTING_DOC_CHARS = 90
+_CHANNELS = {"Trực tuyến": N_("online"), "Trực tiếp": N_("in person"), "Dịch vụ bưu chính": N_("by post")}
+
+
+def _listing_unit(amount: float, unit: str, tr: Translator) -> str:
+    value = int(amount) if float(amount).is_integer() else amount
+    count = int(value) if isinstance(value, int) else 2
+    forms = {
+        "working_day": tr.ngettext("{n} working day", "{n} working days", count),
+        "day": tr.ngettext("{n} day", "{n} days", count),
+        "working_hour": tr.ngettext("{n} working hour", "{n} working hours", count),
+        "hour": tr.ngettext("{n} hour", "{n} hours", count),
+        "month": tr.ngettext("{n} month", "{n} months", count),
+        "year": tr.ngettext("{n} year", "{n} years", count),
+        "minute": tr.ngettext("{n} minute", "{n} minutes", count),
+    }
+    return forms[unit].format(n=tr.number(value))
+
+
+def _listing_scope(channels: tuple[str, ...], case: str, tr: Translator) -> str:
+    """What one of several times or fees applies to: " — trực tuyến" or " — «Trường hợp …»"."""
+    parts = [tr.gettext(_CHANNELS.get(channel, channel)) for channel in channels]
+    if case:
+        parts.append(f"«{case}»")
+    return f" — {', '.join(parts)}" if parts else ""
+
+
+def _listing_money(money: national.Money, tr: Translator) -> str:
+    if money.currency == "VND":
+        return tr.money(int(money.amount))
+    return f"{tr.number(money.amount)} USD"
+
+
+def _listing_where(line: national.FeeLine, tr: Translator) -> str:
+    """Where to check a fee that may apply."""
+    return {
+        "council": tr.gettext(
+            "the rate is set by a resolution of the provincial council (Nghị quyết HĐND tỉnh): ask the one-stop "
+            "desk or the Trung tâm Phục vụ hành chính công where you file"
+        ),
+        "committee": tr.gettext(
+            "the rate is set by the province (UBND tỉnh): ask the one-stop desk or the Trung tâm Phục vụ hành "
+            "chính công where you file"
+        ),
+        "law": tr.gettext("check the document it cites on the procedure's page, or ask where you file"),
+    }.get(line.set_by, tr.gettext("ask where you file before you pay"))
+
+
+def _listing_fee(line: national.FeeLine, tr: Translator, where: bool = True) -> str:
+    """One fee; ``where`` adds where to check a fee that may apply (said once under several lines)."""
+    kind = national.FeeKind
+    if line.kind is kind.FREE:
+        return tr.gettext("Free")
+    if line.kind is kind.AMOUNT:
+        text = _listing_money(line.amounts[0], tr) + line.per
+        return f"{text} — «{line.quote}»" if line.quote else text
+    if line.kind is kind.STATED:
+        return tr.gettext("as the portal words it: «{quote}»").format(quote=line.quote)
+    if line.kind is kind.UNCLEAR:
+        text = tr.gettext(
+            "the portal lists a fee but its amount is unclear: check the procedure's page or ask where you file"
+        )
+        return f"{text} («{line.quote}»)" if line.quote else text
+    if line.cell == national.FREE:
+        said = tr.gettext("the portal marks it «Miễn phí» (free) but also says: «{quote}»").format(quote=line.quote)
+    else:
+        said = tr.gettext("the portal says: «{quote}»").format(quote=line.quote)
+    if not where:
+        return said
+    return tr.gettext("{said}. A fee may apply — {where}.").format(said=said, where=_listing_where(line, tr))
+
+
+def _listing_times(card: ListingEntry, tr: Translator) -> list[str]:
+    lines = national.read_times(card)
+    shown = []
+    for line in lines:
+        if line.unit:
+            text = _listing_unit(line.amount, line.unit, tr)
+        else:
+            text = tr.gettext("«{value}» (the portal gives no unit: ask where you file)").format(value=line.cell)
+        shown.append(f"{BULLET} {text}{_listing_scope(line.channels, line.case, tr)}")
+    if len(lines) > 1 and all(not line.channels and not line.case for line in lines):
+        shown.append(tr.gettext("(depending on the case: see the procedure's page)"))
+    return shown
+
+
+def _listing_source(source: str, tr: Translator) -> str:
+    if re.fullmatch(CODE_PATTERN, source):
+        return tr.gettext("record {code} on the national portal").format(code=source)
+    if source.startswith("https://"):
+        return urlsplit(source).hostname or source
+    return source
+
+
+def _listing_notice(card: ListingEntry, tr: Translator) -> list[str]:
+    notice = national.office_notice(card)
+    if notice is None:
+        return []
+    named = dict.fromkeys(name[0].upper() + name[1:] for name in notice.named)
+    names = ", ".join(f"«{name}»" for name in list(named)[:3])
+    if not notice.successors:
+        lines = [
+            tr.gettext(
+                "⚠️ The portal still names {names}. There is no district level since 1 July 2025: ask the UBND "
+                "xã/phường or the Trung tâm Phục vụ hành chính công."
+            ).format(names=names)
+        ]
+        return lines
+    lines = [
+        tr.gettext("⚠️ The portal still names {names}, but there is no district level since 1 July 2025.").format(
+            names=names
+        )
+    ]
+    for office in notice.successors:
+        lines.append(
+            tr.gettext("Where to go now: {successor} (source: {source}).").format(
+                successor=tr.gettext(" or ").join(office.successors), source=_listing_source(office.source, tr)
+            )
+        )
+    return lines
+
+
+def _repealed_card(card: ListingEntry, tr: Translator) -> Reply:
+    lines = [f"📄 {card.name} ({tr.gettext('code')} {card.code})"]
+    for new in card.replaced_by:
+        lines.append(
+            tr.gettext("⚠️ This procedure has been replaced by {code} «{name}» ({source}).").format(
+                code=new.code, name=new.name, source=new.source
+            )
+        )
+    codes = ", ".join(dict.fromkeys(new.code for new in card.replaced_by))
+    lines.append(tr.gettext("Type {code} to see the procedure in force.").format(code=codes))
+    links = tuple(Link(tr.gettext("The replacing decision"), new.url) for new in card.replaced_by if new.url)
+    return Reply("\n".join(lines), (Option(tr.gettext("Menu"), "nav:menu"),), links[:1], ReplyKind.CARD)
+
+
+def listing_card(card: ListingEntry, tr: Translator) -> Reply:
+    """A national-listing card: the portal's own facts, no guide, always the portal link.
+
+    Every fee and every processing time of the record is shown with the case or channel it
+    applies to; a fee the text contradicts says a fee may apply and where to check; an office
+    that no longer exists carries a notice; a repealed code answers with its replacement.
+    Official names stay in Vietnamese in both languages. Documents fill what is left of one
+    phone screen.
+    """
+    if card.replaced_by:
+        return _repealed_card(card, tr)
+    head = [f"📄 {card.name} ({tr.gettext('code')} {card.code})", f"{tr.gettext('Sector')}: {card.sector}"]
+    if card.levels:
+        head.append(f"{tr.gettext('Level')}: {', '.join(level_name(level, tr) for level in card.levels)}")
+    if card.agency:
+        head.append(f"{tr.gettext('Agency')}: {shorten(card.agency, 200)}")
+    head += _listing_notice(card, tr)
+    if card.channels:
+        online = tr.gettext("can be submitted online") if card.online else tr.gettext("not submitted online")
+        head.append(f"{tr.gettext('How to submit')}: {', '.join(card.channels)} ({online})")
+    tail = []
+    fees = national.read_fees(card)
+    if len(fees) == 1 and not fees[0].channels and not fees[0].case:
+        tail.append(f"{tr.gettext('Fee')}: {_listing_fee(fees[0], tr)}")
+    elif fees:
+        tail.append(f"{tr.gettext('Fee')}:")
+        tail += [
+            f"{BULLET} {_listing_fee(line, tr, where=False)}{_listing_scope(line.channels, line.case, tr)}"
+            for line in fees
+        ]
+        hedged = [line for line in fees if line.kind is national.FeeKind.MAY_APPLY]
+        for where in dict.fromkeys(_listing_where(line, tr) for line in hedged):
+            tail.append(tr.gettext("A fee may apply — {where}.").format(where=where))
+    times = _listing_times(card, tr)
+    if len(times) == 1:
+        tail.append(f"{tr.gettext('Processing time')}: {times[0][len(BULLET) + 1 :]}")
+    elif times:
+        tail += [f"{tr.gettext('Processing time')}:", *times]
+    tail.append(
+        tr.gettext(
+            "This is reference information from the national public service portal; we have no "
+            "step-by-step guide for it yet. Check the details on the portal page."
+        )
+    )
+    budget = LISTING_TARGET_CHARS - sum(len(line) + 1 for line in head + tail)
+    papers = [f"{BULLET} {shorten(document, LISTING_DOC_CHARS)}" for document in card.documents]
+    shown: list[str] = []
+    for paper in papers:
+        if shown and sum(len(line) + 1 for line in shown) + len(paper) + 1 > budget - 60:
+            break
+        shown.append(paper)
+    if shown:
+        shown.insert(0, f"{tr.gettext('Papers (as listed on the portal)')}:")
+        if len(shown) - 1 < len(papers):
+            shown.append(tr.gettext("… and more on the portal page."))
+    text = "\n".join(head + shown + tail)
+    if len(text) > LISTING_MAX_CHARS:
+        text = "\n".join(head + tail)
+    return Reply(
+        shorten(text, LISTING_MAX_CHARS),
+        (Option(tr.gettext("Menu"), "nav:menu"),),
+        (Link(tr.gettext("Open on the national portal"), card.url),),
+        ReplyKind.CARD,
+    )
+
+
+LISTING_FACET_LIMIT = 400
+
+
+def listing_answer(card: ListingEntry, facet: str, tr: Translator) -> Reply | None:
+    """The asked fact of a listing record within 400 characters, or None to show the whole card.
+
+    The record holds fees, times, the agency, the channels and the papers; for any other
+    detail (who may apply, validity, deadlines …) the whole card is the honest answer, with
+    the portal page.
+    """
+    if card.replaced_by:
+        return None
+    head = f"{card.name} ({tr.gettext('code')} {card.code})"
+    lines: list[str] = []
+    if facet == Facet.FEE:
+        fees = national.read_fees(card)
+        if not fees:
+            return None
+        lines = [tr.gettext("Fee — {name}:").format(name=head)]
+        lines += [f"{BULLET} {_listing_fee(line, tr)}{_listing_scope(line.channels, line.case, tr)}" for line in fees]
+    elif facet == Facet.TIME:
+        times = _listing_times(card, tr)
+        if not times:
+            return None
+        lines = [tr.gettext("Processing time — {name}:").format(name=head), *times]
+    elif facet == Facet.WHERE and card.agency:
+        lines = [tr.gettext("Where — {name}:").format(name=head), f"{BULLET} {shorten(card.agency, 200)}"]
+        lines += _listing_notice(card, tr)
+    elif facet == Facet.ONLINE and card.channels:
+        online = tr.gettext("can be submitted online") if card.online else tr.gettext("not submitted online")
+        lines = [f"{head}: {online}.", f"{tr.gettext('How to submit')}: {', '.join(card.channels)}"]
+    elif facet == Facet.DOCUMENTS and card.documents:
+        lines = [tr.gettext("Papers for {name}:").format(name=head)]
+        lines += [f"{BULLET} {shorten(document, LISTING_DOC_CHARS)}" for document in card.documents]
+    else:
+        return None
+    text = "\n".join(lines)
+    if len(text) > LISTING_FACET_LIMIT:
+        kept: list[str] = []
+        for line in lines:
+            if len("\n".join([*kept, line])) > LISTING_FACET_LIMIT - 45:
+                break
+            kept.append(line)
+        text = "\n".join([*kept, tr.gettext("… and more on the portal page.")])
+    options = (Option(tr.gettext("The whole card"), f"open:{card.code}"), Option(tr.gettext("Menu"), "nav:menu"))
+    return Reply(text, options, (Link(tr.gettext("Open on the national portal"), card.url),), ReplyKind.CARD)
+
+
+__all__ = ["LISTING_MAX_CHARS", "listing_answer", "listing_card"]

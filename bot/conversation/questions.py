@@ -1,0 +1,236 @@
+"""Questions: which reply a citizen's question gets, and the small words around questions.
+
+The engine routes a message to a procedure; this module decides what to say about it:
+the asked detail first (a *facet* answer), the short card for a question with no detail,
+and, when the same thing is asked again, the next thing instead of a repeat (facet answer →
+short card → the steps). It also reads the conversation's edges: yes/no shorthand ("ko",
+"k", "dc", "ok", "ừ", "dạ") answering the question the bot asked last, a bare number when
+no list is showing, and the greeting of someone coming back to an unfinished guide.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.conversation import answers
+from bot.conversation.commands import ANSWER_PHRASES, simplify
+from bot.conversation.replies import menu_option
+from bot.conversation.state import Mode
+from bot.conversation.turn import Turn
+from bot.messages import Option, Reply, ReplyKind
+from intents.facets import Facet
+from procedures.addresses import commune_label
+from procedures.models import Procedure
+
+# Shorthand a citizen types for "yes" and "no" (folded, punctuation dropped). ``ANSWER_PHRASES``
+# holds the guide's own answers; these add chat forms.
+YES_WORDS = frozenset(
+    {
+        "dc",
+        "duoc",
+        "duoc a",
+        "ok",
+        "oke",
+        "oki",
+        "okie",
+        "okay",
+        "u",
+        "uh",
+        "um",
+        "uhm",
+        "vang",
+        "vang a",
+        "da",
+        "da vang",
+        "da co",
+        "da duoc",
+        "co a",
+        "co nhe",
+        "yes",
+        "yep",
+        "yeah",
+        "sure",
+        "y",
+        "roi",
+        "co",
+        "co roi",
+        "dung",
+        "dung roi",
+        "muon",
+        "co muon",
+    }
+)
+NO_WORDS = frozenset(
+    {
+        "ko",
+        "k",
+        "kg",
+        "khong",
+        "khong a",
+        "hok",
+        "hong",
+        "khum",
+        "hem",
+        "hum",
+        "k co",
+        "ko co",
+        "khong co",
+        "no",
+        "nope",
+        "n",
+        "chua",
+        "chua a",
+        "chua co",
+        "thoi",
+        "thoi khong",
+        "khong muon",
+        "ko muon",
+        "da khong",
+        "khong can",
+        "ko can",
+        "not yet",
+    }
+)
+
+
+# A detail asked with at most this many other words ("nộp ở đâu?", "còn lệ phí thì sao") is about
+# the entry at hand, when the router finds nothing better.
+CONTEXT_WORDS = 3
+
+# A question asked again within this time moves forward; later, it is answered afresh.
+REPEAT_WINDOW = dt.timedelta(minutes=30)
+
+
+def yes_or_no(text: str) -> bool | None:
+    """True for a typed yes, False for a typed no, None for anything else."""
+    simple = simplify(text)
+    if simple in YES_WORDS or ANSWER_PHRASES.get(simple) == "ans:yes":
+        return True
+    if simple in NO_WORDS or ANSWER_PHRASES.get(simple) == "ans:no":
+        return False
+    return None
+
+
+def pending_answer(turn: Turn, text: str) -> str | None:
+    """The payload a typed yes/no stands for when the bot's last reply asked a yes/no question."""
+    pending = turn.state.pending
+    if len(pending) != 2:
+        return None
+    said = yes_or_no(text)
+    if said is None:
+        return None
+    return pending[0] if said else pending[1]
+
+
+def answer(turn: Turn, entry: Procedure, facet: str) -> Reply | None:
+    """The reply to a question about ``entry`` asking ``facet``, moving on when asked again.
+
+    Returns the reply, or None when the answer is the guide itself (the engine starts it).
+    ``state.answered`` keeps "<entry>:<shown>:<facet asked>".
+    """
+    state = turn.state
+    recent = state.idle_for(turn.now) <= REPEAT_WINDOW  # asked again now, not days later
+    last = state.answered if recent and state.answered.startswith(f"{entry.id}:") else ""
+    shown, _, asked = last.partition(":")[2].partition(":")  # "facet:fee" / "card:fee" / "card:" / "guide:"
+    facet = "" if facet == Facet.NONE else facet
+    if facet and (shown, asked) not in (("facet", facet), ("card", facet)):
+        stage = "facet"  # a new detail is answered, whatever was shown before
+    elif shown == "card":
+        stage = "guide"  # asked again after the card: walk through the steps
+    else:
+        stage = "card"  # a first question with no detail, or the same detail asked again
+    state.answered = f"{entry.id}:{stage}:{facet}"
+    if stage == "guide":
+        return None
+    if stage == "card":
+        return answers.short_card(entry, turn.tr, turn.now.date())
+    return answers.facet_answer(entry, facet, turn.tr, turn.now.date(), commune_name(turn))
+
+
+def context_entry(turn: Turn) -> Procedure | None:
+    """The curated entry the conversation is about now: the guide being walked, or the last card."""
+    state = turn.state
+    if state.idle_for(turn.now) > REPEAT_WINDOW:
+        return None
+    if state.mode in (Mode.GUIDE, Mode.CHECKLIST):
+        return turn.snap.catalog.get(state.root_procedure() or "")
+    if state.mode is Mode.CARD:
+        return turn.snap.catalog.get(state.procedure or "")
+    return None
+
+
+def commune_name(turn: Turn) -> str | None:
+    """The user's commune or ward as a full name, when it is known by its official code."""
+    commune = turn.state.commune
+    if commune is None or not commune.isdigit():
+        return None
+    return commune_label(commune, full=True)
+
+
+def bare_number(turn: Turn, text: str) -> Reply | None:
+    """A number typed when no list is showing: ask what it means rather than route it."""
+    simple = simplify(text)
+    if not simple.isdigit():  # a number that picks a shown option never gets here
+        return None
+    tr = turn.tr
+    text = tr.gettext(
+        'You typed "{number}". Numbers choose an item from the list I showed; there is none to choose from now. '
+        "What would you like to ask? For example: “lệ phí làm hộ chiếu”."
+    ).format(number=simple[:12])
+    return Reply(text, menu_option(tr))
+
+
+def not_ready(turn: Turn) -> Reply:
+    """A "no" to a step that asked nothing: the citizen is not done yet -- no hurry, help is here."""
+    tr = turn.tr
+    text = tr.gettext('No hurry. Tap "Next" when you have done this step, or "I\'m stuck" if something is unclear.')
+    options = (
+        Option(tr.gettext("Next"), "nav:next"),
+        Option(tr.gettext("I'm stuck"), "nav:stuck"),
+        Option(tr.gettext("Back"), "nav:back"),
+    )
+    return Reply(text, options)
+
+
+def welcome_back(turn: Turn) -> Reply | None:
+    """A greeting from someone with an unfinished guide: name the guide and step, offer to go on."""
+    state, tr = turn.state, turn.tr
+    position = state.position() if state.mode in (Mode.GUIDE, Mode.CHECKLIST) else state.paused
+    if position is None:
+        return None
+    root = position.stack[0].procedure if position.stack else position.procedure
+    entry = turn.snap.catalog.get(root)
+    inner = turn.snap.catalog.get(position.procedure)
+    if entry is None or inner is None:
+        return None
+    try:
+        number = inner.step_index(position.step) + 1
+    except KeyError:
+        return None
+    text = tr.gettext(
+        'Hello again! Last time you were on step {number}/{total} of "{name}". Shall we continue from there?'
+    ).format(number=number, total=len(inner.steps), name=entry.name.get(tr.locale))
+    options = (Option(tr.gettext("Yes"), "nav:resume"), Option(tr.gettext("No"), "nav:menu"))
+    return Reply(text, options, kind=ReplyKind.QUESTION, yes_no=("nav:resume", "nav:menu"))
+
+
+def rephrase(turn: Turn) -> Reply:
+    """The answer to "no" after "did you mean …?": ask for other words, offer the menu."""
+    tr = turn.tr
+    text = tr.gettext(
+        "All right. Tell me in other words what you need (for example the paper you want), or open the menu."
+    )
+    return Reply(text, menu_option(tr))
+
+
+__all__ = [
+    "NO_WORDS",
+    "YES_WORDS",
+    "answer",
+    "bare_number",
+    "not_ready",
+    "pending_answer",
+    "rephrase",
+    "welcome_back",
+    "yes_or_no",
+]

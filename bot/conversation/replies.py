@@ -1,0 +1,189 @@
+"""The bot's fixed replies: menus, greeting, help, "did you mean", and polite dead ends.
+
+Functions of the turn (or just the translator): the engine decides *when* to say these,
+this module says *what*. Every text goes through gettext with an English msgid; the
+Vietnamese is in ``bot/locales``.
+"""
+
+from __future__ import annotations
+
+from bot.conversation.commands import number
+from bot.conversation.contacts import Contacts
+from bot.conversation.live import Snapshot
+from bot.conversation.state import Mode
+from bot.conversation.turn import Turn
+from bot.i18n import N_, Translator
+from bot.messages import Option, Reply, ReplyKind, shorten
+from bot.storage.events import EventType
+from intents.index import IntentKind
+from intents.router import Decision
+
+# General intents a "did you mean" may offer (small talk never needs asking about).
+ASKABLE = {
+    "human": N_("Talk to a person (commune office, community technology team)"),
+    "help": N_("What this bot can help with"),
+}
+
+
+def ask_which(turn: Turn, decision: Decision) -> Reply:
+    """Ask "Ý bạn là: 1) … 2) …" for an ambiguous decision (one candidate: a yes/no question).
+
+    A request for a person or for help is offered like a procedure when it leads ("is there
+    someone who comes to the house?" must not become "Did you mean: death registration?").
+    """
+    tr = turn.tr
+    top = decision.candidates[0]
+    close = [c for c in decision.candidates if top.score - c.score < 2 * turn.snap.router.thresholds.margin]
+    close = [c for c in close if c.kind is not IntentKind.GENERAL or c.intent in ASKABLE] or close[:1]
+    if len(close) == 1:
+        text = tr.gettext("Did you mean: {name}?").format(name=label(turn, close[0].intent))
+        options = (
+            Option(tr.gettext("Yes"), f"pick:{close[0].intent}"),
+            Option(tr.gettext("No, show the menu"), "nav:menu"),
+        )
+        return Reply(text, options, kind=ReplyKind.QUESTION, yes_no=(f"pick:{close[0].intent}", "nav:rephrase"))
+    lines = [tr.gettext("Did you mean:")]
+    choices: list[Option] = []
+    for position, candidate in enumerate(close[:3], 1):
+        name = label(turn, candidate.intent)
+        lines.append(f"{position}) {name}")
+        choices.append(Option(shorten(name), f"pick:{candidate.intent}"))
+    choices.append(Option(tr.gettext("None of these"), "nav:menu"))
+    return Reply("\n".join(lines), tuple(choices), kind=ReplyKind.QUESTION)
+
+
+def label(turn: Turn, intent: str) -> str:
+    """The name of a curated entry, listing card or askable general intent in the user's language."""
+    if intent in ASKABLE:
+        return turn.tr.gettext(ASKABLE[intent])
+    entry = turn.snap.catalog.get(intent)
+    if entry is not None:
+        return entry.name.get(turn.tr.locale)
+    card = turn.snap.catalog.card(intent)
+    return card.name if card is not None else intent
+
+
+def menu_option(tr: Translator) -> tuple[Option, ...]:
+    """The "Menu" button."""
+    return (Option(tr.gettext("Menu"), "nav:menu"),)
+
+
+def menu(turn: Turn) -> Reply:
+    """The topic menu: one button per sector of the served catalog."""
+    tr, snap = turn.tr, turn.snap
+    text = tr.gettext('Choose a topic, or just type your question (for example: "làm căn cước"):')
+    options = tuple(Option(sector_name(snap, name, tr), f"sector:{index}") for index, name in enumerate(snap.sectors))
+    return Reply(text, options, kind=ReplyKind.HELP)
+
+
+def sector_name(snap: Snapshot, vi_name: str, tr: Translator) -> str:
+    """A sector's name in the user's language."""
+    for entry in snap.catalog:
+        if entry.sector.vi == vi_name:
+            return entry.sector.get(tr.locale)
+    return vi_name
+
+
+def sector(turn: Turn, argument: str) -> Reply:
+    """The entries of one sector (``argument`` is its index in the menu)."""
+    tr, snap = turn.tr, turn.snap
+    index = number(argument)
+    if index is None or index >= len(snap.sectors):
+        return menu(turn)
+    name = snap.sectors[index]
+    entries = [entry for entry in snap.catalog if entry.sector.vi == name]
+    options = tuple(Option(shorten(entry.name.get(tr.locale)), f"open:{entry.id}") for entry in entries)
+    return Reply(f"{sector_name(snap, name, tr)}:", options + menu_option(tr))
+
+
+def greeting(tr: Translator, first: bool) -> Reply:
+    """Hello, what I do, and (the first time) the privacy warning."""
+    text = tr.gettext(
+        "Hello! I help you with public services: which procedure you need, which papers to prepare, "
+        'and each step online. Type your question, for example "đăng ký tạm trú", or open the menu.'
+    )
+    if first:
+        text += "\n" + tr.gettext(
+            '🔒 Please do not send ID numbers, passwords or OTP codes here. Type "english" for English.'
+        )
+    return Reply(text, menu_option(tr), kind=ReplyKind.HELP)
+
+
+def people(turn: Turn, contacts: Contacts) -> Reply:
+    """Help from a person ("Tôi bị vướng"): the one-stop desk, the team, a hotline; the user's commune's if known."""
+    state, tr = turn.state, turn.tr
+    turn.log(EventType.STUCK, intent=state.root_procedure(), step=state.step)
+    contact = contacts.for_commune(state.commune)
+    lines = [tr.gettext("You can get help from a person:")]
+    if contact.name:
+        lines[0] = tr.gettext("You can get help from a person ({name}):").format(name=contact.name)
+    lines.append(f"1. {contact.desk.get(tr.locale)}")
+    lines.append(f"2. {contact.team.get(tr.locale)}")
+    if contact.hotline:
+        lines.append(f"3. {tr.gettext('Hotline')}: {contact.hotline}")
+    if contacts.communes and state.commune is None:
+        lines.append(tr.gettext('Type "xã" and the name of your commune or ward to see its own contacts.'))
+    lines.append(
+        tr.gettext("Never give your password or OTP code to anyone, even someone who says they are an official.")
+    )
+    in_guide = state.mode in (Mode.GUIDE, Mode.CHECKLIST)
+    options = [Option(tr.gettext("Back to the step"), "nav:resume")] if in_guide else []
+    return Reply("\n".join(lines), (*options, *menu_option(tr)), kind=ReplyKind.HELP)
+
+
+def unknown_command(tr: Translator, command: str) -> Reply:
+    """A slash command the bot does not know."""
+    text = tr.gettext("I don't know the command {command}. Type /help to see what I can do.").format(command=command)
+    return Reply(text, menu_option(tr))
+
+
+def help_reply(tr: Translator) -> Reply:
+    """What the bot can do and the words that work at every step."""
+    text = tr.gettext(
+        "I can:\n• find the procedure you need (type it in your own words, with or without accents)\n"
+        "• show the papers, fee and processing time\n• guide you step by step; at each step type "
+        '"tiếp", "quay lại", "giấy tờ", "vướng" or "thoát", or a number to pick an option\n'
+        "• tell you where to get help from a person"
+    )
+    return Reply(text, menu_option(tr), kind=ReplyKind.HELP)
+
+
+def media(tr: Translator, kind: str) -> Reply:
+    """Photos, voice, stickers, locations, contacts: say what works instead."""
+    text = tr.gettext(
+        "I can only read text messages. Please type your question in words. For your safety, do not send "
+        "photos of ID cards or other papers here: upload them only on the official portal or in VNeID."
+    )
+    if kind == "location":
+        text = tr.gettext(
+            'Thanks, but I don\'t need your location. Type your question in words, for example "làm căn cước".'
+        )
+    elif kind == "too_large":
+        text = tr.gettext("This file is too large (at most 5 MB).")
+    elif kind == "download_failed":
+        text = tr.gettext("I could not download this file. Please send it again.")
+    return Reply(text, menu_option(tr))
+
+
+def nothing_typed(turn: Turn) -> Reply:
+    """An empty message."""
+    return Reply(turn.tr.gettext("I didn't get any text. Type your question, or open the menu."), menu_option(turn.tr))
+
+
+def not_understood(turn: Turn) -> Reply:
+    """Out of scope: say so, say what I can help with, offer the menu and a person."""
+    tr = turn.tr
+    text = tr.gettext(
+        "Sorry, I don't have information about that. I can guide you through public services such as "
+        "birth registration, residence, ID cards, driving licences, health insurance and land. "
+        "Try asking in other words, or open the menu."
+    )
+    options = (*menu_option(tr), Option(tr.gettext("Talk to a person"), "nav:stuck"))
+    if turn.state.paused is not None:
+        options = (Option(tr.gettext("Continue the guide"), "nav:resume"), *options)
+    return Reply(text, options)
+
+
+def no_guide(tr: Translator) -> Reply:
+    """A guide command with no guide open."""
+    return Reply(tr.gettext("No guide is open right now. Type your question or open the menu."), menu_option(tr))

@@ -1,0 +1,47 @@
+"""One turn of a conversation: what handling one message works with.
+
+The engine builds a :class:`Turn` per inbound message -- the conversation state, the user's
+translator, the catalog snapshot pinned for this message, the user's role -- and the desks
+(helper mode, admin tools, reminders) receive it, so they never reach for shared state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.conversation.live import Snapshot
+from bot.conversation.state import ConversationState
+from bot.i18n import Translator
+from bot.messages import Inbound, Option
+from bot.storage.events import EventType, PendingEvent
+from bot.storage.roles import Role
+
+
+@dataclass
+class Turn:
+    """The state, the user's language, the pinned catalog, and what to write at the end."""
+
+    state: ConversationState
+    tr: Translator
+    now: dt.datetime
+    snap: Snapshot
+    inbound: Inbound
+    user: str = ""  # the salted hash of the user
+    role: Role = Role.CITIZEN
+    events: list[PendingEvent] = field(default_factory=list)
+    rows: list[tuple[Any, dict[str, Any]]] = field(default_factory=list)  # (table, row), in the message's commit
+
+    def log(self, kind: EventType, **values: object) -> None:
+        """Collect an event; it is written after the reply is decided."""
+        self.events.append(PendingEvent(kind, **values))  # type: ignore[arg-type]
+
+    @property
+    def commune(self) -> str | None:
+        """The commune the user's events count for: the helper's own, else the one they chose."""
+        return self.state.helper_commune or self.state.commune
+
+    def menu_option(self) -> tuple[Option, ...]:
+        """The "Menu" button every dead-end reply carries."""
+        return (Option(self.tr.gettext("Menu"), "nav:menu"),)

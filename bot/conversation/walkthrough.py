@@ -1,0 +1,197 @@
+"""The step-by-step walk through a guide: transitions over a procedure's step graph.
+
+No I/O here: each method takes the conversation state and a translator, moves the state,
+and returns the replies. Branch targets follow the grammar documented in
+:mod:`procedures.models`; a ``guide:<id>`` target pushes a frame so that the walk comes
+back to the outer guide when the inner one ends.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from bot.conversation.state import ConversationState, Frame, Mode
+from bot.i18n import Translator
+from bot.messages import Link, Option, Reply, ReplyKind
+from intents.normalize import fold
+from procedures.catalog import Catalog
+from procedures.models import Procedure, Step
+from procedures.validation import parse_target
+
+MAX_DEPTH = 3  # nested guides deeper than this are a catalog loop, not a real need
+
+
+class Walkthrough:
+    """Moves a conversation through guides of one catalog."""
+
+    def __init__(self, catalog: Catalog):
+        self.catalog = catalog
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def current(self, state: ConversationState) -> tuple[Procedure, int] | None:
+        """The current guide and step index, or None when the state points nowhere valid."""
+        entry = self.catalog.get(state.procedure or "")
+        if entry is None or state.step is None:
+            return None
+        try:
+            return entry, entry.step_index(state.step)
+        except KeyError:
+            return None
+
+    def step_options(self, step: Step, tr: Translator) -> tuple[Option, ...]:
+        """The buttons under a step: answers for a question, else Next; then the usual four."""
+        first: tuple[Option, ...]
+        if step.check is not None:
+            # "… không?" is answered "Có / Không"; "… chưa?" (have you … yet?) "Có / Chưa".
+            asks_yet = fold(step.check.question.vi).rstrip(" ?.!").endswith("chua")
+            no = tr.gettext("Not yet") if asks_yet else tr.gettext("No")
+            first = (Option(tr.gettext("Yes"), "ans:yes"), Option(no, "ans:no"))
+        else:
+            first = (Option(tr.gettext("Next"), "nav:next"),)
+        return first + (
+            Option(tr.gettext("Back"), "nav:back"),
+            Option(tr.gettext("Papers to prepare"), "nav:docs"),
+            Option(tr.gettext("I'm stuck"), "nav:stuck"),
+            Option(tr.gettext("Exit"), "nav:exit"),
+        )
+
+    def render_step(self, state: ConversationState, tr: Translator) -> Reply:
+        """The current step as one message: "Bước 2/6: …", a tip, the question if any."""
+        found = self.current(state)
+        if found is None:
+            return Reply(tr.gettext("That guide is no longer available."), (Option(tr.gettext("Menu"), "nav:menu"),))
+        entry, index = found
+        step = entry.steps[index]
+        header = tr.gettext("Step {number}/{total}").format(number=index + 1, total=len(entry.steps))
+        if state.stack:
+            header = f"[{entry.name.get(tr.locale)}] {header}"
+        lines = [f"{header}: {step.text.get(tr.locale)}"]
+        if step.tip is not None:
+            lines.append(f"💡 {step.tip.get(tr.locale)}")
+        kind = ReplyKind.STEP
+        if step.check is not None:
+            lines.append(f"❓ {step.check.question.get(tr.locale)}")
+            kind = ReplyKind.QUESTION
+        links = (Link(tr.gettext("Open the page"), step.url),) if step.url else ()
+        yes_no = ("ans:yes", "ans:no") if step.check is not None else None
+        return Reply("\n".join(lines), self.step_options(step, tr), links, kind, yes_no=yes_no)
+
+    # -- transitions ---------------------------------------------------------------------
+
+    def start(self, state: ConversationState, entry: Procedure, tr: Translator) -> list[Reply]:
+        """Begin a guide at its first step, after saying what to have ready."""
+        state.mode = Mode.GUIDE
+        state.procedure, state.step = entry.id, entry.steps[0].id
+        state.stack, state.history, state.paused = [], [], None
+        replies = []
+        if entry.is_unverified("steps"):
+            replies.append(
+                Reply(
+                    tr.gettext(
+                        "⚠️ These steps are not yet fully checked against an official source, and the screens "
+                        'may look different. If something does not match, tap "I\'m stuck".'
+                    )
+                )
+            )
+        if entry.preparation is not None:
+            replies.append(Reply(f"🧾 {entry.preparation.get(tr.locale)}"))
+        replies.append(self.render_step(state, tr))
+        return replies
+
+    def go(self, state: ConversationState, target: str, tr: Translator) -> list[Reply]:
+        """Follow a branch target from the current step."""
+        found = self.current(state)
+        if found is None:
+            return [self.render_step(state, tr)]
+        entry, index = found
+        kind, guide_id, step_id = parse_target(target)
+        state.remember()
+        if kind == "end":
+            return self.finish(state, tr)
+        if kind == "next":
+            if index + 1 >= len(entry.steps):
+                return self.finish(state, tr)
+            state.step = entry.steps[index + 1].id
+            return [self.render_step(state, tr)]
+        if kind == "step" and step_id is not None:
+            state.step = step_id
+            return [self.render_step(state, tr)]
+        inner = self.catalog.get(guide_id or "")
+        if inner is None or len(state.stack) >= MAX_DEPTH:
+            # A broken or looping branch must not trap the user: carry on in this guide.
+            return self.go(state, "next", tr)
+        state.stack.append(Frame(entry.id, step_id or f"+{entry.steps[index].id}"))
+        state.procedure, state.step = inner.id, inner.steps[0].id
+        intro = tr.gettext("First, let's do this together: {name}.").format(name=inner.name.get(tr.locale))
+        return [Reply(intro), self.render_step(state, tr)]
+
+    def next(self, state: ConversationState, tr: Translator) -> list[Reply]:
+        """Go on ("Tiếp theo"): follow the step's ``next`` target; a question must be answered first."""
+        found = self.current(state)
+        if found is None:
+            return [self.render_step(state, tr)]
+        step = found[0].steps[found[1]]
+        if step.check is not None:
+            return [Reply(tr.gettext("Please answer first: Yes or Not yet?")), self.render_step(state, tr)]
+        return self.go(state, step.next, tr)
+
+    def answer(self, state: ConversationState, yes: bool, tr: Translator) -> list[Reply]:
+        """A yes/no answer to the current step's question."""
+        found = self.current(state)
+        if found is None:
+            return [self.render_step(state, tr)]
+        step = found[0].steps[found[1]]
+        if step.check is None:
+            return self.go(state, step.next, tr)
+        return self.go(state, step.check.if_yes if yes else step.check.if_no, tr)
+
+    def back(self, state: ConversationState, tr: Translator) -> list[Reply]:
+        """Go back ("Quay lại") to the previously shown step, across nested guides."""
+        if not state.history:
+            return [Reply(tr.gettext("This is the first step.")), self.render_step(state, tr)]
+        state.restore(state.history.pop())
+        state.mode = Mode.GUIDE
+        return [self.render_step(state, tr)]
+
+    def finish(self, state: ConversationState, tr: Translator) -> list[Reply]:
+        """End the current guide: return to the outer one, or close with tracking and rating."""
+        finished = self.catalog.get(state.procedure or "")
+        if state.stack:
+            frame = state.stack.pop()
+            outer = self.catalog.get(frame.procedure)
+            if outer is None:
+                return self.finish(state, tr)
+            state.procedure = outer.id
+            name = finished.name.get(tr.locale) if finished else ""
+            done = Reply(
+                tr.gettext("Done: {name}. Back to {outer}.").format(name=name, outer=outer.name.get(tr.locale))
+            )
+            if frame.step.startswith("+"):
+                # Resume at the step after the one that branched out. The history already
+                # holds the inner guide's last step, so "Quay lại" returns there.
+                index = outer.step_index(frame.step[1:]) if frame.step[1:] in {s.id for s in outer.steps} else -1
+                if index + 1 >= len(outer.steps):
+                    state.step = outer.steps[-1].id
+                    return [done, *self.finish(state, tr)]
+                state.step = outer.steps[index + 1].id
+                return [done, self.render_step(state, tr)]
+            state.step = frame.step
+            return [done, self.render_step(state, tr)]
+        state.mode = Mode.RATING
+        lines = [tr.gettext("✅ You have finished all the steps.")]
+        if finished is not None and finished.tracking is not None:
+            lines.append(finished.tracking.get(tr.locale))
+        lines.append(tr.gettext("Was this guide helpful?"))
+        options = (
+            Option("👍", "rate:up"),
+            Option("👎", "rate:down"),
+            Option(tr.gettext("Menu"), "nav:menu"),
+        )
+        return [Reply("\n".join(lines), options, kind=ReplyKind.QUESTION)]
+
+
+def guide_digest(entry: Procedure) -> str:
+    """A short digest of a guide's steps: when it changes, a user mid-guide is told."""
+    payload = "".join(step.model_dump_json() for step in entry.steps)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]

@@ -1,0 +1,156 @@
+"""Whereabouts: "where do I go now?" -- an old address turned into today's commune and office.
+
+Since 1 July 2025 there is no district level and communes were merged and renamed, so many
+citizens know only their old address ("phường Bến Nghé, Quận 1 cũ"). This module reads an
+address from a message (``procedures.addresses`` holds the official old→new mapping), answers
+with the new commune or ward, and combines it with the procedure being discussed: its agency
+at the commune level ("Công an cấp xã" → the police of that ward) or at the province level.
+An old commune that was split, or a name several communes carry, gets a question, never a
+guess; an unknown address gets a plain "not found". The commune is remembered by its
+official code (for the contacts of "Tôi bị vướng").
+
+The reply never repeats a house number or a street: only unit names are shown.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.conversation.replies import menu_option
+from bot.conversation.turn import Turn
+from bot.messages import Option, Reply, ReplyKind, shorten
+from intents.facets import Facet
+from procedures.addresses import (
+    AddressAnswer,
+    AddressStatus,
+    Ask,
+    NewCommune,
+    commune_by_code,
+    resolve,
+    without_streets,
+)
+from procedures.folding import fold
+from procedures.models import Level, Procedure
+
+# Words that mark a message as (containing) an address: unit names and their short forms.
+_UNIT_WORD = re.compile(
+    r"(?<![a-z])(phuong|xa|quan|huyen|thi xa|thi tran|tinh|thanh pho|tp|p|q|tx|tt|dac khu|ward|district|commune)"
+    r"(?![a-z])[ .]*\w"
+)
+MAX_CHOICES = 5
+MAX_PLACE = 120
+
+
+def mentions_address(text: str) -> bool:
+    """Whether the message names an administrative unit ("phường …", "xã …", "Q1", "tỉnh …")."""
+    return bool(_UNIT_WORD.search(fold(text)))
+
+
+def awaiting_address(turn: Turn) -> bool:
+    """The bot's last answer was "where to submit" or "which commune?": the next message may be an address."""
+    return turn.state.answered.endswith((f":facet:{Facet.WHERE.value}", ":address:asked"))
+
+
+def _office(entry: Procedure | None, commune: NewCommune, turn: Turn) -> str | None:
+    """The procedure's agency at this commune, or in its province."""
+    if entry is None or entry.agency is None:
+        return None
+    tr, agency = turn.tr, entry.agency.name.get(turn.tr.locale)
+    if Level.COMMUNE in entry.agency.levels:
+        return tr.gettext("{procedure}: {agency} — in {commune}.").format(
+            procedure=entry.name.get(tr.locale), agency=agency, commune=commune.full_name
+        )
+    return tr.gettext("{procedure}: {agency} — in {province}.").format(
+        procedure=entry.name.get(tr.locale), agency=agency, province=commune.province.name
+    )
+
+
+def found(turn: Turn, commune: NewCommune, answer: AddressAnswer | None) -> Reply:
+    """The new commune (and, from an old address, what it was), with the office of the procedure at hand."""
+    tr, state = turn.tr, turn.state
+    state.commune = commune.code
+    state.answered = f"{state.procedure or ''}:address:"  # answered: the next message is a new question
+    lines = []
+    if answer is not None and answer.status is AddressStatus.EXACT and answer.old:
+        lines.append(
+            tr.gettext("{old} is now part of {new}.").format(old=answer.old[0].full_name, new=commune.full_name)
+        )
+    else:
+        lines.append(tr.gettext("Your commune or ward: {new}.").format(new=commune.full_name))
+    entry = turn.snap.catalog.get(state.procedure or "")
+    office = _office(entry, commune, turn)
+    if office is not None:
+        lines.append(office)
+    else:
+        lines.append(
+            tr.gettext(
+                "Most procedures start at its People's Committee or Public Administration Service Centre "
+                "(Trung tâm Phục vụ hành chính công)."
+            )
+        )
+    options: tuple[Option, ...] = ()
+    if entry is not None:
+        options = (Option(tr.gettext("Step-by-step guide"), f"guide:{entry.id}"),)
+    return Reply("\n".join(lines), (*options, *menu_option(tr)), kind=ReplyKind.TEXT)
+
+
+def _question(turn: Turn, answer: AddressAnswer) -> Reply:
+    tr = turn.tr
+    turn.state.answered = f"{turn.state.procedure or ''}:address:asked"
+    if answer.status is AddressStatus.SPLIT and answer.old:
+        head = tr.gettext("{old} was divided among several communes. Which one is yours now?").format(
+            old=answer.old[0].full_name
+        )
+    elif answer.ask is Ask.PROVINCE:
+        head = tr.gettext("Several communes have that name. Which province is it in?")
+    elif answer.ask is Ask.DISTRICT:
+        head = tr.gettext("Several communes had that name. Which district was it in before the merger?")
+    else:
+        head = tr.gettext("Is that the name before 1 July 2025, or today's? Which one is yours?")
+    choices = answer.candidates[:MAX_CHOICES] if len(answer.candidates) <= MAX_CHOICES else ()
+    lines = [head] + [f"{number}) {commune.full_name}" for number, commune in enumerate(choices, 1)]
+    options = tuple(Option(shorten(commune.full_name), f"ward:{commune.code}") for commune in choices)
+    return Reply("\n".join(lines), (*options, *menu_option(tr)), kind=ReplyKind.QUESTION)
+
+
+def read(turn: Turn, text: str, asked: bool, placed_only: bool = False) -> Reply | None:
+    """Answer a message that is an address, or None to route it as a question.
+
+    ``asked``: the bot has just said where to submit (or asked which commune), so a bare name
+    ("Bến Nghé", "Tây Ninh") counts too, read together with the place asked about.
+    ``placed_only``: answer only when the address is found or needs a choice (the router has
+    not looked at the message yet); "not found" is left to the caller.
+    """
+    state = turn.state
+    named = mentions_address(text)
+    if not (asked or named):
+        return None
+    earlier = state.place if asked and state.place else ""
+    answer = resolve(f"{earlier}, {text}" if earlier else text)
+    if earlier and answer.commune is None and not answer.candidates:
+        answer = resolve(text)
+    state.place = ""
+    if answer.commune is not None:
+        return found(turn, answer.commune, answer)
+    if answer.status in (AddressStatus.SPLIT, AddressStatus.AMBIGUOUS) and answer.candidates:
+        # Kept for the answer to the question: unit names only, never a street or house number.
+        state.place = without_streets(text)[:MAX_PLACE]
+        return _question(turn, answer)
+    if asked and named and not placed_only:  # an address we cannot place (a question goes to the router)
+        text = turn.tr.gettext(
+            "I could not find that commune or ward. Please type its name with the province, for example "
+            "“phường Bến Nghé, Quận 1, TP Hồ Chí Minh”."
+        )
+        return Reply(text, menu_option(turn.tr))
+    return None
+
+
+def chosen(turn: Turn, code: str) -> Reply:
+    """The answer to "which one is yours?": the commune picked by its code."""
+    commune = commune_by_code(code)
+    if commune is None:
+        return Reply(turn.tr.gettext("That commune is no longer in the list. Please type your address again."))
+    return found(turn, commune, None)
+
+
+__all__ = ["awaiting_address", "chosen", "found", "mentions_address", "read"]

@@ -1,0 +1,5 @@
+"""Background work.
+
+The timed jobs kept in the database and run by one process only (``scheduler``), and the book of
+reminders they sweep (``reminders``).
+"""

@@ -1,0 +1,198 @@
+"""The usage report as data: the period asked for and every figure the statistics compute.
+
+Frozen dataclasses, JSON-ready through ``to_dict``; :mod:`bot.stats.queries` fills them from the
+events table and :mod:`bot.stats.text` turns them into a table or CSV.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+from typing import Any, cast
+from zoneinfo import ZoneInfo
+
+
+@dataclass(frozen=True)
+class Period:
+    """Inclusive local dates; ``None`` leaves that side open."""
+
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+    def bounds(self, tz: ZoneInfo) -> tuple[dt.datetime | None, dt.datetime | None]:
+        """The period as a half-open UTC interval ``[start, end)`` (local midnights)."""
+        start = utc_midnight(self.since, tz) if self.since else None
+        end = utc_midnight(self.until + dt.timedelta(days=1), tz) if self.until else None
+        return start, end
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Distinct users, messages and route decisions of the period."""
+
+    users: int
+    messages: int
+    route_decisions: int
+
+
+@dataclass(frozen=True)
+class Day:
+    """One local day: distinct users who wrote, and their messages."""
+
+    date: dt.date
+    users: int
+    messages: int
+
+
+@dataclass(frozen=True)
+class Routes:
+    """How free-text questions were routed, as counts and shares of all decisions."""
+
+    match: int
+    ambiguous: int
+    no_match: int
+    match_share: float
+    ambiguous_share: float
+    no_match_share: float
+
+
+@dataclass(frozen=True)
+class Procedure:
+    """Interest in one procedure: cards opened, guides started and completed (events)."""
+
+    intent: str
+    cards: int
+    guides_started: int
+    guides_completed: int
+
+
+@dataclass(frozen=True)
+class Unresolved:
+    """Unanswered questions that fold to the same text; ``key`` is None for purged texts."""
+
+    key: str | None
+    example: str | None
+    count: int
+
+
+@dataclass(frozen=True)
+class DropOff:
+    """Users who left a guide unfinished with this as the last step they reached."""
+
+    step: str
+    users: int
+
+
+@dataclass(frozen=True)
+class Funnel:
+    """One guide's distinct users: started, completed, and how the others ended."""
+
+    intent: str
+    started: int
+    completed: int
+    completion_rate: float
+    abandoned: int  # quit with "thoát" and did not complete
+    paused: int  # timed out (may resume), did not quit and did not complete
+    dropoff: tuple[DropOff, ...]
+
+
+@dataclass(frozen=True)
+class Satisfaction:
+    """Ratings at the end of a guide."""
+
+    up: int
+    down: int
+    up_share: float
+
+
+@dataclass(frozen=True)
+class Channel:
+    """Users and messages per channel."""
+
+    channel: str
+    users: int
+    messages: int
+
+
+@dataclass(frozen=True)
+class Commune:
+    """Users, messages and helper sessions per commune (None: commune not known)."""
+
+    commune: str | None
+    users: int
+    messages: int
+    helper_sessions: int
+
+
+@dataclass(frozen=True)
+class HelperActivity:
+    """One helper (by hash prefix): sessions started and how the sessions ended."""
+
+    helper: str
+    commune: str | None
+    sessions: int
+    submitted: int
+    follow_up: int
+    could_not: int
+
+
+@dataclass(frozen=True)
+class Reminders:
+    """Reminders set, sent, skipped and cancelled."""
+
+    set: int
+    sent: int
+    skipped: int
+    cancelled: int
+
+
+@dataclass(frozen=True)
+class Report:
+    """Every section of the usage report for one period."""
+
+    period: Period
+    timezone: str
+    totals: Totals
+    days: tuple[Day, ...]
+    routes: Routes
+    procedures: tuple[Procedure, ...]
+    unresolved: tuple[Unresolved, ...]
+    funnels: tuple[Funnel, ...]
+    satisfaction: Satisfaction
+    channels: tuple[Channel, ...]
+    communes: tuple[Commune, ...]
+    helpers: tuple[HelperActivity, ...]
+    reminders: Reminders
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: field names as keys, dates as ISO strings, shares rounded to 4 places."""
+        return cast(dict[str, Any], plain(asdict(self)))
+
+
+@dataclass(frozen=True)
+class HelperReport:
+    """One helper's own figures (``/myreport``): their activity and sessions per procedure."""
+
+    period: Period
+    activity: HelperActivity
+    procedures: tuple[tuple[str, int], ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready, like :meth:`Report.to_dict`."""
+        return cast(dict[str, Any], plain(asdict(self)))
+
+
+def utc_midnight(day: dt.date, tz: ZoneInfo) -> dt.datetime:
+    """The UTC instant of local midnight at the start of ``day``."""
+    return dt.datetime.combine(day, dt.time(), tzinfo=tz).astimezone(dt.UTC)
+
+
+def plain(value: Any) -> Any:
+    """Turn ``asdict`` output into JSON types."""
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return round(value, 4) if isinstance(value, float) else value
