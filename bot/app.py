@@ -105,7 +105,6 @@ def build_app(settings: Settings, clock: Clock | None = None, record_events: boo
     clock = clock or SystemClock()
     database = Database(settings.database_url)
     database.migrate()
-    timezone = ZoneInfo(settings.timezone)
     store = CatalogStore(database, clock)
     thresholds = router_thresholds(settings)
     live = LiveCatalog(
@@ -127,44 +126,11 @@ def build_app(settings: Settings, clock: Clock | None = None, record_events: boo
             waker.wake()
 
     checks = FileChecks(background, outbox, clock, live, wake)
-    policy = LinkPolicy(settings.allowed_link_suffixes)
-    required = required_ids() if settings.catalog_dir is None else []
-    desks = Desks(
-        staff=staff,
-        reminders=ReminderChat(reminders, timezone, settings.reminder_days),
-        helper=HelperMode(staff, database, timezone),
-        admin=AdminDesk(staff, database, store, live, policy, required, timezone, checks),
-    )
-    engine = Engine(
-        referrals=Referrals.load(),
-        live=live,
-        store=ConversationStore(database),
-        languages=languages,
-        recorder=recorder,
-        config=EngineConfig(
-            user_salt=settings.user_salt,
-            idle_minutes=settings.idle_minutes,
-            max_text_chars=settings.max_text_chars,
-            default_locale=settings.default_locale,
-        ),
-        contacts=Contacts.load(settings.contacts_file),
-        desks=desks,
-    )
+    desks = build_desks(settings, store, live, staff, reminders, checks)
+    engine = build_engine(settings, database, live, languages, recorder, desks)
     inbox = Inbox(database, settings.user_salt)
-    gateway = Gateway(
-        engine,
-        inbox,
-        outbox,
-        clock,
-        FloodControl(settings.flood_burst, settings.flood_rate, settings.flood_max_delay),
-        wakers,
-        GatewaySettings(
-            backlog_limit=settings.backlog_limit,
-            max_text_chars=settings.max_text_chars,
-            workers=2 if database.is_postgres else 1,
-        ),
-        Faults(settings.fault),
-    )
+    gateway = build_gateway(settings, engine, inbox, outbox, clock, wakers)
+    timezone = ZoneInfo(settings.timezone)
     app = App(
         settings,
         clock,
@@ -181,9 +147,72 @@ def build_app(settings: Settings, clock: Clock | None = None, record_events: boo
         outbox,
         gateway,
     )
+    app.background = background
     if channels:
         build_channels(app)
     return app
+
+
+def build_desks(
+    settings: Settings,
+    store: CatalogStore,
+    live: LiveCatalog,
+    staff: Staff,
+    reminders: ReminderBook,
+    checks: FileChecks,
+) -> Desks:
+    """The desks beyond the guide: reminders, helper mode and the admin tools."""
+    timezone = ZoneInfo(settings.timezone)
+    policy = LinkPolicy(settings.allowed_link_suffixes)
+    required = required_ids() if settings.catalog_dir is None else []
+    database = store.database
+    return Desks(
+        staff=staff,
+        reminders=ReminderChat(reminders, timezone, settings.reminder_days),
+        helper=HelperMode(staff, database, timezone),
+        admin=AdminDesk(staff, database, store, live, policy, required, timezone, checks),
+    )
+
+
+def build_engine(
+    settings: Settings, database: Database, live: LiveCatalog, languages: Languages, recorder: Recorder, desks: Desks
+) -> Engine:
+    """The conversation engine, with the desks handed in."""
+    return Engine(
+        referrals=Referrals.load(),
+        live=live,
+        store=ConversationStore(database),
+        languages=languages,
+        recorder=recorder,
+        config=EngineConfig(
+            user_salt=settings.user_salt,
+            idle_minutes=settings.idle_minutes,
+            max_text_chars=settings.max_text_chars,
+            default_locale=settings.default_locale,
+        ),
+        contacts=Contacts.load(settings.contacts_file),
+        desks=desks,
+    )
+
+
+def build_gateway(
+    settings: Settings, engine: Engine, inbox: Inbox, outbox: Outbox, clock: Clock, wakers: dict[str, list[Waker]]
+) -> Gateway:
+    """The gateway every channel shares: pacing, inbox, processing, outbox."""
+    return Gateway(
+        engine,
+        inbox,
+        outbox,
+        clock,
+        FloodControl(settings.flood_burst, settings.flood_rate, settings.flood_max_delay),
+        wakers,
+        GatewaySettings(
+            backlog_limit=settings.backlog_limit,
+            max_text_chars=settings.max_text_chars,
+            workers=2 if engine.store.database.is_postgres else 1,
+        ),
+        Faults(settings.fault),
+    )
 
 
 def send_limits(per_second: int, settings: Settings) -> SendLimits:

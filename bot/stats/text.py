@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from babel.numbers import format_percent
@@ -79,48 +79,83 @@ def period_text(period: Period, tr: Translator) -> str:
     return tr.gettext("From {since} to {until}").format(since=since, until=until)
 
 
+class _Sheet:
+    """The lines of a plain-text report, with its section headings."""
+
+    def __init__(self, tr: Translator, names: Mapping[str, str] | None) -> None:
+        self.tr, self.n, self.names = tr, tr.number, names or {}
+        self.lines: list[str] = []
+
+    def head(self, title: str, empty: bool = False) -> None:
+        self.lines.extend(("", title))
+        if empty:
+            self.lines.append("  " + self.tr.gettext("(none)"))
+
+    def label(self, intent: str) -> str:
+        return _cut(self.names.get(intent, intent), 32)
+
+    def counts(self, pairs: Iterable[tuple[str, int]]) -> None:
+        self.lines.extend(f"  {title}: {self.n(count)}" for title, count in pairs)
+
+
 def to_table(report: Report, tr: Translator, names: Mapping[str, str] | None = None) -> str:
     """A plain-text report with short lines, readable in a terminal and in a chat message.
 
     ``names`` maps procedure ids to display names; ids are shown where it has none.
     """
-    n = tr.number
-    lines = [tr.gettext("USAGE REPORT"), f"{period_text(report.period, tr)} ({report.timezone})"]
+    sheet = _Sheet(tr, names)
+    sheet.lines += [tr.gettext("USAGE REPORT"), f"{period_text(report.period, tr)} ({report.timezone})"]
+    _overview(sheet, report)
+    _procedures(sheet, report)
+    _places(sheet, report)
+    reminders = report.reminders
+    sheet.head(tr.gettext("Reminders"))
+    sheet.counts(
+        (
+            (tr.gettext("Set"), reminders.set),
+            (tr.gettext("Sent"), reminders.sent),
+            (tr.gettext("Skipped"), reminders.skipped),
+            (tr.gettext("Cancelled"), reminders.cancelled),
+        )
+    )
+    return "\n".join(sheet.lines)
 
-    def head(title: str, empty: bool = False) -> None:
-        lines.extend(("", title))
-        if empty:
-            lines.append("  " + tr.gettext("(none)"))
 
-    def label(intent: str) -> str:
-        return _cut((names or {}).get(intent, intent), 32)
-
-    totals, routes, rating, reminders = report.totals, report.routes, report.satisfaction, report.reminders
-    head(tr.gettext("Overview"))
-    lines.append(f"  {tr.gettext('Users')}: {n(totals.users)}")
-    lines.append(f"  {tr.gettext('Messages')}: {n(totals.messages)}")
-    lines.append(f"  {tr.gettext('Questions routed')}: {n(totals.route_decisions)}")
-    head(tr.gettext("Per day (users / messages)"), not report.days)
-    lines.extend(f"  {tr.date(day.date)}: {n(day.users)} / {n(day.messages)}" for day in report.days)
-    head(tr.gettext("Questions"))
+def _overview(sheet: _Sheet, report: Report) -> None:
+    tr, n, totals, routes = sheet.tr, sheet.n, report.totals, report.routes
+    sheet.head(tr.gettext("Overview"))
+    sheet.counts(
+        (
+            (tr.gettext("Users"), totals.users),
+            (tr.gettext("Messages"), totals.messages),
+            (tr.gettext("Questions routed"), totals.route_decisions),
+        )
+    )
+    sheet.head(tr.gettext("Per day (users / messages)"), not report.days)
+    sheet.lines.extend(f"  {tr.date(day.date)}: {n(day.users)} / {n(day.messages)}" for day in report.days)
+    sheet.head(tr.gettext("Questions"))
     for title, count, share in (
         (tr.gettext("Understood"), routes.match, routes.match_share),
         (tr.gettext("Unsure, asked back"), routes.ambiguous, routes.ambiguous_share),
         (tr.gettext("Not understood"), routes.no_match, routes.no_match_share),
     ):
-        lines.append(f"  {title}: {n(count)} ({_percent(share, tr)})")
-    head(tr.gettext("Top procedures (cards / guides / done)"), not report.procedures)
+        sheet.lines.append(f"  {title}: {n(count)} ({_percent(share, tr)})")
+
+
+def _procedures(sheet: _Sheet, report: Report) -> None:
+    tr, n, lines = sheet.tr, sheet.n, sheet.lines
+    sheet.head(tr.gettext("Top procedures (cards / guides / done)"), not report.procedures)
     for rank, item in enumerate(report.procedures, 1):
-        lines.append(f"  {rank}. {label(item.intent)}")
+        lines.append(f"  {rank}. {sheet.label(item.intent)}")
         lines.append(f"     {n(item.cards)} / {n(item.guides_started)} / {n(item.guides_completed)}")
-    head(tr.gettext("Unanswered questions"), not report.unresolved)
+    sheet.head(tr.gettext("Unanswered questions"), not report.unresolved)
     for group in report.unresolved:
         text = f'"{_cut(group.example or "")}"' if group.key is not None else tr.gettext("(text purged)")
         lines.append(f"  {n(group.count)} × {text}")
-    head(tr.gettext("Step-by-step guides"), not report.funnels)
+    sheet.head(tr.gettext("Step-by-step guides"), not report.funnels)
     for funnel in report.funnels:
         rate = _percent(funnel.completion_rate, tr)
-        lines.append(f"  {label(funnel.intent)}")
+        lines.append(f"  {sheet.label(funnel.intent)}")
         started = tr.gettext("started {started}, done {completed} ({rate})")
         lines.append("    " + started.format(started=n(funnel.started), completed=n(funnel.completed), rate=rate))
         ended = tr.gettext("quit {abandoned}, paused {paused}")
@@ -128,28 +163,24 @@ def to_table(report: Report, tr: Translator, names: Mapping[str, str] | None = N
         if funnel.dropoff:
             steps = ", ".join(f"{stop.step} ×{n(stop.users)}" for stop in funnel.dropoff)
             lines.append("    " + tr.gettext("stopped at: {steps}").format(steps=steps))
-    head(tr.gettext("Ratings"))
+    rating = report.satisfaction
+    sheet.head(tr.gettext("Ratings"))
     lines.append(f"  {tr.gettext('Helpful')}: {n(rating.up)} ({_percent(rating.up_share, tr)})")
     lines.append(f"  {tr.gettext('Not helpful')}: {n(rating.down)}")
-    head(tr.gettext("Channels (users / messages)"), not report.channels)
+
+
+def _places(sheet: _Sheet, report: Report) -> None:
+    tr, n, lines = sheet.tr, sheet.n, sheet.lines
+    sheet.head(tr.gettext("Channels (users / messages)"), not report.channels)
     lines.extend(f"  {item.channel}: {n(item.users)} / {n(item.messages)}" for item in report.channels)
-    head(tr.gettext("Communes (users / messages / helper sessions)"), not report.communes)
+    sheet.head(tr.gettext("Communes (users / messages / helper sessions)"), not report.communes)
     for place in report.communes:
         name = _cut(commune_label(place.commune) or "", 28) if place.commune is not None else tr.gettext("(unknown)")
         lines.append(f"  {name}: {n(place.users)} / {n(place.messages)} / {n(place.helper_sessions)}")
-    head(tr.gettext("Helpers"), not report.helpers)
+    sheet.head(tr.gettext("Helpers"), not report.helpers)
     for helper in report.helpers:
         lines.append(f"  {helper.helper} · {commune_label(helper.commune) or tr.gettext('(unknown)')}")
         lines.append("    " + _outcomes(helper, tr))
-    head(tr.gettext("Reminders"))
-    for title, count in (
-        (tr.gettext("Set"), reminders.set),
-        (tr.gettext("Sent"), reminders.sent),
-        (tr.gettext("Skipped"), reminders.skipped),
-        (tr.gettext("Cancelled"), reminders.cancelled),
-    ):
-        lines.append(f"  {title}: {n(count)}")
-    return "\n".join(lines)
 
 
 def helper_text(report: HelperReport, tr: Translator, names: Mapping[str, str] | None = None) -> str:
