@@ -193,6 +193,7 @@ class Browser:
 
     def find(self, css: str, timeout: float = DEFAULT_WAIT) -> Element:
         """The first element matching ``css``, waiting for it to appear."""
+
         def first() -> Element | None:
             found = self.find_all(css)
             return found[0] if found else None
