@@ -146,6 +146,33 @@ def database_url(kind: str, folder: Path) -> tuple[str, Callable[[], None]]:
     return f"{POSTGRES}{separator}options=-csearch_path%3D{schema}", drop
 
 
+def bot_environment(
+    fake: FakeTelegram | FakeZalo, url: str, port: int, args: argparse.Namespace
+) -> tuple[dict[str, str], Iterator[tuple[str, bytes, dict[str, str]]]]:
+    """The bot's environment for one channel, and the request bodies of the burst."""
+    env = dict(os.environ, DATABASE_URL=url, WEB_HOST="127.0.0.1", WEB_PORT=str(port))
+    env["DVCBOT_USER_SALT"] = "bench-" + uuid.uuid4().hex
+    env["DVCBOT_BACKLOG_LIMIT"] = str(args.backlog)
+    if isinstance(fake, FakeTelegram):
+        env |= {
+            "TELEGRAM_BOT_TOKEN": fake.token,
+            "TELEGRAM_API_BASE_URL": fake.base_url,
+            "TELEGRAM_WEBHOOK_URL": "https://bot.example.gov.vn/telegram",
+            "TELEGRAM_WEBHOOK_SECRET": SECRET,
+        }
+        return env, telegram_bodies(args.users)
+    env |= {
+        "ZALO_APP_ID": APP_ID,
+        "ZALO_OA_SECRET_KEY": OA_SECRET,
+        "ZALO_APP_SECRET": APP_SECRET,
+        "ZALO_ACCESS_TOKEN": "access-1",
+        "ZALO_REFRESH_TOKEN": "refresh-1",
+        "ZALO_API_BASE_URL": fake.base_url,
+        "ZALO_OAUTH_BASE_URL": fake.base_url,
+    }
+    return env, zalo_bodies(args.users)
+
+
 async def run_one(channel: str, kind: str, args: argparse.Namespace) -> dict[str, object]:
     """One burst against one channel on one database."""
     fake: FakeTelegram | FakeZalo = FakeTelegram() if channel == "telegram" else FakeZalo()
@@ -153,28 +180,7 @@ async def run_one(channel: str, kind: str, args: argparse.Namespace) -> dict[str
     port = free_port()
     with tempfile.TemporaryDirectory() as folder:
         url, drop = database_url(kind, Path(folder))
-        env = dict(os.environ, DATABASE_URL=url, WEB_HOST="127.0.0.1", WEB_PORT=str(port))
-        env["DVCBOT_USER_SALT"] = "bench-" + uuid.uuid4().hex
-        env["DVCBOT_BACKLOG_LIMIT"] = str(args.backlog)
-        if channel == "telegram":
-            env |= {
-                "TELEGRAM_BOT_TOKEN": fake.token,  # type: ignore[union-attr]
-                "TELEGRAM_API_BASE_URL": fake.base_url,
-                "TELEGRAM_WEBHOOK_URL": "https://bot.example.gov.vn/telegram",
-                "TELEGRAM_WEBHOOK_SECRET": SECRET,
-            }
-            bodies = telegram_bodies(args.users)
-        else:
-            env |= {
-                "ZALO_APP_ID": APP_ID,
-                "ZALO_OA_SECRET_KEY": OA_SECRET,
-                "ZALO_APP_SECRET": APP_SECRET,
-                "ZALO_ACCESS_TOKEN": "access-1",
-                "ZALO_REFRESH_TOKEN": "refresh-1",
-                "ZALO_API_BASE_URL": fake.base_url,
-                "ZALO_OAUTH_BASE_URL": fake.base_url,
-            }
-            bodies = zalo_bodies(args.users)
+        env, bodies = bot_environment(fake, url, port, args)
         bot = await start_bot(env, port)
         try:
             results: list[tuple[float, int]] = []

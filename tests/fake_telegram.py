@@ -227,80 +227,100 @@ class FakeTelegram:
         method = request.path_params["method"]
         params = await self._params(request)
         self.calls.append(method)
-        if method == "getMe":
-            return self._ok(BOT)
-        if method == "getUpdates":
-            offset = int(params.get("offset") or 0)
-            deadline = time.monotonic() + min(float(params.get("timeout") or 0), 1.0)
-            while True:
-                pending = [u for u in self.updates if u["update_id"] >= offset]
-                if pending or time.monotonic() >= deadline:
-                    return self._ok(pending)
-                await asyncio.sleep(0.02)
-        if method == "sendMessage":
-            if self.errors:
-                error = self.errors.pop(0)
-                return JSONResponse(error, status_code=error.get("error_code", 400))
-            markup = params.get("reply_markup") or {}
-            buttons = [button for row in markup.get("inline_keyboard", []) for button in row]
-            sent = Sent(int(params["chat_id"]), str(params["text"]), buttons, next(self._messages))
-            self.sent.append(sent)
-            return self._ok(
-                {
-                    "message_id": sent.message_id,
-                    "date": int(time.time()),
-                    "chat": self._chat(sent.chat_id),
-                    "from": BOT,
-                    "text": sent.text,
-                }
-            )
-        if method == "sendPhoto":
-            photo = params.get("photo")
-            caption = params.get("caption")
-            sent = Sent(
-                int(params["chat_id"]),
-                "" if caption is None else str(caption),
-                [],
-                next(self._messages),
-                photo=photo if isinstance(photo, bytes) else str(photo).encode(),
-            )
-            self.sent.append(sent)
-            return self._ok(
-                {
-                    "message_id": sent.message_id,
-                    "date": int(time.time()),
-                    "chat": self._chat(sent.chat_id),
-                    "from": BOT,
-                    "photo": [{"file_id": f"sent{sent.message_id}", "file_unique_id": "s", "width": 1, "height": 1}],
-                    **({"caption": sent.text} if sent.text else {}),
-                }
-            )
-        if method == "getFile":
-            file_id = str(params.get("file_id"))
-            if file_id not in self.files:
-                error = {"ok": False, "error_code": 400, "description": "Bad Request: invalid file_id"}
-                return JSONResponse(error, status_code=400)
-            path, content = self.files[file_id]
-            return self._ok(
-                {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": len(content), "file_path": path}
-            )
-        if method == "answerCallbackQuery":
-            self.answered.append(params)
-            return self._ok(True)
-        if method == "setMyCommands":  # params hold commands, language_code and scope (when given)
-            self.commands.append(params)
-            return self._ok(True)
-        if method in ("editMessageText", "editMessageReplyMarkup"):
-            return self._ok(
-                {
-                    "message_id": int(params.get("message_id") or 1),
-                    "date": int(time.time()),
-                    "chat": self._chat(int(params.get("chat_id") or 1)),
-                    "from": BOT,
-                    "text": "…",
-                }
-            )
+        handlers = {
+            "getMe": self._get_me,
+            "getUpdates": self._get_updates,
+            "sendMessage": self._send_message,
+            "sendPhoto": self._send_photo,
+            "getFile": self._get_file,
+            "answerCallbackQuery": self._answer_callback,
+            "setMyCommands": self._set_commands,
+            "editMessageText": self._edit,
+            "editMessageReplyMarkup": self._edit,
+        }
+        handler = handlers.get(method)
+        return self._ok(True) if handler is None else await handler(params)
+
+    async def _get_me(self, params: dict[str, Any]) -> JSONResponse:
+        return self._ok(BOT)
+
+    async def _get_updates(self, params: dict[str, Any]) -> JSONResponse:
+        offset = int(params.get("offset") or 0)
+        deadline = time.monotonic() + min(float(params.get("timeout") or 0), 1.0)
+        while True:
+            pending = [u for u in self.updates if u["update_id"] >= offset]
+            if pending or time.monotonic() >= deadline:
+                return self._ok(pending)
+            await asyncio.sleep(0.02)
+
+    async def _send_message(self, params: dict[str, Any]) -> JSONResponse:
+        if self.errors:
+            error = self.errors.pop(0)
+            return JSONResponse(error, status_code=error.get("error_code", 400))
+        markup = params.get("reply_markup") or {}
+        buttons = [button for row in markup.get("inline_keyboard", []) for button in row]
+        sent = Sent(int(params["chat_id"]), str(params["text"]), buttons, next(self._messages))
+        self.sent.append(sent)
+        return self._ok(
+            {
+                "message_id": sent.message_id,
+                "date": int(time.time()),
+                "chat": self._chat(sent.chat_id),
+                "from": BOT,
+                "text": sent.text,
+            }
+        )
+
+    async def _send_photo(self, params: dict[str, Any]) -> JSONResponse:
+        photo = params.get("photo")
+        caption = params.get("caption")
+        sent = Sent(
+            int(params["chat_id"]),
+            "" if caption is None else str(caption),
+            [],
+            next(self._messages),
+            photo=photo if isinstance(photo, bytes) else str(photo).encode(),
+        )
+        self.sent.append(sent)
+        return self._ok(
+            {
+                "message_id": sent.message_id,
+                "date": int(time.time()),
+                "chat": self._chat(sent.chat_id),
+                "from": BOT,
+                "photo": [{"file_id": f"sent{sent.message_id}", "file_unique_id": "s", "width": 1, "height": 1}],
+                **({"caption": sent.text} if sent.text else {}),
+            }
+        )
+
+    async def _get_file(self, params: dict[str, Any]) -> JSONResponse:
+        file_id = str(params.get("file_id"))
+        if file_id not in self.files:
+            error = {"ok": False, "error_code": 400, "description": "Bad Request: invalid file_id"}
+            return JSONResponse(error, status_code=400)
+        path, content = self.files[file_id]
+        return self._ok(
+            {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": len(content), "file_path": path}
+        )
+
+    async def _answer_callback(self, params: dict[str, Any]) -> JSONResponse:
+        self.answered.append(params)
         return self._ok(True)
+
+    async def _set_commands(self, params: dict[str, Any]) -> JSONResponse:
+        self.commands.append(params)  # params hold commands, language_code and scope (when given)
+        return self._ok(True)
+
+    async def _edit(self, params: dict[str, Any]) -> JSONResponse:
+        return self._ok(
+            {
+                "message_id": int(params.get("message_id") or 1),
+                "date": int(time.time()),
+                "chat": self._chat(int(params.get("chat_id") or 1)),
+                "from": BOT,
+                "text": "…",
+            }
+        )
 
     async def _file(self, request: Request) -> Response:
         """``GET /file/bot<token>/<file_path>``: the bytes of a document a user sent."""

@@ -1,29 +1,13 @@
-"""The floor plan of intents/: readable sizes, the names intents.router keeps exporting, packaged data."""
+"""The floor plan of intents/: the names intents.router keeps exporting, its packaged data (sizes: test_sizes)."""
 
 from __future__ import annotations
 
-import ast
 import tomllib
 from pathlib import Path
-
-import pytest
 
 import intents.router
 
 ROOT = Path(__file__).resolve().parent.parent
-MODULES = sorted((ROOT / "intents").glob("*.py"))
-
-
-@pytest.mark.parametrize("path", MODULES, ids=lambda path: path.name)
-def test_modules_and_functions_stay_readable(path: Path) -> None:
-    source = path.read_text(encoding="utf-8")
-    assert len(source.splitlines()) <= 400
-    long = [
-        node.name
-        for node in ast.walk(ast.parse(source))
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.end_lineno - node.lineno + 1 > 60
-    ]
-    assert long == []
 
 
 def test_the_router_still_exports_what_callers_import() -> None:

@@ -53,6 +53,10 @@ def ev(local: str, kind: str, user: str, channel: str = "telegram", **values: An
 
 def fixture_events() -> list[Event]:
     """The story every assertion below is computed from by hand."""
+    return [*_questions(), *_guides(), *_staff()]
+
+
+def _questions() -> list[Event]:
     return [
         # Messages. 03-01 23:30 and 03-02 06:30 local are both 03-01 in UTC; 03-01 00:30 local is
         # 02-28 in UTC: grouping by UTC day would give different numbers.
@@ -85,6 +89,11 @@ def fixture_events() -> list[Event]:
         ev("2026-03-01 12:01", "card", U2, intent="cccd"),
         ev("2026-03-02 09:06", "card", U3, "zalo", intent="tam-tru"),
         ev("2026-03-03 08:02", "card", U4, "zalo", intent="1.001234"),
+    ]
+
+
+def _guides() -> list[Event]:
+    return [
         # Guide cccd: U1 completes; U2 gets stuck at s2 and quits; U3 times out at s3, then ticks
         # a paper (a tick carries a document id, which must not count as a step).
         ev("2026-03-01 10:01", "guide_started", U1, intent="cccd", step="s1"),
@@ -109,6 +118,11 @@ def fixture_events() -> list[Event]:
         ev("2026-03-02 06:55", "guide_completed", U1, intent="tam-tru"),
         ev("2026-03-02 06:56", "rating", U1, intent="tam-tru", decision="up"),
         ev("2026-03-03 08:03", "guide_started", U4, "zalo", intent="tam-tru", step="s1"),
+    ]
+
+
+def _staff() -> list[Event]:
+    return [
         # Helpers: H1 in Tân Lập with four sessions (one still open), H2 joined only.
         ev("2026-03-01 08:00", "helper_joined", H1, commune=TL, role="helper"),
         ev("2026-03-01 09:00", "helper_session_started", H1, commune=TL, role="helper"),

@@ -21,10 +21,7 @@ due at a given time, advancing next run times with APScheduler's own triggers.
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
-import hashlib
 import logging
-import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -36,10 +33,9 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore  # type: ignore[
 from apscheduler.schedulers.background import BackgroundScheduler  # type: ignore[import-untyped]
 from apscheduler.schedulers.base import STATE_STOPPED  # type: ignore[import-untyped]
 from apscheduler.triggers.cron import CronTrigger  # type: ignore[import-untyped]
-from sqlalchemy import Connection, Engine, create_engine, text
-from sqlalchemy.pool import NullPool
 
 from bot.clock import Clock
+from bot.jobs.leadership import lock_for
 from bot.storage.database import Database
 
 log = logging.getLogger(__name__)
@@ -82,106 +78,6 @@ def run_job(scheduler: str, job: str, now: dt.datetime | None = None) -> None:
         log.warning("job %s of scheduler %s fired but that scheduler does not lead here", job, scheduler)
         return
     leader.jobs.of(job)(now or leader.clock.now())
-
-
-class _FileLock:
-    """An exclusive ``flock`` on a file next to the SQLite database (same host, same file)."""
-
-    def __init__(self, path: str):
-        self.path = path
-        self.fd: int | None = None
-
-    def acquire(self) -> bool:
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            return False
-        self.fd = fd
-        return True
-
-    def alive(self) -> bool:
-        return self.fd is not None
-
-    def release(self) -> None:
-        fd, self.fd = self.fd, None
-        if fd is not None:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-            os.close(fd)  # the file stays: deleting it would let two processes lock two different files
-
-
-class _AdvisoryLock:
-    """A PostgreSQL session advisory lock, held on a connection of its own."""
-
-    def __init__(self, engine: Engine):
-        # NullPool: the lock lives as long as this connection, which must never go back to a
-        # pool (and be reused, lock and all, by a conversation) nor take a pool slot forever.
-        self.engine = create_engine(engine.url, poolclass=NullPool)
-        self.connection: Connection | None = None
-        self.key = 0
-
-    def acquire(self) -> bool:
-        # Autocommit: an open transaction held for days would block vacuum and could be killed
-        # by idle_in_transaction_session_timeout, dropping the lock with it.
-        connection = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-        try:
-            # One lock per schema: test runs (and tenants) may share a server in separate schemas.
-            schema = connection.execute(text("SELECT current_schema()")).scalar_one()
-            digest = hashlib.sha256(f"dvcbot-scheduler:{schema}".encode()).digest()
-            key = int.from_bytes(digest[:8], "big", signed=True)
-            acquired = connection.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": key}).scalar_one()
-        except BaseException:
-            connection.close()
-            raise
-        if not acquired:
-            connection.close()
-            return False
-        self.connection, self.key = connection, key
-        return True
-
-    def alive(self) -> bool:
-        if self.connection is None:
-            return False
-        try:
-            self.connection.execute(text("SELECT 1"))
-        except Exception:
-            return False
-        return True
-
-    def release(self) -> None:
-        connection, self.connection = self.connection, None
-        if connection is None:
-            return
-        try:
-            connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": self.key})
-        except Exception:  # closing the connection below releases it anyway
-            log.warning("could not unlock the scheduler lock; closing its connection instead")
-        finally:
-            connection.close()
-
-
-class _AlwaysLeader:
-    """An in-memory SQLite database belongs to one process: it always leads."""
-
-    def acquire(self) -> bool:
-        return True
-
-    def alive(self) -> bool:
-        return True
-
-    def release(self) -> None:
-        return None
-
-
-def _lock_for(database: Database) -> _FileLock | _AdvisoryLock | _AlwaysLeader:
-    """Leadership: at most one holder per database, released when the holder dies."""
-    if database.is_postgres:
-        return _AdvisoryLock(database.engine)
-    path = database.engine.url.database
-    if not path or path == ":memory:":
-        return _AlwaysLeader()
-    return _FileLock(f"{path}.scheduler.lock")
 
 
 class _SharedEngineJobStore(SQLAlchemyJobStore):  # type: ignore[misc]
@@ -233,7 +129,7 @@ class Scheduler:
             PURGE: CronTrigger(hour=purge_hour, minute=0, timezone=timezone),
             DIGEST: CronTrigger(day_of_week=digest_day, hour=digest_hour, minute=0, timezone=timezone),
         }
-        self._lock = _lock_for(database)
+        self._lock = lock_for(database)
         self._aps: Any = None  # the BackgroundScheduler, only while this process leads
         self._manual = False
         self._started = False
