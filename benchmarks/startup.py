@@ -39,6 +39,10 @@ def environment(database: Path) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith(DROPPED)}
     env["DATABASE_URL"] = f"sqlite:///{database}"
     env["PYTHONUNBUFFERED"] = "1"
+    # An installed bot has its bytecode cached (pip compiles it at install time; a source
+    # checkout writes it on the first run). A shell that forbids the cache would measure
+    # compiling every module on every start instead of starting.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 

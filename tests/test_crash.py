@@ -66,13 +66,16 @@ async def exited(process: subprocess.Popen[bytes], timeout: float = 30) -> int:
     raise AssertionError("the process did not exit")
 
 
-def stop(process: subprocess.Popen[bytes]) -> None:
+async def stop(process: subprocess.Popen[bytes]) -> None:
+    """Interrupt the bot and wait without blocking the loop: the fake platform must answer its
+    last calls while it shuts down (a blocking wait starved them until their time-out)."""
     if process.poll() is None:
         process.send_signal(signal.SIGINT)
         try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
+            await exited(process, timeout=30)
+        except AssertionError:
             process.kill()
+            process.wait()
 
 
 def test_killed_after_the_commit_the_restarted_bot_sends_the_missing_reply_in_order(database_url: str) -> None:
@@ -88,7 +91,7 @@ def test_killed_after_the_commit_the_restarted_bot_sends_the_missing_reply_in_or
             assert await exited(first) == -signal.SIGKILL
             assert len(fake.to(USER)) == 1, "the second reply was never sent"
         finally:
-            stop(first)
+            await stop(first)
         second = start(bot_env(fake, database_url))
         try:
             missing = await fake.turn(USER, timeout=60)
@@ -99,7 +102,7 @@ def test_killed_after_the_commit_the_restarted_bot_sends_the_missing_reply_in_or
             assert ["Xin chào" in texts[0], "Đăng ký khai sinh" in texts[1], "Không có gì" in texts[2]] == [True] * 3
             assert len(texts) == 3, "the updates Telegram delivered again were answered once"
         finally:
-            stop(second)
+            await stop(second)
         await fake.stop(server)
 
     asyncio.run(scenario())
@@ -141,7 +144,7 @@ def test_two_processes_on_one_postgres_database_share_the_caps(database_url: str
             await asyncio.sleep(1.0)  # anything sent twice would arrive now
         finally:
             for process in processes:
-                stop(process)
+                await stop(process)
         await fake.stop(server)
         assert len(fake.sent) == users * len(texts), "every reply delivered, none twice"
         for number in range(users):
