@@ -222,7 +222,7 @@ def send_limits(per_second: int, settings: Settings) -> SendLimits:
 
 
 def build_channels(app: App) -> None:
-    """The messenger channels the settings configure (platform SDKs are imported only then)."""
+    """The channels the settings configure: messengers and the web chat (their SDKs are imported only then)."""
     settings = app.settings
     if settings.telegram_token:
         from bot.channels.telegram import TelegramChannel
@@ -268,6 +268,25 @@ def build_channels(app: App) -> None:
             return None
 
         app.starters.append((no_start, client.close))
+    if settings.web_chat:
+        add_web_chat(app)
+
+
+def add_web_chat(app: App) -> None:
+    """The web chat: its channel on the gateway, its pages and API on the web server."""
+    import datetime as dt
+
+    from bot.channels.web import WebChannel
+    from bot.web.chat import WebChat
+    from bot.web.guard import AddressLimits, Origins
+    from bot.web.tokens import Tokens
+
+    settings = app.settings
+    web = WebChannel(app.gateway, app.outbox, app.clock)
+    app.add_channel(web)
+    tokens = Tokens(settings.user_salt, dt.timedelta(days=settings.web_token_days))
+    chat = WebChat(web, tokens, Origins.of(settings.web_origins), app.languages, app.clock, AddressLimits())
+    app.routes.extend(chat.routes())
 
 
 def add_terminal(app: App, source: TextIO, sink: TextIO, user_id: str) -> TerminalChannel:
@@ -279,4 +298,13 @@ def add_terminal(app: App, source: TextIO, sink: TextIO, user_id: str) -> Termin
     return terminal
 
 
-__all__ = ["App", "add_terminal", "build_app", "build_channels", "load_catalog", "open_catalog", "router_thresholds"]
+__all__ = [
+    "App",
+    "add_terminal",
+    "add_web_chat",
+    "build_app",
+    "build_channels",
+    "load_catalog",
+    "open_catalog",
+    "router_thresholds",
+]

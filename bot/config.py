@@ -81,12 +81,16 @@ class Settings:
     zalo_send_rate: int = 20  # no official figure; the community reports 20 requests a second
     chat_burst: int = 4  # messages to one chat within a second ...
     chat_per_10s: int = 12  # ... and within ten seconds (about one a second sustained)
+    web_chat: bool = False  # serve the web chat (/chat and /widget.js) on WEB_HOST:WEB_PORT
+    web_origins: tuple[str, ...] = ()  # sites allowed to embed the widget (CORS, frame-ancestors)
+    web_trusted_proxies: str = "127.0.0.1"  # proxies whose X-Forwarded-For names the client (uvicorn's list)
+    web_token_days: int = 30  # a web conversation unused this long starts afresh
     fault: str = ""  # crash tests only: e.g. "after-commit:3" (see bot/faults.py)
 
     @property
     def public(self) -> bool:
-        """Whether the bot talks to the public (a messenger token), not only a local terminal."""
-        return bool(self.telegram_token) or self.zalo_enabled
+        """Whether the bot talks to the public (a messenger token, the web chat), not only a local terminal."""
+        return bool(self.telegram_token) or self.zalo_enabled or self.web_chat
 
     def unsafe(self) -> list[str]:
         """What makes these settings unfit for serving the public (empty when fine)."""
@@ -159,5 +163,9 @@ class Settings:
             zalo_send_rate=int(env.get("ZALO_SEND_RATE", cls.zalo_send_rate)),
             chat_burst=int(env.get("DVCBOT_CHAT_BURST", cls.chat_burst)),
             chat_per_10s=int(env.get("DVCBOT_CHAT_PER_10S", cls.chat_per_10s)),
+            web_chat=env.get("DVCBOT_WEB_CHAT", "").strip().lower() in ("1", "true", "yes", "on"),
+            web_origins=tuple(part.strip() for part in env.get("DVCBOT_WEB_ORIGINS", "").split(",") if part.strip()),
+            web_trusted_proxies=env.get("DVCBOT_WEB_TRUSTED_PROXIES", cls.web_trusted_proxies),
+            web_token_days=int(env.get("DVCBOT_WEB_TOKEN_DAYS", cls.web_token_days)),
             fault=env.get("DVCBOT_FAULT", ""),
         )

@@ -154,7 +154,9 @@ class App:
             if serve_web and self.routes:
                 from bot.web.server import Server
 
-                server = Server(self.web_app(), self.settings.web_host, self.settings.web_port)
+                server = Server(
+                    self.web_app(), self.settings.web_host, self.settings.web_port, self.settings.web_trusted_proxies
+                )
                 await server.start()
             if background:
                 self.live.start()

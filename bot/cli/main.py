@@ -61,7 +61,7 @@ def loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
 
 
 def _run(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
-    """Start the configured channels: Telegram and/or Zalo, else the terminal chat."""
+    """Start the configured channels: Telegram, Zalo and/or the web chat, else the terminal chat."""
     if not settings.public:
         return _chat(settings, args, clock)
     problems = settings.unsafe()
@@ -77,6 +77,9 @@ def _run(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
         async with app.running():
             if app.routes:
                 print(f"Webhooks on http://{settings.web_host}:{settings.web_port}", file=sys.stderr)
+            if settings.web_chat:
+                base = f"http://{settings.web_host}:{settings.web_port}"
+                print(f"Web chat on {base}/chat, widget {base}/widget.js", file=sys.stderr)
             print(f"Serving: {', '.join(sorted(app.channels))}", file=sys.stderr)
             await asyncio.Event().wait()
 

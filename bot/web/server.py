@@ -30,8 +30,17 @@ def make_web_app(routes: Sequence[BaseRoute]) -> Starlette:
 class Server:
     """Uvicorn serving one ASGI app in the running event loop."""
 
-    def __init__(self, app: Starlette, host: str, port: int):
-        config = uvicorn.Config(app, host=host, port=port, log_level="warning", proxy_headers=True, access_log=False)
+    def __init__(self, app: Starlette, host: str, port: int, trusted_proxies: str = "127.0.0.1"):
+        # X-Forwarded-For is believed only from the trusted proxies: the web chat limits per client address.
+        config = uvicorn.Config(
+            app,
+            host=host,
+            port=port,
+            log_level="warning",
+            proxy_headers=True,
+            forwarded_allow_ips=trusted_proxies,
+            access_log=False,
+        )
         self.server = uvicorn.Server(config)
         self.task: asyncio.Task[None] | None = None
 
