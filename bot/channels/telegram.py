@@ -42,6 +42,7 @@ from telegram.ext import Application, ContextTypes, TypeHandler
 
 from bot.channels.base import DELIVERED, Delivery, Gateway, Outcome, http_answer
 from bot.clock import Clock
+from bot.conversation.actions import MEDIA_DOCUMENT, MEDIA_DOWNLOAD_FAILED, MEDIA_TOO_LARGE, NAV_MENU, Action, Kind
 from bot.i18n import Languages, pick_locale
 from bot.messages import Address, Attachment, Inbound, Reply
 from bot.storage.outbox import Parcel, SendLimits
@@ -253,7 +254,7 @@ class TelegramChannel:
             held = query.message
             receipt = f"{query.id}|{held.message_id}" if held is not None else query.id
             notice = tr.gettext("This menu is out of date. Here is the current one.") if stale else None
-            return Inbound(address, payload="nav:menu" if stale else payload, receipt=receipt, notice=notice, **base)
+            return Inbound(address, payload=NAV_MENU if stale else payload, receipt=receipt, notice=notice, **base)
         message = update.effective_message
         if message is None:
             return None
@@ -266,7 +267,7 @@ class TelegramChannel:
             return await self._document(address, message, base)
         for attribute, kind in _MEDIA:
             if getattr(message, attribute, None):
-                return Inbound(address, payload=f"media:{kind}", **base)
+                return Inbound(address, payload=Action(Kind.MEDIA, kind).payload, **base)
         return None
 
     async def _document(self, address: Address, message: Message, base: dict[str, Any]) -> Inbound:
@@ -274,17 +275,17 @@ class TelegramChannel:
         document = message.document
         assert document is not None
         if not self.staff.is_admin(CHANNEL, address.user_id):
-            return Inbound(address, payload="media:document", **base)
+            return Inbound(address, payload=MEDIA_DOCUMENT, **base)
         if (document.file_size or 0) > MAX_UPLOAD_BYTES:
-            return Inbound(address, payload="media:too_large", **base)
+            return Inbound(address, payload=MEDIA_TOO_LARGE, **base)
         try:
             file = await document.get_file()
             content = bytes(await file.download_as_bytearray())
         except TelegramError:
             log.exception("could not download an admin's file")
-            return Inbound(address, payload="media:download_failed", **base)
+            return Inbound(address, payload=MEDIA_DOWNLOAD_FAILED, **base)
         if len(content) > MAX_UPLOAD_BYTES:  # the size was not announced: refuse, never cut
-            return Inbound(address, payload="media:too_large", **base)
+            return Inbound(address, payload=MEDIA_TOO_LARGE, **base)
         attachment = Attachment(document.file_name or "upload", content, document.mime_type or "")
         return Inbound(address, document=attachment, **base)
 

@@ -33,6 +33,7 @@ from starlette.routing import Route
 
 from bot.channels.base import DELIVERED, Delivery, Gateway, Outcome, http_answer
 from bot.clock import Clock
+from bot.conversation.actions import CMD_START, NAV_MENU, Action, Kind
 from bot.messages import Address, Inbound, Reply, shorten
 from bot.storage.database import Database
 from bot.storage.outbox import Parcel, SendLimits
@@ -281,10 +282,10 @@ class ZaloChannel:
             if text.startswith(PAYLOAD_PREFIX):
                 version, _, payload = text[len(PAYLOAD_PREFIX) :].partition("|")
                 stale = version != self.gateway.version() or not payload
-                return Inbound(address, payload="nav:menu" if stale else payload, **base)
+                return Inbound(address, payload=NAV_MENU if stale else payload, **base)
             return Inbound(address, text=text, **base)
         if name == "follow":
-            return Inbound(address, payload="cmd:start", **base)
+            return Inbound(address, payload=CMD_START, **base)
         media = {
             "user_send_image": "photo",
             "user_send_audio": "voice",
@@ -296,7 +297,7 @@ class ZaloChannel:
             "user_send_business_card": "contact",
         }
         if name in media:
-            return Inbound(address, payload=f"media:{media[name]}", **base)
+            return Inbound(address, payload=Action(Kind.MEDIA, media[name]).payload, **base)
         log.info("zalo: event %s ignored", name[:40])
         return None
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
+from bot.conversation.actions import Kind, payload
 from bot.conversation.cards import BULLET, document_line, duration_line
 from bot.i18n import Translator
 from bot.messages import Link, Option, Reply, ReplyKind
@@ -141,10 +142,10 @@ def _portal_links(entry: Procedure, tr: Translator) -> tuple[Link, ...]:
 def options_after(entry: Procedure, answered: str, tr: Translator) -> tuple[Option, ...]:
     """What to offer under an answer: the guide and the facts not just shown."""
     offer = [
-        (Option(tr.gettext("Step-by-step guide"), f"guide:{entry.id}"), "guide"),
-        (Option(tr.gettext("Papers to prepare"), f"docs:{entry.id}"), Facet.DOCUMENTS),
-        (Option(tr.gettext("Fee and time"), f"fact:{entry.id}:{FEE_TIME}"), FEE_TIME),
-        (Option(tr.gettext("Where to submit"), f"fact:{entry.id}:{Facet.WHERE}"), Facet.WHERE),
+        (Option(tr.gettext("Step-by-step guide"), payload(Kind.GUIDE, entry.id)), "guide"),
+        (Option(tr.gettext("Papers to prepare"), payload(Kind.DOCS, entry.id)), Facet.DOCUMENTS),
+        (Option(tr.gettext("Fee and time"), payload(Kind.FACT, entry.id, FEE_TIME)), FEE_TIME),
+        (Option(tr.gettext("Where to submit"), payload(Kind.FACT, entry.id, Facet.WHERE)), Facet.WHERE),
     ]
     shown = {FEE_TIME, Facet.FEE, Facet.TIME} if answered in (Facet.FEE, Facet.TIME, FEE_TIME) else {answered}
     return tuple(option for option, facet in offer if facet not in shown)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from bot.conversation.actions import NAV_MENU, NAV_RESUME, STAFF_DONE, Kind, payload
 from bot.i18n import Translator
 from bot.messages import Option, Reply, ReplyKind, shorten
 from procedures.models import (
@@ -117,7 +118,7 @@ def checklist(entry: Procedure, ticked: list[str], tr: Translator, resume: bool)
     if not entry.documents:
         text = tr.gettext("{name}: no papers need to be prepared in advance.").format(name=entry.name.get(loc))
         back = (
-            Option(tr.gettext("Back to the step"), "nav:resume") if resume else Option(tr.gettext("Menu"), "nav:menu")
+            Option(tr.gettext("Back to the step"), NAV_RESUME) if resume else Option(tr.gettext("Menu"), NAV_MENU)
         )
         return Reply(text, (back,), kind=ReplyKind.CHECKLIST)
     lines = [tr.gettext("Papers for {name} (tap one to tick it):").format(name=entry.name.get(loc))]
@@ -125,13 +126,13 @@ def checklist(entry: Procedure, ticked: list[str], tr: Translator, resume: bool)
     for number, document in enumerate(entry.documents, 1):
         mark = "☑" if document.id in ticked else "☐"
         lines.append(f"{mark} {number}. {document_line(document, tr, detailed=True)}")
-        options.append(Option(shorten(f"{mark} {document.name.get(loc)}"), f"tick:{document.id}"))
+        options.append(Option(shorten(f"{mark} {document.name.get(loc)}"), payload(Kind.TICK, document.id)))
     done = sum(1 for document in entry.documents if document.id in ticked)
     lines.append(tr.gettext("Ready: {done}/{total}.").format(done=done, total=len(entry.documents)))
     if resume:
-        options.append(Option(tr.gettext("Back to the step"), "nav:resume"))
+        options.append(Option(tr.gettext("Back to the step"), NAV_RESUME))
     else:
-        options.append(Option(tr.gettext("Step-by-step guide"), f"guide:{entry.id}"))
+        options.append(Option(tr.gettext("Step-by-step guide"), payload(Kind.GUIDE, entry.id)))
     return Reply("\n".join(lines), tuple(options), kind=ReplyKind.CHECKLIST)
 
 
@@ -156,8 +157,8 @@ def compact_card(entry: Procedure, tr: Translator, today: dt.date) -> Reply:
         times = "; ".join(duration_line(item, tr) for item in entry.processing_time)
         lines.append(f"{tr.gettext('Processing time')}: {times}")
     options = (
-        Option(tr.gettext("Step-by-step guide"), f"guide:{entry.id}"),
-        Option(tr.gettext("Papers to prepare"), f"docs:{entry.id}"),
-        Option(tr.gettext("End the session"), "staff:done:"),
+        Option(tr.gettext("Step-by-step guide"), payload(Kind.GUIDE, entry.id)),
+        Option(tr.gettext("Papers to prepare"), payload(Kind.DOCS, entry.id)),
+        Option(tr.gettext("End the session"), STAFF_DONE),
     )
     return Reply("\n".join(lines), options, kind=ReplyKind.CARD)

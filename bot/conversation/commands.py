@@ -10,10 +10,30 @@ from __future__ import annotations
 
 import re
 
+from bot.conversation.actions import (
+    ANS_NO,
+    ANS_YES,
+    CMD_START,
+    LANG_EN,
+    LANG_VI,
+    NAV_BACK,
+    NAV_DOCS,
+    NAV_EXIT,
+    NAV_HELP,
+    NAV_LANG,
+    NAV_MENU,
+    NAV_NEXT,
+    NAV_STUCK,
+    RATE_DOWN,
+    RATE_UP,
+    STAFF_REMINDERS,
+    Kind,
+    payload,
+)
 from intents.normalize import fold
 
 _WORDS: dict[str, tuple[str, ...]] = {
-    "nav:next": (
+    NAV_NEXT: (
         "tiep",
         "tiep theo",
         "tiep tuc",
@@ -28,8 +48,8 @@ _WORDS: dict[str, tuple[str, ...]] = {
         "da xong",
         "lam xong roi",
     ),
-    "nav:back": ("quay lai", "lui", "lui lai", "tro lai", "buoc truoc", "back", "previous"),
-    "nav:docs": (
+    NAV_BACK: ("quay lai", "lui", "lui lai", "tro lai", "buoc truoc", "back", "previous"),
+    NAV_DOCS: (
         "giay to",
         "giay to can chuan bi",
         "ho so can chuan bi",
@@ -38,7 +58,7 @@ _WORDS: dict[str, tuple[str, ...]] = {
         "documents",
         "checklist",
     ),
-    "nav:stuck": (
+    NAV_STUCK: (
         "vuong",
         "bi vuong",
         "toi bi vuong",
@@ -48,24 +68,24 @@ _WORDS: dict[str, tuple[str, ...]] = {
         "can giup",
         "can nguoi giup",
     ),
-    "nav:exit": ("thoat", "huy", "dung", "dung lai", "exit", "quit", "stop", "cancel", "/cancel", "/stop"),
-    "nav:menu": ("menu", "/menu", "danh muc", "danh sach", "trang chu", "main menu"),
-    "nav:help": ("/help", "help", "tro giup"),
-    "cmd:start": ("/start", "start", "bat dau"),
-    "lang:en": ("english", "tieng anh", "en", "in english"),
-    "lang:vi": ("tieng viet", "vietnamese", "vi", "tieng viet nam"),
-    "nav:lang": ("/lang", "/language", "doi ngon ngu", "language"),
-    "staff:reminders:": ("nhac nho", "lich nhac", "xem nhac nho", "my reminders", "reminders"),
+    NAV_EXIT: ("thoat", "huy", "dung", "dung lai", "exit", "quit", "stop", "cancel", "/cancel", "/stop"),
+    NAV_MENU: ("menu", "/menu", "danh muc", "danh sach", "trang chu", "main menu"),
+    NAV_HELP: ("/help", "help", "tro giup"),
+    CMD_START: ("/start", "start", "bat dau"),
+    LANG_EN: ("english", "tieng anh", "en", "in english"),
+    LANG_VI: ("tieng viet", "vietnamese", "vi", "tieng viet nam"),
+    NAV_LANG: ("/lang", "/language", "doi ngon ngu", "language"),
+    STAFF_REMINDERS: ("nhac nho", "lich nhac", "xem nhac nho", "my reminders", "reminders"),
 }
 _ANSWERS: dict[str, tuple[str, ...]] = {
-    "ans:yes": ("co", "co roi", "da co", "roi", "yes", "y", "dung", "dung roi", "vang", "da", "u", "uh", "ok co"),
-    "ans:no": ("chua", "chua co", "khong", "ko", "k", "no", "n", "khong co", "not yet", "chua a"),
+    ANS_YES: ("co", "co roi", "da co", "roi", "yes", "y", "dung", "dung roi", "vang", "da", "u", "uh", "ok co"),
+    ANS_NO: ("chua", "chua co", "khong", "ko", "k", "no", "n", "khong co", "not yet", "chua a"),
 }
 # Commands with an argument, handled by the helper and admin desks (and reminders for everyone).
 STAFF_COMMANDS = frozenset(
     {"/invite", "/join", "/session", "/done", "/myreport", "/stats", "/catalog", "/reminders", "/helpers"}
 )
-_RATINGS = {"👍": "rate:up", "👎": "rate:down"}
+_RATINGS = {"👍": RATE_UP, "👎": RATE_DOWN}
 _PUNCTUATION = re.compile(r"[^\w\s/']+")
 
 COMMAND_PHRASES = {phrase: payload for payload, phrases in _WORDS.items() for phrase in phrases}
@@ -114,6 +134,6 @@ def parse(text: str, options: list[str], awaiting_answer: bool) -> str | None:
         if command in STAFF_COMMANDS:
             # The argument keeps its accents: it may be a commune name ("/invite Tân Lập").
             parts = stripped.split(maxsplit=1)
-            return f"staff:{command[1:]}:{parts[1].strip() if len(parts) > 1 else ''}"
-        return COMMAND_PHRASES.get(command, f"unknown:{command}")
+            return payload(Kind.STAFF, command[1:], parts[1].strip() if len(parts) > 1 else "")
+        return COMMAND_PHRASES.get(command, payload(Kind.UNKNOWN, command))
     return COMMAND_PHRASES.get(simple)

@@ -12,18 +12,15 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.conversation import answers, commands, paperwork, pauses, questions, whereabouts
+from bot.conversation import commands, opening, paperwork, pauses, questions, whereabouts
 from bot.conversation import replies as fixed
-from bot.conversation.actions import Action, ActionTable
-from bot.conversation.cards import compact_card
+from bot.conversation.actions import NAV_MENU, NAV_NEXT, NAV_RESUME, Action, ActionTable, Kind, Nav, has_kind
 from bot.conversation.contacts import Contacts
-from bot.conversation.listing_cards import listing_answer, listing_card
 from bot.conversation.live import LiveCatalog, Snapshot
 from bot.conversation.state import ConversationState, Mode
 from bot.conversation.turn import Turn
-from bot.conversation.walkthrough import guide_digest
-from bot.i18n import Languages, Translator, pick_locale
-from bot.messages import Address, Inbound, Link, Option, Reply, scrub
+from bot.i18n import Languages, pick_locale
+from bot.messages import Address, Inbound, Link, Reply, scrub
 from bot.storage.database import ConversationStore, Unit
 from bot.storage.events import EventType, Recorder
 from bot.storage.privacy import hash_user
@@ -131,7 +128,7 @@ class Engine:
         replies += updated
         if not updated or not self._continues_guide(turn, text):
             answer = self._dispatch(turn, inbound.payload, text)
-            if answer and answer[0].yes_no == ("nav:resume", "nav:menu"):
+            if answer and answer[0].yes_no == (NAV_RESUME, NAV_MENU):
                 replies = [reply for reply in replies if reply not in paused]  # the greeting says it all
             replies += answer
         if was_cut:
@@ -157,7 +154,7 @@ class Engine:
     def _continues_guide(self, turn: Turn, text: str) -> bool:
         """Whether the message only meant "go on with the guide" (answered by the notice itself)."""
         payload = turn.inbound.payload or commands.parse(text, [], awaiting_answer=True)
-        return payload is not None and (payload.startswith("nav:") or payload.startswith("ans:"))
+        return payload is not None and has_kind(payload, Kind.NAV, Kind.ANS)
 
     # -- dispatch ------------------------------------------------------------------------
 
@@ -175,7 +172,7 @@ class Engine:
                 said = questions.yes_or_no(text)  # "dc", "ko" under a step that asked nothing
                 if said is False:
                     return [questions.not_ready(turn)]
-                payload = "nav:next" if said else None
+                payload = NAV_NEXT if said else None
             if payload is None and self.desks is not None:
                 payload = self.desks.reminders.parse(text)
         if payload is not None:
@@ -217,69 +214,69 @@ class Engine:
     def _build_actions(self) -> ActionTable:
         """The one table of button and command handlers (the desks add theirs)."""
         table = ActionTable(lambda turn, _argument: [fixed.menu(turn)])
-        table.register("ans", lambda turn, argument: self._walk(turn, f"ans:{argument}"))
-        table.register("nav", lambda turn, argument: self.nav.dispatch(turn, argument, argument))
-        table.register("guide", self._start_guide)
-        table.register("open", lambda turn, argument: self._open(turn, argument))
-        table.register("pick", self._pick)
-        table.register("docs", lambda turn, argument: paperwork.show(turn, argument or None))
-        table.register("fact", lambda turn, argument: self._fact(turn, *argument.partition(":")[::2]))
-        table.register("ward", lambda turn, argument: [whereabouts.chosen(turn, argument)])
-        table.register("tick", paperwork.tick)
-        table.register("sector", lambda turn, argument: [fixed.sector(turn, argument)])
-        table.register("rate", lambda turn, argument: pauses.rate(turn, argument == "up"))
-        table.register("lang", self._language)
-        table.register("cmd", self._start)
-        table.register("media", lambda turn, argument: [fixed.media(turn.tr, argument)])
-        table.register("unknown", lambda turn, argument: [fixed.unknown_command(turn.tr, argument)])
-        desks = self.desks
-        if desks is not None:
-            for kind in ("staff", "remind"):
-                table.register(kind, lambda turn, argument, kind=kind: desks.act(turn, kind, argument))  # type: ignore[misc]
+        table.register(Kind.ANS, lambda turn, argument: self._walk(turn, Action(Kind.ANS, argument)))
+        # The whole argument is the key: a forged "next:x" is no step (the menu, as it always was).
+        table.register(Kind.NAV, lambda turn, argument: self.nav.dispatch(turn, argument, argument))
+        table.register(Kind.GUIDE, opening.start_guide)
+        table.register(Kind.OPEN, lambda turn, argument: opening.open_entry(turn, argument))
+        table.register(Kind.PICK, self._pick)
+        table.register(Kind.DOCS, lambda turn, argument: paperwork.show(turn, argument or None))
+        table.register(Kind.FACT, lambda turn, argument: opening.fact(turn, *argument.partition(":")[::2]))
+        table.register(Kind.WARD, lambda turn, argument: [whereabouts.chosen(turn, argument)])
+        table.register(Kind.TICK, paperwork.tick)
+        table.register(Kind.SECTOR, lambda turn, argument: [fixed.sector(turn, argument)])
+        table.register(Kind.RATE, lambda turn, argument: pauses.rate(turn, argument == "up"))
+        table.register(Kind.LANG, self._language)
+        table.register(Kind.CMD, self._start)
+        table.register(Kind.MEDIA, lambda turn, argument: [fixed.media(turn.tr, argument)])
+        table.register(Kind.UNKNOWN, lambda turn, argument: [fixed.unknown_command(turn.tr, argument)])
+        if self.desks is not None:
+            self.desks.register(table)  # staff: and remind:
         return table
 
     def _build_nav(self) -> ActionTable:
         """The "nav:<what>" actions: moving in a guide, and words that work everywhere (menu, help …)."""
         nav = ActionTable(lambda turn, _argument: [fixed.menu(turn)])
-        for step in ("next", "back", "resume"):
-            nav.register(step, lambda turn, argument: self._walk(turn, f"nav:{argument}"))
-        nav.register("docs", lambda turn, _argument: paperwork.show(turn, None))
-        nav.register("stuck", lambda turn, _argument: [fixed.people(turn, self.contacts)])
-        nav.register("exit", lambda turn, _argument: pauses.stop(turn))
-        nav.register("menu", lambda turn, _argument: self._menu(turn))
-        nav.register("help", lambda turn, _argument: [fixed.help_reply(turn.tr)])
-        nav.register("rephrase", lambda turn, _argument: [questions.rephrase(turn)])
-        nav.register("lang", lambda turn, _argument: self._language(turn, "vi" if turn.state.locale == "en" else "en"))
+        for step in (Nav.NEXT, Nav.BACK, Nav.RESUME):
+            nav.register(step, lambda turn, argument: self._walk(turn, Action(Kind.NAV, argument)))
+        nav.register(Nav.DOCS, lambda turn, _argument: paperwork.show(turn, None))
+        nav.register(Nav.STUCK, lambda turn, _argument: [fixed.people(turn, self.contacts)])
+        nav.register(Nav.EXIT, lambda turn, _argument: pauses.stop(turn))
+        nav.register(Nav.MENU, lambda turn, _argument: self._menu(turn))
+        nav.register(Nav.HELP, lambda turn, _argument: [fixed.help_reply(turn.tr)])
+        nav.register(Nav.REPHRASE, lambda turn, _argument: [questions.rephrase(turn)])
+        nav.register(
+            Nav.LANG, lambda turn, _argument: self._language(turn, "vi" if turn.state.locale == "en" else "en")
+        )
         return nav
 
-    def _walk(self, turn: Turn, payload: str) -> list[Reply]:
+    def _walk(self, turn: Turn, action: Action) -> list[Reply]:
         """Next, back, resume, or a yes/no answer in the guide (or start/resume one when none is open)."""
         state, tr = turn.state, turn.tr
-        action = Action.parse(payload)
         in_guide = state.mode in (Mode.GUIDE, Mode.CHECKLIST) and turn.snap.walk.current(state) is not None
         if not in_guide and state.paused is not None:
             return pauses.resume_paused(turn)
-        if not in_guide and state.mode is Mode.CARD and action.argument in ("next", "resume") and state.procedure:
-            return self._start_guide(turn, state.procedure)  # "tiếp" under a card starts its guide
+        if not in_guide and state.mode is Mode.CARD and action.argument in (Nav.NEXT, Nav.RESUME) and state.procedure:
+            return opening.start_guide(turn, state.procedure)  # "tiếp" under a card starts its guide
         if not in_guide:
             return [fixed.no_guide(tr)]
         state.mode = Mode.GUIDE
-        if action.kind == "ans":
+        if action.kind == Kind.ANS:
             replies = turn.snap.walk.answer(state, action.argument == "yes", tr)
-        elif action.argument == "next":
+        elif action.argument == Nav.NEXT:
             replies = turn.snap.walk.next(state, tr)
-        elif action.argument == "back":
+        elif action.argument == Nav.BACK:
             replies = turn.snap.walk.back(state, tr)
         else:
             replies = [turn.snap.walk.render_step(state, tr)]
-        self._log_position(turn)
+        opening.log_position(turn)
         if state.mode is Mode.RATING and self.desks is not None:
             replies[-1] = self.desks.reminders.offer(turn, replies[-1])
         return replies
 
     def _pick(self, turn: Turn, intent: str) -> list[Reply]:
         """A choice after "did you mean": a procedure, or an askable general intent (a person, help)."""
-        return self._general(turn, intent) if intent in fixed.ASKABLE else self._open(turn, intent)
+        return self._general(turn, intent) if intent in fixed.ASKABLE else opening.open_entry(turn, intent)
 
     def _start(self, turn: Turn, argument: str) -> list[Reply]:
         pauses.pause(turn.state)
@@ -297,7 +294,7 @@ class Engine:
             # A national code (1.001193) is a direct look-up, the helpers' quickest path.
             found = turn.snap.catalog.by_code(code)
             if found is not None:
-                return self._open(turn, found.id if isinstance(found, Procedure) else found.code)
+                return opening.open_entry(turn, found.id if isinstance(found, Procedure) else found.code)
         decision = turn.snap.router.route(text)
         reading = read_facet(text)
         facet = reading.facet
@@ -311,7 +308,7 @@ class Engine:
         about = questions.context_entry(turn)
         if about is not None and facet != Facet.NONE and decision.verdict is not Verdict.MATCH:
             if len(reading.topic.split()) <= questions.CONTEXT_WORDS:  # "nộp ở đâu?" under a card or a step
-                return self._fact(turn, about.id, facet.value)
+                return opening.fact(turn, about.id, facet.value)
         named = [fixed.label(turn, candidate.intent) for candidate in decision.candidates[:1]]
         referral = self.referrals.find(text, named)
         if referral is not None:  # a matter for another body (a divorce goes to court)
@@ -330,7 +327,7 @@ class Engine:
             return [fixed.ask_which(turn, decision)]
         if top.kind is IntentKind.GENERAL:
             return self._general(turn, top.intent)
-        return self._open(turn, top.intent, facet.value)
+        return opening.open_entry(turn, top.intent, facet.value)
 
     def _general(self, turn: Turn, intent: str) -> list[Reply]:
         tr = turn.tr
@@ -345,79 +342,6 @@ class Engine:
         if intent == "human":
             return [fixed.people(turn, self.contacts)]
         return [fixed.help_reply(tr)]
-
-    # -- cards, guides, checklists ---------------------------------------------------------
-
-    def _open(self, turn: Turn, intent: str, facet: str | None = None) -> list[Reply]:
-        """Answer about an entry: the asked detail, the short card, or (asked again) the guide."""
-        state, tr = turn.state, turn.tr
-        entry = turn.snap.catalog.get(intent)
-        if facet is None:  # a pick after "did you mean": the detail asked before it
-            facet, state.facet = state.facet or Facet.NONE.value, ""
-        in_guide = state.mode in (Mode.GUIDE, Mode.CHECKLIST)
-        if entry is not None and in_guide and state.root_procedure() == entry.id and facet == Facet.NONE:
-            return [turn.snap.walk.render_step(state, tr)]  # asking for the guide one is in: stay there
-        pauses.pause(state)
-        if entry is not None:
-            state.mode, state.procedure, state.step = Mode.CARD, entry.id, None
-            turn.log(EventType.CARD, intent=entry.id)
-            if state.household:
-                state.assisted = entry.id
-                return [compact_card(entry, tr, turn.now.date())]
-            reply = questions.answer(turn, entry, facet)
-            if reply is None:  # asked again after the card: the steps
-                return self._start_guide(turn, entry.id)
-            return [self._with_resume(state, reply, tr)]
-        card = turn.snap.catalog.card(intent)
-        if card is not None:
-            if state.household:
-                state.assisted = card.code
-            state.mode, state.procedure, state.step = Mode.IDLE, card.code, None
-            turn.log(EventType.CARD, intent=card.code)
-            asked = f"{card.code}:facet:{facet}"
-            repeated = state.answered == asked and state.idle_for(turn.now) <= questions.REPEAT_WINDOW
-            answer = listing_answer(card, facet, tr) if facet != Facet.NONE and not repeated else None
-            state.answered = asked if answer is not None else f"{card.code}:card:"
-            return [self._with_resume(state, answer or listing_card(card, tr), tr)]
-        return [fixed.menu(turn)]
-
-    def _fact(self, turn: Turn, entry_id: str, facet: str) -> list[Reply]:
-        """One fact of an entry (a button, or a short question about the entry at hand)."""
-        state = turn.state
-        entry = turn.snap.catalog.get(entry_id)
-        if entry is None:
-            return [fixed.menu(turn)]
-        pauses.pause(state)  # a guide in progress is kept: "Tiếp tục hướng dẫn" returns to the step
-        state.mode, state.procedure, state.answered = Mode.CARD, entry.id, f"{entry.id}:facet:{facet}"
-        turn.log(EventType.CARD, intent=entry.id)
-        reply = answers.facet_answer(entry, facet, turn.tr, turn.now.date(), questions.commune_name(turn))
-        return [self._with_resume(state, reply, turn.tr)]
-
-    def _with_resume(self, state: ConversationState, reply: Reply, tr: Translator) -> Reply:
-        """Offer to return to a paused guide under any other answer."""
-        if state.paused is None:
-            return reply
-        resume = Option(tr.gettext("Continue the guide"), "nav:resume")
-        return Reply(reply.text, (*reply.options, resume), reply.links, reply.kind)
-
-    def _start_guide(self, turn: Turn, entry_id: str) -> list[Reply]:
-        entry = turn.snap.catalog.get(entry_id)
-        if entry is None:
-            return [fixed.menu(turn)]
-        paused = turn.state.paused
-        if paused is not None and (paused.stack[0].procedure if paused.stack else paused.procedure) == entry.id:
-            return pauses.resume_paused(turn)  # this guide is under way: back to its step, not step 1
-        replies = turn.snap.walk.start(turn.state, entry, turn.tr)
-        turn.state.guide_digest = guide_digest(entry)
-        turn.log(EventType.GUIDE_STARTED, intent=entry.id, step=turn.state.step)
-        return replies
-
-    def _log_position(self, turn: Turn) -> None:
-        state = turn.state
-        if state.mode is Mode.RATING:
-            turn.log(EventType.GUIDE_COMPLETED, intent=state.procedure)
-        elif state.mode is Mode.GUIDE:
-            turn.log(EventType.STEP, intent=state.root_procedure(), step=state.step)
 
     # -- language ----------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from bot.conversation.actions import NAV_MENU, Kind, payload
 from bot.conversation.cards import BULLET, level_name
 from bot.i18n import N_, Translator
 from bot.messages import Link, Option, Reply, ReplyKind, shorten
@@ -158,7 +159,24 @@ def _repealed_card(card: ListingEntry, tr: Translator) -> Reply:
     codes = ", ".join(dict.fromkeys(new.code for new in card.replaced_by))
     lines.append(tr.gettext("Type {code} to see the procedure in force.").format(code=codes))
     links = tuple(Link(tr.gettext("The replacing decision"), new.url) for new in card.replaced_by if new.url)
-    return Reply("\n".join(lines), (Option(tr.gettext("Menu"), "nav:menu"),), links[:1], ReplyKind.CARD)
+    return Reply("\n".join(lines), (Option(tr.gettext("Menu"), NAV_MENU),), links[:1], ReplyKind.CARD)
+
+
+def _listing_fee_lines(card: ListingEntry, tr: Translator) -> list[str]:
+    """The card's fees: one line when there is one fee for every case, else one per case or channel."""
+    fees = national.read_fees(card)
+    if len(fees) == 1 and not fees[0].channels and not fees[0].case:
+        return [f"{tr.gettext('Fee')}: {_listing_fee(fees[0], tr)}"]
+    if not fees:
+        return []
+    lines = [f"{tr.gettext('Fee')}:"]
+    lines += [
+        f"{BULLET} {_listing_fee(line, tr, where=False)}{_listing_scope(line.channels, line.case, tr)}" for line in fees
+    ]
+    hedged = [line for line in fees if line.kind is national.FeeKind.MAY_APPLY]
+    for where in dict.fromkeys(_listing_where(line, tr) for line in hedged):
+        lines.append(tr.gettext("A fee may apply — {where}.").format(where=where))
+    return lines
 
 
 def listing_card(card: ListingEntry, tr: Translator) -> Reply:
@@ -181,19 +199,7 @@ def listing_card(card: ListingEntry, tr: Translator) -> Reply:
     if card.channels:
         online = tr.gettext("can be submitted online") if card.online else tr.gettext("not submitted online")
         head.append(f"{tr.gettext('How to submit')}: {', '.join(card.channels)} ({online})")
-    tail = []
-    fees = national.read_fees(card)
-    if len(fees) == 1 and not fees[0].channels and not fees[0].case:
-        tail.append(f"{tr.gettext('Fee')}: {_listing_fee(fees[0], tr)}")
-    elif fees:
-        tail.append(f"{tr.gettext('Fee')}:")
-        tail += [
-            f"{BULLET} {_listing_fee(line, tr, where=False)}{_listing_scope(line.channels, line.case, tr)}"
-            for line in fees
-        ]
-        hedged = [line for line in fees if line.kind is national.FeeKind.MAY_APPLY]
-        for where in dict.fromkeys(_listing_where(line, tr) for line in hedged):
-            tail.append(tr.gettext("A fee may apply — {where}.").format(where=where))
+    tail = _listing_fee_lines(card, tr)
     times = _listing_times(card, tr)
     if len(times) == 1:
         tail.append(f"{tr.gettext('Processing time')}: {times[0][len(BULLET) + 1 :]}")
@@ -221,7 +227,7 @@ def listing_card(card: ListingEntry, tr: Translator) -> Reply:
         text = "\n".join(head + tail)
     return Reply(
         shorten(text, LISTING_MAX_CHARS),
-        (Option(tr.gettext("Menu"), "nav:menu"),),
+        (Option(tr.gettext("Menu"), NAV_MENU),),
         (Link(tr.gettext("Open on the national portal"), card.url),),
         ReplyKind.CARD,
     )
@@ -271,7 +277,10 @@ def listing_answer(card: ListingEntry, facet: str, tr: Translator) -> Reply | No
                 break
             kept.append(line)
         text = "\n".join([*kept, tr.gettext("… and more on the portal page.")])
-    options = (Option(tr.gettext("The whole card"), f"open:{card.code}"), Option(tr.gettext("Menu"), "nav:menu"))
+    options = (
+        Option(tr.gettext("The whole card"), payload(Kind.OPEN, card.code)),
+        Option(tr.gettext("Menu"), NAV_MENU),
+    )
     return Reply(text, options, (Link(tr.gettext("Open on the national portal"), card.url),), ReplyKind.CARD)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.conversation import replies as fixed
+from bot.conversation.actions import NAV_STUCK, Kind, payload
 from bot.conversation.state import ConversationState, Mode
 from bot.conversation.turn import Turn
 from bot.conversation.walkthrough import guide_digest
@@ -67,7 +68,7 @@ def guide_updated(turn: Turn) -> list[Reply]:
     text = tr.gettext(
         'The guide "{name}" has just been updated. Please start it again so you follow the new steps.'
     ).format(name=entry.name.get(tr.locale))
-    options = (Option(tr.gettext("Start again"), f"guide:{entry.id}"), *fixed.menu_option(tr))
+    options = (Option(tr.gettext("Start again"), payload(Kind.GUIDE, entry.id)), *fixed.menu_option(tr))
     return [Reply(text, options)]
 
 
@@ -102,4 +103,4 @@ def rate(turn: Turn, helpful: bool) -> list[Reply]:
             "Thank you for telling us. We will improve this guide. If you are still stuck, ask for help below."
         )
     )
-    return [Reply(text, (Option(tr.gettext("I'm stuck"), "nav:stuck"), *fixed.menu_option(tr)))]
+    return [Reply(text, (Option(tr.gettext("I'm stuck"), NAV_STUCK), *fixed.menu_option(tr)))]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.conversation import answers
+from bot.conversation.actions import ANS_NO, ANS_YES, NAV_BACK, NAV_MENU, NAV_NEXT, NAV_RESUME, NAV_STUCK
 from bot.conversation.commands import ANSWER_PHRASES, simplify
 from bot.conversation.replies import menu_option
 from bot.conversation.state import Mode
@@ -104,9 +105,9 @@ REPEAT_WINDOW = dt.timedelta(minutes=30)
 def yes_or_no(text: str) -> bool | None:
     """True for a typed yes, False for a typed no, None for anything else."""
     simple = simplify(text)
-    if simple in YES_WORDS or ANSWER_PHRASES.get(simple) == "ans:yes":
+    if simple in YES_WORDS or ANSWER_PHRASES.get(simple) == ANS_YES:
         return True
-    if simple in NO_WORDS or ANSWER_PHRASES.get(simple) == "ans:no":
+    if simple in NO_WORDS or ANSWER_PHRASES.get(simple) == ANS_NO:
         return False
     return None
 
@@ -185,9 +186,9 @@ def not_ready(turn: Turn) -> Reply:
     tr = turn.tr
     text = tr.gettext('No hurry. Tap "Next" when you have done this step, or "I\'m stuck" if something is unclear.')
     options = (
-        Option(tr.gettext("Next"), "nav:next"),
-        Option(tr.gettext("I'm stuck"), "nav:stuck"),
-        Option(tr.gettext("Back"), "nav:back"),
+        Option(tr.gettext("Next"), NAV_NEXT),
+        Option(tr.gettext("I'm stuck"), NAV_STUCK),
+        Option(tr.gettext("Back"), NAV_BACK),
     )
     return Reply(text, options)
 
@@ -210,8 +211,8 @@ def welcome_back(turn: Turn) -> Reply | None:
     text = tr.gettext(
         'Hello again! Last time you were on step {number}/{total} of "{name}". Shall we continue from there?'
     ).format(number=number, total=len(inner.steps), name=entry.name.get(tr.locale))
-    options = (Option(tr.gettext("Yes"), "nav:resume"), Option(tr.gettext("No"), "nav:menu"))
-    return Reply(text, options, kind=ReplyKind.QUESTION, yes_no=("nav:resume", "nav:menu"))
+    options = (Option(tr.gettext("Yes"), NAV_RESUME), Option(tr.gettext("No"), NAV_MENU))
+    return Reply(text, options, kind=ReplyKind.QUESTION, yes_no=(NAV_RESUME, NAV_MENU))
 
 
 def rephrase(turn: Turn) -> Reply:

@@ -7,6 +7,7 @@ Vietnamese is in ``bot/locales``.
 
 from __future__ import annotations
 
+from bot.conversation.actions import NAV_MENU, NAV_REPHRASE, NAV_RESUME, NAV_STUCK, Kind, payload
 from bot.conversation.commands import number
 from bot.conversation.contacts import Contacts
 from bot.conversation.live import Snapshot
@@ -38,17 +39,17 @@ def ask_which(turn: Turn, decision: Decision) -> Reply:
     if len(close) == 1:
         text = tr.gettext("Did you mean: {name}?").format(name=label(turn, close[0].intent))
         options = (
-            Option(tr.gettext("Yes"), f"pick:{close[0].intent}"),
-            Option(tr.gettext("No, show the menu"), "nav:menu"),
+            Option(tr.gettext("Yes"), payload(Kind.PICK, close[0].intent)),
+            Option(tr.gettext("No, show the menu"), NAV_MENU),
         )
-        return Reply(text, options, kind=ReplyKind.QUESTION, yes_no=(f"pick:{close[0].intent}", "nav:rephrase"))
+        return Reply(text, options, kind=ReplyKind.QUESTION, yes_no=(payload(Kind.PICK, close[0].intent), NAV_REPHRASE))
     lines = [tr.gettext("Did you mean:")]
     choices: list[Option] = []
     for position, candidate in enumerate(close[:3], 1):
         name = label(turn, candidate.intent)
         lines.append(f"{position}) {name}")
-        choices.append(Option(shorten(name), f"pick:{candidate.intent}"))
-    choices.append(Option(tr.gettext("None of these"), "nav:menu"))
+        choices.append(Option(shorten(name), payload(Kind.PICK, candidate.intent)))
+    choices.append(Option(tr.gettext("None of these"), NAV_MENU))
     return Reply("\n".join(lines), tuple(choices), kind=ReplyKind.QUESTION)
 
 
@@ -65,14 +66,16 @@ def label(turn: Turn, intent: str) -> str:
 
 def menu_option(tr: Translator) -> tuple[Option, ...]:
     """The "Menu" button."""
-    return (Option(tr.gettext("Menu"), "nav:menu"),)
+    return (Option(tr.gettext("Menu"), NAV_MENU),)
 
 
 def menu(turn: Turn) -> Reply:
     """The topic menu: one button per sector of the served catalog."""
     tr, snap = turn.tr, turn.snap
     text = tr.gettext('Choose a topic, or just type your question (for example: "làm căn cước"):')
-    options = tuple(Option(sector_name(snap, name, tr), f"sector:{index}") for index, name in enumerate(snap.sectors))
+    options = tuple(
+        Option(sector_name(snap, name, tr), payload(Kind.SECTOR, index)) for index, name in enumerate(snap.sectors)
+    )
     return Reply(text, options, kind=ReplyKind.HELP)
 
 
@@ -92,7 +95,7 @@ def sector(turn: Turn, argument: str) -> Reply:
         return menu(turn)
     name = snap.sectors[index]
     entries = [entry for entry in snap.catalog if entry.sector.vi == name]
-    options = tuple(Option(shorten(entry.name.get(tr.locale)), f"open:{entry.id}") for entry in entries)
+    options = tuple(Option(shorten(entry.name.get(tr.locale)), payload(Kind.OPEN, entry.id)) for entry in entries)
     return Reply(f"{sector_name(snap, name, tr)}:", options + menu_option(tr))
 
 
@@ -127,7 +130,7 @@ def people(turn: Turn, contacts: Contacts) -> Reply:
         tr.gettext("Never give your password or OTP code to anyone, even someone who says they are an official.")
     )
     in_guide = state.mode in (Mode.GUIDE, Mode.CHECKLIST)
-    options = [Option(tr.gettext("Back to the step"), "nav:resume")] if in_guide else []
+    options = [Option(tr.gettext("Back to the step"), NAV_RESUME)] if in_guide else []
     return Reply("\n".join(lines), (*options, *menu_option(tr)), kind=ReplyKind.HELP)
 
 
@@ -178,9 +181,9 @@ def not_understood(turn: Turn) -> Reply:
         "birth registration, residence, ID cards, driving licences, health insurance and land. "
         "Try asking in other words, or open the menu."
     )
-    options = (*menu_option(tr), Option(tr.gettext("Talk to a person"), "nav:stuck"))
+    options = (*menu_option(tr), Option(tr.gettext("Talk to a person"), NAV_STUCK))
     if turn.state.paused is not None:
-        options = (Option(tr.gettext("Continue the guide"), "nav:resume"), *options)
+        options = (Option(tr.gettext("Continue the guide"), NAV_RESUME), *options)
     return Reply(text, options)
 
 

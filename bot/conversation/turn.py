@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.conversation.actions import NAV_MENU
 from bot.conversation.live import Snapshot
 from bot.conversation.state import ConversationState
 from bot.i18n import Translator
@@ -44,4 +45,4 @@ class Turn:
 
     def menu_option(self) -> tuple[Option, ...]:
         """The "Menu" button every dead-end reply carries."""
-        return (Option(self.tr.gettext("Menu"), "nav:menu"),)
+        return (Option(self.tr.gettext("Menu"), NAV_MENU),)

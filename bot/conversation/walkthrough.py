@@ -10,6 +10,18 @@ from __future__ import annotations
 
 import hashlib
 
+from bot.conversation.actions import (
+    ANS_NO,
+    ANS_YES,
+    NAV_BACK,
+    NAV_DOCS,
+    NAV_EXIT,
+    NAV_MENU,
+    NAV_NEXT,
+    NAV_STUCK,
+    RATE_DOWN,
+    RATE_UP,
+)
 from bot.conversation.state import ConversationState, Frame, Mode
 from bot.i18n import Translator
 from bot.messages import Link, Option, Reply, ReplyKind
@@ -46,21 +58,21 @@ class Walkthrough:
             # "… không?" is answered "Có / Không"; "… chưa?" (have you … yet?) "Có / Chưa".
             asks_yet = fold(step.check.question.vi).rstrip(" ?.!").endswith("chua")
             no = tr.gettext("Not yet") if asks_yet else tr.gettext("No")
-            first = (Option(tr.gettext("Yes"), "ans:yes"), Option(no, "ans:no"))
+            first = (Option(tr.gettext("Yes"), ANS_YES), Option(no, ANS_NO))
         else:
-            first = (Option(tr.gettext("Next"), "nav:next"),)
+            first = (Option(tr.gettext("Next"), NAV_NEXT),)
         return first + (
-            Option(tr.gettext("Back"), "nav:back"),
-            Option(tr.gettext("Papers to prepare"), "nav:docs"),
-            Option(tr.gettext("I'm stuck"), "nav:stuck"),
-            Option(tr.gettext("Exit"), "nav:exit"),
+            Option(tr.gettext("Back"), NAV_BACK),
+            Option(tr.gettext("Papers to prepare"), NAV_DOCS),
+            Option(tr.gettext("I'm stuck"), NAV_STUCK),
+            Option(tr.gettext("Exit"), NAV_EXIT),
         )
 
     def render_step(self, state: ConversationState, tr: Translator) -> Reply:
         """The current step as one message: "Bước 2/6: …", a tip, the question if any."""
         found = self.current(state)
         if found is None:
-            return Reply(tr.gettext("That guide is no longer available."), (Option(tr.gettext("Menu"), "nav:menu"),))
+            return Reply(tr.gettext("That guide is no longer available."), (Option(tr.gettext("Menu"), NAV_MENU),))
         entry, index = found
         step = entry.steps[index]
         header = tr.gettext("Step {number}/{total}").format(number=index + 1, total=len(entry.steps))
@@ -74,7 +86,7 @@ class Walkthrough:
             lines.append(f"❓ {step.check.question.get(tr.locale)}")
             kind = ReplyKind.QUESTION
         links = (Link(tr.gettext("Open the page"), step.url),) if step.url else ()
-        yes_no = ("ans:yes", "ans:no") if step.check is not None else None
+        yes_no = (ANS_YES, ANS_NO) if step.check is not None else None
         return Reply("\n".join(lines), self.step_options(step, tr), links, kind, yes_no=yes_no)
 
     # -- transitions ---------------------------------------------------------------------
@@ -184,9 +196,9 @@ class Walkthrough:
             lines.append(finished.tracking.get(tr.locale))
         lines.append(tr.gettext("Was this guide helpful?"))
         options = (
-            Option("👍", "rate:up"),
-            Option("👎", "rate:down"),
-            Option(tr.gettext("Menu"), "nav:menu"),
+            Option("👍", RATE_UP),
+            Option("👎", RATE_DOWN),
+            Option(tr.gettext("Menu"), NAV_MENU),
         )
         return [Reply("\n".join(lines), options, kind=ReplyKind.QUESTION)]
 

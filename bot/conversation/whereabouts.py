@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 
+from bot.conversation.actions import Kind, payload
 from bot.conversation.replies import menu_option
 from bot.conversation.turn import Turn
 from bot.messages import Option, Reply, ReplyKind, shorten
@@ -90,7 +91,7 @@ def found(turn: Turn, commune: NewCommune, answer: AddressAnswer | None) -> Repl
         )
     options: tuple[Option, ...] = ()
     if entry is not None:
-        options = (Option(tr.gettext("Step-by-step guide"), f"guide:{entry.id}"),)
+        options = (Option(tr.gettext("Step-by-step guide"), payload(Kind.GUIDE, entry.id)),)
     return Reply("\n".join(lines), (*options, *menu_option(tr)), kind=ReplyKind.TEXT)
 
 
@@ -109,7 +110,7 @@ def _question(turn: Turn, answer: AddressAnswer) -> Reply:
         head = tr.gettext("Is that the name before 1 July 2025, or today's? Which one is yours?")
     choices = answer.candidates[:MAX_CHOICES] if len(answer.candidates) <= MAX_CHOICES else ()
     lines = [head] + [f"{number}) {commune.full_name}" for number, commune in enumerate(choices, 1)]
-    options = tuple(Option(shorten(commune.full_name), f"ward:{commune.code}") for commune in choices)
+    options = tuple(Option(shorten(commune.full_name), payload(Kind.WARD, commune.code)) for commune in choices)
     return Reply("\n".join(lines), (*options, *menu_option(tr)), kind=ReplyKind.QUESTION)
 
 

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from bot.catalog.versions import DRAFT, CatalogStore
 from bot.clock import Clock
+from bot.conversation.actions import Kind, StaffCommand, payload
 from bot.conversation.commands import number
 from bot.conversation.live import LiveCatalog
 from bot.conversation.turn import Turn
@@ -254,8 +255,8 @@ class AdminDesk:
         if len(detail) > MAX_DIFF_LINES:
             lines.append(tr.gettext("… and {n} more.").format(n=len(detail) - MAX_DIFF_LINES))
         options = (
-            Option(tr.gettext("Apply"), f"staff:apply:{draft.id}"),
-            Option(tr.gettext("Cancel"), f"staff:discard:{draft.id}"),
+            Option(tr.gettext("Apply"), payload(Kind.STAFF, StaffCommand.APPLY, draft.id)),
+            Option(tr.gettext("Cancel"), payload(Kind.STAFF, StaffCommand.DISCARD, draft.id)),
         )
         return [Reply("\n".join(lines), options, kind=ReplyKind.QUESTION)]
 

@@ -1,10 +1,12 @@
 """The desks beyond the guide: reminders for everyone, helper mode, the admin tools.
 
-The engine hands every ``remind:…`` and ``staff:…`` action here. Reminders are set from the
+The desks add their two action kinds, ``remind`` and ``staff``, to the engine's table
+(:meth:`Desks.register`); each has a table of its own commands. Reminders are set from the
 end of a guide ("Nhắc tôi kiểm tra hồ sơ sau 3 ngày", typed or pressed), listed with
 "nhắc nhở" and cancelled by the user; the reminder row is written in the message's own
 transaction. Staff commands go to :class:`~bot.desks.helper.HelperMode` or
-:class:`~bot.desks.admin.AdminDesk`, each of which checks the role itself.
+:class:`~bot.desks.admin.AdminDesk`; the staff table lets a helper's command through only
+for a helper and an admin's only for an admin.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from bot.conversation.actions import ActionTable, Handler, Kind, Remind, StaffCommand, payload
 from bot.conversation.commands import number, simplify
 from bot.conversation.turn import Turn
 from bot.desks.admin import AdminDesk
@@ -23,7 +26,7 @@ from bot.messages import Option, Reply
 from bot.storage.database import as_utc
 from bot.storage.events import EventType
 from bot.storage.roles import Role, Staff
-from procedures.models import Kind
+from procedures.models import Kind as EntryKind
 
 MAX_REMINDER_DAYS = 60
 MAX_PENDING = 5
@@ -43,27 +46,32 @@ class ReminderChat:
     def parse(self, text: str) -> str | None:
         """``remind:set:N`` for "nhắc tôi kiểm tra hồ sơ sau 3 ngày", else None."""
         match = _REMIND.match(simplify(text)[:300])
-        return f"remind:set:{match.group(1)}" if match else None
+        return payload(Kind.REMIND, Remind.SET, match.group(1)) if match else None
 
     def offer(self, turn: Turn, reply: Reply) -> Reply:
         """Add "Remind me in 3 days" under the end of a procedure's guide."""
         entry = turn.snap.catalog.get(turn.state.procedure or "")
-        if entry is None or entry.kind is not Kind.PROCEDURE:
+        if entry is None or entry.kind is not EntryKind.PROCEDURE:
             return reply
         label = turn.tr.gettext("⏰ Remind me to check in {n} days").format(n=self.default_days)
-        option = Option(label, f"remind:set:{self.default_days}")
+        option = Option(label, payload(Kind.REMIND, Remind.SET, self.default_days))
         return Reply(reply.text, (*reply.options, option), reply.links, reply.kind, reply.image)
 
     def act(self, turn: Turn, argument: str) -> list[Reply]:
-        """``set:N``, ``cancel:ID`` or ``list``."""
-        command, _, value = argument.partition(":")
-        if command == "set":
-            days = number(value)
-            return self.set(turn, self.default_days if days is None else days)
+        """``set:N``, ``cancel:ID`` or ``list`` (anything else lists too)."""
+        return self.table().act(turn, argument)
+
+    def table(self) -> ActionTable:
+        """The ``remind:`` commands by name."""
+        table = ActionTable(lambda turn, _value: self.show(turn))
+        table.register(Remind.SET, lambda turn, value: self.set(turn, _days(value, self.default_days)))
+        table.register(Remind.CANCEL, self._cancel)
+        table.register(Remind.LIST, lambda turn, _value: self.show(turn))
+        return table
+
+    def _cancel(self, turn: Turn, value: str) -> list[Reply]:
         reminder = number(value)
-        if command == "cancel" and reminder is not None:
-            return self.cancel(turn, reminder)
-        return self.show(turn)
+        return self.show(turn) if reminder is None else self.cancel(turn, reminder)
 
     def set(self, turn: Turn, days: int) -> list[Reply]:
         """Create a reminder for the procedure the user is on (or just finished)."""
@@ -111,7 +119,8 @@ class ReminderChat:
             entry = turn.snap.catalog.get(reminder.procedure)
             name = entry.name.get(tr.locale) if entry else reminder.procedure
             lines.append(f"{position}) {name} — {tr.date(as_utc(reminder.due_at).astimezone(self.timezone).date())}")
-            options.append(Option(tr.gettext("Cancel reminder {n}").format(n=position), f"remind:cancel:{reminder.id}"))
+            cancel = payload(Kind.REMIND, Remind.CANCEL, reminder.id)
+            options.append(Option(tr.gettext("Cancel reminder {n}").format(n=position), cancel))
         return [Reply("\n".join(lines), (*options, *turn.menu_option()))]
 
     def cancel(self, turn: Turn, reminder_id: int) -> list[Reply]:
@@ -131,35 +140,48 @@ class Desks:
     helper: HelperMode
     admin: AdminDesk
 
-    def act(self, turn: Turn, action: str, argument: str) -> list[Reply]:
-        """Carry out a ``remind:…`` or ``staff:<command>:<argument>`` action."""
-        if action == "remind":
-            return self.reminders.act(turn, argument)
-        command, _, value = argument.partition(":")
-        if command == "reminders":
-            return self.reminders.show(turn)
-        if command == "join":
-            return self.helper.join(turn, value)
-        if command in ("session", "done", "outcome", "myreport"):
-            if not turn.state.helper_commune:
-                return [self.helper.not_helper(turn)]
-            if command == "session":
-                return self.helper.start_session(turn)
-            if command == "done":
-                return self.helper.finish(turn)
-            if command == "outcome":
-                return self.helper.outcome(turn, value)
-            return self.helper.report(turn, value)
-        if turn.role is not Role.ADMIN:
-            return [self.admin.refuse(turn)]
-        handlers = {
-            "stats": self.admin.stats,
-            "invite": self.admin.invite,
-            "catalog": self.admin.catalog,
-            "apply": self.admin.apply,
-            "discard": self.admin.discard,
-        }
-        if command == "helpers":
-            return self.admin.helpers(turn)
-        handler = handlers.get(command)
-        return handler(turn, value) if handler else [self.admin.refuse(turn)]
+    def register(self, table: ActionTable) -> None:
+        """Add the desks' kinds to the engine's table: ``remind:…`` and ``staff:<command>:<argument>``."""
+        table.register(Kind.REMIND, self.reminders.table().act)
+        table.register(Kind.STAFF, self.staff_table().act)
+
+    def staff_table(self) -> ActionTable:
+        """The staff commands by name; each checks the role it needs (an unknown one is refused)."""
+        helper, admin = self.helper, self.admin
+        table = ActionTable(lambda turn, _value: [admin.refuse(turn)])
+        table.register(StaffCommand.REMINDERS, lambda turn, _value: self.reminders.show(turn))
+        table.register(StaffCommand.JOIN, helper.join)
+        table.register(StaffCommand.SESSION, _helpers_only(helper, lambda turn, _value: helper.start_session(turn)))
+        table.register(StaffCommand.DONE, _helpers_only(helper, lambda turn, _value: helper.finish(turn)))
+        table.register(StaffCommand.OUTCOME, _helpers_only(helper, helper.outcome))
+        table.register(StaffCommand.MYREPORT, _helpers_only(helper, helper.report))
+        table.register(StaffCommand.STATS, _admins_only(admin, admin.stats))
+        table.register(StaffCommand.INVITE, _admins_only(admin, admin.invite))
+        table.register(StaffCommand.CATALOG, _admins_only(admin, admin.catalog))
+        table.register(StaffCommand.APPLY, _admins_only(admin, admin.apply))
+        table.register(StaffCommand.DISCARD, _admins_only(admin, admin.discard))
+        table.register(StaffCommand.HELPERS, _admins_only(admin, lambda turn, _value: admin.helpers(turn)))
+        return table
+
+
+def _days(value: str, default: int) -> int:
+    days = number(value)
+    return default if days is None else days
+
+
+def _helpers_only(helper: HelperMode, handler: Handler) -> Handler:
+    """The handler, for someone who joined as a helper; the refusal for anyone else."""
+
+    def guarded(turn: Turn, value: str) -> list[Reply]:
+        return handler(turn, value) if turn.state.helper_commune else [helper.not_helper(turn)]
+
+    return guarded
+
+
+def _admins_only(admin: AdminDesk, handler: Handler) -> Handler:
+    """The handler, for an admin; the refusal for anyone else."""
+
+    def guarded(turn: Turn, value: str) -> list[Reply]:
+        return handler(turn, value) if turn.role is Role.ADMIN else [admin.refuse(turn)]
+
+    return guarded

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from bot.conversation.actions import STAFF_DONE, STAFF_SESSION, Kind, StaffCommand, payload
 from bot.conversation.commands import number
 from bot.conversation.turn import Turn
 from bot.messages import Option, Reply, ReplyKind
@@ -66,7 +67,7 @@ class HelperMode:
             "• /done: finish the session and record the outcome\n"
             "• /myreport: your counts"
         ).format(commune=commune_label(result.helper.commune, full=True))
-        return [Reply(text, (Option(tr.gettext("Start a session"), "staff:session:"),), kind=ReplyKind.HELP)]
+        return [Reply(text, (Option(tr.gettext("Start a session"), STAFF_SESSION),), kind=ReplyKind.HELP)]
 
     def _today(self, turn: Turn) -> str:
         return turn.now.astimezone(self.timezone).date().isoformat()
@@ -76,7 +77,7 @@ class HelperMode:
         state, tr = turn.state, turn.tr
         if state.household:
             text = tr.gettext("You are still helping household no. {n}. Finish it first with /done.")
-            return [Reply(text.format(n=state.household), (Option(tr.gettext("End the session"), "staff:done:"),))]
+            return [Reply(text.format(n=state.household), (Option(tr.gettext("End the session"), STAFF_DONE),))]
         today = self._today(turn)
         if state.households_day != today:
             state.households_day, state.households_today = today, 0
@@ -95,9 +96,9 @@ class HelperMode:
         if not turn.state.household:
             return [Reply(tr.gettext("No session is open. Type /session to start one."))]
         options = (
-            Option(tr.gettext("Submitted"), "staff:outcome:submitted"),
-            Option(tr.gettext("Needs follow-up"), "staff:outcome:follow_up"),
-            Option(tr.gettext("Could not do it"), "staff:outcome:could_not"),
+            Option(tr.gettext("Submitted"), payload(Kind.STAFF, StaffCommand.OUTCOME, "submitted")),
+            Option(tr.gettext("Needs follow-up"), payload(Kind.STAFF, StaffCommand.OUTCOME, "follow_up")),
+            Option(tr.gettext("Could not do it"), payload(Kind.STAFF, StaffCommand.OUTCOME, "could_not")),
         )
         text = tr.gettext("How did it go for household no. {n}?").format(n=turn.state.household)
         return [Reply(text, options, kind=ReplyKind.QUESTION)]
@@ -117,7 +118,7 @@ class HelperMode:
             n=state.household, outcome=labels[outcome], total=state.households_today
         )
         state.household, state.assisted = 0, None
-        return [Reply(text, (Option(tr.gettext("Start a session"), "staff:session:"), *turn.menu_option()))]
+        return [Reply(text, (Option(tr.gettext("Start a session"), STAFF_SESSION), *turn.menu_option()))]
 
     def report(self, turn: Turn, argument: str) -> list[Reply]:
         """The helper's own counts, for the last 30 days unless a number of days is given."""

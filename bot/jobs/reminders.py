@@ -26,6 +26,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, insert, update
 from sqlmodel import Session, col, select
 
+from bot.conversation.actions import NAV_MENU, Kind, payload
 from bot.i18n import Languages
 from bot.messages import Address, Option, Reply
 from bot.storage.database import Database, as_utc
@@ -213,8 +214,8 @@ def render_reminder(reminder: Reminder, catalog: Catalog, languages: Languages) 
     if entry is not None and entry.tracking is not None:
         lines.append(entry.tracking.get(tr.locale))
     options = (
-        Option(tr.gettext("Open the guide"), f"open:{reminder.procedure}"),
-        Option(tr.gettext("Menu"), "nav:menu"),
+        Option(tr.gettext("Open the guide"), payload(Kind.OPEN, reminder.procedure)),
+        Option(tr.gettext("Menu"), NAV_MENU),
     )
     return [Reply("\n\n".join(lines), options)]
 

@@ -1,0 +1,100 @@
+"""Opening an entry: its card or the detail asked, one of its facts, or its step-by-step guide.
+
+The answers to "guide:", "open:", "pick:" and "fact:" actions and to a routed question about
+one entry. Each leaves the conversation on that entry (a guide in progress is paused, so
+"Continue the guide" returns to its step) and logs what was shown.
+"""
+
+from __future__ import annotations
+
+from bot.conversation import pauses, questions
+from bot.conversation import replies as fixed
+from bot.conversation.actions import NAV_RESUME
+from bot.conversation.answers import facet_answer
+from bot.conversation.cards import compact_card
+from bot.conversation.listing_cards import listing_answer, listing_card
+from bot.conversation.state import ConversationState, Mode
+from bot.conversation.turn import Turn
+from bot.conversation.walkthrough import guide_digest
+from bot.i18n import Translator
+from bot.messages import Option, Reply
+from bot.storage.events import EventType
+from intents.facets import Facet
+
+
+def open_entry(turn: Turn, intent: str, facet: str | None = None) -> list[Reply]:
+    """Answer about an entry: the asked detail, the short card, or (asked again) the guide."""
+    state, tr = turn.state, turn.tr
+    entry = turn.snap.catalog.get(intent)
+    if facet is None:  # a pick after "did you mean": the detail asked before it
+        facet, state.facet = state.facet or Facet.NONE.value, ""
+    in_guide = state.mode in (Mode.GUIDE, Mode.CHECKLIST)
+    if entry is not None and in_guide and state.root_procedure() == entry.id and facet == Facet.NONE:
+        return [turn.snap.walk.render_step(state, tr)]  # asking for the guide one is in: stay there
+    pauses.pause(state)
+    if entry is not None:
+        state.mode, state.procedure, state.step = Mode.CARD, entry.id, None
+        turn.log(EventType.CARD, intent=entry.id)
+        if state.household:
+            state.assisted = entry.id
+            return [compact_card(entry, tr, turn.now.date())]
+        reply = questions.answer(turn, entry, facet)
+        if reply is None:  # asked again after the card: the steps
+            return start_guide(turn, entry.id)
+        return [with_resume(state, reply, tr)]
+    card = turn.snap.catalog.card(intent)
+    if card is not None:
+        if state.household:
+            state.assisted = card.code
+        state.mode, state.procedure, state.step = Mode.IDLE, card.code, None
+        turn.log(EventType.CARD, intent=card.code)
+        asked = f"{card.code}:facet:{facet}"
+        repeated = state.answered == asked and state.idle_for(turn.now) <= questions.REPEAT_WINDOW
+        answer = listing_answer(card, facet, tr) if facet != Facet.NONE and not repeated else None
+        state.answered = asked if answer is not None else f"{card.code}:card:"
+        return [with_resume(state, answer or listing_card(card, tr), tr)]
+    return [fixed.menu(turn)]
+
+
+def fact(turn: Turn, entry_id: str, facet: str) -> list[Reply]:
+    """One fact of an entry (a button, or a short question about the entry at hand)."""
+    state = turn.state
+    entry = turn.snap.catalog.get(entry_id)
+    if entry is None:
+        return [fixed.menu(turn)]
+    pauses.pause(state)  # a guide in progress is kept: "Tiếp tục hướng dẫn" returns to the step
+    state.mode, state.procedure, state.answered = Mode.CARD, entry.id, f"{entry.id}:facet:{facet}"
+    turn.log(EventType.CARD, intent=entry.id)
+    reply = facet_answer(entry, facet, turn.tr, turn.now.date(), questions.commune_name(turn))
+    return [with_resume(state, reply, turn.tr)]
+
+
+def with_resume(state: ConversationState, reply: Reply, tr: Translator) -> Reply:
+    """Offer to return to a paused guide under any other answer."""
+    if state.paused is None:
+        return reply
+    resume = Option(tr.gettext("Continue the guide"), NAV_RESUME)
+    return Reply(reply.text, (*reply.options, resume), reply.links, reply.kind)
+
+
+def start_guide(turn: Turn, entry_id: str) -> list[Reply]:
+    """Step 1 of an entry's guide (or back to its step when that guide is the one paused)."""
+    entry = turn.snap.catalog.get(entry_id)
+    if entry is None:
+        return [fixed.menu(turn)]
+    paused = turn.state.paused
+    if paused is not None and (paused.stack[0].procedure if paused.stack else paused.procedure) == entry.id:
+        return pauses.resume_paused(turn)  # this guide is under way: back to its step, not step 1
+    replies = turn.snap.walk.start(turn.state, entry, turn.tr)
+    turn.state.guide_digest = guide_digest(entry)
+    turn.log(EventType.GUIDE_STARTED, intent=entry.id, step=turn.state.step)
+    return replies
+
+
+def log_position(turn: Turn) -> None:
+    """Log where a move in the guide left the user: a step, or the guide completed."""
+    state = turn.state
+    if state.mode is Mode.RATING:
+        turn.log(EventType.GUIDE_COMPLETED, intent=state.procedure)
+    elif state.mode is Mode.GUIDE:
+        turn.log(EventType.STEP, intent=state.root_procedure(), step=state.step)

@@ -1,0 +1,77 @@
+"""The payload vocabulary: spelled once in bot/conversation/actions.py, every kind handled.
+
+A button payload written as a bare string ("nav:menu") in another module is how the same
+button ends up spelled three ways; the scan below reads every string constant of bot/
+(f-string parts included) and fails on a "<kind>:" prefix outside the defining module.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.conversation.actions import (
+    ANS_YES,
+    NAV_MENU,
+    STAFF_DONE,
+    Action,
+    ActionTable,
+    Kind,
+    StaffCommand,
+    payload,
+)
+from bot.runtime import App
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFINING_MODULE = ROOT / "bot" / "conversation" / "actions.py"
+PREFIX = re.compile(rf"^(?:{'|'.join(re.escape(kind.value) for kind in Kind)}):")
+
+
+def payload_prefixes(source: str) -> list[str]:
+    """The string constants of ``source`` (f-string parts included) that start a payload ("nav:…")."""
+    return [
+        node.value
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and PREFIX.match(node.value)
+    ]
+
+
+def test_the_checker_sees_a_payload_written_in_another_module() -> None:
+    assert payload_prefixes('button = Option("Menu", "nav:menu")\n') == ["nav:menu"]
+    assert payload_prefixes('button = Option("Guide", f"guide:{entry.id}")\n') == ["guide:"]
+    assert payload_prefixes('STAFF = {"done": "staff:done:"}\n') == ["staff:done:"]
+    # Log messages and storage keys share the shape but are no payloads.
+    assert payload_prefixes('log.info("zalo: event %s ignored", name)\nkey = f"inbox:{n}"\n') == []
+
+
+def test_payloads_are_spelled_only_in_the_actions_module() -> None:
+    found = {
+        str(path.relative_to(ROOT)): hits
+        for path in sorted((ROOT / "bot").rglob("*.py"))
+        if path != DEFINING_MODULE and "migrations" not in path.parts
+        if (hits := payload_prefixes(path.read_text(encoding="utf-8")))
+    }
+    assert found == {}
+
+
+def test_a_payload_parses_back_into_its_kind_and_argument() -> None:
+    assert payload(Kind.FACT, "can-cuoc", "fee") == "fact:can-cuoc:fee"
+    assert Action.parse(payload(Kind.FACT, "can-cuoc", "fee")) == Action("fact", "can-cuoc:fee")
+    assert Action.parse(STAFF_DONE) == Action(Kind.STAFF, f"{StaffCommand.DONE}:")
+    assert (NAV_MENU, ANS_YES) == ("nav:menu", "ans:yes")  # persisted in states: never respelled
+
+
+def test_every_kind_has_one_handler_in_the_engines_table(app: App) -> None:
+    assert app.engine.actions.keys() == frozenset(Kind)
+    with pytest.raises(ValueError, match="already has a handler"):
+        app.engine.actions.register(Kind.NAV, app.engine.actions.fallback)
+
+
+def test_a_table_refuses_a_second_handler() -> None:
+    table = ActionTable(lambda _turn, _argument: [])
+    table.register("x", lambda _turn, _argument: [])
+    with pytest.raises(ValueError):
+        table.register("x", lambda _turn, _argument: [])
