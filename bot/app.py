@@ -17,7 +17,8 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, TextIO
 from zoneinfo import ZoneInfo
 
-from bot.catalog.versions import CatalogStore, decode, encode
+from bot.catalog.versions import CatalogStore, Encoded, decode, encode
+from bot.catalog.warm_start import digest_files, warm_start_for
 from bot.channels.base import Gateway, GatewaySettings, Waker
 from bot.channels.flood import FloodControl
 from bot.clock import Clock, SystemClock
@@ -37,7 +38,7 @@ from bot.storage.events import Recorder
 from bot.storage.inbox import Inbox
 from bot.storage.outbox import Outbox, SendLimits, Window
 from bot.storage.roles import Staff
-from intents import Thresholds, build_router
+from intents import Router, Thresholds, build_index, build_router
 from procedures.catalog import Catalog, CatalogError
 from procedures.links import LinkPolicy
 from procedures.referrals import Referrals
@@ -89,15 +90,28 @@ def open_catalog(settings: Settings, store: CatalogStore) -> Snapshot:
 
 
 def _open_catalog(settings: Settings, store: CatalogStore) -> Snapshot:
-    shipped = load_catalog(settings)
-    encoded = encode(shipped.entries.values(), shipped.listing.values())
+    warm = warm_start_for(settings.cache_dir, settings.database_url)
+    configured = [path for path in (settings.listing_file,) if path is not None]
+    if settings.catalog_dir is not None:
+        configured += sorted(settings.catalog_dir.rglob("*.y*ml"))
+    shipped, encoded = warm.remember("shipped", [digest_files(configured)], lambda: _shipped(settings))
     source = str(settings.catalog_dir) if settings.catalog_dir else "shipped catalog files"
     with store.database.exclusive("seed-catalog"):  # processes starting together store one version
         row = store.seed(shipped, source, encoded)
     # The common case -- the database serves exactly the shipped files -- skips decoding.
     catalog = shipped if row.digest == encoded.digest else decode(row)
     assert row.id is not None
-    return Snapshot(row.id, catalog, build_router(catalog, router_thresholds(settings)))
+    thresholds = router_thresholds(settings)
+    if warm.folder is None:
+        return Snapshot(row.id, catalog, build_router(catalog, thresholds))
+    index = warm.remember("index", [row.digest], lambda: build_index(catalog))
+    return Snapshot(row.id, catalog, Router(index, thresholds))
+
+
+def _shipped(settings: Settings) -> tuple[Catalog, Encoded]:
+    """The validated shipped (or configured) catalog and its encoding, to compare with the database."""
+    shipped = load_catalog(settings)
+    return shipped, encode(shipped.entries.values(), shipped.listing.values())
 
 
 def build_app(settings: Settings, clock: Clock | None = None, record_events: bool = True, channels: bool = True) -> App:

@@ -50,6 +50,7 @@ class Settings:
     contacts_file: Path | None = None
     catalog_dir: Path | None = None
     listing_file: Path | None = None
+    cache_dir: str = ""  # start-up cache: "" next to the SQLite file (or the user's cache), "off", or a folder
     router: RouterThresholds = field(default_factory=RouterThresholds)
     telegram_token: str = ""
     telegram_api_base_url: str = "https://api.telegram.org/bot"
@@ -132,6 +133,7 @@ class Settings:
             contacts_file=Path(env["DVCBOT_CONTACTS_FILE"]) if env.get("DVCBOT_CONTACTS_FILE") else None,
             catalog_dir=Path(env["DVCBOT_CATALOG_DIR"]) if env.get("DVCBOT_CATALOG_DIR") else None,
             listing_file=Path(env["DVCBOT_LISTING_FILE"]) if env.get("DVCBOT_LISTING_FILE") else None,
+            cache_dir=env.get("DVCBOT_CACHE_DIR", ""),
             router=router,
             telegram_token=env.get("TELEGRAM_BOT_TOKEN", ""),
             telegram_api_base_url=env.get("TELEGRAM_API_BASE_URL", cls.telegram_api_base_url),

@@ -17,13 +17,28 @@ from intents.tuning import Thresholds
 from procedures.catalog import Catalog
 
 
-def build_router(catalog: Catalog, thresholds: Thresholds | None = None, with_listing: bool = True) -> Router:
+def build_index(catalog: Catalog, with_listing: bool = True) -> Index:
     """Index the catalog's curated entries, its listing cards and the general intents."""
     docs: list[IntentDoc] = curated_docs(catalog)
     if with_listing:
         docs += listing_docs(catalog.listing.values(), skip_codes=(), aliases=load_listing_aliases())
     docs += general_docs()
-    return Router(Index.build(docs), thresholds)
+    return Index.build(docs)
 
 
-__all__ = ["Candidate", "Decision", "IntentKind", "Router", "Thresholds", "Verdict", "build_router"]
+def build_router(catalog: Catalog, thresholds: Thresholds | None = None, with_listing: bool = True) -> Router:
+    """A router over :func:`build_index` of the catalog."""
+    return Router(build_index(catalog, with_listing), thresholds)
+
+
+__all__ = [
+    "Candidate",
+    "Decision",
+    "Index",
+    "IntentKind",
+    "Router",
+    "Thresholds",
+    "Verdict",
+    "build_index",
+    "build_router",
+]

@@ -87,7 +87,10 @@ def database(database_url: str) -> Iterator[Database]:
 def settings(database_url: str) -> Settings:
     """Settings for a test bot."""
     # A generous per-chat burst: tests read a turn as "messages, then a short silence".
-    return replace(Settings(), database_url=database_url, user_salt="test-salt", chat_burst=50, chat_per_10s=500)
+    # No start-up cache: the session's catalog and router are reused instead (see ``patch``).
+    return replace(
+        Settings(), database_url=database_url, user_salt="test-salt", chat_burst=50, chat_per_10s=500, cache_dir="off"
+    )
 
 
 @pytest.fixture(scope="session")
@@ -97,7 +100,7 @@ def first_start(catalog: Catalog, router: Router, tmp_path_factory: pytest.TempP
     with pytest.MonkeyPatch.context() as scope:
         scope.setattr("bot.app.load_catalog", lambda _settings: catalog)
         scope.setattr("bot.app.build_router", lambda _catalog, _thresholds=None: router)
-        build_app(replace(Settings(), database_url=f"sqlite:///{path}", user_salt="test-salt")).close()
+        build_app(replace(Settings(), database_url=f"sqlite:///{path}", user_salt="test-salt", cache_dir="off")).close()
     return path
 
 
