@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -116,3 +117,16 @@ def test_the_composition_root_is_the_only_module_that_builds_channels() -> None:
             continue
         imported = {module.rsplit(".", 1)[0] for module in runtime_bot_imports(path)}
         assert not imported & concrete, path
+
+
+def test_every_path_in_the_architecture_page_exists() -> None:
+    """docs/ARCHITECTURE.md is the newcomer's map: a path it names that is gone misleads."""
+    page = (ROOT / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    named = {
+        token.rstrip("/")
+        for token in re.findall(r"`([\w./*-]+)`", page)
+        if "/" in token and not token.startswith(("http", "/"))
+    }
+    assert len(named) > 40
+    missing = sorted(path for path in named if not any(ROOT.glob(path)))
+    assert missing == []
