@@ -40,6 +40,9 @@ class Server:
             proxy_headers=True,
             forwarded_allow_ips=trusted_proxies,
             access_log=False,
+            # The web chat's event streams never finish by themselves: stopping does not wait for them
+            # (the pages reconnect, to this process after a restart or to another one).
+            timeout_graceful_shutdown=2,
         )
         self.server = uvicorn.Server(config)
         self.task: asyncio.Task[None] | None = None

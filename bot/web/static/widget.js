@@ -49,7 +49,7 @@
       .then(function (r) { return r.json(); })
       .then(function (texts) {
         button.textContent = data.title || texts.title;
-        button.setAttribute("aria-label", texts.open);
+        button.title = texts.open; // not aria-label: the accessible name must contain the visible text
         button.addEventListener("click", function () {
           if (!chat) {
             chat = window.DvcChat(panel, {
