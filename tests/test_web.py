@@ -11,9 +11,14 @@ import asyncio
 import datetime as dt
 import gzip
 import json
+import os
+import sqlite3
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, closing
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -26,6 +31,7 @@ from bot.storage.tables import Event, OutboxItem
 from bot.web.chat import static_text, widget_script
 from bot.web.guard import MAX_BODY_BYTES
 from bot.web.tokens import Tokens
+from tests.browser import free_port, wait_for
 
 PORTAL = "https://portal.example.gov.vn"
 NOW = dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.UTC)
@@ -182,7 +188,7 @@ def test_an_unacknowledged_reply_is_sent_again_and_last_event_id_acknowledges(se
             again = await page.poll(last=0)  # the page reconnects without it
             assert [event["id"] for event in again] == [event["id"] for event in first]
             assert app.outbox.backlog("web") == 1
-            await page.poll(last=first[-1]["id"])  # Last-Event-ID: the page has it now
+            await page.poll(last=first[-1]["id"], wait=1)  # Last-Event-ID: the page has it now
             for _ in range(200):
                 if app.outbox.backlog("web") == 0:
                     break
@@ -263,3 +269,34 @@ def test_the_web_chat_setting(value: str, expected: bool) -> None:
     settings = Settings.from_env({"DVCBOT_WEB_CHAT": value, "DVCBOT_WEB_ORIGINS": "https://a.gov.vn, https://b.gov.vn"})
     assert settings.web_chat is expected and settings.web_origins == ("https://a.gov.vn", "https://b.gov.vn")
     assert bool(settings.unsafe()) is expected, "the web chat is public: it needs a real salt"
+
+
+def test_dvcbot_run_serves_the_web_chat_without_a_terminal(first_start: Path, tmp_path: Path) -> None:
+    """``DVCBOT_WEB_CHAT=1 dvcbot run``: no messenger token, no stdin (as in Docker), both pages served."""
+    database = tmp_path / "run.db"
+    with closing(sqlite3.connect(first_start)) as source, closing(sqlite3.connect(database)) as target:
+        source.backup(target)
+    port = free_port()
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("TELEGRAM_", "ZALO_", "DVCBOT_"))}
+    env.update(
+        DATABASE_URL=f"sqlite:///{database}",
+        DVCBOT_WEB_CHAT="1",
+        DVCBOT_USER_SALT="a-test-salt-long-enough",
+        WEB_HOST="127.0.0.1",
+        WEB_PORT=str(port),
+    )
+    script = Path(sys.executable).with_name("dvcbot")
+    command = [str(script), "run"] if script.exists() else [sys.executable, "-m", "bot", "run"]
+    process = subprocess.Popen(
+        command, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=5) as client:
+            page = wait_for(lambda: client.get("/chat"), "the web chat to be served", timeout=90)
+            assert page.status_code == 200 and "dvc-root" in page.text
+            assert client.get("/widget.js").headers["content-type"].startswith("text/javascript")
+        assert process.poll() is None, "the bot keeps running without a terminal"
+    finally:
+        process.terminate()
+        _, err = process.communicate(timeout=30)
+    assert "Web chat on http://127.0.0.1" in err.decode()

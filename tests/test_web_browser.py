@@ -266,6 +266,8 @@ def test_the_widget_on_a_portal_survives_a_bot_restart(browser: Browser, bot: tu
     browser.get(f"{portal}/tin-tuc")
     launcher = element(browser, WIDGET, "return r && r.querySelector('.dvc-launcher');", "the chat button")
     wait_for(lambda: launcher.text == "Hỏi đáp thủ tục", "the button's title from data-title")
+    colour = f"var b = {WIDGET}.querySelector('.dvc-launcher'); return getComputedStyle(b).backgroundColor;"
+    assert browser.execute(colour) == "rgb(11, 83, 148)", "the colour from data-color"
     launcher.click()
     expect(browser, WIDGET, "Xin chào")
     usable_at_360(browser, WIDGET)

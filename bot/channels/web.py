@@ -81,6 +81,11 @@ class WebChannel:
         # Replies pushed and not yet acknowledged: event id → (chat, the event, its acknowledgement).
         self.acks: dict[int, tuple[str, dict[str, Any], asyncio.Future[None]]] = {}
 
+    @staticmethod
+    def encode(event: dict[str, Any]) -> str:
+        """One event as the stream sends it (see :func:`encode_event`)."""
+        return encode_event(event)
+
     # -- inbound -----------------------------------------------------------------------------
 
     def chat_key(self, conversation: str) -> str:

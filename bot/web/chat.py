@@ -149,8 +149,6 @@ class WebChat:
         return StreamingResponse(self._events(opened), media_type="text/event-stream", headers=headers)
 
     async def _events(self, stream: Stream) -> AsyncIterator[str]:
-        from bot.channels.web import encode_event  # the channel module is built by the composition root
-
         loop = asyncio.get_running_loop()
         ends = loop.time() + STREAM_LIFE
         try:
@@ -161,7 +159,7 @@ class WebChat:
                 except TimeoutError:
                     yield ": ping\n\n"
                     continue
-                yield encode_event(event)
+                yield self.channel.encode(event)
         finally:
             self.channel.close(stream)
 
