@@ -15,22 +15,19 @@ import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.app import load_catalog
+from bot.catalog.updates import CatalogUpdates, Checked
 from bot.catalog.versions import APPLIED, CatalogStore, decode, encode
 from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import Languages, Translator
 from bot.storage.database import Database
 from procedures.catalog import Catalog, CatalogError
-from procedures.diff import CatalogDiff, diff_catalogs
+from procedures.diff import CatalogDiff
 from procedures.links import LinkPolicy
 from procedures.validation import required_ids
-
-if TYPE_CHECKING:  # the spreadsheet formats (openpyxl) are imported by the commands that read or write files
-    from procedures.formats import Candidate
 
 
 @dataclass
@@ -51,13 +48,15 @@ class Context:
         assert row.id is not None
         return row.id, shipped if row.digest == encoded.digest else decode(row)
 
-    def read(self, path: Path, current: Catalog) -> Candidate:
-        """Read and validate a file or folder against the served catalog."""
+    def updates(self, current: Catalog) -> CatalogUpdates:
+        """The one implementation of checking, applying and rolling back (shared with the chat and the console)."""
         policy = LinkPolicy(self.settings.allowed_link_suffixes)
         required = required_ids() if self.settings.catalog_dir is None else []
-        from bot.catalog.uploads import read_sandboxed  # the formats it reads are imported only when a file is read
+        return CatalogUpdates(self.store, lambda: current, policy, required)
 
-        return read_sandboxed(path.name, current, policy, required, path=path)
+    def check(self, path: Path, current: Catalog, author: str = "", status: str | None = None) -> Checked:
+        """Read and validate a file or folder against the served catalog (saved as ``status`` when given)."""
+        return self.updates(current).check(path.name, author, path=path, status=status)
 
     def print_diff(self, diff: CatalogDiff) -> None:
         """The one-line summary, then each change."""
@@ -65,11 +64,11 @@ class Context:
         for line in diff.lines(self.tr.gettext):
             print(line)
 
-    def report_problems(self, candidate: Candidate) -> int:
+    def report_problems(self, checked: Checked) -> int:
         """Print every problem, one per line; the exit status of a rejected file."""
-        for problem in candidate.problems:
+        for problem in checked.problems:
             print(problem.render(self.tr.gettext))
-        print(self.tr.gettext("{n} problem(s) found. Nothing was changed.").format(n=len(candidate.problems)))
+        print(self.tr.gettext("{n} problem(s) found. Nothing was changed.").format(n=len(checked.problems)))
         return 1
 
 
@@ -92,43 +91,36 @@ def _validate(ctx: Context, args: argparse.Namespace) -> int:
         print(f"OK: {len(catalog)} curated entries, {len(catalog.listing)} national listing cards, version {version}.")
         return 0
     _, current = ctx.current()
-    candidate = ctx.read(Path(args.path), current)
-    if candidate.problems:
-        return ctx.report_problems(candidate)
+    checked = ctx.check(Path(args.path), current)
+    if checked.problems:
+        return ctx.report_problems(checked)
     print(ctx.tr.gettext("{name} is valid.").format(name=args.path))
     return 0
 
 
 def _diff(ctx: Context, args: argparse.Namespace) -> int:
     _, current = ctx.current()
-    candidate = ctx.read(Path(args.path), current)
-    if candidate.problems:
-        return ctx.report_problems(candidate)
-    ctx.print_diff(diff_catalogs(current, candidate.entries, candidate.listing))
+    checked = ctx.check(Path(args.path), current)
+    if checked.problems:
+        return ctx.report_problems(checked)
+    assert checked.diff is not None
+    ctx.print_diff(checked.diff)
     return 0
 
 
 def _import(ctx: Context, args: argparse.Namespace) -> int:
     version, current = ctx.current()
-    candidate = ctx.read(Path(args.path), current)
-    if candidate.problems:
-        return ctx.report_problems(candidate)
-    diff = diff_catalogs(current, candidate.entries, candidate.listing)
-    if diff.is_empty:
+    author = args.author or f"cli:{getpass.getuser()}"
+    checked = ctx.check(Path(args.path), current, author, status=APPLIED)
+    if checked.problems:
+        return ctx.report_problems(checked)
+    if checked.unchanged or checked.version is None or checked.diff is None:
         print(ctx.tr.gettext("{name}: no changes compared with the catalog in use.").format(name=args.path))
         return 0
-    ctx.print_diff(diff)
-    row = ctx.store.save(
-        candidate.entries,
-        candidate.listing,
-        author=args.author or f"cli:{getpass.getuser()}",
-        source=Path(args.path).name,
-        summary=diff.summary(lambda message: message),
-        status=APPLIED,
-    )
+    ctx.print_diff(checked.diff)
     print(
         ctx.tr.gettext("Applied: catalog version {n} is now in use. Undo with /catalog rollback {previous}.").format(
-            n=row.id, previous=version
+            n=checked.version.id, previous=version
         )
     )
     return 0
@@ -182,8 +174,8 @@ def _history(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _rollback(ctx: Context, args: argparse.Namespace) -> int:
-    ctx.current()
-    row = ctx.store.rollback(args.version, args.author or f"cli:{getpass.getuser()}")
+    _, current = ctx.current()
+    row = ctx.updates(current).rollback(args.version, args.author or f"cli:{getpass.getuser()}")
     if row is None:
         print(f"no applied version {args.version}", file=sys.stderr)
         return 1

@@ -18,6 +18,7 @@ from concurrent.futures import Executor
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot.catalog.updates import CatalogUpdates
 from bot.catalog.versions import DRAFT, CatalogStore
 from bot.clock import Clock
 from bot.conversation.actions import Kind, StaffCommand, payload
@@ -33,7 +34,6 @@ from bot.storage.outbox import Outbox
 from bot.storage.privacy import redact
 from bot.storage.roles import Role, Staff, format_code
 from procedures.addresses import CommuneNotFound, commune_from_name, commune_label, resolve
-from procedures.diff import diff_catalogs
 from procedures.links import LinkPolicy
 
 log = logging.getLogger(__name__)
@@ -93,6 +93,8 @@ class AdminDesk:
         self.required = tuple(required)
         self.timezone = timezone
         self.checks = checks
+        # The one implementation of upload → check → draft → apply, shared with the CLI and the web console.
+        self.updates = CatalogUpdates(store, lambda: live.current.catalog, policy, required, live.refresh)
 
     def refuse(self, turn: Turn) -> Reply:
         """The only answer a non-admin gets: no data, no hint of what the command would show."""
@@ -204,10 +206,9 @@ class AdminDesk:
 
     def _rollback(self, turn: Turn, version_id: int) -> list[Reply]:
         tr = turn.tr
-        row = self.store.rollback(version_id, self.author(turn))
+        row = self.updates.rollback(version_id, self.author(turn))
         if row is None:
             return [Reply(tr.gettext("There is no applied version {n}. See /catalog history.").format(n=version_id))]
-        self.live.refresh()
         text = tr.gettext("Done: the catalog of version {old} is served again as version {new}.")
         return [Reply(text.format(old=version_id, new=row.id))]
 
@@ -226,29 +227,17 @@ class AdminDesk:
 
     def verdict(self, tr: Translator, name: str, content: bytes, author: str) -> list[Reply]:
         """Validate an uploaded file and show what it would change, applying nothing yet (blocking)."""
-        # Imported on the first upload: the spreadsheet formats (openpyxl) are admin-only and slow to import.
-        from bot.catalog.uploads import read_sandboxed
-
-        current = self.live.current.catalog
-        candidate = read_sandboxed(name, current, self.policy, self.required, content=content)
-        if candidate.problems:
-            count = len(candidate.problems)
+        checked = self.updates.check(name, author, content=content)
+        if checked.problems:
+            count = len(checked.problems)
             lines = [tr.gettext("{name}: {n} problem(s) found. Nothing was changed.").format(name=name, n=count)]
-            lines += [f"{i}. {p.render(tr.gettext)}" for i, p in enumerate(candidate.problems[:MAX_PROBLEMS_SHOWN], 1)]
+            lines += [f"{i}. {p.render(tr.gettext)}" for i, p in enumerate(checked.problems[:MAX_PROBLEMS_SHOWN], 1)]
             if count > MAX_PROBLEMS_SHOWN:
                 lines.append(tr.gettext("… and {n} more.").format(n=count - MAX_PROBLEMS_SHOWN))
             return [Reply("\n".join(lines), kind=ReplyKind.ERROR)]
-        diff = diff_catalogs(current, candidate.entries, candidate.listing)
-        if diff.is_empty:
+        diff, draft = checked.diff, checked.version
+        if diff is None or draft is None:
             return [Reply(tr.gettext("{name}: no changes compared with the catalog in use.").format(name=name))]
-        draft = self.store.save(
-            candidate.entries,
-            candidate.listing,
-            author=author,
-            source=name,
-            summary=diff.summary(lambda message: message),  # the audit record is kept in English
-            status=DRAFT,
-        )
         lines = [tr.gettext("{name} is valid. Changes:").format(name=name), diff.summary(tr.gettext)]
         detail = diff.lines(tr.gettext)
         lines += detail[:MAX_DIFF_LINES]
@@ -267,10 +256,9 @@ class AdminDesk:
             return [self.refuse(turn)]
         previous = self.live.current.version_id
         draft = number(argument)
-        row = self.store.apply(draft) if draft is not None else None
+        row = self.updates.apply(draft) if draft is not None else None
         if row is None:
             return [Reply(tr.gettext("This upload was already applied or cancelled. See /catalog history."))]
-        self.live.refresh()
         text = tr.gettext("Applied: catalog version {n} is now in use. Undo with /catalog rollback {previous}.")
         return [Reply(text.format(n=row.id, previous=previous), turn.menu_option())]
 
@@ -281,5 +269,5 @@ class AdminDesk:
             return [self.refuse(turn)]
         draft = number(argument)
         if draft is not None:
-            self.store.discard(draft)
+            self.updates.discard(draft)
         return [Reply(tr.gettext("Cancelled. The catalog was not changed."), turn.menu_option())]

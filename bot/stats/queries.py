@@ -59,12 +59,19 @@ _C = Event.metadata.tables["events"].c
 _WORDS = re.compile(r"\w+")
 
 
-def collect(database: Database, period: Period, tz: ZoneInfo = DEFAULT_TZ) -> Report:
-    """Run every query of the report for ``period`` (local dates in ``tz``)."""
+def collect(
+    database: Database,
+    period: Period,
+    tz: ZoneInfo = DEFAULT_TZ,
+    *,
+    commune: str | None = None,
+    channel: str | None = None,
+) -> Report:
+    """Run every query of the report for ``period`` (local dates in ``tz``), one commune's or channel's if given."""
     with database.engine.connect() as connection:
         if database.is_postgres:  # one snapshot for every query, so the sections add up
             connection = connection.execution_options(isolation_level="REPEATABLE READ")
-        read = _Reader(database, connection, period, tz)
+        read = _Reader(database, connection, period, tz, commune=commune, channel=channel)
         days, routes = read.days(), read.routes()
         totals = Totals(
             read.users(), sum(day.messages for day in days), routes.match + routes.ambiguous + routes.no_match
@@ -90,9 +97,19 @@ def helper_report(database: Database, helper_hash: str, period: Period, tz: Zone
 class _Reader:
     """The section queries for one period, on one connection."""
 
-    def __init__(self, database: Database, connection: sa.Connection, period: Period, tz: ZoneInfo):
+    def __init__(
+        self,
+        database: Database,
+        connection: sa.Connection,
+        period: Period,
+        tz: ZoneInfo,
+        *,
+        commune: str | None = None,
+        channel: str | None = None,
+    ):
         self.database, self.connection, self.tz = database, connection, tz
         self.start, self.end = period.bounds(tz)
+        self.commune, self.channel = commune, channel  # the console's filters (an officer's commune)
 
     def select(self, *columns: Any, types: Iterable[str]) -> sa.Select[Any]:
         """SELECT ``columns`` from the events of ``types`` inside the period, admins left out.
@@ -105,6 +122,10 @@ class _Reader:
             query = query.where(_C.at >= self.start)
         if self.end is not None:
             query = query.where(_C.at < self.end)
+        if self.commune is not None:
+            query = query.where(_C.commune == self.commune)
+        if self.channel is not None:
+            query = query.where(_C.channel == self.channel)
         return query
 
     def rows(self, query: sa.Select[Any]) -> list[Any]:

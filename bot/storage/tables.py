@@ -186,3 +186,80 @@ class OutboxItem(SQLModel, table=True):
     granted_at: dt.datetime | None = None
     closed_at: dt.datetime | None = None
     reason: str | None = Field(default=None, max_length=64)  # why it was dropped
+
+
+class ConsoleUser(SQLModel, table=True):
+    """A person who signs in to the web console.
+
+    ``role`` is admin, officer or helper. Officers and helpers see one commune (its official
+    unit code). A user linked to a chat identity (``chat_channel`` and the salted hash
+    ``chat_user``, as in ``helpers``) is the same person in the chat: an admin only while
+    ``DVCBOT_ADMINS`` still lists them, a helper only while their helper row is active.
+    """
+
+    __tablename__ = "console_users"
+
+    id: int | None = Field(default=None, primary_key=True)
+    login: str = Field(max_length=64, unique=True)
+    password_hash: str = Field(max_length=255)  # Argon2id, with its parameters and salt
+    role: str = Field(max_length=16)  # admin | officer | helper
+    commune: str | None = Field(default=None, max_length=16)
+    chat_channel: str | None = Field(default=None, max_length=32)
+    chat_user: str | None = Field(default=None, max_length=64)
+    created_at: dt.datetime
+    created_by: str = Field(max_length=64)
+    active: bool = True
+
+
+class ConsoleSession(SQLModel, table=True):
+    """A signed-in browser: only the hash of its cookie's token is stored, with its CSRF token."""
+
+    __tablename__ = "console_sessions"
+
+    id: str = Field(primary_key=True, max_length=64)  # sha256 of the cookie's random token
+    user_id: int = Field(index=True)
+    csrf: str = Field(max_length=64)
+    created_at: dt.datetime
+    seen_at: dt.datetime
+    expires_at: dt.datetime = Field(index=True)
+
+
+class ConsoleAttempt(SQLModel, table=True):
+    """Failed sign-ins counted per (account, client address) and per client address, for back-off."""
+
+    __tablename__ = "console_attempts"
+
+    key: str = Field(primary_key=True, max_length=64)  # salted hash: no login or address at rest
+    failures: int = 0
+    last_at: dt.datetime
+    not_before: dt.datetime  # the next attempt under this key is refused before then
+
+
+class ConsoleAudit(SQLModel, table=True):
+    """One console action: who, when, what (the detail redacted)."""
+
+    __tablename__ = "console_audit"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime = Field(index=True)
+    actor: str = Field(max_length=64)  # the console login, or "anonymous"
+    action: str = Field(max_length=32)
+    detail: str = Field(default="", max_length=500)
+
+
+class ConsoleText(SQLModel, table=True):
+    """A text officers set without a developer: the notice, the welcome text, a commune's office hours.
+
+    ``key`` is ``notice``, ``welcome`` or ``hours:<commune code>``; the notice alone has a start
+    and an end (UTC instants, compared with the injected clock).
+    """
+
+    __tablename__ = "console_texts"
+
+    key: str = Field(primary_key=True, max_length=32)
+    vi: str = Field(default="", max_length=1000)
+    en: str = Field(default="", max_length=1000)
+    starts_at: dt.datetime | None = None
+    ends_at: dt.datetime | None = None
+    updated_at: dt.datetime
+    updated_by: str = Field(max_length=64)
