@@ -23,9 +23,11 @@ from bot.channels.base import Gateway, GatewaySettings, Waker
 from bot.channels.flood import FloodControl
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.console.notices import Board, Notices
 from bot.conversation.contacts import Contacts
 from bot.conversation.engine import Engine, EngineConfig
 from bot.conversation.live import LiveCatalog, Snapshot
+from bot.conversation.noticeboard import Noticeboard
 from bot.desks.admin import AdminDesk, FileChecks
 from bot.desks.dispatch import Desks, ReminderChat
 from bot.desks.helper import HelperMode
@@ -46,6 +48,7 @@ from procedures.validation import required_ids, validate_catalog
 
 if TYPE_CHECKING:
     from bot.channels.terminal import TerminalChannel
+    from bot.console.services import ConsoleServices
 
 log = logging.getLogger(__name__)
 
@@ -141,7 +144,8 @@ def build_app(settings: Settings, clock: Clock | None = None, record_events: boo
 
     checks = FileChecks(background, outbox, clock, live, wake)
     desks = build_desks(settings, store, live, staff, reminders, checks)
-    engine = build_engine(settings, database, live, languages, recorder, desks)
+    board = Board(Notices(database, LinkPolicy(settings.allowed_link_suffixes)))
+    engine = build_engine(settings, database, live, languages, recorder, desks, board)
     inbox = Inbox(database, settings.user_salt)
     gateway = build_gateway(settings, engine, inbox, outbox, clock, wakers)
     timezone = ZoneInfo(settings.timezone)
@@ -164,6 +168,8 @@ def build_app(settings: Settings, clock: Clock | None = None, record_events: boo
     app.background = background
     if channels:
         build_channels(app)
+    if settings.console:
+        add_console(app)
     return app
 
 
@@ -189,9 +195,15 @@ def build_desks(
 
 
 def build_engine(
-    settings: Settings, database: Database, live: LiveCatalog, languages: Languages, recorder: Recorder, desks: Desks
+    settings: Settings,
+    database: Database,
+    live: LiveCatalog,
+    languages: Languages,
+    recorder: Recorder,
+    desks: Desks,
+    board: Noticeboard | None = None,
 ) -> Engine:
-    """The conversation engine, with the desks handed in."""
+    """The conversation engine, with the desks and the officers' noticeboard handed in."""
     return Engine(
         referrals=Referrals.load(),
         live=live,
@@ -206,6 +218,7 @@ def build_engine(
         ),
         contacts=Contacts.load(settings.contacts_file),
         desks=desks,
+        board=board,
     )
 
 
@@ -303,6 +316,47 @@ def add_web_chat(app: App) -> None:
     app.routes.extend(chat.routes())
 
 
+def console_services(app: App) -> ConsoleServices:
+    """The officer console's services over the bot's database, catalog, clock and languages."""
+    import datetime as dt
+
+    from bot.catalog.updates import CatalogUpdates
+    from bot.console.accounts import Accounts
+    from bot.console.audit import AuditLog
+    from bot.console.backoff import Backoff
+    from bot.console.reports import Reports
+    from bot.console.services import ConsoleServices
+    from bot.console.sessions import Sessions
+
+    settings, database, live = app.settings, app.database, app.live
+    policy = LinkPolicy(settings.allowed_link_suffixes)
+    required = required_ids() if settings.catalog_dir is None else []
+    return ConsoleServices(
+        accounts=Accounts(database, settings.user_salt, settings.admins),
+        sessions=Sessions(database, dt.timedelta(hours=settings.console_session_hours)),
+        backoff=Backoff(database, settings.user_salt),
+        audit=AuditLog(database),
+        notices=Notices(database, policy),
+        reports=Reports(database, app.timezone),
+        updates=CatalogUpdates(app.store, lambda: live.current.catalog, policy, required, live.refresh),
+        catalog=lambda: (live.current.version_id, live.current.catalog),
+        clock=app.clock,
+        languages=app.languages,
+        timezone=app.timezone,
+    )
+
+
+def add_console(app: App) -> None:
+    """The officer console (``/console``) on the web server: sign-in, statistics, catalog, notices."""
+    from bot.web.console import Console
+    from bot.web.console_catalog import CatalogPages
+    from bot.web.console_notices import NoticePages
+    from bot.web.console_stats import StatsPages
+
+    sections = (StatsPages().pages, CatalogPages().pages, NoticePages().pages)
+    app.routes.extend(Console(console_services(app), sections).routes())
+
+
 def add_terminal(app: App, source: TextIO, sink: TextIO, user_id: str) -> TerminalChannel:
     """The terminal chat on ``source``/``sink``, served like any channel (its courier delivers)."""
     from bot.channels.terminal import TerminalChannel
@@ -314,10 +368,12 @@ def add_terminal(app: App, source: TextIO, sink: TextIO, user_id: str) -> Termin
 
 __all__ = [
     "App",
+    "add_console",
     "add_terminal",
     "add_web_chat",
     "build_app",
     "build_channels",
+    "console_services",
     "load_catalog",
     "open_catalog",
     "router_thresholds",

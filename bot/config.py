@@ -86,12 +86,14 @@ class Settings:
     web_origins: tuple[str, ...] = ()  # sites allowed to embed the widget (CORS, frame-ancestors)
     web_trusted_proxies: str = "127.0.0.1"  # proxies whose X-Forwarded-For names the client (uvicorn's list)
     web_token_days: int = 30  # a web conversation unused this long starts afresh
+    console: bool = False  # serve the officer console (/console) on WEB_HOST:WEB_PORT, behind HTTPS
+    console_session_hours: float = 8.0  # a console sign-in lasts this long (and ends after 2 idle hours)
     fault: str = ""  # crash tests only: e.g. "after-commit:3" (see bot/faults.py)
 
     @property
     def public(self) -> bool:
-        """Whether the bot talks to the public (a messenger token, the web chat), not only a local terminal."""
-        return bool(self.telegram_token) or self.zalo_enabled or self.web_chat
+        """Whether the bot serves more than a local terminal (a messenger token, the web chat, the console)."""
+        return bool(self.telegram_token) or self.zalo_enabled or self.web_chat or self.console
 
     def unsafe(self) -> list[str]:
         """What makes these settings unfit for serving the public (empty when fine)."""
@@ -169,5 +171,7 @@ class Settings:
             web_origins=tuple(part.strip() for part in env.get("DVCBOT_WEB_ORIGINS", "").split(",") if part.strip()),
             web_trusted_proxies=env.get("DVCBOT_WEB_TRUSTED_PROXIES", cls.web_trusted_proxies),
             web_token_days=int(env.get("DVCBOT_WEB_TOKEN_DAYS", cls.web_token_days)),
+            console=env.get("DVCBOT_CONSOLE", "").strip().lower() in ("1", "true", "yes", "on"),
+            console_session_hours=float(env.get("DVCBOT_CONSOLE_SESSION_HOURS", cls.console_session_hours)),
             fault=env.get("DVCBOT_FAULT", ""),
         )

@@ -72,8 +72,9 @@ ALLOWED = {
     "stats": {"storage", "catalog", "conversation"},
     "desks": {"storage", "catalog", "conversation", "jobs", "stats"},
     "channels": {"storage", "conversation"},
-    "web": {"channels"},
-    "cli": {"app", "storage", "catalog", "conversation", "jobs", "stats", "desks", "channels", "web"},
+    "console": {"storage", "catalog", "stats"},
+    "web": {"channels", "console"},
+    "cli": {"app", "storage", "catalog", "conversation", "jobs", "stats", "desks", "channels", "web", "console"},
 }
 
 

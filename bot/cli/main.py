@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from bot.app import add_terminal, build_app, load_catalog, router_thresholds
 from bot.cli.catalog import add_catalog_commands
+from bot.cli.console import add_console_commands
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.conversation.contacts import ContactsError
@@ -80,6 +81,9 @@ def _run(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
             if settings.web_chat:
                 base = f"http://{settings.web_host}:{settings.web_port}"
                 print(f"Web chat on {base}/chat, widget {base}/widget.js", file=sys.stderr)
+            if settings.console:
+                where = f"http://{settings.web_host}:{settings.web_port}/console"
+                print(f"Officer console on {where} (serve it behind HTTPS)", file=sys.stderr)
             print(f"Serving: {', '.join(sorted(app.channels))}", file=sys.stderr)
             await asyncio.Event().wait()
 
@@ -216,6 +220,7 @@ def parser() -> argparse.ArgumentParser:
     where.add_argument("--json", action="store_true", help="print JSON")
     where.set_defaults(func=_where)
     add_catalog_commands(sub)
+    add_console_commands(sub)
     add_audit_command(sub)
     return root
 

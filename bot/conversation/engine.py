@@ -8,6 +8,7 @@ replies.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -17,10 +18,11 @@ from bot.conversation import replies as fixed
 from bot.conversation.actions import NAV_MENU, NAV_NEXT, NAV_RESUME, Action, ActionTable, Kind, Nav, has_kind
 from bot.conversation.contacts import Contacts
 from bot.conversation.live import LiveCatalog, Snapshot
+from bot.conversation.noticeboard import Blank, Noticeboard
 from bot.conversation.state import ConversationState, Mode
 from bot.conversation.turn import Turn
 from bot.i18n import Languages, pick_locale
-from bot.messages import Address, Inbound, Link, Reply, scrub
+from bot.messages import Address, Inbound, Link, Reply, ReplyKind, scrub
 from bot.storage.database import ConversationStore, Unit
 from bot.storage.events import EventType, Recorder
 from bot.storage.privacy import hash_user
@@ -73,6 +75,7 @@ class Engine:
         contacts: Contacts | None = None,
         desks: Desks | None = None,
         referrals: Referrals | None = None,
+        board: Noticeboard | None = None,
     ):
         self.live = live
         self.store = store
@@ -82,6 +85,7 @@ class Engine:
         self.contacts = contacts or Contacts()
         self.desks = desks
         self.referrals = referrals or Referrals()
+        self.board: Noticeboard = board or Blank()  # the officers' notice, welcome text and office hours
         self.nav = self._build_nav()
         self.actions = self._build_actions()
 
@@ -122,6 +126,7 @@ class Engine:
             self._role(inbound, state),
         )
         turn.log(EventType.MESSAGE, text=text or None)
+        starting = state.messages == 0 or state.idle_for(turn.now) >= dt.timedelta(minutes=self.config.idle_minutes)
         replies = paused = pauses.expire_if_idle(turn, self.config.idle_minutes)
         replies = list(paused)
         updated = pauses.guide_updated(turn)
@@ -131,6 +136,7 @@ class Engine:
             if answer and answer[0].yes_no == (NAV_RESUME, NAV_MENU):
                 replies = [reply for reply in replies if reply not in paused]  # the greeting says it all
             replies += answer
+        replies = self._with_notice(turn, replies, starting)
         if was_cut:
             note = turn.tr.gettext("Your message was very long; I read only the first {n} characters.")
             replies.insert(0, Reply(note.format(n=self.config.max_text_chars)))
@@ -240,7 +246,7 @@ class Engine:
         for step in (Nav.NEXT, Nav.BACK, Nav.RESUME):
             nav.register(step, lambda turn, argument: self._walk(turn, Action(Kind.NAV, argument)))
         nav.register(Nav.DOCS, lambda turn, _argument: paperwork.show(turn, None))
-        nav.register(Nav.STUCK, lambda turn, _argument: [fixed.people(turn, self.contacts)])
+        nav.register(Nav.STUCK, lambda turn, _argument: self._people(turn))
         nav.register(Nav.EXIT, lambda turn, _argument: pauses.stop(turn))
         nav.register(Nav.MENU, lambda turn, _argument: self._menu(turn))
         nav.register(Nav.HELP, lambda turn, _argument: [fixed.help_reply(turn.tr)])
@@ -274,13 +280,31 @@ class Engine:
             replies[-1] = self.desks.reminders.offer(turn, replies[-1])
         return replies
 
+    def _with_notice(self, turn: Turn, replies: list[Reply], starting: bool) -> list[Reply]:
+        """The officers' notice first, when a conversation starts (unless the greeting carries it)."""
+        if not starting:
+            return replies
+        notice = self.board.notice(turn.now, turn.tr.locale)
+        if notice is None or any(notice in reply.text for reply in replies):
+            return replies
+        return [Reply(notice, kind=ReplyKind.HELP), *replies]
+
+    def _greeting(self, turn: Turn, first: bool) -> Reply:
+        """The greeting (the officers' welcome text if set), with the notice running now."""
+        locale = turn.tr.locale
+        welcome, notice = self.board.welcome(locale), self.board.notice(turn.now, locale)
+        return fixed.greeting(turn.tr, first=first, welcome=welcome, notice=notice)
+
+    def _people(self, turn: Turn) -> list[Reply]:
+        return [fixed.people(turn, self.contacts, self.board.hours(turn.state.commune, turn.tr.locale))]
+
     def _pick(self, turn: Turn, intent: str) -> list[Reply]:
         """A choice after "did you mean": a procedure, or an askable general intent (a person, help)."""
         return self._general(turn, intent) if intent in fixed.ASKABLE else opening.open_entry(turn, intent)
 
     def _start(self, turn: Turn, argument: str) -> list[Reply]:
         pauses.pause(turn.state)
-        return [fixed.greeting(turn.tr, first=True)] if argument == "start" else [fixed.menu(turn)]
+        return [self._greeting(turn, first=True)] if argument == "start" else [fixed.menu(turn)]
 
     def _menu(self, turn: Turn) -> list[Reply]:
         pauses.pause(turn.state)
@@ -332,7 +356,7 @@ class Engine:
     def _general(self, turn: Turn, intent: str) -> list[Reply]:
         tr = turn.tr
         if intent == "greeting":
-            return [questions.welcome_back(turn) or fixed.greeting(tr, first=turn.state.messages == 0)]
+            return [questions.welcome_back(turn) or self._greeting(turn, first=turn.state.messages == 0)]
         if intent == "thanks":
             return [Reply(tr.gettext("You're welcome! Ask me anytime about another procedure."), fixed.menu_option(tr))]
         if intent == "goodbye":
@@ -340,7 +364,7 @@ class Engine:
                 Reply(tr.gettext("Goodbye! Come back whenever you need help with a procedure."), fixed.menu_option(tr))
             ]
         if intent == "human":
-            return [fixed.people(turn, self.contacts)]
+            return self._people(turn)
         return [fixed.help_reply(tr)]
 
     # -- language ----------------------------------------------------------------------------

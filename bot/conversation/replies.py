@@ -99,12 +99,17 @@ def sector(turn: Turn, argument: str) -> Reply:
     return Reply(f"{sector_name(snap, name, tr)}:", options + menu_option(tr))
 
 
-def greeting(tr: Translator, first: bool) -> Reply:
-    """Hello, what I do, and (the first time) the privacy warning."""
-    text = tr.gettext(
+def greeting(tr: Translator, first: bool, welcome: str | None = None, notice: str | None = None) -> Reply:
+    """Hello, what I do (or the officers' ``welcome`` text), and (the first time) the privacy warning.
+
+    A running ``notice`` (from the officer console) comes first.
+    """
+    text = welcome or tr.gettext(
         "Hello! I help you with public services: which procedure you need, which papers to prepare, "
         'and each step online. Type your question, for example "đăng ký tạm trú", or open the menu.'
     )
+    if notice:
+        text = f"{notice}\n\n{text}"
     if first:
         text += "\n" + tr.gettext(
             '🔒 Please do not send ID numbers, passwords or OTP codes here. Type "english" for English.'
@@ -112,7 +117,7 @@ def greeting(tr: Translator, first: bool) -> Reply:
     return Reply(text, menu_option(tr), kind=ReplyKind.HELP)
 
 
-def people(turn: Turn, contacts: Contacts) -> Reply:
+def people(turn: Turn, contacts: Contacts, hours: str | None = None) -> Reply:
     """Help from a person ("Tôi bị vướng"): the one-stop desk, the team, a hotline; the user's commune's if known."""
     state, tr = turn.state, turn.tr
     turn.log(EventType.STUCK, intent=state.root_procedure(), step=state.step)
@@ -124,6 +129,8 @@ def people(turn: Turn, contacts: Contacts) -> Reply:
     lines.append(f"2. {contact.team.get(tr.locale)}")
     if contact.hotline:
         lines.append(f"3. {tr.gettext('Hotline')}: {contact.hotline}")
+    if hours:  # set by the commune's officers in the console
+        lines.append(f"{tr.gettext('Office hours')}: {hours}")
     if contacts.communes and state.commune is None:
         lines.append(tr.gettext('Type "xã" and the name of your commune or ward to see its own contacts.'))
     lines.append(
