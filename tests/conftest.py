@@ -167,6 +167,7 @@ def dvcbot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Captu
             for name in [key for key in os.environ if key.startswith(("TELEGRAM_", "ZALO_", "DVCBOT_"))]:
                 scope.delenv(name)
             scope.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+            scope.setenv("DVCBOT_CACHE_DIR", "off")  # the session's catalog and router are reused (``patch``)
             for name, value in (env or {}).items():
                 scope.setenv(name, value)
             scope.setattr(sys, "stdin", io.StringIO(stdin))
