@@ -10,6 +10,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from intents.router import Thresholds
 from procedures.links import DEFAULT_ALLOWED_SUFFIXES
@@ -26,6 +27,17 @@ def parse_admins(value: str) -> frozenset[tuple[str, str]]:
         if channel.strip() and user_id.strip():
             pairs.add((channel.strip().lower(), user_id.strip()))
     return frozenset(pairs)
+
+
+def web_settings(env: Mapping[str, str]) -> dict[str, Any]:
+    """The web chat's settings: ``DVCBOT_WEB_CHAT``, ``DVCBOT_WEB_ORIGINS``, ``DVCBOT_WEB_TRUSTED_PROXIES`` …."""
+    origins = tuple(part.strip() for part in env.get("DVCBOT_WEB_ORIGINS", "").split(",") if part.strip())
+    return {
+        "web_chat": env.get("DVCBOT_WEB_CHAT", "").strip().lower() in ("1", "true", "yes", "on"),
+        "web_origins": origins,
+        "web_trusted_proxies": env.get("DVCBOT_WEB_TRUSTED_PROXIES", "127.0.0.1"),
+        "web_token_days": int(env.get("DVCBOT_WEB_TOKEN_DAYS", "30")),
+    }
 
 
 @dataclass(frozen=True)
@@ -167,10 +179,7 @@ class Settings:
             zalo_send_rate=int(env.get("ZALO_SEND_RATE", cls.zalo_send_rate)),
             chat_burst=int(env.get("DVCBOT_CHAT_BURST", cls.chat_burst)),
             chat_per_10s=int(env.get("DVCBOT_CHAT_PER_10S", cls.chat_per_10s)),
-            web_chat=env.get("DVCBOT_WEB_CHAT", "").strip().lower() in ("1", "true", "yes", "on"),
-            web_origins=tuple(part.strip() for part in env.get("DVCBOT_WEB_ORIGINS", "").split(",") if part.strip()),
-            web_trusted_proxies=env.get("DVCBOT_WEB_TRUSTED_PROXIES", cls.web_trusted_proxies),
-            web_token_days=int(env.get("DVCBOT_WEB_TOKEN_DAYS", cls.web_token_days)),
+            **web_settings(env),
             console=env.get("DVCBOT_CONSOLE", "").strip().lower() in ("1", "true", "yes", "on"),
             console_session_hours=float(env.get("DVCBOT_CONSOLE_SESSION_HOURS", cls.console_session_hours)),
             fault=env.get("DVCBOT_FAULT", ""),
