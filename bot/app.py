@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from bot.console.services import ConsoleServices
 
 log = logging.getLogger(__name__)
+ZALO_TIMEOUT_SECONDS = 10.0  # one OA API call; a slower answer is retried by the courier
 
 
 def load_catalog(settings: Settings) -> Catalog:
@@ -275,6 +276,8 @@ def build_channels(app: App) -> None:
         if webhook:
             app.routes.append(telegram.route(settings.telegram_webhook_secret))
     if settings.zalo_enabled:
+        import httpx
+
         from bot.channels.zalo import ZaloChannel, ZaloClient, ZaloConfig
 
         config = ZaloConfig(
@@ -286,7 +289,7 @@ def build_channels(app: App) -> None:
             settings.zalo_api_base_url,
             settings.zalo_oauth_base_url,
         )
-        client = ZaloClient(config, app.database, app.clock)
+        client = ZaloClient(config, app.database, app.clock, httpx.AsyncClient(timeout=ZALO_TIMEOUT_SECONDS))
         zalo = ZaloChannel(app.gateway, client, app.clock, send_limits(settings.zalo_send_rate, settings))
         app.add_channel(zalo)
         app.routes.append(zalo.route())

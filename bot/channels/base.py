@@ -81,7 +81,7 @@ class Gateway:
         flood: FloodControl,
         wakers: dict[str, list[Waker]],
         settings: GatewaySettings,
-        faults: Faults | None = None,
+        faults: Faults,
     ):
         self.engine = engine
         self.inbox = inbox
@@ -89,7 +89,7 @@ class Gateway:
         self.clock = clock
         self.flood = flood
         self.settings = settings
-        self.faults = faults or Faults()
+        self.faults = faults
         self.adapters: dict[str, Adapter] = {}
         self.wakers = wakers  # each channel's courier (the composition root adds them)
         self._backlog = 0

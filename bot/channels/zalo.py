@@ -144,10 +144,10 @@ class ZaloConfig:
 class ZaloClient:
     """The OA message API and the OAuth token refresh."""
 
-    def __init__(self, config: ZaloConfig, database: Database, clock: Clock, http: httpx.AsyncClient | None = None):
+    def __init__(self, config: ZaloConfig, database: Database, clock: Clock, http: httpx.AsyncClient):
         self.config = config
         self.clock = clock
-        self.http = http or httpx.AsyncClient(timeout=10.0)
+        self.http = http  # built by the composition root, closed by close()
         self.tokens = TokenStore(database, Tokens(config.access_token, config.refresh_token), clock)
         self._lock = asyncio.Lock()
 
