@@ -58,6 +58,8 @@ class Tokens:
         """The conversation of a genuine, unexpired token; None for anything else."""
         if not isinstance(token, str) or len(token) > MAX_TOKEN_CHARS or token.count(".") != 3:
             return None
+        if not token.isascii():  # a genuine token is ASCII; anything else would break the signing
+            return None
         body, _, signature = token.rpartition(".")
         if not hmac.compare_digest(signature.encode("ascii", "replace"), self._sign(body).encode("ascii")):
             return None
