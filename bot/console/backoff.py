@@ -16,6 +16,9 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 
+from sqlalchemy import delete
+from sqlmodel import col
+
 from bot.storage.database import Database, as_utc
 from bot.storage.tables import ConsoleAttempt
 
@@ -69,6 +72,8 @@ class Backoff:
     def failed(self, login: str, address: str, now: dt.datetime) -> None:
         """Count a failure under both keys."""
         with self.database.session() as session:
+            # Counts quiet for a day are forgotten here, so the table never grows with old addresses.
+            session.execute(delete(ConsoleAttempt).where(col(ConsoleAttempt.last_at) < now - FORGET_AFTER))
             for key in self.keys(login, address):
                 row = session.get(ConsoleAttempt, key)
                 if row is None or now - as_utc(row.last_at) > FORGET_AFTER:

@@ -63,6 +63,8 @@ class Sessions:
         with self.database.session() as session:
             if previous:
                 session.execute(delete(ConsoleSession).where(col(ConsoleSession.id) == token_hash(previous)))
+            # Expired sessions go at the next sign-in: the table stays small without a scheduled job.
+            session.execute(delete(ConsoleSession).where(col(ConsoleSession.expires_at) <= now))
             session.add(row)
         return token, Opened(user_id, row.csrf, row.expires_at)
 
