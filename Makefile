@@ -44,6 +44,7 @@ bench: install
 	$(BIN)/python benchmarks/router.py
 	$(BIN)/python benchmarks/answers.py
 	$(BIN)/python benchmarks/facets.py
+	$(BIN)/python benchmarks/hostile.py
 
 # Re-resolve the dependencies of pyproject.toml (and the build tools) into requirements.lock.
 lock:

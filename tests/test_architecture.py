@@ -131,3 +131,38 @@ def test_every_path_in_the_architecture_page_exists() -> None:
     assert len(named) > 40
     missing = sorted(path for path in named if not any(ROOT.glob(path)))
     assert missing == []
+
+
+def measures_a_duration(test: ast.expr) -> bool:
+    """Whether an assertion compares an elapsed time: ``clock() - started < limit``.
+
+    A deadline that stops a wait (``clock() < deadline``) is a time-out, not a speed target.
+    """
+    clocks = {"perf_counter", "monotonic", "time", "process_time"}
+
+    def reads_a_clock(node: ast.AST) -> bool:
+        return any(
+            isinstance(call, ast.Call)
+            and (call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")) in clocks
+            for call in ast.walk(node)
+        )
+
+    return any(
+        isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub) and reads_a_clock(node)
+        for compare in ast.walk(test)
+        if isinstance(compare, ast.Compare)
+        for node in ast.walk(compare)
+    )
+
+
+def test_no_test_asserts_a_duration() -> None:
+    """Speed is measured by benchmarks/, never asserted: shared machines are noisy."""
+    assert measures_a_duration(ast.parse("assert time.perf_counter() - started < 2.0").body[0].test)  # type: ignore[attr-defined]
+    assert not measures_a_duration(ast.parse("assert time.monotonic() < deadline").body[0].test)  # type: ignore[attr-defined]
+    timed = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for path in (ROOT / "tests").rglob("test_*.py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Assert) and measures_a_duration(node.test)
+    ]
+    assert timed == []

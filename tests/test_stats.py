@@ -6,7 +6,6 @@ import csv
 import datetime as dt
 import io
 import json
-import time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -351,9 +350,6 @@ def test_chart_is_a_small_png(filled: Database, database_url: str) -> None:
         ALL, "Asia/Ho_Chi_Minh", Totals(0, 0, 0), (), Routes(0, 0, 0, 0.0, 0.0, 0.0), (), (), (),
         Satisfaction(0, 0, 0.0), (), (), (), Reminders(0, 0, 0, 0),
     )  # fmt: skip
-    render_chart(empty, VI)  # the first drawing loads fonts; time the next ones
-    for report in (full, empty):
-        started = time.perf_counter()
+    for report in (full, empty):  # how long drawing takes is a benchmark's business, not a test's
         png = render_chart(report, VI, {"cccd": "Cấp căn cước"})
-        assert time.perf_counter() - started < 1.0
         assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) < 200_000

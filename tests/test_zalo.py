@@ -51,11 +51,9 @@ async def webhook(settings: Settings, patch: Callable[..., None]) -> AsyncIterat
 
 
 async def deliver(client: httpx.AsyncClient, app: App, body: dict[str, Any], secret: str = OA_SECRET) -> int:
-    """Post a signed event, check the 2-second answer, wait until its replies are out."""
+    """Post a signed event, wait until its replies are out (the 2-second answer: benchmarks/webhooks.py)."""
     raw, headers = signed(body, secret)
-    started = time.monotonic()
     response = await client.post("/zalo", content=raw, headers=headers)
-    assert time.monotonic() - started < 2.0, "Zalo needs an answer within 2 seconds"
     await settled(app.inbox, app.outbox)
     return response.status_code
 
