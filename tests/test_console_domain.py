@@ -84,6 +84,7 @@ def test_sessions_expire_idle_and_at_their_end(database: Database) -> None:
     newer, _ = sessions.start(1, T0, previous=fresh)
     assert sessions.find(fresh, T0) is None and sessions.find(newer, T0) is not None
     assert not again.csrf_ok("") and again.csrf_ok(again.csrf)
+    assert not again.csrf_ok("é" * 43), "non-ASCII is refused, not an error"
 
 
 def test_texts_take_official_links_only_and_the_notice_runs_from_start_to_end(database: Database) -> None:
@@ -152,3 +153,28 @@ def test_the_manual_clock_drives_the_notice_in_a_chat(app, patch) -> None:  # ty
     Conversation(app.engine, user_id="u1", clock=clock).say("xin chào").expect("Bảo trì 20:00–23:00")
     clock.advance(dt.timedelta(hours=1))
     Conversation(app.engine, user_id="u2", clock=clock).say("xin chào").expect_not("Bảo trì")
+
+
+def test_a_forged_csrf_token_in_any_script_is_refused_not_an_error(settings, patch) -> None:  # type: ignore[no-untyped-def]
+    import asyncio
+    from dataclasses import replace
+
+    import httpx
+
+    from bot.app import build_app
+
+    patch(settings)
+    app = build_app(replace(settings, console=True, user_salt="s" * 40))
+
+    async def post(csrf: str) -> int:
+        transport = httpx.ASGITransport(app=app.web_app())
+        async with httpx.AsyncClient(transport=transport, base_url="https://bot") as client:
+            await client.get("/console/sign-in")  # sets the sign-in form's CSRF cookie
+            form = {"csrf": csrf, "login": "nobody", "password": "x"}
+            return (await client.post("/console/sign-in", data=form)).status_code
+
+    try:
+        assert asyncio.run(post("é ñ 中")) == 403
+        assert asyncio.run(post("")) == 403
+    finally:
+        app.close()

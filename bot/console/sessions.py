@@ -39,7 +39,8 @@ class Opened:
 
     def csrf_ok(self, posted: str | None) -> bool:
         """Whether a form posted this session's CSRF token (compared in constant time)."""
-        return bool(posted) and hmac.compare_digest(self.csrf, str(posted))
+        # Bytes, not str: compare_digest refuses non-ASCII text, and a forged form may carry any.
+        return bool(posted) and hmac.compare_digest(self.csrf.encode(), str(posted).encode("utf-8", "replace"))
 
 
 class Sessions:

@@ -218,7 +218,8 @@ class Console:
         address = request.client.host if request.client is not None else "unknown"
         previous = request.cookies.get(SESSION_COOKIE)
         tr = self.translator(request)
-        if not expected or not secrets.compare_digest(expected, values["csrf"]):
+        posted = values["csrf"].encode("utf-8", "replace")  # bytes: a forged form may carry non-ASCII text
+        if not expected or not secrets.compare_digest(expected.encode("utf-8", "replace"), posted):
             self.services.audit.record(ANONYMOUS, "refused", self.services.clock.now(), "sign-in: no valid CSRF token")
             return self._sign_in_page(tr, tr.gettext("This form has expired. Please sign in again."), 403)
         return await run_in_threadpool(self._sign_in, tr, values["login"], values["password"], address, previous)
