@@ -6,6 +6,9 @@ weigh are settled afterwards, each by promoting one candidate from a short dista
 * chatter that explains a long message about as well as any procedure goes first (out of scope);
 * a national card that alone explains a rare word of the message beats the curated entry it
   resembles ("khai báo tạm vắng" is not "tạm trú");
+* in a long message, a national card whose official name differs from the leading sibling's by
+  words the message says ("Xóa đăng ký biện pháp bảo đảm" after "đăng ký thế chấp ... xóa")
+  takes that sibling's place;
 * a national card bounded by an age ("người dưới 14 tuổi") beats one whose bound the age stated
   in the message falls outside.
 """
@@ -16,7 +19,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from intents.decision import CHATTER, Candidate
-from intents.index import IntentKind
+from intents.index import IntentKind, Phrase
 from intents.normalize import fold
 from intents.tuning import Weights
 
@@ -74,6 +77,53 @@ def prefer_distinctive(
     return candidates
 
 
+def prefer_named_sibling(
+    candidates: list[Candidate],
+    numbers: Mapping[str, int],
+    query: Mapping[str, float],
+    weights: Weights,
+    names: Mapping[int, Sequence[Phrase]],
+    idf: Mapping[str, float],
+) -> list[Candidate]:
+    """Let a national card take its sibling's place when the words that tell them apart are the message's.
+
+    National records come in families whose names differ by a word or two ("Đăng ký ..." /
+    "Xóa đăng ký ...", "Cấp ..." / "Cấp lại ...", "... một phần" / "... toàn trình"). A long
+    question meets the shared words of every sibling and their scores are close, decided by
+    story words their aliases happen to hold. The first national card in the top three is
+    compared with the national cards close behind it (``weights.distinct_reach``,
+    ``distinct_gap``) whose official name (its head; ``names`` gives each intent number's naming
+    phrases, a national card's official name first) shares at least
+    ``weights.sibling_overlap`` of its IDF weight; when the message's weight on the words only
+    the follower's name has exceeds its weight on the words only the leader's has by
+    ``distinct_weight``, the follower takes the leader's place and score.
+    """
+    threshold = weights.sibling_overlap
+    lead = next((n for n, c in enumerate(candidates[:3]) if c.kind is IntentKind.LISTING), None)
+    if threshold is None or lead is None:
+        return candidates
+    top = candidates[lead]
+    top_name = _official(names[numbers[top.intent]])
+    for position, candidate in enumerate(candidates[lead + 1 : weights.distinct_reach], lead + 1):
+        if candidate.kind is not IntentKind.LISTING or top.score - candidate.score > weights.distinct_gap:
+            continue
+        name = _official(names[numbers[candidate.intent]])
+        union = sum(idf.get(term, 0.0) for term in top_name | name) or 1.0
+        if sum(idf.get(term, 0.0) for term in top_name & name) / union < threshold:
+            continue  # not a sibling: a different procedure that scored close
+        own = sum(query.get(term, 0.0) for term in name - top_name)
+        theirs = sum(query.get(term, 0.0) for term in top_name - name)
+        if own - theirs >= weights.distinct_weight:
+            promoted = Candidate(candidate.intent, candidate.kind, top.score, candidate.label)
+            return [*candidates[:lead], promoted, *candidates[lead:position], *candidates[position + 1 :]]
+    return candidates
+
+
+def _official(phrases: Sequence[Phrase]) -> frozenset[str]:
+    """The terms of a national card's official name's head (all its terms when it has no qualifier)."""
+    return (phrases[0].core or phrases[0].terms) if phrases else frozenset()
+
+
 def age_bounds(name: str) -> tuple[tuple[int, int], ...]:
     """The age ranges an official name is bounded by ("dưới 14 tuổi": 0-13), if any."""
     found = []
@@ -107,4 +157,12 @@ def fit_age(
     return candidates
 
 
-__all__ = ["AGE_REACH", "MAX_AGE", "age_bounds", "chatter_first", "fit_age", "prefer_distinctive"]
+__all__ = [
+    "AGE_REACH",
+    "MAX_AGE",
+    "age_bounds",
+    "chatter_first",
+    "fit_age",
+    "prefer_distinctive",
+    "prefer_named_sibling",
+]

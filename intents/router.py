@@ -35,7 +35,7 @@ from intents.decision import (
 )
 from intents.index import STOPWORD_WEIGHT, Index, IntentKind, Phrase, terms_of
 from intents.normalize import accented_words
-from intents.reranking import age_bounds, chatter_first, fit_age, prefer_distinctive
+from intents.reranking import age_bounds, chatter_first, fit_age, prefer_distinctive, prefer_named_sibling
 from intents.scope import (
     SCOPE_FEATURES,
     SCOPE_MODEL_FILE,
@@ -82,6 +82,7 @@ class Router:
             if doc.kind is IntentKind.LISTING and "tuổi" in doc.label and (bounds := age_bounds(doc.label))
         }
         # Per intent: the phrases that name it (official or curated names, aliases; scope features).
+        # A national card's first one is its official name (see reranking.prefer_named_sibling).
         self._names: dict[int, list[Phrase]] = defaultdict(list)
         for phrase in index.phrases:
             if phrase.priority >= 1.0:
@@ -184,6 +185,7 @@ class Router:
         candidates = prefer_distinctive(
             candidates, numbers, query, weights, self._curated_words, self.index.intent_terms
         )
+        candidates = prefer_named_sibling(candidates, numbers, query, weights, self._names, self.index.idf)
         if candidates and self._age_bounds and any(character.isdigit() for character in text):
             candidates = fit_age(text, candidates, self._age_bounds)
         features = None

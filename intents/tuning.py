@@ -53,6 +53,9 @@ class Weights:
     coverage_floor: float = 0.0  # weight a word must pass to count in coverage (its excess counts)
     vocabulary_damping: float = 0.0  # evidence ×(VOCABULARY_REFERENCE / terms of the intent)^this
     chatter_margin: float | None = None  # chatter this close to the best procedure: out of scope
+    # Share of IDF weight two national names must share to be siblings (reranking.prefer_named_sibling);
+    # None: national siblings are not compared.
+    sibling_overlap: float | None = None
 
 
 # Long messages: a citizen's story or a FAQ-style question of 16+ informative words (tuned on
@@ -61,7 +64,8 @@ class Weights:
 # intent explains; no discount for national cards (a long question is usually about one
 # specific procedure, which is as often a national card as a curated guide); evidence damped
 # for intents with large vocabularies; chatter that explains it as well as any procedure means
-# out of scope; a national card a little behind that alone explains an informative word leads.
+# out of scope; a national card a little behind that alone explains an informative word leads,
+# and so does one whose name differs from a leading sibling's by words the message says.
 LONG_WEIGHTS = replace(
     Weights(),
     story_shift=0.15,
@@ -74,6 +78,7 @@ LONG_WEIGHTS = replace(
     distinct_gap=0.1,
     distinct_weight=2.0,
     distinct_reach=6,
+    sibling_overlap=0.3,
 )
 
 __all__ = [

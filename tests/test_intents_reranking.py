@@ -1,0 +1,64 @@
+"""Second looks at the ranking: a national card takes its sibling's place on the words that tell them apart."""
+
+from __future__ import annotations
+
+from intents.decision import Candidate
+from intents.index import IntentKind, Phrase, terms_of
+from intents.normalize import tokens
+from intents.reranking import prefer_named_sibling
+from intents.tuning import LONG_WEIGHTS, Weights
+
+# Two national siblings and an unrelated card, named as the national records name them.
+NAMES = {
+    "A": "Đăng ký biện pháp bảo đảm bằng quyền sử dụng đất, tài sản gắn liền với đất",
+    "B": "Xóa đăng ký biện pháp bảo đảm bằng quyền sử dụng đất, tài sản gắn liền với đất",
+    "C": "Cấp giấy phép xây dựng nhà ở riêng lẻ",
+}
+NUMBERS = {code: number for number, code in enumerate(NAMES)}
+OFFICIAL = {NUMBERS[code]: [Phrase(NUMBERS[code], frozenset(terms_of(tokens(name))))] for code, name in NAMES.items()}
+IDF = dict.fromkeys({term for phrases in OFFICIAL.values() for term in phrases[0].terms}, 2.0)
+
+
+def _candidates(*ranked: tuple[str, float]) -> list[Candidate]:
+    return [Candidate(code, IntentKind.LISTING, score, NAMES[code]) for code, score in ranked]
+
+
+def _query(text: str) -> dict[str, float]:
+    return dict.fromkeys(terms_of(tokens(text)), 3.0)
+
+
+def test_the_sibling_named_by_the_message_takes_the_lead() -> None:
+    query = _query("ngân hàng đã trả sổ, tôi muốn xóa đăng ký thế chấp quyền sử dụng đất")
+    ranked = prefer_named_sibling(_candidates(("A", 0.70), ("B", 0.65)), NUMBERS, query, LONG_WEIGHTS, OFFICIAL, IDF)
+    assert [c.intent for c in ranked] == ["B", "A"]
+    assert ranked[0].score == 0.70  # it takes the leader's score, not more
+
+
+def test_the_leader_stays_when_the_message_says_nothing_of_the_difference() -> None:
+    query = _query("tôi muốn đăng ký thế chấp quyền sử dụng đất để vay ngân hàng")
+    candidates = _candidates(("A", 0.70), ("B", 0.65))
+    assert prefer_named_sibling(candidates, NUMBERS, query, LONG_WEIGHTS, OFFICIAL, IDF) == candidates
+
+
+def test_a_card_too_far_behind_or_not_a_sibling_is_left_alone() -> None:
+    query = _query("xóa đăng ký thế chấp, xin giấy phép xây dựng nhà ở riêng lẻ")
+    far = _candidates(("A", 0.80), ("B", 0.80 - LONG_WEIGHTS.distinct_gap - 0.01))
+    assert prefer_named_sibling(far, NUMBERS, query, LONG_WEIGHTS, OFFICIAL, IDF) == far
+    unrelated = _candidates(("A", 0.70), ("C", 0.69))
+    assert prefer_named_sibling(unrelated, NUMBERS, query, LONG_WEIGHTS, OFFICIAL, IDF) == unrelated
+
+
+def test_the_first_national_card_in_the_top_three_is_compared_in_its_place() -> None:
+    query = _query("xóa đăng ký thế chấp quyền sử dụng đất")
+    curated = Candidate("guide", IntentKind.CURATED, 0.75, "a curated guide")
+    ranked = prefer_named_sibling(
+        [curated, *_candidates(("A", 0.70), ("B", 0.65))], NUMBERS, query, LONG_WEIGHTS, OFFICIAL, IDF
+    )
+    assert [c.intent for c in ranked] == ["guide", "B", "A"]
+
+
+def test_short_messages_do_not_compare_siblings() -> None:
+    query = _query("xóa đăng ký thế chấp")
+    candidates = _candidates(("A", 0.70), ("B", 0.65))
+    assert Weights().sibling_overlap is None
+    assert prefer_named_sibling(candidates, NUMBERS, query, Weights(), OFFICIAL, IDF) == candidates
