@@ -48,7 +48,9 @@ class Inbound:
     drop repeated deliveries. ``receipt`` is what the channel must acknowledge on the
     platform after handling it (Telegram: the pressed button's query), with ``notice`` as
     its text. ``document`` is a file the user sent (channels download it, size-limited,
-    only for admins -- nobody else has a use for uploads).
+    only for admins -- nobody else has a use for uploads). ``site`` is where a web chat
+    message was written: the allowed embedding origin, or the bot's own ``/chat`` page
+    (statistics count web conversations per site; other channels leave it None).
     """
 
     address: Address
@@ -60,6 +62,7 @@ class Inbound:
     document: Attachment | None = None
     receipt: str | None = None
     notice: str | None = None
+    site: str | None = None
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

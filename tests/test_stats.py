@@ -26,6 +26,7 @@ from bot.stats.queries import (
     Report,
     Routes,
     Satisfaction,
+    Site,
     Totals,
     Unresolved,
     collect,
@@ -278,7 +279,7 @@ def test_json_shape(filled: Database) -> None:
     assert json.loads(json.dumps(data, ensure_ascii=False)) == data
     assert list(data) == [
         "period", "timezone", "totals", "days", "routes", "procedures", "unresolved",
-        "funnels", "satisfaction", "channels", "communes", "helpers", "reminders",
+        "funnels", "satisfaction", "channels", "communes", "helpers", "reminders", "sites",
     ]  # fmt: skip
     assert data["period"] == {"since": "2026-03-01", "until": "2026-03-03"}
     assert data["days"][0] == {"date": "2026-03-01", "users": 3, "messages": 4}
@@ -353,3 +354,28 @@ def test_chart_is_a_small_png(filled: Database, database_url: str) -> None:
     for report in (full, empty):  # how long drawing takes is a benchmark's business, not a test's
         png = render_chart(report, VI, {"cccd": "Cấp căn cước"})
         assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) < 200_000
+
+
+def test_web_messages_per_embedding_site(database: Database) -> None:
+    portal, other = "https://tanlap.example.gov.vn", "https://bennghe.example.gov.vn"
+    with database.session() as session:
+        session.add_all(
+            [
+                ev("2026-03-01 10:00", "message", U1, "web", site=portal),
+                ev("2026-03-01 10:01", "message", U1, "web", site=portal),
+                ev("2026-03-01 11:00", "message", U2, "web", site=portal),
+                ev("2026-03-01 12:00", "message", U3, "web", site="/chat"),
+                ev("2026-03-01 12:05", "message", U4, "web", site=other, role="admin"),  # admins are not counted
+                ev("2026-03-01 12:10", "route", U3, "web", site="/chat", decision="match"),  # not a message
+                ev("2026-03-01 13:00", "message", U5, "web"),  # stored before sites were recorded
+                ev("2026-03-01 14:00", "message", U5, "telegram"),  # other channels have no site
+            ]
+        )
+    report = collect(database, ALL, TZ)
+    assert report.sites == (Site(portal, 2, 3), Site("/chat", 1, 1), Site(None, 1, 1))
+    assert collect(database, ALL, TZ, channel="telegram").sites == ()
+    table = to_table(report, Languages().get("en"))
+    assert "Web chat sites (users / messages)\n  https://tanlap.example.gov.vn: 2 / 3\n  /chat: 1 / 1" in table
+    assert "(unknown): 1 / 1" in table
+    rows = list(csv.reader(io.StringIO(to_csv(report))))
+    assert ["sites", portal, "messages", "3"] in rows and ["sites", "/chat", "users", "1"] in rows

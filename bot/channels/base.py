@@ -178,7 +178,8 @@ class Gateway:
 
     def _refuse(self, inbound: Inbound, conversation: str, notify: bool) -> None:
         now = self.clock.now()
-        self.engine.recorder.record(inbound.address.channel, conversation, [PendingEvent(EventType.FLOODED)], now)
+        flooded = [PendingEvent(EventType.FLOODED)]
+        self.engine.recorder.record(inbound.address.channel, conversation, flooded, now, site=inbound.site)
         if notify:
             tr = self.engine.languages.get(self.engine.store.peek(conversation).locale)
             text = tr.gettext(
@@ -215,7 +216,7 @@ class Gateway:
             rows = self.outbox.rows(inbound.address, [Reply(text)], conversation, self.version(), now)
             session.execute(insert(self.outbox.table), rows)
             self.engine.recorder.write(
-                session, inbound.address.channel, conversation, [PendingEvent(EventType.ERROR)], now
+                session, inbound.address.channel, conversation, [PendingEvent(EventType.ERROR)], now, site=inbound.site
             )
         self.wake_courier(inbound.address.channel)
         return True

@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # the web framework is imported by the webhook channels, not 
 
 MAX_ID_CHARS = 128  # platform ids longer than this are not real ids
 MAX_PAYLOAD_CHARS = 256
+MAX_SITE_CHARS = 255  # an embedding origin (scheme://host:port); the events column holds this much
 
 
 class Outcome(StrEnum):
@@ -107,6 +108,7 @@ def scrub_inbound(inbound: Inbound, max_text: int) -> Inbound | None:
         message_id=optional(inbound.message_id, 200),
         receipt=optional(inbound.receipt, 200),
         notice=optional(inbound.notice, 200),
+        site=optional(inbound.site, MAX_SITE_CHARS),
         document=document,
     )
 
@@ -124,6 +126,7 @@ __all__ = [
     "DELIVERED",
     "MAX_ID_CHARS",
     "MAX_PAYLOAD_CHARS",
+    "MAX_SITE_CHARS",
     "Acceptance",
     "Adapter",
     "Delivery",

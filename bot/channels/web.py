@@ -41,6 +41,9 @@ OFFLINE_RETRY_CAP = 30.0  # seconds between tries for a chat with no page open (
 START = CMD_START  # the page opened for the first time
 MENU = NAV_MENU  # a button from an older catalog version
 LANGUAGES = {"vi": LANG_VI, "en": LANG_EN}  # the language switch
+# The site of a message from the bot's own page (same origin, or no Origin header): statistics
+# count web conversations per site, and an origin always has a scheme, so this cannot clash.
+OWN_PAGE = "/chat"
 
 
 @dataclass
@@ -92,12 +95,15 @@ class WebChannel:
         """The salted key the outbox knows a page's chat by."""
         return self.outbox.chat_key(CHANNEL, conversation)
 
-    def inbound(self, conversation: str, message: dict[str, Any], locale: str | None) -> Inbound | None:
+    def inbound(
+        self, conversation: str, message: dict[str, Any], locale: str | None, site: str = OWN_PAGE
+    ) -> Inbound | None:
         """The engine input for one message a page posted, or None when it carries nothing.
 
         ``message`` is the page's JSON: ``id`` (the page's own message id: a resent request is
         stored once), then ``text``, or ``payload`` with the catalog ``version`` of its button,
-        or ``start``, or ``lang``.
+        or ``start``, or ``lang``. ``site`` is the allowed origin the origin guard checked, or
+        :data:`OWN_PAGE` (never a string the request chose: anything else was refused).
         """
         address = Address(CHANNEL, conversation, conversation)
         client_id = message.get("id")
@@ -105,6 +111,7 @@ class WebChannel:
             "message_id": f"{conversation[:32]}:{client_id}" if isinstance(client_id, str | int) else None,
             "received_at": self.clock.now(),
             "locale_hint": locale,
+            "site": site,
         }
         payload, text = message.get("payload"), message.get("text")
         if isinstance(payload, str) and payload:
@@ -198,4 +205,4 @@ class WebChannel:
             self.acks.pop(parcel.id, None)
 
 
-__all__ = ["CHANNEL", "LANGUAGES", "Stream", "WebChannel", "encode_event", "event_of"]
+__all__ = ["CHANNEL", "LANGUAGES", "OWN_PAGE", "Stream", "WebChannel", "encode_event", "event_of"]

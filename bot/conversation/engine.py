@@ -147,7 +147,9 @@ class Engine:
         for table, row in turn.rows:
             unit.insert(table, [row])
         unit.events.extend(
-            self.recorder.rows(address.channel, user, turn.events, inbound.received_at, turn.commune, turn.role.value)
+            self.recorder.rows(
+                address.channel, user, turn.events, inbound.received_at, turn.commune, turn.role.value, inbound.site
+            )
         )
         return replies
 

@@ -36,6 +36,7 @@ from bot.stats.report import (
     Report,
     Routes,
     Satisfaction,
+    Site,
     Totals,
     Unresolved,
 )
@@ -54,6 +55,7 @@ GUIDE_TYPES = ("guide_started", "guide_completed", "guide_abandoned", "guide_pau
 POSITION_TYPES = ("guide_started", "step", "stuck", "guide_abandoned", "guide_paused")
 HELPER_TYPES = ("helper_joined", "helper_session_started", "helper_session_ended")
 REMINDER_TYPES = ("reminder_set", "reminder_sent", "reminder_skipped", "reminder_cancelled")
+WEB_CHANNEL = "web"  # the channel whose messages carry a site (bot.channels.web.CHANNEL)
 
 _C = Event.metadata.tables["events"].c
 _WORDS = re.compile(r"\w+")
@@ -79,6 +81,7 @@ def collect(
         return Report(
             period, tz.key, totals, days, routes, read.procedures(), read.unresolved(), read.funnels(),
             read.satisfaction(), read.channels(), read.communes(), tuple(read.helpers()), read.reminders(),
+            read.sites(),
         )  # fmt: skip
 
 
@@ -250,6 +253,13 @@ class _Reader:
         found = self._messages_by(_C.channel)
         return tuple(Channel(name, *found[name]) for name in sorted(found, key=lambda name: (-found[name][1], name)))
 
+    def sites(self) -> tuple[Site, ...]:
+        """Users and messages of the web chat per site, busiest first; web messages of no known site last."""
+        query = self.select(_C.site, func.count(sa.distinct(_C.user)), func.count(), types=["message"])
+        rows = self.rows(query.where(_C.channel == WEB_CHANNEL).group_by(_C.site))
+        found = [Site(site, int(users), int(count)) for site, users, count in rows]
+        return tuple(sorted(found, key=lambda row: (row.site is None, -row.messages, row.site or "")))
+
     def communes(self) -> tuple[Commune, ...]:
         """Users, messages and helper sessions per commune; unknown commune last."""
         found = self._messages_by(_C.commune)
@@ -344,6 +354,7 @@ __all__ = [
     "Report",
     "Routes",
     "Satisfaction",
+    "Site",
     "Totals",
     "Unresolved",
     "collect",

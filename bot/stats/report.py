@@ -115,6 +115,18 @@ class Channel:
 
 
 @dataclass(frozen=True)
+class Site:
+    """Users and messages of the web chat per site: an allowed embedding origin, or ``/chat``.
+
+    ``site`` is None for web messages stored before sites were recorded.
+    """
+
+    site: str | None
+    users: int
+    messages: int
+
+
+@dataclass(frozen=True)
 class Commune:
     """Users, messages and helper sessions per commune (None: commune not known)."""
 
@@ -163,6 +175,7 @@ class Report:
     communes: tuple[Commune, ...]
     helpers: tuple[HelperActivity, ...]
     reminders: Reminders
+    sites: tuple[Site, ...] = ()  # last, with a default: reports built before sites still construct
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: field names as keys, dates as ISO strings, shares rounded to 4 places."""

@@ -173,6 +173,11 @@ def _places(sheet: _Sheet, report: Report) -> None:
     tr, n, lines = sheet.tr, sheet.n, sheet.lines
     sheet.head(tr.gettext("Channels (users / messages)"), not report.channels)
     lines.extend(f"  {item.channel}: {n(item.users)} / {n(item.messages)}" for item in report.channels)
+    if report.sites:  # only where the web chat is used: a Telegram-only report stays as short as before
+        sheet.head(tr.gettext("Web chat sites (users / messages)"))
+        for site in report.sites:
+            name = _cut(site.site, 48) if site.site is not None else tr.gettext("(unknown)")
+            lines.append(f"  {name}: {n(site.users)} / {n(site.messages)}")
     sheet.head(tr.gettext("Communes (users / messages / helper sessions)"), not report.communes)
     for place in report.communes:
         name = _cut(commune_label(place.commune) or "", 28) if place.commune is not None else tr.gettext("(unknown)")

@@ -79,8 +79,12 @@ class Recorder:
         at: dt.datetime,
         commune: str | None = None,
         role: str | None = None,
+        site: str | None = None,
     ) -> list[dict[str, Any]]:
-        """Rows of ``events`` for a multi-row insert (text redacted and truncated), stamped ``at``."""
+        """Rows of ``events`` for a multi-row insert (text redacted and truncated), stamped ``at``.
+
+        ``site`` is the web chat's site of the message (see :class:`bot.messages.Inbound`).
+        """
         if not self.enabled:
             return []
         return [
@@ -96,6 +100,7 @@ class Recorder:
                 "text": redact(item.text)[:MAX_STORED_TEXT] if item.text else None,
                 "commune": commune,
                 "role": role,
+                "site": site,
             }
             for item in events
         ]
@@ -109,9 +114,10 @@ class Recorder:
         at: dt.datetime,
         commune: str | None = None,
         role: str | None = None,
+        site: str | None = None,
     ) -> None:
         """Add events to the caller's transaction."""
-        rows = self.rows(channel, user_hash, events, at, commune, role)
+        rows = self.rows(channel, user_hash, events, at, commune, role, site)
         if rows:
             session.execute(insert(_TABLE), rows)
 
@@ -123,11 +129,12 @@ class Recorder:
         at: dt.datetime,
         commune: str | None = None,
         role: str | None = None,
+        site: str | None = None,
     ) -> None:
         """Store a batch of events in a transaction of its own (for events outside a message)."""
         if self.enabled and events:
             with self.database.session() as session:
-                self.write(session, channel, user_hash, events, at, commune, role)
+                self.write(session, channel, user_hash, events, at, commune, role, site)
 
     def purge_text(self, before: dt.datetime) -> int:
         """Blank the stored text of events older than ``before``; the events themselves stay.

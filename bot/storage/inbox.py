@@ -67,6 +67,7 @@ def encode(inbound: Inbound) -> str:
         ("m", inbound.message_id),
         ("r", inbound.receipt),
         ("n", inbound.notice),
+        ("s", inbound.site),
     ):
         if value is not None:
             data[key] = value
@@ -92,6 +93,7 @@ def decode(body: str, received_at: dt.datetime, document: bytes | None) -> Inbou
         document=attachment,
         receipt=data.get("r"),
         notice=data.get("n"),
+        site=data.get("s"),  # absent in rows stored before sites were recorded
     )
 
 

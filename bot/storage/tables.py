@@ -43,6 +43,8 @@ class Event(SQLModel, table=True):
     text: str | None = None  # redacted; set to NULL by the scheduled purge after N days
     commune: str | None = Field(default=None, max_length=128)  # the user's (or helper's) commune
     role: str | None = Field(default=None, max_length=16)  # citizen | helper | admin
+    # The web chat's site: an allowed embedding origin, or "/chat" (the bot's own page); else NULL.
+    site: str | None = Field(default=None, max_length=255)
 
 
 class ChannelToken(SQLModel, table=True):

@@ -28,6 +28,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response, Strea
 from starlette.routing import BaseRoute, Route
 
 from bot.channels.contract import Acceptance
+from bot.channels.web import OWN_PAGE
 from bot.clock import Clock
 from bot.i18n import Languages, pick_locale
 from bot.web.guard import SAFE_HEADERS, AddressLimits, Origins, Refused, client_address, read_json
@@ -119,7 +120,8 @@ class WebChat:
         data = await read_json(request)
         conversation = self.conversation(data.get("token"))
         locale = pick_locale(str(data.get("locale") or ""), self.languages.default)
-        inbound = self.channel.inbound(conversation, data, locale)
+        # The site counted in the statistics: only an origin the guard allowed, else the own page.
+        inbound = self.channel.inbound(conversation, data, locale, origin or OWN_PAGE)
         if inbound is None:
             raise Refused(400, "empty message")
         verdict = await self.channel.gateway.submit(inbound)

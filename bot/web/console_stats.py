@@ -151,6 +151,12 @@ def _sections(report: Report, tr: Translator, names: dict[str, str]) -> str:
         [(row.channel, row.users, row.messages) for row in report.channels],
         numeric=(1, 2),
     )
+    html += f"<h2>{esc(tr.gettext('Web chat sites'))}</h2>"  # the portals embedding the chat, and /chat
+    html += table(
+        (tr.gettext("Site"), tr.gettext("Users"), tr.gettext("Messages")),
+        [(row.site or tr.gettext("(unknown)"), row.users, row.messages) for row in report.sites],
+        numeric=(1, 2),
+    )
     html += f"<h2>{esc(tr.gettext('Communes'))}</h2>"
     html += table(
         (tr.gettext("Commune"), tr.gettext("Users"), tr.gettext("Messages"), tr.gettext("Helper sessions")),
