@@ -27,9 +27,11 @@ run: install
 chat: install
 	$(BIN)/dvcbot chat
 
+# Tests run in parallel, one worker per core (pytest-xdist); a module's tests stay on one worker,
+# so a browser or a bot a module starts once is started once.
 test: install
 	$(BIN)/pybabel compile --domain messages --directory bot/locales
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 # Every labelled set in benchmarks/, figures only (`dvcbot eval FILE` lists the misses of one set).
 eval: install
