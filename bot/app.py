@@ -23,6 +23,7 @@ from bot.channels.base import Gateway, GatewaySettings, Waker
 from bot.channels.flood import FloodControl
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.console.handoff import Handoffs, build_handoffs
 from bot.console.notices import Board, Notices
 from bot.conversation.contacts import Contacts
 from bot.conversation.engine import Engine, EngineConfig
@@ -146,7 +147,8 @@ def build_app(settings: Settings, clock: Clock | None = None, record_events: boo
     checks = FileChecks(background, outbox, clock, live, wake)
     desks = build_desks(settings, store, live, staff, reminders, checks)
     board = Board(Notices(database, LinkPolicy(settings.allowed_link_suffixes)))
-    engine = build_engine(settings, database, live, languages, recorder, desks, board)
+    switchboard = build_handoffs(settings, database, outbox, languages) if settings.console else None
+    engine = build_engine(settings, database, live, languages, recorder, desks, board, switchboard)
     inbox = Inbox(database, settings.user_salt)
     gateway = build_gateway(settings, engine, inbox, outbox, clock, wakers)
     timezone = ZoneInfo(settings.timezone)
@@ -203,6 +205,7 @@ def build_engine(
     recorder: Recorder,
     desks: Desks,
     board: Noticeboard | None = None,
+    switchboard: Handoffs | None = None,
 ) -> Engine:
     """The conversation engine, with the desks and the officers' noticeboard handed in."""
     return Engine(
@@ -220,6 +223,7 @@ def build_engine(
         contacts=Contacts.load(settings.contacts_file),
         desks=desks,
         board=board,
+        switchboard=switchboard,
     )
 
 
@@ -353,10 +357,14 @@ def add_console(app: App) -> None:
     """The officer console (``/console``) on the web server: sign-in, statistics, catalog, notices."""
     from bot.web.console import Console
     from bot.web.console_catalog import CatalogPages
+    from bot.web.console_handoff import HandoffPages
     from bot.web.console_notices import NoticePages
     from bot.web.console_stats import StatsPages
 
     sections = (StatsPages().pages, CatalogPages().pages, NoticePages().pages)
+    handoffs = app.engine.live_desk.switchboard
+    if isinstance(handoffs, Handoffs):  # the live handoff's queue and conversations
+        sections += (HandoffPages(handoffs, app.gateway.wake_courier).pages,)  # type: ignore[assignment]
     app.routes.extend(Console(console_services(app), sections).routes())
 
 

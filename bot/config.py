@@ -29,6 +29,15 @@ def parse_admins(value: str) -> frozenset[tuple[str, str]]:
     return frozenset(pairs)
 
 
+def handoff_settings(env: Mapping[str, str]) -> dict[str, Any]:
+    """The live handoff's office hours and time-out: ``DVCBOT_HANDOFF_HOURS``, ``_WEEKDAYS``, ``_TIMEOUT_MINUTES``."""
+    return {
+        "handoff_hours": env.get("DVCBOT_HANDOFF_HOURS", "07:30-11:30,13:30-17:00"),
+        "handoff_weekdays": env.get("DVCBOT_HANDOFF_WEEKDAYS", "0-4"),
+        "handoff_timeout_minutes": float(env.get("DVCBOT_HANDOFF_TIMEOUT_MINUTES", "30")),
+    }
+
+
 def web_settings(env: Mapping[str, str]) -> dict[str, Any]:
     """The web chat's settings: ``DVCBOT_WEB_CHAT``, ``DVCBOT_WEB_ORIGINS``, ``DVCBOT_WEB_TRUSTED_PROXIES`` …."""
     origins = tuple(part.strip() for part in env.get("DVCBOT_WEB_ORIGINS", "").split(",") if part.strip())
@@ -100,6 +109,9 @@ class Settings:
     web_token_days: int = 30  # a web conversation unused this long starts afresh
     console: bool = False  # serve the officer console (/console) on WEB_HOST:WEB_PORT, behind HTTPS
     console_session_hours: float = 8.0  # a console sign-in lasts this long (and ends after 2 idle hours)
+    handoff_hours: str = "07:30-11:30,13:30-17:00"  # live handoff: local office hours ("" = always)
+    handoff_weekdays: str = "0-4"  # ... on these weekdays (0 = Monday)
+    handoff_timeout_minutes: float = 30.0  # a held conversation the officer leaves idle returns to the bot
     fault: str = ""  # crash tests only: e.g. "after-commit:3" (see bot/faults.py)
 
     @property
@@ -182,5 +194,6 @@ class Settings:
             **web_settings(env),
             console=env.get("DVCBOT_CONSOLE", "").strip().lower() in ("1", "true", "yes", "on"),
             console_session_hours=float(env.get("DVCBOT_CONSOLE_SESSION_HOURS", cls.console_session_hours)),
+            **handoff_settings(env),
             fault=env.get("DVCBOT_FAULT", ""),
         )

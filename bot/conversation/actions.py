@@ -48,6 +48,7 @@ class Kind(StrEnum):
     UNKNOWN = "unknown"  # a slash command the bot does not know: unknown:/<command>
     STAFF = "staff"  # a helper or admin command: staff:<StaffCommand>:<argument>
     REMIND = "remind"  # reminders: remind:<Remind>:<argument>
+    LIVE = "live"  # live handoff: live:province (no commune known: the province's queue)
 
 
 class Nav(StrEnum):
@@ -125,6 +126,7 @@ MEDIA_DOWNLOAD_FAILED = payload(Kind.MEDIA, "download_failed")
 STAFF_REMINDERS = payload(Kind.STAFF, StaffCommand.REMINDERS, "")
 STAFF_SESSION = payload(Kind.STAFF, StaffCommand.SESSION, "")
 STAFF_DONE = payload(Kind.STAFF, StaffCommand.DONE, "")
+LIVE_PROVINCE = payload(Kind.LIVE, "province")
 
 
 @dataclass(frozen=True)
@@ -192,6 +194,7 @@ __all__ = [
     "NAV_REPHRASE",
     "NAV_RESUME",
     "NAV_STUCK",
+    "LIVE_PROVINCE",
     "RATE_DOWN",
     "RATE_UP",
     "STAFF_DONE",

@@ -17,6 +17,7 @@ from bot.conversation import commands, opening, paperwork, pauses, questions, wh
 from bot.conversation import replies as fixed
 from bot.conversation.actions import NAV_MENU, NAV_NEXT, NAV_RESUME, Action, ActionTable, Kind, Nav, has_kind
 from bot.conversation.contacts import Contacts
+from bot.conversation.handoff import LiveDesk, Switchboard
 from bot.conversation.live import LiveCatalog, Snapshot
 from bot.conversation.noticeboard import Blank, Noticeboard
 from bot.conversation.state import ConversationState, Mode
@@ -76,6 +77,7 @@ class Engine:
         desks: Desks | None = None,
         referrals: Referrals | None = None,
         board: Noticeboard | None = None,
+        switchboard: Switchboard | None = None,
     ):
         self.live = live
         self.store = store
@@ -86,6 +88,7 @@ class Engine:
         self.desks = desks
         self.referrals = referrals or Referrals()
         self.board: Noticeboard = board or Blank()  # the officers' notice, welcome text and office hours
+        self.live_desk = LiveDesk(switchboard, self._contacts)  # a person takes over (the console's queue)
         self.nav = self._build_nav()
         self.actions = self._build_actions()
 
@@ -124,6 +127,7 @@ class Engine:
             inbound,
             user,
             self._role(inbound, state),
+            unit=unit,
         )
         turn.log(EventType.MESSAGE, text=text or None)
         starting = state.messages == 0 or state.idle_for(turn.now) >= dt.timedelta(minutes=self.config.idle_minutes)
@@ -132,7 +136,8 @@ class Engine:
         updated = pauses.guide_updated(turn)
         replies += updated
         if not updated or not self._continues_guide(turn, text):
-            answer = self._dispatch(turn, inbound.payload, text)
+            held = self.live_desk.intercept(turn, text)  # an officer holds it, or it asked the commune
+            answer = held if held is not None else self._dispatch(turn, inbound.payload, text)
             if answer and answer[0].yes_no == (NAV_RESUME, NAV_MENU):
                 replies = [reply for reply in replies if reply not in paused]  # the greeting says it all
             replies += answer
@@ -230,7 +235,8 @@ class Engine:
         table.register(Kind.PICK, self._pick)
         table.register(Kind.DOCS, lambda turn, argument: paperwork.show(turn, argument or None))
         table.register(Kind.FACT, lambda turn, argument: opening.fact(turn, *argument.partition(":")[::2]))
-        table.register(Kind.WARD, lambda turn, argument: [whereabouts.chosen(turn, argument)])
+        table.register(Kind.WARD, self.live_desk.ward)
+        table.register(Kind.LIVE, self.live_desk.province)
         table.register(Kind.TICK, paperwork.tick)
         table.register(Kind.SECTOR, lambda turn, argument: [fixed.sector(turn, argument)])
         table.register(Kind.RATE, lambda turn, argument: pauses.rate(turn, argument == "up"))
@@ -298,7 +304,10 @@ class Engine:
         return fixed.greeting(turn.tr, first=first, welcome=welcome, notice=notice)
 
     def _people(self, turn: Turn) -> list[Reply]:
-        return [fixed.people(turn, self.contacts, self.board.hours(turn.state.commune, turn.tr.locale))]
+        return self.live_desk.request(turn)
+
+    def _contacts(self, turn: Turn) -> Reply:
+        return fixed.people(turn, self.contacts, self.board.hours(turn.state.commune, turn.tr.locale))
 
     def _pick(self, turn: Turn, intent: str) -> list[Reply]:
         """A choice after "did you mean": a procedure, or an askable general intent (a person, help)."""

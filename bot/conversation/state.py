@@ -75,6 +75,7 @@ class ConversationState:
     locale_chosen: bool = False  # the user picked the language: detection no longer switches it
     pending: list[str] = field(default_factory=list)  # [yes payload, no payload] of a pending question
     place: str = ""  # unit names of an address the bot asked about ("xã Tân Lập"), never a street
+    handoff: str = ""  # "asking": the commune asked before joining a queue; "question": one to leave
 
     def position(self) -> Position | None:
         """The current guide position, if in a guide."""

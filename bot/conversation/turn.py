@@ -16,6 +16,7 @@ from bot.conversation.live import Snapshot
 from bot.conversation.state import ConversationState
 from bot.i18n import Translator
 from bot.messages import Inbound, Option
+from bot.storage.database import Unit
 from bot.storage.events import EventType, PendingEvent
 from bot.storage.roles import Role
 
@@ -33,6 +34,7 @@ class Turn:
     role: Role = Role.CITIZEN
     events: list[PendingEvent] = field(default_factory=list)
     rows: list[tuple[Any, dict[str, Any]]] = field(default_factory=list)  # (table, row), in the message's commit
+    unit: Unit | None = None  # the message's transaction (the handoff queue reads and writes in it)
 
     def log(self, kind: EventType, **values: object) -> None:
         """Collect an event; it is written after the reply is decided."""

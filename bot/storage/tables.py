@@ -265,3 +265,48 @@ class ConsoleText(SQLModel, table=True):
     ends_at: dt.datetime | None = None
     updated_at: dt.datetime
     updated_by: str = Field(max_length=64)
+
+
+class Handoff(SQLModel, table=True):
+    """A conversation handed to a person: queued for a commune (or the province), taken, closed.
+
+    ``chat_id`` is the raw platform chat the officer's replies go to -- kept only while the
+    handoff is open and blanked when it closes (like ``outbox.chat_id``). ``revision`` grows with
+    every change, so the console's live pages notice one without comparing times.
+    """
+
+    __tablename__ = "handoffs"
+    __table_args__ = (Index("ix_handoffs_status", "status", "commune"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    conversation: str = Field(max_length=64, index=True)  # the salted hash of (channel, user)
+    channel: str = Field(max_length=32)
+    chat_id: str = Field(default="", max_length=128)  # raw: needed to deliver, blanked at close
+    commune: str | None = Field(default=None, max_length=16)  # None: the province queue
+    locale: str = Field(default="vi", max_length=8)
+    kind: str = Field(default="live", max_length=16)  # live | question (left outside office hours)
+    status: str = Field(default="waiting", max_length=16)  # waiting | taken | closed
+    officer: str | None = Field(default=None, max_length=64)  # the console login holding it
+    tried: str = Field(default="", max_length=255)  # what the bot was helping with (entry ids)
+    opened_at: dt.datetime
+    taken_at: dt.datetime | None = None
+    closed_at: dt.datetime | None = None
+    citizen_at: dt.datetime  # the citizen's last message (reply windows count from it)
+    active_at: dt.datetime  # the last message either way (the officer's time-out counts from it)
+    officer_replies: int = 0  # officer replies since the citizen's last message
+    closed_by: str | None = Field(default=None, max_length=16)  # handback | timeout
+    rating: int | None = None  # 1..5, the citizen's rating of the help
+    revision: int = 0
+
+
+class HandoffMessage(SQLModel, table=True):
+    """One message of a handoff, redacted: the citizen's, an officer's, or a reply refused."""
+
+    __tablename__ = "handoff_messages"
+
+    id: int | None = Field(default=None, primary_key=True)
+    handoff_id: int = Field(index=True)
+    at: dt.datetime
+    author: str = Field(max_length=16)  # citizen | officer | refused
+    officer: str | None = Field(default=None, max_length=64)
+    text: str = Field(default="")  # redacted (bot.storage.privacy.redact)

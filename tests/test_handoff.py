@@ -1,0 +1,126 @@
+"""Live handoff, in process: the queue, the officer's replies through the outbox, the bot's silence,
+the time-out, the chat id blanked at close, a Zalo reply past its window, and the figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+
+import pytest
+from sqlalchemy import select
+
+from bot.app import App, build_app
+from bot.clock import ManualClock
+from bot.config import Settings
+from bot.console.handoff import Handoffs, ReplyRefused
+from bot.storage.outbox import PENDING
+from bot.storage.tables import Handoff, OutboxItem
+from bot.testing import Conversation
+
+MONDAY = dt.datetime(2030, 3, 11, 2, 0, tzinfo=dt.UTC)  # 09:00 on a Monday in Hà Nội: office hours
+SUNDAY = dt.datetime(2030, 3, 17, 2, 0, tzinfo=dt.UTC)  # the next Sunday
+
+
+@pytest.fixture
+def bot(settings: Settings, patch: Callable[..., None]) -> Iterator[tuple[App, ManualClock]]:
+    """A bot with the console on (the handoff queues) and a manual clock on a Monday morning."""
+    settings = replace(settings, console=True, handoff_timeout_minutes=30)
+    patch(settings)
+    clock = ManualClock(MONDAY)
+    built = build_app(settings, clock, channels=False)
+    yield built, clock
+    built.close()
+
+
+def handoffs(app: App) -> Handoffs:
+    board = app.engine.live_desk.switchboard
+    assert isinstance(board, Handoffs)
+    return board
+
+
+def only(app: App) -> Handoff:
+    with app.database.reader() as session:
+        (row,) = session.scalars(select(Handoff)).all()
+        return row
+
+
+def pending_texts(app: App) -> list[str]:
+    with app.database.reader() as session:
+        rows = session.scalars(select(OutboxItem).where(OutboxItem.status == PENDING)).all()  # type: ignore[arg-type]
+        return [row.body or "" for row in rows]
+
+
+def test_a_person_asked_for_asks_the_commune_then_queues_and_the_officer_takes_over(
+    bot: tuple[App, ManualClock],
+) -> None:
+    app, clock = bot
+    chat = Conversation(app.engine, user_id="c1", channel="telegram", clock=clock)
+    chat.say("tôi muốn gặp người hỗ trợ").expect("xã")  # which commune?
+    chat.say("phường Bến Nghé, Quận 1, TP Hồ Chí Minh").expect("Phường Sài Gòn")
+    handoff = only(app)
+    assert handoff.status == "waiting" and handoff.commune == "26740" and handoff.chat_id == "c1"
+    board = handoffs(app)
+    assert [h.id for h in board.queue_of("26740", False, clock.now())] == [handoff.id]
+    assert board.queue_of("00004", False, clock.now()) == []  # another commune's officer sees none
+    assert handoff.id is not None
+    assert board.take(handoff.id, "canbo", clock.now())
+    assert not board.take(handoff.id, "other", clock.now())  # one officer wins
+    board.reply(handoff.id, "canbo", "Chào anh, hồ sơ nộp tại UBND phường. SĐT 0912 345 678", clock.now())
+    assert any("hồ sơ nộp tại UBND phường" in text for text in pending_texts(app))
+    assert chat.say("cảm ơn, tôi cần mang gì?").replies == []  # the bot stays silent
+    said = [(m.author, m.text) for m in board.messages(handoff.id)]
+    assert ("citizen", "cảm ơn, tôi cần mang gì?") in said
+    assert ("officer", "Chào anh, hồ sơ nộp tại UBND phường. SĐT [phone]") in said  # redacted at rest
+    assert board.hand_back(handoff.id, "canbo", clock.now())
+    closed = only(app)
+    assert closed.status == "closed" and closed.chat_id == "" and closed.closed_by == "handback"
+    chat.say("5").expect("Cảm ơn bạn đã đánh giá")  # the rating right after the hand-back
+    chat.say("làm căn cước").expect_not("người hỗ trợ")  # the bot answers again
+    assert chat.replies
+    figures = board.figures(MONDAY - dt.timedelta(days=1), MONDAY + dt.timedelta(days=1))
+    assert figures["handoffs"] == 1 and figures["rating"] == 5 and figures["queue"] == 0
+
+
+def test_an_idle_officer_times_out_and_the_bot_answers_again(bot: tuple[App, ManualClock]) -> None:
+    app, clock = bot
+    chat = Conversation(app.engine, user_id="c2", channel="telegram", clock=clock)
+    chat.say("gặp người hỗ trợ")
+    chat.press("Không rõ")  # the province's queue
+    handoff = only(app)
+    assert handoff.commune is None and handoff.id is not None
+    board = handoffs(app)
+    board.take(handoff.id, "admin", clock.now())
+    assert chat.say("alo").replies == []
+    clock.advance(dt.timedelta(minutes=31))
+    assert chat.say("làm căn cước").replies  # the officer went quiet: the bot is back
+    closed = only(app)
+    assert closed.status == "closed" and closed.closed_by == "timeout" and closed.chat_id == ""
+
+
+def test_a_zalo_reply_past_its_window_is_refused_and_kept_on_record(bot: tuple[App, ManualClock]) -> None:
+    app, clock = bot
+    chat = Conversation(app.engine, user_id="z1", channel="zalo", clock=clock)
+    chat.say("gặp người hỗ trợ")
+    chat.press("Không rõ").expect("48")
+    handoff = only(app)
+    assert handoff.id is not None
+    board = handoffs(app)
+    board.take(handoff.id, "admin", clock.now())
+    clock.advance(dt.timedelta(hours=49))
+    with pytest.raises(ReplyRefused):
+        board.reply(handoff.id, "admin", "Xin lỗi đã để anh chờ", clock.now())
+    assert not board.window(only(app)).open(clock.now())
+    assert [m.author for m in board.messages(handoff.id)][-1] == "refused"
+    assert not any("Xin lỗi đã để anh chờ" in text for text in pending_texts(app))
+
+
+def test_outside_office_hours_a_question_is_left_for_the_queue(bot: tuple[App, ManualClock]) -> None:
+    app, clock = bot
+    clock.set(SUNDAY)
+    chat = Conversation(app.engine, user_id="c3", channel="telegram", clock=clock)
+    chat.say("gặp người hỗ trợ").expect("07:30 18/03/2030")
+    chat.say("Tôi cần đổi tên trên giấy khai sinh").expect("Đã lưu")
+    handoff = only(app)
+    assert handoff.kind == "question" and handoff.status == "waiting" and handoff.id is not None
+    assert [m.text for m in handoffs(app).messages(handoff.id)] == ["Tôi cần đổi tên trên giấy khai sinh"]
