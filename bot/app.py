@@ -331,13 +331,17 @@ def console_services(app: App) -> ConsoleServices:
     from bot.console.accounts import Accounts
     from bot.console.audit import AuditLog
     from bot.console.backoff import Backoff
+    from bot.console.mappings import Mappings
     from bot.console.reports import Reports
     from bot.console.services import ConsoleServices
     from bot.console.sessions import Sessions
+    from intents.regression import shipped_sets
 
     settings, database, live = app.settings, app.database, app.live
+    text_days = settings.raw_text_days  # the inbox reads what the purge keeps
     policy = LinkPolicy(settings.allowed_link_suffixes)
     required = required_ids() if settings.catalog_dir is None else []
+    updates = CatalogUpdates(app.store, lambda: live.current.catalog, policy, required, live.refresh)
     return ConsoleServices(
         accounts=Accounts(database, settings.user_salt, settings.admins),
         sessions=Sessions(database, dt.timedelta(hours=settings.console_session_hours)),
@@ -345,11 +349,12 @@ def console_services(app: App) -> ConsoleServices:
         audit=AuditLog(database),
         notices=Notices(database, policy),
         reports=Reports(database, app.timezone),
-        updates=CatalogUpdates(app.store, lambda: live.current.catalog, policy, required, live.refresh),
+        updates=updates,
         catalog=lambda: (live.current.version_id, live.current.catalog),
         clock=app.clock,
         languages=app.languages,
         timezone=app.timezone,
+        mappings=Mappings(database, app.clock, updates, live.served, live.build_router, shipped_sets, text_days),
     )
 
 
@@ -358,10 +363,11 @@ def add_console(app: App) -> None:
     from bot.web.console import Console
     from bot.web.console_catalog import CatalogPages
     from bot.web.console_handoff import HandoffPages
+    from bot.web.console_inbox import InboxPages
     from bot.web.console_notices import NoticePages
     from bot.web.console_stats import StatsPages
 
-    sections = (StatsPages().pages, CatalogPages().pages, NoticePages().pages)
+    sections = (StatsPages().pages, CatalogPages().pages, NoticePages().pages, InboxPages().pages)
     handoffs = app.engine.live_desk.switchboard
     if isinstance(handoffs, Handoffs):  # the live handoff's queue and conversations
         sections += (HandoffPages(handoffs, app.gateway.wake_courier).pages,)  # type: ignore[assignment]

@@ -21,7 +21,11 @@ def build_index(catalog: Catalog, with_listing: bool = True) -> Index:
     """Index the catalog's curated entries, its listing cards and the general intents."""
     docs: list[IntentDoc] = curated_docs(catalog)
     if with_listing:
-        docs += listing_docs(catalog.listing.values(), skip_codes=(), aliases=load_listing_aliases())
+        aliases = load_listing_aliases()
+        for card in catalog.listing.values():
+            if card.aliases:  # names added from the unanswered inbox, carried by the catalog version
+                aliases[card.code] = (*aliases.get(card.code, ()), *card.aliases)
+        docs += listing_docs(catalog.listing.values(), skip_codes=(), aliases=aliases)
     docs += general_docs()
     return Index.build(docs)
 

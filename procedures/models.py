@@ -315,3 +315,6 @@ class ListingEntry(Frozen):
     reception: str = ""  # dia_chi_tiep_nhan: where dossiers are received
     rows: tuple[ListingRow, ...] = ()
     replaced_by: tuple[Replacement, ...] = ()
+    # Everyday names officers added from the unanswered inbox; versioned with the catalog (older
+    # stored versions have none). The shipped everyday names stay in intents/listing_aliases.tsv.
+    aliases: tuple[str, ...] = ()

@@ -94,6 +94,26 @@ class CatalogUpdates:
             self.refresh()
         return Checked(name, diff=diff, version=version)
 
+    def serve(self, candidate: Catalog, author: str, source: str) -> Checked:
+        """Serve a catalog built in code (an alias approved in the console's inbox) as a new version.
+
+        It becomes a version row like an uploaded file's, so its diff, audit and rollback are the same.
+        """
+        current = self.current()
+        diff = diff_catalogs(current, candidate.entries.values(), candidate.listing.values())
+        if diff.is_empty:
+            return Checked(source, diff=diff)
+        version = self.store.save(
+            list(candidate.entries.values()),
+            list(candidate.listing.values()),
+            author=author,
+            source=source,
+            summary=diff.summary(lambda message: message),
+            status=APPLIED,
+        )
+        self.refresh()
+        return Checked(source, diff=diff, version=version)
+
     def apply(self, draft_id: int) -> CatalogVersion | None:
         """Serve a reviewed draft; None when it was applied or discarded already."""
         row = self.store.apply(draft_id)

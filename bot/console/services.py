@@ -11,6 +11,7 @@ from bot.clock import Clock
 from bot.console.accounts import Accounts
 from bot.console.audit import AuditLog
 from bot.console.backoff import Backoff
+from bot.console.mappings import Mappings
 from bot.console.notices import Notices
 from bot.console.reports import Reports
 from bot.console.sessions import Sessions
@@ -33,6 +34,7 @@ class ConsoleServices:
     clock: Clock
     languages: Languages
     timezone: ZoneInfo
+    mappings: Mappings | None = None  # the unanswered inbox's proposals and approvals
 
 
 __all__ = ["ConsoleServices"]

@@ -65,6 +65,11 @@ class LiveCatalog:
         """The snapshot to use for the next message."""
         return self._current
 
+    def served(self) -> tuple[int, Catalog]:
+        """The served version number and catalog, read from one snapshot."""
+        snapshot = self._current
+        return snapshot.version_id, snapshot.catalog
+
     def refresh(self) -> bool:
         """Load the newest applied version if it is not the one served; True when swapped."""
         with self._lock:  # one rebuild at a time, even if an admin's import triggers one too

@@ -310,3 +310,26 @@ class HandoffMessage(SQLModel, table=True):
     author: str = Field(max_length=16)  # citizen | officer | refused
     officer: str | None = Field(default=None, max_length=64)
     text: str = Field(default="")  # redacted (bot.storage.privacy.redact)
+
+
+class InboxMapping(SQLModel, table=True):
+    """An officer's answer to a group of unanswered questions: "this is procedure X" or out of scope.
+
+    ``key`` is the group's folded text (:func:`bot.stats.queries.question_key`); ``phrase`` the
+    redacted wording that becomes a router alias once an administrator approves, in catalog
+    version ``version_id``. ``figures`` keep the evaluation shown at the decision (JSON).
+    """
+
+    __tablename__ = "inbox_mappings"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=500, index=True)
+    phrase: str = Field(max_length=200)
+    target: str = Field(max_length=64)  # a curated entry id, a national code, or "out_of_scope"
+    status: str = Field(default="proposed", max_length=16, index=True)  # proposed | applied | refused
+    proposed_by: str = Field(max_length=64)
+    proposed_at: dt.datetime
+    decided_by: str | None = Field(default=None, max_length=64)
+    decided_at: dt.datetime | None = None
+    version_id: int | None = None  # the catalog version that carries the alias
+    figures: str | None = None

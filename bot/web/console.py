@@ -74,6 +74,7 @@ class Visit:
         nav = [Link("/console", tr.gettext("Home")), Link("/console/stats", tr.gettext("Statistics"))]
         if officer.role is not ConsoleRole.HELPER:
             nav.append(Link("/console/hours", tr.gettext("Office hours")))
+            nav.append(Link("/console/inbox", tr.gettext("Unanswered inbox")))
         if officer.is_admin:
             nav += [
                 Link("/console/catalog", tr.gettext("Catalog")),
