@@ -15,6 +15,7 @@ from bot.clock import ManualClock
 from bot.config import Settings
 from bot.console.mappings import APPLIED, REFUSED, Mappings
 from bot.console.unanswered import groups, share
+from bot.runtime import App
 from bot.testing import Conversation
 from intents import build_router
 from intents.evaluation import Example
@@ -79,9 +80,22 @@ def test_an_approved_mapping_routes_new_wording_live_a_worse_one_is_refused_and_
         assert (moved.before_unanswered, moved.before_total, moved.after_unanswered, moved.after_total) == (4, 4, 0, 1)
         assert moved.reduced
 
+        out_of_scope_leaves_the_inbox(app, mappings, since)
+
         # Rollback: the previous version is served again and the group comes back to the inbox.
         assert mappings.updates.rollback(served_before, "console:admin") is not None
         assert name not in say("citizen-12", REWORDED)
         assert KEY in {group.key for group in groups(app.database, since, None, mappings.hidden_keys())}
     finally:
         app.close()
+
+
+def out_of_scope_leaves_the_inbox(app: App, mappings: Mappings, since: dt.datetime) -> None:
+    """An out-of-scope mapping is recorded without a new version, and the group leaves the inbox."""
+    weather = "hom nay troi dep khong"
+    assert weather in {group.key for group in groups(app.database, since, None, mappings.hidden_keys())}
+    version = app.live.current.version_id
+    aside = mappings.approve(mappings.propose(weather, weather, "out_of_scope", "officer").id or 0, "admin")
+    assert aside is not None and aside.mapping.status == APPLIED and aside.comparison is None
+    assert app.live.current.version_id == version
+    assert weather not in {group.key for group in groups(app.database, since, None, mappings.hidden_keys())}
