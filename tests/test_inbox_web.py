@@ -49,7 +49,9 @@ def test_an_officer_proposes_an_admin_reviews_and_approves_and_the_chat_follows(
     monkeypatch.setattr("intents.regression.shipped_sets", lambda: sets)
     clock = ManualClock(T0)
     app = build_app(replace(settings, console=True, user_salt="s" * 40), clock=clock)
-    app.live.build_router = build_router  # the real builder: `patch` makes every catalog get one router
+    monkeypatch.setattr(
+        "bot.app.build_router", build_router
+    )  # the real builder: `patch` gives every catalog one router
     accounts = Accounts(app.database, "s" * 40)
     accounts.add("admin.tinh", PASSWORD, ConsoleRole.ADMIN, T0)
     accounts.add("canbo.saigon", PASSWORD, ConsoleRole.OFFICER, T0, commune="26740")
