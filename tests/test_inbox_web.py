@@ -19,6 +19,7 @@ from bot.app import build_app
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.console.accounts import Accounts, ConsoleRole
+from bot.console.audit import AuditLog
 from bot.testing import Conversation
 from intents import build_router
 from intents.regression import EvalSet, shipped_sets
@@ -83,6 +84,8 @@ def test_an_officer_proposes_an_admin_reviews_and_approves_and_the_chat_follows(
 
     try:
         asyncio.run(scenario())
+        decided = [row.detail for row in AuditLog(app.database).recent(50) if row.action == "inbox-decided"]
+        assert decided and "applied in version" in decided[0] and TARGET in decided[0]
         clock.advance(dt.timedelta(minutes=1))
         chat = Conversation(app.engine, user_id="citizen-9", clock=clock).say(REWORDED)
         assert name in "\n".join(reply.text for reply in chat.replies)

@@ -153,6 +153,7 @@ class Mappings:
     def approve(self, mapping_id: int, author: str) -> Decided | None:
         """Measure and serve the mapping, or refuse it when a set gets worse; None if not pending."""
         with self._lock:
+            self.updates.refresh()  # build on the newest version, even one another process applied
             row = self.get(mapping_id)
             if row is None or row.status != PROPOSED:
                 return None

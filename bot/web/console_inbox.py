@@ -83,9 +83,10 @@ class InboxPages:
             return visit.refused(tr.gettext("This page is for officers and administrators."))
         target = visit.value("target").strip()
         try:
-            _mappings(visit).propose(visit.value("key"), visit.value("phrase"), target, visit.officer.login)
+            row = _mappings(visit).propose(visit.value("key"), visit.value("phrase"), target, visit.officer.login)
         except MappingError as error:
             return self.inbox(visit, error=tr.gettext(str(error)).format(target=target), status=400)
+        _audit(visit, "inbox-proposed", f"#{row.id} {row.phrase} -> {row.target}")
         return self.inbox(visit, note=tr.gettext("Proposal recorded; an administrator will review it."))
 
     def review(self, visit: Visit) -> Response:
@@ -110,6 +111,10 @@ class InboxPages:
         decided = _mappings(visit).approve(int(ident), f"console:{visit.officer.login}") if ident.isdigit() else None
         if decided is None:
             return self.inbox(visit, error=tr.gettext("This proposal was already decided."), status=409)
+        row = decided.mapping
+        worse = ", ".join(decided.comparison.worse) if decided.comparison is not None else ""
+        outcome = f"{row.status} (worse: {worse})" if decided.refused else f"{row.status} in version {row.version_id}"
+        _audit(visit, "inbox-decided", f"#{row.id} {row.phrase} -> {row.target}: {outcome}")
         if decided.refused and decided.comparison is not None:
             body = message(_worse(visit, decided.comparison), error=True) + _figures(visit, decided.comparison)
             return visit.page(tr.gettext("Refused"), body, 409)
@@ -124,6 +129,7 @@ class InboxPages:
         row = _mappings(visit).refuse(int(ident), f"console:{visit.officer.login}") if ident.isdigit() else None
         if row is None:
             return self.inbox(visit, error=visit.tr.gettext("This proposal was already decided."), status=409)
+        _audit(visit, "inbox-decided", f"#{row.id} {row.phrase} -> {row.target}: refused by an administrator")
         return self.inbox(visit, note=visit.tr.gettext("Proposal refused. The catalog was not changed."))
 
 
@@ -131,6 +137,11 @@ def _mappings(visit: Visit) -> Mappings:
     found = visit.services.mappings
     assert found is not None, "the composition root builds the inbox with the console"
     return found
+
+
+def _audit(visit: Visit, action: str, detail: str) -> None:
+    """What was decided, beside the guard's record of the request (which holds no form fields)."""
+    visit.services.audit.record(visit.officer.login, action, visit.services.clock.now(), detail)
 
 
 def _propose_form(visit: Visit, number: int, key: str, example: str) -> str:
