@@ -312,7 +312,9 @@ def read_candidate_bytes(
         parsed = _csv_file(name, content, current, policy)
     else:
         cards, problems = portal.read_records(name, content, policy)
-        parsed = _Parsed(list(current.entries.values()), tuple(cards), problems)
+        parsed = _Parsed(
+            list(current.entries.values()), tuple(portal.keep_aliases(current.listing.values(), cards)), problems
+        )
         if problems:
             parsed = _fail(current, *problems)
     return _finish(name, parsed, current, policy, required)

@@ -230,5 +230,14 @@ class _ListReading:
 def merge(current: Iterable[ListingEntry], updates: Iterable[ListingEntry]) -> tuple[ListingEntry, ...]:
     """The listing with ``updates`` added or replacing the cards of the same code, sorted by code."""
     cards = {card.code: card for card in current}
-    cards.update((card.code, card) for card in updates)
+    cards.update((card.code, card) for card in keep_aliases(cards.values(), updates))
     return tuple(sorted(cards.values(), key=lambda card: card.code))
+
+
+def keep_aliases(current: Iterable[ListingEntry], updates: Iterable[ListingEntry]) -> list[ListingEntry]:
+    """``updates`` with the everyday names officers gave the same codes (the portal's files have none)."""
+    names = {card.code: card.aliases for card in current if card.aliases}
+    return [
+        card.model_copy(update={"aliases": names[card.code]}) if card.code in names and not card.aliases else card
+        for card in updates
+    ]

@@ -13,13 +13,16 @@ from collections.abc import Callable
 from bot.app import build_app, console_services
 from bot.clock import ManualClock
 from bot.config import Settings
-from bot.console.mappings import APPLIED, REFUSED, Mappings
+from bot.console.mappings import APPLIED, REFUSED, Mappings, with_alias
 from bot.console.unanswered import groups, share
 from bot.runtime import App
 from bot.testing import Conversation
 from intents import build_router
 from intents.evaluation import Example
 from intents.regression import EvalSet, shipped_sets
+from procedures.catalog import Catalog
+from procedures.models import ListingEntry
+from procedures.portal import merge
 
 T0 = dt.datetime(2026, 12, 1, 2, 0, tzinfo=dt.UTC)
 ASKED = "xin dấu đỏ giấy ủy quyền"
@@ -99,3 +102,16 @@ def out_of_scope_leaves_the_inbox(app: App, mappings: Mappings, since: dt.dateti
     assert aside is not None and aside.mapping.status == APPLIED and aside.comparison is None
     assert app.live.current.version_id == version
     assert weather not in {group.key for group in groups(app.database, since, None, mappings.hidden_keys())}
+
+
+def test_a_listing_card_alias_is_indexed_versioned_and_kept_by_a_portal_update(catalog: Catalog) -> None:
+    code = next(code for code, card in sorted(catalog.listing.items()) if not card.replaced_by)
+    phrase = "xin phép thả diều sáo trên đê"
+    changed = with_alias(catalog, code, phrase)
+    assert changed.card(code).aliases == (phrase,)  # type: ignore[union-attr]
+    assert with_alias(changed, code, phrase.upper()) is changed  # the same wording is not added twice
+    assert build_router(changed).route(phrase).intent == code
+    merged = {card.code: card for card in merge(changed.listing.values(), [catalog.card(code)])}  # type: ignore[list-item]
+    assert merged[code].aliases == (phrase,)  # the portal's record carries no everyday names
+    stored = changed.card(code).model_dump_json(exclude={"aliases"})  # type: ignore[union-attr]
+    assert ListingEntry.model_validate_json(stored).aliases == ()  # an older stored version decodes
