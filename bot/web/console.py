@@ -75,6 +75,7 @@ class Visit:
         if officer.role is not ConsoleRole.HELPER:
             nav.append(Link("/console/hours", tr.gettext("Office hours")))
             nav.append(Link("/console/inbox", tr.gettext("Unanswered inbox")))
+            nav.append(Link("/console/handoff", tr.gettext("Waiting for a person")))
         if officer.is_admin:
             nav += [
                 Link("/console/catalog", tr.gettext("Catalog")),
