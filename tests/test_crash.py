@@ -18,6 +18,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import create_engine, text
 
 from bot.channels.telegram import SECRET_HEADER
 from tests.fake_telegram import FakeTelegram, free_port
@@ -150,9 +151,18 @@ def test_two_processes_on_one_postgres_database_share_the_caps(database_url: str
         for number in range(users):
             got = [message.text for message in fake.to(1000 + number)]
             assert ["Xin chào" in got[0], "Không có gì" in got[1], "quay lại hỏi mình" in got[2]] == [True] * 3, got
-        times = sorted(message.at for message in fake.sent)
+        # The caps hold where they are enforced: when a send is granted (the outbox keeps the
+        # time). Arrival times at the fake server add the machine's scheduling jitter on top.
+        engine = create_engine(database_url)
+        with engine.connect() as connection:
+            granted = connection.execute(
+                text("SELECT granted_at FROM outbox WHERE channel = 'telegram' AND granted_at IS NOT NULL")
+            ).scalars()
+            times = sorted(moment.timestamp() for moment in granted)
+        engine.dispose()
+        assert len(times) >= users * len(texts)
         busiest = max(sum(1 for t in times if start_at <= t < start_at + 1.0) for start_at in times)
-        assert busiest <= 30, f"{busiest} sends within one second"
+        assert busiest <= 30, f"{busiest} sends granted within one second"
 
     asyncio.run(scenario())
 
