@@ -253,6 +253,18 @@ def _capabilities(chromium: str, args: tuple[str, ...]) -> dict[str, Any]:
     }
 
 
+def real_clock_environment() -> dict[str, str]:
+    """This process's environment without libfaketime: the browser is the citizen's device.
+
+    ``.ci/run`` runs the suite with the system date three years ahead through libfaketime's
+    ``LD_PRELOAD``; Chromium's renderer stops answering under it. The bot under test keeps the
+    faked date; only the browser and its driver read the real clock, as a phone would.
+    """
+    return {
+        name: value for name, value in os.environ.items() if name != "LD_PRELOAD" and not name.startswith("FAKETIME")
+    }
+
+
 @contextmanager
 def launch(*args: str, width: int = 1280, height: int = 900) -> Iterator[Browser]:
     """A headless Chromium session (skipped, or failed under CI, when none is installed)."""
@@ -261,7 +273,11 @@ def launch(*args: str, width: int = 1280, height: int = 900) -> Iterator[Browser
     assert chromium is not None and driver is not None
     port = free_port()
     process = subprocess.Popen(
-        [driver, f"--port={port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        [driver, f"--port={port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        env=real_clock_environment(),
     )
     base = f"http://127.0.0.1:{port}"
     http = httpx.Client(timeout=120.0)
