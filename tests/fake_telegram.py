@@ -185,11 +185,15 @@ class FakeTelegram:
             await asyncio.sleep(0.02)
         raise AssertionError(f"only {len(self.to(chat_id))} messages to {chat_id}, wanted {count}: {self.to(chat_id)}")
 
-    async def turn(self, chat_id: int, timeout: float = 10.0, quiet: float = 0.15) -> list[Sent]:
-        """Wait for the bot's answer to the last action: new messages, then a short silence."""
+    async def turn(self, chat_id: int, timeout: float = 10.0, quiet: float = 0.3, at_least: int = 1) -> list[Sent]:
+        """Wait for the bot's answer to the last action: ``at_least`` new messages, then a short silence.
+
+        The silence is what ends a turn, so a busy machine (a parallel test run) needs it long
+        enough that a reply's second message is not mistaken for the next turn's.
+        """
         before = self._marks.get(chat_id, 0)
         deadline = time.monotonic() + timeout
-        while len(self.to(chat_id)) <= before:
+        while len(self.to(chat_id)) < before + at_least:
             if time.monotonic() > deadline:
                 raise AssertionError(
                     f"no answer in chat {chat_id}; sent so far: {[m.text[:50] for m in self.to(chat_id)]}"

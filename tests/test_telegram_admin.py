@@ -220,7 +220,7 @@ def test_stats_text_then_chart_and_admin_commands_registered(  # type: ignore[no
             fake.user_says(CITIZEN, "khai sinh")
             await fake.turn(CITIZEN)
             fake.user_says(ADMIN, "/stats")
-            sent = await fake.turn(ADMIN, quiet=0.4)
+            sent = await fake.turn(ADMIN, quiet=0.4, at_least=2, timeout=30)  # the chart takes a moment
             assert len(sent) == 2, [m.text[:80] for m in sent]
             text, chart = sent
             assert text.photo is None and text.text
