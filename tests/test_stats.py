@@ -279,7 +279,7 @@ def test_json_shape(filled: Database) -> None:
     assert json.loads(json.dumps(data, ensure_ascii=False)) == data
     assert list(data) == [
         "period", "timezone", "totals", "days", "routes", "procedures", "unresolved",
-        "funnels", "satisfaction", "channels", "communes", "helpers", "reminders", "sites",
+        "funnels", "satisfaction", "channels", "communes", "helpers", "reminders", "sites", "handoffs",
     ]  # fmt: skip
     assert data["period"] == {"since": "2026-03-01", "until": "2026-03-03"}
     assert data["days"][0] == {"date": "2026-03-01", "users": 3, "messages": 4}

@@ -1,8 +1,9 @@
 """Usage statistics: the queries behind ``/stats``, ``dvcbot stats``, the digest and ``/myreport``.
 
-Everything is read from the ``events`` table for a period of local dates. Days are counted
-in the deployment's time zone, not UTC: a message sent at 06:30 on the 2nd in Hà Nội is
-stored as 23:30 UTC on the 1st and must count for the 2nd. Counting happens in the database
+Everything is read from the ``events`` table for a period of local dates (the live handoff's
+figures from the ``handoffs`` table, :mod:`bot.stats.handoffs`). Days are counted in the
+deployment's time zone, not UTC: a message sent at 06:30 on the 2nd in Hà Nội is stored as
+23:30 UTC on the 1st and must count for the 2nd. Counting happens in the database
 (GROUP BY); only unanswered questions are merged in Python, because their grouping key is
 the router's text folding, which SQL cannot reproduce.
 
@@ -22,12 +23,14 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy import and_, case, func
 
+from bot.stats.handoffs import handoff_stats
 from bot.stats.report import (
     Channel,
     Commune,
     Day,
     DropOff,
     Funnel,
+    HandoffStats,
     HelperActivity,
     HelperReport,
     Period,
@@ -81,7 +84,7 @@ def collect(
         return Report(
             period, tz.key, totals, days, routes, read.procedures(), read.unresolved(), read.funnels(),
             read.satisfaction(), read.channels(), read.communes(), tuple(read.helpers()), read.reminders(),
-            read.sites(),
+            read.sites(), handoff_stats(connection, read.start, read.end, commune=commune, channel=channel),
         )  # fmt: skip
 
 
@@ -346,6 +349,7 @@ __all__ = [
     "Day",
     "DropOff",
     "Funnel",
+    "HandoffStats",
     "HelperActivity",
     "HelperReport",
     "Period",

@@ -159,6 +159,29 @@ class Reminders:
 
 
 @dataclass(frozen=True)
+class HandoffStats:
+    """Live handoff: the requests for a person opened in the period, what became of them, the queue now.
+
+    A handoff counts for the period it was opened in. Waiting times (queued → taken by an
+    officer) are of live requests only: a question left outside office hours waits for the
+    office to open, which says nothing about the queue. Handling time (taken → closed) is of
+    every handoff an officer took and closed. Times are in minutes; None when nothing was measured.
+    ``queue`` is what waits now, whatever the period.
+    """
+
+    requests: int = 0  # live requests and questions left outside office hours
+    questions: int = 0  # of which left outside office hours
+    answered: int = 0  # taken by an officer
+    timed_out: int = 0  # closed because the officer went quiet past the time-out
+    queue: int = 0  # waiting for an officer now
+    wait_median_minutes: float | None = None
+    wait_p90_minutes: float | None = None
+    handling_median_minutes: float | None = None
+    ratings: int = 0  # the citizens' ratings of the help (1-5) after a hand-back
+    rating_average: float | None = None
+
+
+@dataclass(frozen=True)
 class Report:
     """Every section of the usage report for one period."""
 
@@ -176,6 +199,7 @@ class Report:
     helpers: tuple[HelperActivity, ...]
     reminders: Reminders
     sites: tuple[Site, ...] = ()  # last, with a default: reports built before sites still construct
+    handoffs: HandoffStats = HandoffStats()  # likewise; all zeros without the console's live handoff
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: field names as keys, dates as ISO strings, shares rounded to 4 places."""

@@ -14,7 +14,7 @@ import io
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from babel.numbers import format_percent
+from babel.numbers import format_decimal, format_percent
 
 from bot.i18n import Translator
 from bot.stats.queries import HelperActivity, HelperReport, Period, Report
@@ -108,6 +108,7 @@ def to_table(report: Report, tr: Translator, names: Mapping[str, str] | None = N
     _overview(sheet, report)
     _procedures(sheet, report)
     _places(sheet, report)
+    _handoffs(sheet, report)
     reminders = report.reminders
     sheet.head(tr.gettext("Reminders"))
     sheet.counts(
@@ -186,6 +187,39 @@ def _places(sheet: _Sheet, report: Report) -> None:
     for helper in report.helpers:
         lines.append(f"  {helper.helper} · {commune_label(helper.commune) or tr.gettext('(unknown)')}")
         lines.append("    " + _outcomes(helper, tr))
+
+
+def _handoffs(sheet: _Sheet, report: Report) -> None:
+    """The live handoff's figures; left out where nobody asked for a person (no console, or a quiet period)."""
+    tr, n, figures = sheet.tr, sheet.n, report.handoffs
+    if not figures.requests and not figures.queue:
+        return
+    sheet.head(tr.gettext("Talking to an officer"))
+    sheet.counts(
+        (
+            (tr.gettext("Requests"), figures.requests),
+            (tr.gettext("Left outside office hours"), figures.questions),
+            (tr.gettext("Answered by an officer"), figures.answered),
+            (tr.gettext("Timed out"), figures.timed_out),
+            (tr.gettext("Waiting now"), figures.queue),
+        )
+    )
+    wait = f"{_minutes(figures.wait_median_minutes, tr)} / {_minutes(figures.wait_p90_minutes, tr)}"
+    sheet.lines.append("  " + tr.gettext("Wait, median / 90%: {minutes} min").format(minutes=wait))
+    handling = _minutes(figures.handling_median_minutes, tr)
+    sheet.lines.append("  " + tr.gettext("Handling, median: {minutes} min").format(minutes=handling))
+    average = "–" if figures.rating_average is None else _decimal(figures.rating_average, tr)
+    rated = tr.gettext("Ratings: {count}, average {average} / 5")
+    sheet.lines.append("  " + rated.format(count=n(figures.ratings), average=average))
+
+
+def _minutes(value: float | None, tr: Translator) -> str:
+    return "–" if value is None else _decimal(value, tr)
+
+
+def _decimal(value: float, tr: Translator) -> str:
+    """One decimal at most, in the reader's locale ("4,5" in Vietnamese)."""
+    return format_decimal(value, format="#,##0.#", locale=tr.locale)
 
 
 def helper_text(report: HelperReport, tr: Translator, names: Mapping[str, str] | None = None) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
+from babel.numbers import format_decimal
 from starlette.responses import Response
 
 from bot.console.reports import CHANNELS, Filters, OutOfScope, csv_bytes, xlsx_bytes
@@ -163,6 +164,31 @@ def _sections(report: Report, tr: Translator, names: dict[str, str]) -> str:
         [(row.commune or "—", row.users, row.messages, row.helper_sessions) for row in report.communes],
         numeric=(1, 2, 3),
     )
+    return html + _handoffs(report, tr)
+
+
+def _handoffs(report: Report, tr: Translator) -> str:
+    """The live handoff: requests and what became of them, the queue now, times and ratings."""
+    figures = report.handoffs
+
+    def minutes(value: float | None) -> str:
+        return "–" if value is None else format_decimal(value, format="#,##0.#", locale=tr.locale)
+
+    html = f"<h2>{esc(tr.gettext('Talking to an officer'))}</h2>"
+    html += table(
+        (tr.gettext("Requests"), tr.gettext("Left outside office hours"), tr.gettext("Answered by an officer"),
+         tr.gettext("Timed out"), tr.gettext("Waiting now")),
+        [tuple(tr.number(count) for count in (figures.requests, figures.questions, figures.answered,
+                                              figures.timed_out, figures.queue))],
+        numeric=(0, 1, 2, 3, 4),
+    )  # fmt: skip
+    html += table(
+        (tr.gettext("Wait, median (min)"), tr.gettext("Wait, 90% (min)"), tr.gettext("Handling, median (min)"),
+         tr.gettext("Ratings"), tr.gettext("Average rating (1-5)")),
+        [(minutes(figures.wait_median_minutes), minutes(figures.wait_p90_minutes),
+          minutes(figures.handling_median_minutes), tr.number(figures.ratings), minutes(figures.rating_average))],
+        numeric=(0, 1, 2, 3, 4),
+    )  # fmt: skip
     return html
 
 
