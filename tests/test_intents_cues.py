@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from intents.cues import NUMBER, compile_cues, read_cues
+from intents.facets import cue_table
 
 TABLE = """\
 macros:
@@ -53,3 +54,13 @@ def test_a_malformed_entry_is_refused(tmp_path: Path, entry: str) -> None:
     path.write_text(f"cues:\n  fee:\n    - {entry}\n", encoding="utf-8")
     with pytest.raises(ValueError):
         read_cues(path)
+
+
+def test_every_shipped_cue_compiles() -> None:
+    # Cues compile when first tried (a fast start): a broken pattern must still fail here, not
+    # in a citizen's conversation.
+    table = cue_table()
+    cues = [cue for entries in table.by_word.values() for cue, _ in entries] + list(table.anywhere)
+    assert len(cues) > 100
+    for cue in cues:
+        assert cue.regex.pattern == cue.pattern

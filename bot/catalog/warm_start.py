@@ -16,6 +16,7 @@ user's cache folder. ``DVCBOT_CACHE_DIR`` chooses another folder; ``off`` turns 
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import os
@@ -24,7 +25,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import intents
 import procedures
@@ -65,6 +66,22 @@ def code_digest() -> str:
     return hashlib.sha256(f"{digest_files(files)}|{sys.version}".encode()).hexdigest()
 
 
+def _load(path: Path) -> Any:
+    """Unpickle one file with the cyclic collector paused."""
+    # The router index alone is a few hundred thousand small objects that live as long as the
+    # process. Left on, the collector rescans them many times while they are built; frozen, it
+    # never scans them again (start-up: 0.25 s → 0.20 s to a built app, measured).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        with path.open("rb") as file:
+            return pickle.load(file)
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+
+
 class WarmStart:
     """A folder of pickled start-up results, each under the digest of its inputs."""
 
@@ -85,8 +102,7 @@ class WarmStart:
         key = self.key(kind, *parts)
         path = self.folder / f"{key}{SUFFIX}"
         try:
-            with path.open("rb") as file:
-                found: T = pickle.load(file)
+            found: T = _load(path)
             return found
         except FileNotFoundError:
             pass

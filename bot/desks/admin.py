@@ -27,8 +27,6 @@ from bot.conversation.live import LiveCatalog
 from bot.conversation.turn import Turn
 from bot.i18n import Translator
 from bot.messages import Address, Attachment, Option, Reply, ReplyKind
-from bot.stats.queries import Period, collect
-from bot.stats.text import to_table
 from bot.storage.database import Database, as_utc
 from bot.storage.outbox import Outbox
 from bot.storage.privacy import redact
@@ -108,6 +106,10 @@ class AdminDesk:
 
     def stats(self, turn: Turn, argument: str) -> list[Reply]:
         """The usage report as text, then the chart as a photo."""
+        # Imported when an admin first asks: the statistics code is not on a citizen's first reply.
+        from bot.stats.queries import Period, collect
+        from bot.stats.text import to_table
+
         if turn.role is not Role.ADMIN:
             return [self.refuse(turn)]
         days = number(argument) or DEFAULT_STATS_DAYS
