@@ -36,6 +36,7 @@ from intents import Router
 from procedures.catalog import Catalog
 
 if TYPE_CHECKING:  # imported by make_scheduler: a terminal chat or a CLI command schedules nothing
+    from bot.console.handoff import Handoffs
     from bot.jobs.scheduler import Scheduler
 
 log = logging.getLogger(__name__)
@@ -88,7 +89,7 @@ class App:
         return courier
 
     def make_scheduler(self) -> Scheduler:
-        """The scheduler of this process: reminder sweep, daily housekeeping and weekly digest."""
+        """The scheduler of this process: reminder sweep, daily housekeeping, weekly digest, handoff time-out."""
         from bot.jobs.scheduler import JobSet, Scheduler
         from bot.stats.digest import Digest
 
@@ -103,11 +104,12 @@ class App:
             timezone=self.timezone,
             stale_days=self.settings.stale_days,
         )
+        handoffs = self.expire_handoffs if self.handoffs() is not None else None  # only with the console on
         return Scheduler(
             self.database,
             name=f"dvcbot-{id(self)}",
             timezone=self.timezone,
-            jobs=JobSet(reminders=self.send_reminders, purge=self.purge, digest=digest.send),
+            jobs=JobSet(reminders=self.send_reminders, purge=self.purge, digest=digest.send, handoffs=handoffs),
             clock=self.clock,
             digest_day=self.settings.digest_day,
             digest_hour=self.settings.digest_hour,
@@ -121,6 +123,24 @@ class App:
         )
         if report.sent:
             for courier in self.couriers.values():
+                courier.wake()
+
+    def handoffs(self) -> Handoffs | None:
+        """The live handoff's queues, when the console is on (the engine's switchboard)."""
+        from bot.console.handoff import Handoffs
+
+        board = self.engine.live_desk.switchboard
+        return board if isinstance(board, Handoffs) else None
+
+    def expire_handoffs(self, now: dt.datetime) -> None:
+        """The minute job of the live handoff: close what an officer left idle past the time-out.
+
+        A citizen's next message would close it too, but one who waits for the officer never
+        writes again: the scheduled sweep tells them the bot is back without their asking.
+        """
+        board = self.handoffs()
+        if board is not None and board.expire(now):
+            for courier in self.couriers.values():  # the "the bot is back" notes are in the outbox
                 courier.wake()
 
     def purge(self, now: dt.datetime) -> None:

@@ -2,10 +2,12 @@
 
 Three jobs, supplied by the composition root as a :class:`JobSet`: the reminder sweep
 (every minute), the purge of old event text (daily, 03:00 local) and the weekly digest
-(Monday 08:00 local by default). They run on APScheduler 3's ``BackgroundScheduler`` with a
-``SQLAlchemyJobStore`` in the bot's own database (the ``apscheduler_jobs`` table the
-migrations create), so a restart loses nothing: a digest whose time passed while the bot was
-down runs once at start (``coalesce`` plus a misfire grace longer than a week).
+(Monday 08:00 local by default); with the console's live handoff on, a fourth closes every
+minute the handoffs whose officer went quiet past the time-out, so the bot answers again.
+They run on APScheduler 3's ``BackgroundScheduler`` with a ``SQLAlchemyJobStore`` in the
+bot's own database (the ``apscheduler_jobs`` table the migrations create), so a restart loses
+nothing: a digest whose time passed while the bot was down runs once at start (``coalesce``
+plus a misfire grace longer than a week).
 
 Several bot processes may share one database (webhook workers, a second container during a
 deploy), but only one may run the jobs. The process that holds a lock is the *leader*: on
@@ -42,6 +44,7 @@ log = logging.getLogger(__name__)
 
 JOB_TABLE = "apscheduler_jobs"
 REMINDERS, PURGE, DIGEST = "reminders", "purge", "digest"  # fixed job ids: restarts replace, never add
+HANDOFFS = "handoffs"  # only with the console's live handoff
 MISFIRE_GRACE_SECONDS = 8 * 24 * 3600  # longer than the longest period, so a missed digest still runs
 LEADER_RETRY = dt.timedelta(minutes=1)
 
@@ -55,10 +58,13 @@ class JobSet:
     reminders: Job
     purge: Job
     digest: Job
+    handoffs: Job | None = None  # the live handoff's time-out sweep; None without the console
 
     def of(self, job_id: str) -> Job:
         """The callable of a job id."""
         jobs = {REMINDERS: self.reminders, PURGE: self.purge, DIGEST: self.digest}
+        if self.handoffs is not None:
+            jobs[HANDOFFS] = self.handoffs
         return jobs[job_id]
 
 
@@ -129,6 +135,8 @@ class Scheduler:
             PURGE: CronTrigger(hour=purge_hour, minute=0, timezone=timezone),
             DIGEST: CronTrigger(day_of_week=digest_day, hour=digest_hour, minute=0, timezone=timezone),
         }
+        if jobs.handoffs is not None:
+            self.triggers[HANDOFFS] = CronTrigger(minute="*", timezone=timezone)
         self._lock = lock_for(database)
         self._aps: Any = None  # the BackgroundScheduler, only while this process leads
         self._manual = False
@@ -193,6 +201,9 @@ class Scheduler:
         self._aps = aps
         # First run times come from the injected clock (a test's manual clock, or the real one).
         now = self.clock.now().astimezone(self.timezone)
+        for stored in aps.get_jobs():
+            if stored.id not in self.triggers:  # a job switched off since (the console's): it would fire into nothing
+                aps.remove_job(stored.id)
         for job_id, trigger in self.triggers.items():
             stored = aps.get_job(job_id)
             # Re-adding a job would move its next run to the future and so lose a run missed
@@ -294,4 +305,4 @@ class Scheduler:
             return ran
 
 
-__all__ = ["DIGEST", "PURGE", "REMINDERS", "JobSet", "Scheduler", "run_job"]
+__all__ = ["DIGEST", "HANDOFFS", "PURGE", "REMINDERS", "JobSet", "Scheduler", "run_job"]
