@@ -33,6 +33,7 @@ from procedures.links import LinkPolicy
 from procedures.loader import MAX_FILE_BYTES, dump_entry, load_yaml, nfc
 from procedures.models import ListingEntry, Procedure
 from procedures.problems import Problem, from_error, from_issue, short
+from procedures.tabular.cards import CODE, holds_column, with_card_names
 from procedures.tabular.columns import TABLES
 from procedures.tabular.csvfiles import read_csv, recognise, write_tables
 from procedures.tabular.provenance import Grid, Location, ModelPath, Row, dotted, parse_path
@@ -150,10 +151,10 @@ def _yaml_folder(files: Sequence[Path], current: Catalog) -> _Parsed:
 
 
 def _from_rows(rows: Mapping[str, list[Row]], problems: list[Problem], current: Catalog) -> _Parsed:
-    read = read_rows(rows)
+    read = read_rows(rows, current.listing.keys())
     return _Parsed(
         list(read.entries),
-        tuple(current.listing.values()),
+        with_card_names(current.listing.values(), read.card_names),
         problems + list(read.problems),
         read.locate,
         read.failed,
@@ -172,6 +173,8 @@ def _whole_set(grids: Mapping[str, Grid], source: str, current: Catalog) -> _Par
             continue
         rows[table.name], found = grid_rows(table, grid)
         problems += found
+        if table.name == "aliases" and not holds_column(grid, CODE):  # a file from before cards' names were exported
+            rows[table.name] += current_rows((), current.listing.values())["aliases"]  # keeps them
     if any(problem.template in (msg.MISSING_SHEET, msg.MISSING_COLUMN) for problem in problems):
         return _fail(current, *problems)
     return _from_rows(rows, problems, current)
@@ -179,7 +182,7 @@ def _whole_set(grids: Mapping[str, Grid], source: str, current: Catalog) -> _Par
 
 def _partial(grids: Sequence[Grid], current: Catalog) -> _Parsed:
     """Apply single tables to the current catalog: each replaces its rows for the entries it names."""
-    rows = current_rows(current.entries.values())
+    rows = current_rows(current.entries.values(), current.listing.values())
     problems: list[Problem] = []
     for grid in grids:
         table = recognise(grid)
@@ -346,6 +349,9 @@ def read_candidate(path: Path, current: Catalog, policy: LinkPolicy, required: S
 def export_catalog(catalog: Catalog, fmt: str, dest: Path) -> list[Path]:
     """Export the curated entries as ``yaml`` (a folder, one file per entry), ``xlsx`` or ``csv`` (a folder).
 
+    The spreadsheet formats carry the listing cards' everyday names too (the ``aliases`` table's
+    ``code`` column); YAML holds curated entries only.
+
     For ``xlsx``, ``dest`` is the workbook's path, or a folder to write ``catalog.xlsx`` into.
     """
     entries = list(catalog.entries.values())
@@ -357,10 +363,11 @@ def export_catalog(catalog: Catalog, fmt: str, dest: Path) -> list[Path]:
             target.write_text(dump_entry(entry), encoding="utf-8")
             written.append(target)
         return written
+    cards = catalog.listing.values()  # their everyday names, from the unanswered inbox
     if fmt == "xlsx":
-        return [write_workbook(entries, dest if dest.suffix == ".xlsx" else dest / "catalog.xlsx")]
+        return [write_workbook(entries, dest if dest.suffix == ".xlsx" else dest / "catalog.xlsx", cards)]
     if fmt == "csv":
-        return write_tables(entries, dest)
+        return write_tables(entries, dest, cards)
     raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
 
 

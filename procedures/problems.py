@@ -76,6 +76,10 @@ ERROR_CELL = N_("This cell shows an error value ({value}). Type the value itself
 UNKNOWN_ENTRY = N_(
     "This row belongs to entry {entry}, which is not in the sheet procedures. Check entry_id, or add the entry first."
 )
+UNKNOWN_CARD = N_("The code {code} is not a card of the national listing in use. Check the code, or delete the row.")
+ENTRY_OR_CARD = N_(
+    "Fill in entry_id for an entry of the sheet procedures, or code for a card of the national listing, not both."
+)
 
 # Field values.
 MISSING_FIELD = N_("This value is required but missing. Fill it in.")

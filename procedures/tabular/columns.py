@@ -22,6 +22,7 @@ class Column:
     choices: tuple[str, ...] = ()
     required: bool = False
     multi: bool = False  # several values, one per line
+    optional: bool = False  # may be missing from a file's header: added after files were exported without it
     width: int = 24  # Excel column width in characters
 
 
@@ -254,11 +255,24 @@ STEPS = Table(
 
 ALIASES = Table(
     "aliases",
-    "Tên gọi thường ngày của thủ tục (ví dụ sổ đỏ, bằng lái); mỗi dòng một tên.",
+    "Tên gọi thường ngày của thủ tục (ví dụ sổ đỏ, bằng lái); mỗi dòng một tên. Tên gọi của một thẻ thủ tục "
+    "trong danh mục quốc gia (cán bộ thêm từ hộp thư câu hỏi chưa trả lời) ghi mã thủ tục ở cột code, để trống "
+    "entry_id. Xoá dòng là bỏ tên gọi đó.",
     (
-        ENTRY_ID,
+        Column(
+            "entry_id",
+            "Mã định danh (id) của thủ tục ở trang procedures mà tên gọi thuộc về; để trống khi đã ghi cột code.",
+            width=22,
+        ),
         Column("lang", "Ngôn ngữ: vi = tiếng Việt; en = tiếng Anh.", ("vi", "en"), required=True, width=8),
         Column("alias", "Tên gọi.", required=True, width=40),
+        Column(
+            "code",
+            "Mã thủ tục quốc gia (ví dụ 1.001234) khi tên gọi thuộc một thẻ của danh mục quốc gia, không phải "
+            "một thủ tục ở trang procedures; chỉ dùng tiếng Việt (lang = vi).",
+            optional=True,
+            width=14,
+        ),
     ),
 )
 

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from procedures import problems as msg
-from procedures.models import Procedure
+from procedures.models import ListingEntry, Procedure
 from procedures.problems import Problem, short
 from procedures.tabular.columns import TABLE_BY_NAME, TABLES, Table
 from procedures.tabular.provenance import Fault, Grid
@@ -49,10 +49,10 @@ def neutralise(text: str) -> str:
     return text
 
 
-def write_tables(entries: Iterable[Procedure], dest: Path) -> list[Path]:
-    """Export the curated entries as one ``<table>.csv`` per table in the folder ``dest``."""
+def write_tables(entries: Iterable[Procedure], dest: Path, listing: Iterable[ListingEntry] = ()) -> list[Path]:
+    """Export the curated entries (and ``listing``'s everyday names) as one ``<table>.csv`` per table in ``dest``."""
     dest.mkdir(parents=True, exist_ok=True)
-    tables = to_tables(entries)
+    tables = to_tables(entries, listing)
     written: list[Path] = []
     for table in TABLES:
         path = dest / f"{table.name}.csv"

@@ -6,7 +6,8 @@ row per entry, child rows keyed by ``entry_id`` in order). Import turns rows bac
 sheet and row each of its parts came from, so that a pydantic error or a validator issue
 such as ``steps[3].url`` can be reported as "file X, sheet steps, row 17, column url".
 
-The round trip is lossless: exporting and reading back gives equal models.
+The round trip is lossless: exporting and reading back gives equal models. The everyday names of
+national listing cards ride along in the ``aliases`` table (:mod:`procedures.tabular.cards`).
 """
 
 from __future__ import annotations
@@ -14,15 +15,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
 
 from procedures import problems as msg
-from procedures.models import Procedure, Text
+from procedures.models import ListingEntry, Procedure, Text
 from procedures.problems import Problem
+from procedures.tabular.cards import card_rows, is_card_row, read_card_names
 from procedures.tabular.columns import CHILD_FIELDS, TABLES, Table
 from procedures.tabular.provenance import EntryOrigins, Grid, Location, ModelPath, Origin, Row, locate, table_at
 
@@ -109,12 +111,17 @@ def entry_rows(entry: Procedure) -> dict[str, list[dict[str, Value]]]:
     return rows
 
 
-def to_tables(entries: Iterable[Procedure]) -> dict[str, list[dict[str, Value]]]:
-    """Lay a whole curated catalog out as tables, child rows grouped by entry in entry order."""
+def to_tables(entries: Iterable[Procedure], listing: Iterable[ListingEntry] = ()) -> dict[str, list[dict[str, Value]]]:
+    """Lay a whole curated catalog out as tables, child rows grouped by entry in entry order.
+
+    The everyday names of ``listing``'s cards follow the entries' own in the ``aliases`` table.
+    """
     tables: dict[str, list[dict[str, Value]]] = {table.name: [] for table in TABLES}
     for entry in entries:
         for name, rows in entry_rows(entry).items():
             tables[name].extend(rows)
+    named: list[dict[str, Value]] = [{key: value for key, value in row.items()} for row in card_rows(listing)]
+    tables["aliases"].extend(named)
     return tables
 
 
@@ -147,9 +154,9 @@ def sheet_rows(
     """
     positions = {name.strip().lower(): index for index, name in enumerate(header) if name and name.strip()}
     problems = [
-        Problem(source, label, 1, column, msg.MISSING_COLUMN, {"column": column})
-        for column in table.names
-        if column not in positions
+        Problem(source, label, 1, column.name, msg.MISSING_COLUMN, {"column": column.name})
+        for column in table.columns
+        if column.name not in positions and not column.optional
     ]
     result: list[Row] = []
     for number, values in rows:
@@ -173,10 +180,10 @@ def grid_rows(table: Table, grid: Grid) -> tuple[list[Row], list[Problem]]:
     return rows, problems + grid.fault_problems(header)
 
 
-def current_rows(entries: Iterable[Procedure]) -> dict[str, list[Row]]:
+def current_rows(entries: Iterable[Procedure], listing: Iterable[ListingEntry] = ()) -> dict[str, list[Row]]:
     """The catalog being served, as rows (used as the base of a partial, single-table update)."""
     result: dict[str, list[Row]] = {}
-    for name, rows in to_tables(entries).items():
+    for name, rows in to_tables(entries, listing).items():
         result[name] = [
             Row(Origin("", name, None), {key: cell_text(value) for key, value in row.items()}) for row in rows
         ]
@@ -184,7 +191,9 @@ def current_rows(entries: Iterable[Procedure]) -> dict[str, list[Row]]:
 
 
 def row_key(table: str, row: Row) -> str:
-    """The entry id a row belongs to."""
+    """The entry id a row belongs to (the card's code for a listing card's everyday name)."""
+    if table == "aliases" and is_card_row(row) and not row.get("entry_id"):
+        return row.get("code")
     return row.get("id" if table == "procedures" else "entry_id")
 
 
@@ -297,6 +306,7 @@ class TableRead:
     origins: Mapping[str, EntryOrigins]
     problems: tuple[Problem, ...]
     failed: frozenset[str]  # ids present in the tables whose entry could not be built
+    card_names: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # listing card code -> everyday names
 
     def locate(self, entry_id: str, path: ModelPath) -> Location | None:
         """Where the value at ``path`` (pydantic style, 0-based) of an entry came from."""
@@ -304,12 +314,13 @@ class TableRead:
         return locate(origins, path) if origins else None
 
 
-def read_rows(tables: Mapping[str, Sequence[Row]]) -> TableRead:
-    """Build entries from rows of every table; report every fault at its row and column."""
-    problems: list[Problem] = []
+def _main_rows(
+    rows: Iterable[Row], problems: list[Problem]
+) -> tuple[dict[str, dict[str, Any]], dict[str, EntryOrigins]]:
+    """Each entry's own fields from its ``procedures`` row, and where the row is."""
     data: dict[str, dict[str, Any]] = {}
     origins: dict[str, EntryOrigins] = {}
-    for row in tables.get("procedures", ()):
+    for row in rows:
         entry_id = row.get("id")
         if not entry_id:
             problems.append(Problem(row.origin.source, row.origin.sheet, row.origin.row, "id", msg.MISSING_FIELD))
@@ -319,9 +330,22 @@ def read_rows(tables: Mapping[str, Sequence[Row]]) -> TableRead:
         else:
             data[entry_id] = _main(row)
             origins[entry_id] = EntryOrigins(row.origin)
+    return data, origins
+
+
+def read_rows(tables: Mapping[str, Sequence[Row]], cards: Collection[str] = ()) -> TableRead:
+    """Build entries from rows of every table; report every fault at its row and column.
+
+    ``cards`` are the codes of the listing in use, the cards an ``aliases`` row may name.
+    """
+    problems: list[Problem] = []
+    data, origins = _main_rows(tables.get("procedures", ()), problems)
+    card_names = read_card_names(tables.get("aliases", ()), cards, problems)
     for table in TABLES[1:]:
         reported: set[str] = set()
         for row in tables.get(table.name, ()):
+            if table.name == "aliases" and is_card_row(row):
+                continue  # a listing card's name, read above
             at, entry_id = row.origin, row.get("entry_id")
             if not entry_id or entry_id not in data:
                 if not entry_id or entry_id not in reported:  # a mistyped id is reported at its first row
@@ -360,4 +384,4 @@ def read_rows(tables: Mapping[str, Sequence[Row]]) -> TableRead:
                 problems.append(
                     msg.from_error(error, where.source, where.sheet, where.row, where.field, choices, entry_id)
                 )
-    return TableRead(tuple(entries), origins, tuple(problems), frozenset(failed))
+    return TableRead(tuple(entries), origins, tuple(problems), frozenset(failed), card_names)

@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter  # type: ignore[import-untyped, unu
 from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[import-untyped, unused-ignore]
 
 from procedures import problems as msg
-from procedures.models import Procedure
+from procedures.models import ListingEntry, Procedure
 from procedures.problems import Problem, short
 from procedures.tabular.columns import TABLES, Table
 from procedures.tabular.provenance import Fault, Grid
@@ -130,9 +130,9 @@ def _save(tables: Mapping[str, list[dict[str, Value]]], dest: Path) -> Path:
     return dest
 
 
-def write_workbook(entries: Iterable[Procedure], dest: Path) -> Path:
-    """Export the curated entries to one workbook: one sheet per table, plus the instructions."""
-    return _save(to_tables(entries), dest)
+def write_workbook(entries: Iterable[Procedure], dest: Path, listing: Iterable[ListingEntry] = ()) -> Path:
+    """Export the curated entries (and ``listing``'s everyday names) to one workbook, plus the instructions."""
+    return _save(to_tables(entries, listing), dest)
 
 
 def write_template(dest: Path) -> Path:
