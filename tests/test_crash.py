@@ -22,6 +22,7 @@ from sqlalchemy import create_engine, text
 
 from bot.channels.telegram import SECRET_HEADER
 from tests.fake_telegram import FakeTelegram, free_port
+from tests.processes import bot_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "crash-test-secret"
@@ -29,18 +30,14 @@ USER = 6001
 
 
 def bot_env(fake: FakeTelegram, database_url: str, **extra: str) -> dict[str, str]:
-    env = dict(os.environ)
-    for name in [key for key in env if key.startswith(("TELEGRAM_", "ZALO_", "DVCBOT_"))]:
-        del env[name]
-    env |= {
-        "DATABASE_URL": database_url,
-        "TELEGRAM_BOT_TOKEN": fake.token,
-        "TELEGRAM_API_BASE_URL": fake.base_url,
-        "DVCBOT_USER_SALT": "crash-test-salt-not-the-development-one",
-        "DVCBOT_CHAT_BURST": "50",
+    return bot_environment(
+        DATABASE_URL=database_url,
+        TELEGRAM_BOT_TOKEN=fake.token,
+        TELEGRAM_API_BASE_URL=fake.base_url,
+        DVCBOT_USER_SALT="crash-test-salt-not-the-development-one",
+        DVCBOT_CHAT_BURST="50",
         **extra,
-    }
-    return env
+    )
 
 
 def start(env: dict[str, str]) -> subprocess.Popen[bytes]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import subprocess
 import sys
 from dataclasses import replace
@@ -29,6 +28,7 @@ from procedures.formats import read_candidate_bytes
 from procedures.links import LinkPolicy
 from tests.fake_telegram import FakeTelegram
 from tests.fake_zalo import APP_ID, APP_SECRET, OA_SECRET, FakeZalo, event
+from tests.processes import bot_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "hostile-secret"
@@ -153,8 +153,7 @@ def test_the_terminal_reads_raw_bytes_without_a_traceback(tmp_path: Path) -> Non
     lines = [text.encode("utf-8", "surrogatepass") for text in HOSTILE_TEXTS if "\n" not in text and "\r" not in text]
     lines += [b"lam \xff\xfe cccd", b"\xc3\x28", b"\xed\xa0\x80", b"\xf4\x90\x80\x80", b"\x80\x80\x80"]
     lines += [text.encode() for text, _ in SANE]
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("TELEGRAM_", "ZALO_"))}
-    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'chat.db'}"
+    env = bot_environment(DATABASE_URL=f"sqlite:///{tmp_path / 'chat.db'}")
     result = subprocess.run(
         [sys.executable, "-m", "bot", "chat"],
         input=b"\n".join(lines) + b"\n",

@@ -8,7 +8,6 @@ release's migrations upgrades and loses the raw message ids its states kept.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -23,13 +22,13 @@ from sqlalchemy import text
 from bot.config import DEV_SALT, Settings
 from bot.storage.database import MIGRATIONS_DIR, Database, DatabaseInUse, head_revisions
 from tests.conftest import Ran
+from tests.processes import bot_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def clean_env(**values: str) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("TELEGRAM_", "ZALO_", "DVCBOT_"))}
-    return env | values
+    return bot_environment(**values)
 
 
 def test_a_second_bot_process_on_one_sqlite_file_is_refused(tmp_path: Path) -> None:

@@ -6,7 +6,6 @@ and the kill need a real process.
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -14,6 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+from tests.processes import bot_environment
 
 
 def console_script() -> list[str]:
@@ -23,9 +24,7 @@ def console_script() -> list[str]:
 
 
 def env_for(tmp_path: Path) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("TELEGRAM_", "ZALO_", "DVCBOT_"))}
-    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'chat.db'}"
-    return env
+    return bot_environment(DATABASE_URL=f"sqlite:///{tmp_path / 'chat.db'}")
 
 
 def test_the_console_script_chats_piped_and_exits_on_thoat(tmp_path: Path) -> None:

@@ -11,7 +11,6 @@ import asyncio
 import datetime as dt
 import gzip
 import json
-import os
 import sqlite3
 import subprocess
 import sys
@@ -32,6 +31,7 @@ from bot.web.chat import static_text, widget_script
 from bot.web.guard import MAX_BODY_BYTES
 from bot.web.tokens import Tokens
 from tests.browser import free_port, wait_for
+from tests.processes import bot_environment
 
 PORTAL = "https://portal.example.gov.vn"
 NOW = dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.UTC)
@@ -277,8 +277,7 @@ def test_dvcbot_run_serves_the_web_chat_without_a_terminal(first_start: Path, tm
     with closing(sqlite3.connect(first_start)) as source, closing(sqlite3.connect(database)) as target:
         source.backup(target)
     port = free_port()
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("TELEGRAM_", "ZALO_", "DVCBOT_"))}
-    env.update(
+    env = bot_environment(
         DATABASE_URL=f"sqlite:///{database}",
         DVCBOT_WEB_CHAT="1",
         DVCBOT_USER_SALT="a-test-salt-long-enough",
