@@ -15,13 +15,14 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from bot.app import App, build_app
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.console.accounts import Accounts, ConsoleRole
 from bot.storage.tables import Event
-from tests.browser import free_port
+from tests.browser import Browser, free_port
 from tests.conftest import _postgres_schema_url
 
 # A fixed moment, nowhere near today: nothing in these tests depends on the date they run.
@@ -69,8 +70,8 @@ def seed(app: App) -> None:
 
 
 @contextmanager
-def serving(backend: str, folder: Path, first_start: Path) -> Iterator[Running]:
-    """The bot with the console on a free port of 127.0.0.1 until the block ends."""
+def serving(backend: str, folder: Path, first_start: Path, **overrides: Any) -> Iterator[Running]:
+    """The bot with the console on a free port of 127.0.0.1 until the block ends (``overrides``: more settings)."""
     urls = _database_url(backend, folder, first_start)
     port = free_port()
     settings = replace(
@@ -83,6 +84,7 @@ def serving(backend: str, folder: Path, first_start: Path) -> Iterator[Running]:
         chat_burst=50,
         chat_per_10s=500,
     )
+    settings = replace(settings, **overrides)
     clock = ManualClock(START)
     app = build_app(settings, clock)
     seed(app)
@@ -107,3 +109,11 @@ def serving(backend: str, folder: Path, first_start: Path) -> Iterator[Running]:
         thread.join(60)
         app.close()
         next(urls, None)
+
+
+def sign_in(browser: Browser, base: str, login: str) -> None:
+    """The console's sign-in form filled and sent (every account has :data:`PASSWORD`)."""
+    browser.get(f"{base}/console/sign-in")
+    browser.type("#f-login", login)
+    browser.type("#f-password", PASSWORD + "\n")
+    browser.wait_until(lambda: "/console/sign-in" not in browser.url, "the console")

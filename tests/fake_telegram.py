@@ -15,9 +15,12 @@ import asyncio
 import itertools
 import json
 import socket
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qsl
 
 import uvicorn
@@ -350,6 +353,42 @@ class FakeTelegram:
     async def stop(self, task: asyncio.Task[None]) -> None:
         assert self._server is not None
         await stop_loopback(self._server, task)
+
+
+class Served(Protocol):
+    """A fake platform server (:class:`FakeTelegram`, ``FakeZalo``): ``start`` listens, ``stop`` ends it."""
+
+    async def start(self) -> asyncio.Task[None]: ...
+
+    async def stop(self, task: asyncio.Task[None]) -> None: ...
+
+
+@contextmanager
+def in_thread(fake: Served) -> Iterator[None]:
+    """Serve ``fake`` from a thread with an event loop of its own until the block ends.
+
+    For synchronous tests (the browser tests drive Chromium with blocking calls): the test reads
+    the fake's lists (``sent``) and adds updates from its own thread, as the bot would see them.
+    """
+    ready, holder = threading.Event(), {}
+
+    async def serve() -> None:
+        holder["loop"], holder["stopping"] = asyncio.get_running_loop(), asyncio.Event()
+        task = await fake.start()
+        ready.set()
+        await holder["stopping"].wait()  # type: ignore[attr-defined]
+        await fake.stop(task)
+
+    thread = threading.Thread(target=asyncio.run, args=(serve(),), daemon=True)
+    thread.start()
+    assert ready.wait(60), "the fake server did not start"
+    loop, stopping = holder["loop"], holder["stopping"]
+    assert isinstance(loop, asyncio.AbstractEventLoop) and isinstance(stopping, asyncio.Event)
+    try:
+        yield
+    finally:
+        loop.call_soon_threadsafe(stopping.set)
+        thread.join(60)
 
 
 def _decoded(value: Any) -> Any:

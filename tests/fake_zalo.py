@@ -39,6 +39,7 @@ class FakeZalo:
     sent: list[dict[str, Any]] = field(default_factory=list)
     refreshes: int = 0
     window_closed: set[str] = field(default_factory=set)  # users past the reply window
+    refused: list[dict[str, Any]] = field(default_factory=list)  # messages sent to them anyway (-230)
     _counter: Any = field(default_factory=lambda: itertools.count(2))
     _server: uvicorn.Server | None = None
 
@@ -60,6 +61,7 @@ class FakeZalo:
             return JSONResponse({"error": -216, "message": "Access token is invalid"})
         body = json.loads(await request.body())
         if body["recipient"]["user_id"] in self.window_closed:
+            self.refused.append(body)
             return JSONResponse({"error": -230, "message": "User has not interacted with the OA in the past 7 days"})
         self.sent.append(body)
         return JSONResponse({"error": 0, "message": "Success", "data": {"message_id": f"m{len(self.sent)}"}})

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from bot.app import App, build_app
 from bot.clock import ManualClock
 from bot.config import Settings
-from bot.console.handoff import Handoffs, ReplyRefused
+from bot.console.handoff import Handoffs, ReplyRefused, queue_name
 from bot.storage.outbox import PENDING
 from bot.storage.tables import Handoff, OutboxItem
 from bot.testing import Conversation
@@ -113,6 +113,33 @@ def test_a_zalo_reply_past_its_window_is_refused_and_kept_on_record(bot: tuple[A
     assert not board.window(only(app)).open(clock.now())
     assert [m.author for m in board.messages(handoff.id)][-1] == "refused"
     assert not any("Xin lỗi đã để anh chờ" in text for text in pending_texts(app))
+
+
+def test_on_zalo_the_notices_count_against_the_window_and_none_goes_past_it(bot: tuple[App, ManualClock]) -> None:
+    app, clock = bot
+    for user in ("z2", "z3"):
+        chat = Conversation(app.engine, user_id=user, channel="zalo", clock=clock)
+        chat.say("gặp người hỗ trợ")
+        chat.press("Không rõ")
+    board = handoffs(app)
+    first, late = sorted(board.queue_of(None, True, clock.now()), key=lambda h: h.id or 0)
+    assert first.id is not None and late.id is not None
+    board.take(first.id, "admin", clock.now())
+    assert board.window(board.get(first.id)).left == 7  # type: ignore[arg-type]  # the notice is one of Zalo's 8
+    assert any("Một cán bộ đang trả lời" in text for text in pending_texts(app))
+    clock.advance(dt.timedelta(hours=49))  # the other waited two days: Zalo takes no reply now
+    before = pending_texts(app)
+    board.take(late.id, "admin", clock.now())
+    board.hand_back(late.id, "admin", clock.now())
+    assert pending_texts(app) == before, "neither the take nor the hand-back notice is sent past the window"
+
+
+def test_queues_are_named_by_the_communes_name_and_code() -> None:
+    assert queue_name("26740", "cấp tỉnh") == "Phường Sài Gòn (26740)"
+    assert queue_name("00004", "cấp tỉnh") == "Phường Ba Đình (00004)"
+    assert queue_name(None, "cấp tỉnh") == "cấp tỉnh"
+    assert queue_name("99999", "cấp tỉnh") == "99999"  # not a current commune's code: shown as stored
+    assert queue_name("Xã Tân Lập", "cấp tỉnh") == "Xã Tân Lập"
 
 
 def test_outside_office_hours_a_question_is_left_for_the_queue(bot: tuple[App, ManualClock]) -> None:

@@ -23,6 +23,7 @@ from bot.storage.database import Database, Unit, as_utc
 from bot.storage.outbox import Outbox
 from bot.storage.privacy import redact
 from bot.storage.tables import Event, Handoff, HandoffMessage
+from procedures.addresses import commune_by_code
 
 if TYPE_CHECKING:  # the engine hands the turn in; the console never imports conversation code
     from bot.conversation.turn import Turn
@@ -188,7 +189,7 @@ class Handoffs:
             row = session.execute(select(HANDOFFS).where(_H.id == handoff_id)).mappings().one()
             tr = self.languages.get(row["locale"])
             text = tr.gettext("An officer is now answering you in this chat. The bot is quiet until they finish.")
-            self._deliver(session.connection(), row, Reply(text), now)
+            self._notify(session.connection(), row, Reply(text), now)
         return True
 
     def reply(self, handoff_id: int, officer: str, text: str, now: dt.datetime) -> None:
@@ -265,13 +266,25 @@ class Handoffs:
             text = tr.gettext(
                 "The officer could not go on. I am the bot again: ask me anything, or ask for a person again."
             )
-        if row["chat_id"] and row["status"] == TAKEN:
-            self._deliver(connection, row, Reply(text), now)
+        if row["status"] == TAKEN:
+            self._notify(connection, row, Reply(text), now)
         connection.execute(
             update(HANDOFFS)
             .where(_H.id == row["id"])
             .values(status=CLOSED, closed_at=now, closed_by=why, chat_id="", revision=_H.revision + 1)
         )
+
+    def _notify(self, connection: Connection, row: Any, reply: Reply, now: dt.datetime) -> None:
+        """A notice of the handoff (taken, finished) to the citizen, within the channel's reply window only.
+
+        On Zalo it is one of the replies the window allows, so it is counted like an officer's;
+        past the window it is not sent (Zalo would refuse it, or charge it as a proactive message).
+        """
+        window = reply_window(row["channel"], as_utc(row["citizen_at"]), row["officer_replies"])
+        if not row["chat_id"] or not window.open(now):
+            return
+        self._deliver(connection, row, reply, now)
+        connection.execute(update(HANDOFFS).where(_H.id == row["id"]).values(officer_replies=_H.officer_replies + 1))
 
     def _deliver(self, connection: Connection, row: Any, reply: Reply, now: dt.datetime) -> None:
         """An outbox row to the citizen's chat: the courier of their channel delivers it."""
@@ -312,6 +325,18 @@ class Handoffs:
         }
 
 
+def queue_name(commune: str | None, province: str) -> str:
+    """How the console names a queue: "Phường Sài Gòn (26740)"; ``province`` for the province's queue.
+
+    The name is what officers know their commune by, the code tells apart communes of the same
+    name; a stored value that is not a current commune's code is shown as it is.
+    """
+    if not commune:
+        return province
+    found = commune_by_code(commune) if commune.isdigit() else None
+    return commune if found is None else f"{found.name} ({found.code})"
+
+
 def build_handoffs(settings: Settings, database: Database, outbox: Outbox, languages: Languages) -> Handoffs:
     """The queues with the deployment's office hours and time-out (for the composition root)."""
     from zoneinfo import ZoneInfo
@@ -321,4 +346,14 @@ def build_handoffs(settings: Settings, database: Database, outbox: Outbox, langu
     return Handoffs(database, outbox, languages, HandoffSettings(hours, timeout))
 
 
-__all__ = ["as_utc", "build_handoffs", "CLOSED", "HandoffSettings", "Handoffs", "ReplyRefused", "TAKEN", "WAITING"]
+__all__ = [
+    "as_utc",
+    "build_handoffs",
+    "CLOSED",
+    "HandoffSettings",
+    "Handoffs",
+    "ReplyRefused",
+    "TAKEN",
+    "WAITING",
+    "queue_name",
+]

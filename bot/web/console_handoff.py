@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 
 from bot.console.accounts import ConsoleRole
-from bot.console.handoff import TAKEN, WAITING, Handoffs, ReplyRefused, as_utc
+from bot.console.handoff import TAKEN, WAITING, Handoffs, ReplyRefused, as_utc, queue_name
 from bot.web.console import HEADERS, Page, Visit
 from bot.web.console_html import area, button, esc, form, message, table
 
@@ -34,13 +34,26 @@ LIVE_CSP = HEADERS["Content-Security-Policy"].replace(
 SCRIPT = """(() => {
   const live = document.getElementById('live');
   if (!live || !window.EventSource) return;
-  const source = new EventSource('/console/handoff/events');
+  // The stream starts from the state this page shows, so a change made while it loaded is sent at once.
+  const source = new EventSource('/console/handoff/events?since=' + encodeURIComponent(live.dataset.since));
+  let asked = 0;
   source.onmessage = async () => {
-    const answer = await fetch(location.href, {credentials: 'same-origin'});
-    if (!answer.ok) return;
+    const mine = ++asked;
+    const answer = await fetch(live.dataset.page, {credentials: 'same-origin'});
+    if (!answer.ok || mine !== asked) return;  // an older answer never replaces a newer one
     const page = new DOMParser().parseFromString(await answer.text(), 'text/html');
     const fresh = page.getElementById('live');
-    if (fresh) live.replaceChildren(...fresh.childNodes);
+    if (!fresh || mine !== asked) return;
+    // What the officer is typing survives the refresh: the fields keep their ids.
+    const fields = [...live.querySelectorAll('textarea, input[type=text]')];
+    const typed = fields.filter((field) => field.id && field.value).map((field) => [field.id, field.value]);
+    const focused = live.contains(document.activeElement) ? document.activeElement.id : '';
+    live.replaceChildren(...fresh.childNodes);
+    for (const [id, value] of typed) {
+      const field = document.getElementById(id);
+      if (field) field.value = value;
+    }
+    if (focused && document.getElementById(focused)) document.getElementById(focused).focus();
   };
 })();
 """
@@ -65,8 +78,18 @@ class HandoffPages:
             Page("/console/handoff.js", "handoff-script", self.script),
         ]
 
-    def _live(self, visit: Visit, title: str, body: str, status: int = 200) -> Response:
-        page = f'<div id="live">{body}</div><script src="/console/handoff.js"></script>'
+    def _live(
+        self, visit: Visit, title: str, body: str, live: tuple[str, str], notes: str = "", status: int = 200
+    ) -> Response:
+        """A page whose ``body`` the script refreshes; ``live`` is its address and the signature it shows.
+
+        ``notes`` (a refused reply's message) stand above the live part, so a refresh keeps them.
+        """
+        address, since = live
+        page = (
+            f'{notes}<div id="live" data-page="{esc(address)}" data-since="{esc(since)}">{body}</div>'
+            '<script src="/console/handoff.js"></script>'
+        )
         response = visit.page(title, page, status)
         response.headers["Content-Security-Policy"] = LIVE_CSP
         return response
@@ -82,7 +105,7 @@ class HandoffPages:
         tr, officer, services = visit.tr, visit.officer, visit.services
         if officer.role is ConsoleRole.HELPER:
             return visit.refused(tr.gettext("Conversations are answered by the commune's officers."))
-        now = services.clock.now()
+        now, since = services.clock.now(), self.handoffs.signature()  # read first: a later change refreshes
         rows = []
         for handoff in self.handoffs.queue_of(officer.commune, officer.is_admin, now):
             waited = int((now - as_utc(handoff.opened_at)).total_seconds() // 60)
@@ -93,7 +116,7 @@ class HandoffPages:
                 if handoff.status == WAITING
                 else tr.gettext("taken by {who}").format(who=handoff.officer)
             )
-            where = handoff.commune or tr.gettext("province")
+            where = queue_name(handoff.commune, tr.gettext("province"))
             rows.append((link, esc(where), esc(handoff.channel), esc(kind), esc(state), str(waited)))
         headers = (
             tr.gettext("Conversation"),
@@ -108,7 +131,7 @@ class HandoffPages:
             if rows
             else message(tr.gettext("Nobody is waiting."))
         )
-        return self._live(visit, tr.gettext("Conversations waiting for a person"), body)
+        return self._live(visit, tr.gettext("Conversations waiting for a person"), body, ("/console/handoff", since))
 
     def view_page(self, visit: Visit, note: str = "", error: str = "", status: int = 200) -> Response:
         """One conversation: the reply window, history, messages and the forms to take, reply, hand back."""
@@ -117,8 +140,10 @@ class HandoffPages:
         if not self._allowed(visit, handoff):
             return visit.refused(tr.gettext("This conversation is not in your queue."))
         assert handoff is not None and handoff.id is not None
-        now, zone, csrf = services.clock.now(), services.timezone, visit.session.csrf
-        body = message(note) + message(error, error=True) + self._window(visit, handoff)
+        zone, csrf, since = services.timezone, visit.session.csrf, self.handoffs.signature()
+        body = self._window(visit, handoff)
+        where = queue_name(handoff.commune, tr.gettext("province"))
+        body += f"<p>{esc(tr.gettext('Queue'))}: {esc(where)} · {esc(handoff.channel)}</p>"
         tried = handoff.tried or "—"
         body += f"<p>{esc(tr.gettext('The bot was helping with: {what}').format(what=tried))}</p>"
         body += f"<h2>{esc(tr.gettext('Before the handoff (redacted)'))}</h2>"
@@ -128,12 +153,7 @@ class HandoffPages:
         ]
         body += table((tr.gettext("When"), tr.gettext("What"), tr.gettext("Intent"), tr.gettext("Text")), history)
         body += f"<h2>{esc(tr.gettext('With the officer'))}</h2>"
-        said = [
-            (as_utc(m.at).astimezone(zone).strftime("%H:%M"), m.author, m.text)
-            for m in self.handoffs.messages(handoff.id)
-        ]
-        thread = table((tr.gettext("When"), tr.gettext("Who"), tr.gettext("Text")), said)
-        body += f'<div class="scroll" id="thread">{thread}</div>'
+        body += f'<div class="scroll" id="thread">{self._thread(visit, handoff.id)}</div>'
         hidden = f'<input type="hidden" name="id" value="{handoff.id}">'
         if handoff.status == WAITING:
             body += form("/console/handoff/take", csrf, hidden + button(tr.gettext("Take this conversation")))
@@ -146,8 +166,23 @@ class HandoffPages:
             )
         else:
             body += message(tr.gettext("This conversation is closed."))
-        _ = now
-        return self._live(visit, tr.gettext("Conversation #{n}").format(n=handoff.id), body, status)
+        title = tr.gettext("Conversation #{n}").format(n=handoff.id)
+        live = (f"/console/handoff/view?id={handoff.id}", since)
+        return self._live(visit, title, body, live, message(note) + message(error, error=True), status)
+
+    def _thread(self, visit: Visit, handoff_id: int) -> str:
+        """What the citizen and the officers said, a reply refused past the channel's window marked as such."""
+        tr, zone = visit.tr, visit.services.timezone
+        rows = []
+        for said in self.handoffs.messages(handoff_id):
+            if said.author == "citizen":
+                who = tr.gettext("Citizen")
+            elif said.author == "refused":
+                who = tr.gettext("{officer} (not sent: the reply window had closed)").format(officer=said.officer)
+            else:
+                who = said.officer or said.author
+            rows.append((as_utc(said.at).astimezone(zone).strftime("%H:%M"), who, said.text))
+        return table((tr.gettext("When"), tr.gettext("Who"), tr.gettext("Text")), rows)
 
     def _window(self, visit: Visit, handoff: Handoff) -> str:
         tr, now = visit.tr, visit.services.clock.now()
@@ -209,20 +244,26 @@ class HandoffPages:
         return Response(SCRIPT, media_type="text/javascript", headers=HEADERS)
 
     def events(self, visit: Visit) -> Response:
-        """A server-sent event each time the queues change (any process), for STREAM_SECONDS."""
+        """A server-sent event each time the queues change (any process), for STREAM_SECONDS.
+
+        The stream compares with the state the page showed (``since``, or on a reconnect the last
+        event's id), so a change made between the page's rendering and the stream's start, or
+        while the browser reconnected, is sent at once instead of being missed.
+        """
         handoffs = self.handoffs
+        shown = (visit.request.headers.get("last-event-id") or visit.value("since"))[:64]
 
         async def stream() -> AsyncIterator[str]:
-            seen = await asyncio.to_thread(handoffs.signature)
+            seen = shown or await asyncio.to_thread(handoffs.signature)
             yield "retry: 1000\n\n"
             for _ in range(int(STREAM_SECONDS / POLL_SECONDS)):
-                await asyncio.sleep(POLL_SECONDS)
                 now = await asyncio.to_thread(handoffs.signature)
                 if now != seen:
                     seen = now
-                    yield f"data: {now}\n\n"
+                    yield f"id: {now}\ndata: {now}\n\n"
                 else:
                     yield ": idle\n\n"  # a comment keeps proxies from closing a quiet stream
+                await asyncio.sleep(POLL_SECONDS)
 
         headers = {**HEADERS, "X-Accel-Buffering": "no"}
         return StreamingResponse(stream(), media_type="text/event-stream", headers=headers)
