@@ -10,13 +10,23 @@ rollback as an uploaded file -- and every process picks it up by its live reload
 mappings change no catalog: they are recorded and take the group out of the inbox.
 
 Measuring takes seconds; the console runs its pages in a worker thread, never on the event loop.
+
+Approvals are serialised: each is measured on the newest version and published only if that
+version is still the newest -- a compare-and-set under a lock every approving process takes (an
+advisory lock on PostgreSQL, a file lock next to a SQLite database). Two administrators approving
+at once therefore never both build on the same version, one losing the other's wording: the second
+finds the first's version, is measured again on it, and carries both. The measuring itself stays
+outside the lock, so a slow approval never holds up the others' publishing.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlmodel import select
@@ -34,6 +44,8 @@ from procedures.catalog import Catalog
 
 PROPOSED, APPLIED, REFUSED = "proposed", "applied", "refused"
 MAX_PHRASE = 200
+ATTEMPTS = 3  # measurings of one approval while other approvals or uploads keep changing the catalog
+CHANGING = N_("The catalog kept changing while this proposal was measured. Approve it again.")
 
 
 class MappingError(ValueError):
@@ -138,9 +150,12 @@ class Mappings:
 
     def compare(self, mapping: InboxMapping) -> Comparison | None:
         """Every set's figures with the served router and with the mapping's (None: out of scope)."""
+        version, catalog = self.served()
+        return self._measure(mapping, version, catalog)
+
+    def _measure(self, mapping: InboxMapping, version: int, catalog: Catalog) -> Comparison | None:
         if mapping.target == OUT_OF_SCOPE:
             return None
-        version, catalog = self.served()
         candidate = with_alias(catalog, mapping.target, mapping.phrase)
         sets = self.sets()
         cached = (version, tuple((item.name, len(item.examples)) for item in sets))
@@ -151,21 +166,62 @@ class Mappings:
         return Comparison(before, after)
 
     def approve(self, mapping_id: int, author: str) -> Decided | None:
-        """Measure and serve the mapping, or refuse it when a set gets worse; None if not pending."""
-        with self._lock:
-            self.updates.refresh()  # build on the newest version, even one another process applied
-            row = self.get(mapping_id)
-            if row is None or row.status != PROPOSED:
-                return None
-            comparison = self.compare(row)
-            version_id: int | None = None
-            if comparison is not None and comparison.worse:
-                status = REFUSED
-            else:
-                status = APPLIED
-                if comparison is not None:
-                    version_id = self._serve(row, author)
-            return Decided(self._decide(mapping_id, status, author, comparison, version_id), comparison, version_id)
+        """Measure and serve the mapping, or refuse it when a set gets worse; None if not pending.
+
+        Raises :class:`MappingError` (the proposal stays pending, to approve again) when the catalog
+        changed under every one of :data:`ATTEMPTS` measurings.
+        """
+        with self._lock:  # this process's approvals one at a time; _publishing orders the processes
+            for _ in range(ATTEMPTS):
+                self.updates.refresh()  # build on the newest version, even one another process applied
+                row = self.get(mapping_id)
+                if row is None or row.status != PROPOSED:
+                    return None
+                version, catalog = self.served()
+                comparison = self._measure(row, version, catalog)
+                with self._publishing():
+                    if self.updates.store.latest_id() == version:  # nobody served a version meanwhile
+                        return self._conclude(mapping_id, catalog, comparison, author)
+            raise MappingError(CHANGING)
+
+    def _conclude(
+        self, mapping_id: int, catalog: Catalog, comparison: Comparison | None, author: str
+    ) -> Decided | None:
+        """Serve (or refuse) the mapping measured on ``catalog``, the newest version; under the publishing lock."""
+        row = self.get(mapping_id)
+        if row is None or row.status != PROPOSED:  # decided by another administrator meanwhile
+            return None
+        version_id: int | None = None
+        if comparison is not None and comparison.worse:
+            status = REFUSED
+        else:
+            status = APPLIED
+            if comparison is not None:
+                version_id = self._serve(row, catalog, author)
+        return Decided(self._decide(mapping_id, status, author, comparison, version_id), comparison, version_id)
+
+    @contextmanager
+    def _publishing(self) -> Iterator[None]:
+        """One approval at a time checks the newest version and publishes, across processes.
+
+        PostgreSQL: an advisory lock per schema. SQLite: an exclusive ``flock`` next to the file,
+        not the database's writer lock, which would hold up every chat while the new version's
+        router is built. An in-memory database has one process, which ``self._lock`` covers.
+        """
+        database = self.database
+        if database.is_postgres:
+            with database.exclusive("inbox-approval"):
+                yield
+            return
+        if database.file is None:
+            yield
+            return
+        fd = os.open(f"{database.file}.approvals.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)  # waits while another approval publishes (a few statements)
+            yield
+        finally:
+            os.close(fd)  # closing releases the lock; the file stays, so every process locks the same one
 
     def refuse(self, mapping_id: int, author: str) -> InboxMapping | None:
         """An administrator's "no"; None if not pending."""
@@ -174,11 +230,10 @@ class Mappings:
             return None
         return self._decide(mapping_id, REFUSED, author, None, None)
 
-    def _serve(self, row: InboxMapping, author: str) -> int | None:
-        version, catalog = self.served()
+    def _serve(self, row: InboxMapping, catalog: Catalog, author: str) -> int | None:
         candidate = with_alias(catalog, row.target, row.phrase)
         checked = self.updates.serve(candidate, author, f"inbox #{row.id}: {row.phrase}"[:255])
-        return checked.version.id if checked.version is not None else version
+        return checked.version.id if checked.version is not None else self.updates.store.latest_id()
 
     def _decide(
         self, mapping_id: int, status: str, author: str, comparison: Comparison | None, version_id: int | None
@@ -196,4 +251,7 @@ class Mappings:
         return row
 
 
-__all__ = ["APPLIED", "Decided", "MappingError", "Mappings", "PROPOSED", "REFUSED", "serves", "with_alias"]
+__all__ = [
+    "APPLIED", "ATTEMPTS", "CHANGING", "Decided", "MappingError", "Mappings", "PROPOSED", "REFUSED", "serves",
+    "with_alias",
+]  # fmt: skip

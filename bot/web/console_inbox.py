@@ -107,8 +107,12 @@ class InboxPages:
 
     def approve(self, visit: Visit) -> Response:
         """Measure again and serve the mapping, or refuse it with the figures."""
-        tr, ident = visit.tr, visit.value("id")
-        decided = _mappings(visit).approve(int(ident), f"console:{visit.officer.login}") if ident.isdigit() else None
+        tr, ident, mappings = visit.tr, visit.value("id"), _mappings(visit)
+        try:
+            decided = mappings.approve(int(ident), f"console:{visit.officer.login}") if ident.isdigit() else None
+        except MappingError as error:  # the catalog kept changing, or the procedure left it: still pending
+            target = getattr(mappings.get(int(ident)), "target", "")
+            return self.inbox(visit, error=tr.gettext(str(error)).format(target=target), status=409)
         if decided is None:
             return self.inbox(visit, error=tr.gettext("This proposal was already decided."), status=409)
         row = decided.mapping
