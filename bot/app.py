@@ -94,12 +94,18 @@ def open_catalog(settings: Settings, store: CatalogStore) -> Snapshot:
         return _open_catalog(settings, store)
 
 
-def _open_catalog(settings: Settings, store: CatalogStore) -> Snapshot:
+def shipped_catalog(settings: Settings) -> tuple[Catalog, Encoded]:
+    """The validated shipped (or configured) catalog and its encoding, from the start-up cache when it holds them."""
     warm = warm_start_for(settings.cache_dir, settings.database_url)
     configured = [path for path in (settings.listing_file,) if path is not None]
     if settings.catalog_dir is not None:
         configured += sorted(settings.catalog_dir.rglob("*.y*ml"))
-    shipped, encoded = warm.remember("shipped", [digest_files(configured)], lambda: _shipped(settings))
+    return warm.remember("shipped", [digest_files(configured)], lambda: _shipped(settings))
+
+
+def _open_catalog(settings: Settings, store: CatalogStore) -> Snapshot:
+    warm = warm_start_for(settings.cache_dir, settings.database_url)
+    shipped, encoded = shipped_catalog(settings)
     source = str(settings.catalog_dir) if settings.catalog_dir else "shipped catalog files"
     with store.database.exclusive("seed-catalog"):  # processes starting together store one version
         row = store.seed(shipped, source, encoded)

@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from bot.app import App, build_app
+from bot.catalog.versions import Encoded, encode
 from bot.config import Settings
 from bot.storage.database import Database
 from bot.testing import Conversation
@@ -42,6 +43,12 @@ BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
 def catalog() -> Catalog:
     """The shipped catalog, loaded once."""
     return Catalog.load()
+
+
+@pytest.fixture(scope="session")
+def encoded(catalog: Catalog) -> Encoded:
+    """The shipped catalog's encoding (what the bot compares with the database's version), once."""
+    return encode(catalog.entries.values(), catalog.listing.values())
 
 
 @pytest.fixture(scope="session")
@@ -105,7 +112,9 @@ def first_start(catalog: Catalog, router: Router, tmp_path_factory: pytest.TempP
 
 
 @pytest.fixture
-def patch(catalog: Catalog, router: Router, first_start: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., None]:
+def patch(
+    catalog: Catalog, encoded: Encoded, router: Router, first_start: Path, monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., None]:
     """Make ``build_app`` reuse the session's catalog and router (building them takes seconds).
 
     ``patch(settings)`` also starts the settings' SQLite database, if it does not exist yet, as
@@ -116,6 +125,7 @@ def patch(catalog: Catalog, router: Router, first_start: Path, monkeypatch: pyte
 
     def apply(settings: Settings | None = None) -> None:
         monkeypatch.setattr("bot.app.load_catalog", lambda _settings: catalog)
+        monkeypatch.setattr("bot.app._shipped", lambda _settings: (catalog, encoded))
         monkeypatch.setattr("bot.app.build_router", lambda _catalog, _thresholds=None: router)
         if settings is None or not settings.database_url.startswith("sqlite:///"):
             return
