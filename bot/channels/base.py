@@ -46,7 +46,7 @@ from bot.clock import Clock
 from bot.conversation.engine import Engine
 from bot.faults import Faults
 from bot.messages import Inbound, Reply, scrub
-from bot.storage.events import EventType, PendingEvent
+from bot.storage.events import EventType, PendingEvent, Stamp
 from bot.storage.inbox import Inbox, Waiting
 from bot.storage.outbox import Outbox
 
@@ -179,7 +179,7 @@ class Gateway:
     def _refuse(self, inbound: Inbound, conversation: str, notify: bool) -> None:
         now = self.clock.now()
         flooded = [PendingEvent(EventType.FLOODED)]
-        self.engine.recorder.record(inbound.address.channel, conversation, flooded, now, site=inbound.site)
+        self.engine.recorder.record(Stamp(inbound.address.channel, conversation, now, site=inbound.site), flooded)
         if notify:
             tr = self.engine.languages.get(self.engine.store.peek(conversation).locale)
             text = tr.gettext(
@@ -215,9 +215,8 @@ class Gateway:
             text = tr.gettext('Sorry, something went wrong with that message. Please try again, or type "menu".')
             rows = self.outbox.rows(inbound.address, [Reply(text)], conversation, self.version(), now)
             session.execute(insert(self.outbox.table), rows)
-            self.engine.recorder.write(
-                session, inbound.address.channel, conversation, [PendingEvent(EventType.ERROR)], now, site=inbound.site
-            )
+            stamp = Stamp(inbound.address.channel, conversation, now, site=inbound.site)
+            self.engine.recorder.write(session, stamp, [PendingEvent(EventType.ERROR)])
         self.wake_courier(inbound.address.channel)
         return True
 

@@ -25,7 +25,7 @@ from bot.conversation.turn import Turn
 from bot.i18n import Languages, pick_locale
 from bot.messages import Address, Inbound, Link, Reply, ReplyKind, scrub
 from bot.storage.database import ConversationStore, Unit
-from bot.storage.events import EventType, Recorder
+from bot.storage.events import EventType, Recorder, Stamp
 from bot.storage.privacy import hash_user
 from bot.storage.roles import Role
 from intents.facets import Facet, read_facet
@@ -153,7 +153,8 @@ class Engine:
             unit.insert(table, [row])
         unit.events.extend(
             self.recorder.rows(
-                address.channel, user, turn.events, inbound.received_at, turn.commune, turn.role.value, inbound.site
+                Stamp(address.channel, user, inbound.received_at, turn.commune, turn.role.value, inbound.site),
+                turn.events,
             )
         )
         return replies

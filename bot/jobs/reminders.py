@@ -30,7 +30,7 @@ from bot.conversation.actions import NAV_MENU, Kind, payload
 from bot.i18n import Languages
 from bot.messages import Address, Option, Reply
 from bot.storage.database import Database, as_utc
-from bot.storage.events import EventType, PendingEvent, Recorder
+from bot.storage.events import EventType, PendingEvent, Recorder, Stamp
 from bot.storage.outbox import Outbox
 from bot.storage.tables import Event, Reminder
 from procedures.catalog import Catalog
@@ -133,7 +133,7 @@ class ReminderBook:
             reminder = session.get(Reminder, reminder_id)
             if reminder is not None:
                 event = PendingEvent(EventType.REMINDER_CANCELLED, intent=reminder.procedure)
-                self.recorder.write(session, reminder.channel, user_hash, [event], now)
+                self.recorder.write(session, Stamp(reminder.channel, user_hash, now), [event])
         return True
 
     # -- the sweep ------------------------------------------------------------------------
@@ -178,9 +178,8 @@ class ReminderBook:
             if changed != 1:  # another process's sweep took it
                 return
             kind = EventType.REMINDER_SKIPPED if skip else EventType.REMINDER_SENT
-            self.recorder.write(
-                session, reminder.channel, reminder.user, [PendingEvent(kind, intent=reminder.procedure)], now
-            )
+            stamp = Stamp(reminder.channel, reminder.user, now)
+            self.recorder.write(session, stamp, [PendingEvent(kind, intent=reminder.procedure)])
             if not skip:
                 # Reminders are set in private chats, where the platforms' chat id is the user's id.
                 address = Address(reminder.channel, chat_id, chat_id)

@@ -64,6 +64,23 @@ class PendingEvent:
     text: str | None = None
 
 
+@dataclass(frozen=True)
+class Stamp:
+    """Who and when for a batch of events: the conversation, its moment, and where it stood.
+
+    ``commune`` and ``role`` are the conversation's at that moment (helper and officer
+    statistics); ``site`` is the web chat's site of the message (see
+    :class:`bot.messages.Inbound`).
+    """
+
+    channel: str
+    user_hash: str
+    at: dt.datetime
+    commune: str | None = None
+    role: str | None = None
+    site: str | None = None
+
+
 @dataclass
 class Recorder:
     """Writes events for one database. ``enabled=False`` keeps benchmarks free of event I/O."""
@@ -71,70 +88,39 @@ class Recorder:
     database: Database
     enabled: bool = True
 
-    def rows(
-        self,
-        channel: str,
-        user_hash: str,
-        events: list[PendingEvent],
-        at: dt.datetime,
-        commune: str | None = None,
-        role: str | None = None,
-        site: str | None = None,
-    ) -> list[dict[str, Any]]:
-        """Rows of ``events`` for a multi-row insert (text redacted and truncated), stamped ``at``.
-
-        ``site`` is the web chat's site of the message (see :class:`bot.messages.Inbound`).
-        """
+    def rows(self, stamp: Stamp, events: list[PendingEvent]) -> list[dict[str, Any]]:
+        """Rows of ``events`` for a multi-row insert (text redacted and truncated), stamped."""
         if not self.enabled:
             return []
         return [
             {
-                "at": at,
-                "channel": channel,
-                "user": user_hash,
+                "at": stamp.at,
+                "channel": stamp.channel,
+                "user": stamp.user_hash,
                 "type": item.type.value,
                 "intent": item.intent,
                 "decision": item.decision,
                 "confidence": item.confidence,
                 "step": item.step,
                 "text": redact(item.text)[:MAX_STORED_TEXT] if item.text else None,
-                "commune": commune,
-                "role": role,
-                "site": site,
+                "commune": stamp.commune,
+                "role": stamp.role,
+                "site": stamp.site,
             }
             for item in events
         ]
 
-    def write(
-        self,
-        session: Session | Connection,
-        channel: str,
-        user_hash: str,
-        events: list[PendingEvent],
-        at: dt.datetime,
-        commune: str | None = None,
-        role: str | None = None,
-        site: str | None = None,
-    ) -> None:
+    def write(self, session: Session | Connection, stamp: Stamp, events: list[PendingEvent]) -> None:
         """Add events to the caller's transaction."""
-        rows = self.rows(channel, user_hash, events, at, commune, role, site)
+        rows = self.rows(stamp, events)
         if rows:
             session.execute(insert(_TABLE), rows)
 
-    def record(
-        self,
-        channel: str,
-        user_hash: str,
-        events: list[PendingEvent],
-        at: dt.datetime,
-        commune: str | None = None,
-        role: str | None = None,
-        site: str | None = None,
-    ) -> None:
+    def record(self, stamp: Stamp, events: list[PendingEvent]) -> None:
         """Store a batch of events in a transaction of its own (for events outside a message)."""
         if self.enabled and events:
             with self.database.session() as session:
-                self.write(session, channel, user_hash, events, at, commune, role, site)
+                self.write(session, stamp, events)
 
     def purge_text(self, before: dt.datetime) -> int:
         """Blank the stored text of events older than ``before``; the events themselves stay.

@@ -35,7 +35,7 @@ from sqlalchemy.orm import aliased
 
 from bot.messages import Address, Reply, reply_from_json, reply_to_json
 from bot.storage.database import Database, as_utc, lock_key
-from bot.storage.events import EventType, PendingEvent, Recorder
+from bot.storage.events import EventType, PendingEvent, Recorder, Stamp
 from bot.storage.privacy import hash_user
 from bot.storage.tables import OutboxItem
 
@@ -279,7 +279,7 @@ class Outbox:
                 .where(_C.id == parcel.id)
                 .values(status=DROPPED, closed_at=now, chat_id="", body=None, image=None, reason=reason[:64])
             )
-            self.recorder.write(session, parcel.channel, parcel.conversation, [event], now)
+            self.recorder.write(session, Stamp(parcel.channel, parcel.conversation, now), [event])
 
     def release_leases(self, channel: str) -> int:
         """Free every lease of ``channel`` (SQLite start-up: no other process can hold one)."""
