@@ -18,7 +18,6 @@ with a generous deadline; nothing is timed.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import signal
 import subprocess
 import sys
@@ -41,6 +40,7 @@ from tests.conftest import POSTGRES_URL, _postgres_schema_url
 from tests.console_server import OFFICER_A, Running, seed, serving, sign_in
 from tests.fake_telegram import FakeTelegram, in_thread
 from tests.fake_zalo import APP_ID, APP_SECRET, OA_SECRET, FakeZalo, event, signed
+from tests.processes import bot_environment
 
 MONDAY = dt.datetime(2030, 3, 11, 2, 0, tzinfo=dt.UTC)  # 09:00 on a Monday in Hà Nội: office hours
 CITIZEN = 7001  # the Telegram citizen
@@ -243,11 +243,14 @@ def two_bots(
 
 
 def start(environment: dict[str, str], log: Path) -> tuple[subprocess.Popen[bytes], Path]:
-    """``dvcbot run`` with only these settings (none of this shell's), its output in ``log``."""
-    env = {name: value for name, value in os.environ.items() if not name.startswith(("TELEGRAM_", "ZALO_", "DVCBOT_"))}
+    """``dvcbot run`` with these settings (none of this shell's; the tests' start-up cache), its output in ``log``."""
     with log.open("wb") as output:  # the child keeps its own descriptor
         process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env | environment, stdout=output, stderr=output
+            [sys.executable, "-m", "bot", "run"],
+            cwd=ROOT,
+            env=bot_environment(**environment),
+            stdout=output,
+            stderr=output,
         )
     return process, log
 
