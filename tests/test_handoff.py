@@ -1,5 +1,5 @@
 """Live handoff, in process: the queue, the officer's replies through the outbox, the bot's silence,
-the time-out, the chat id blanked at close, a Zalo reply past its window, and the figures."""
+the time-out, the chat id blanked at close, a Zalo reply (and notice) past its window, and the queues' names."""
 
 from __future__ import annotations
 
@@ -78,8 +78,6 @@ def test_a_person_asked_for_asks_the_commune_then_queues_and_the_officer_takes_o
     chat.say("5").expect("Cảm ơn bạn đã đánh giá")  # the rating right after the hand-back
     chat.say("làm căn cước").expect_not("người hỗ trợ")  # the bot answers again
     assert chat.replies
-    figures = board.figures(MONDAY - dt.timedelta(days=1), MONDAY + dt.timedelta(days=1))
-    assert figures["handoffs"] == 1 and figures["rating"] == 5 and figures["queue"] == 0
 
 
 def test_an_idle_officer_times_out_and_the_bot_answers_again(bot: tuple[App, ManualClock]) -> None:

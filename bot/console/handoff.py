@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, func, insert, or_, select, update
+from sqlalchemy import Connection, func, insert, select, update
 
 from bot.config import Settings
 from bot.console.handoff_rules import OfficeHours, ReplyWindow, reply_window
@@ -299,30 +299,6 @@ class Handoffs:
             count, revisions = session.execute(select(func.count(), func.coalesce(func.sum(_H.revision), 0))).one()
             last = session.execute(select(func.coalesce(func.max(MESSAGES.c.id), 0))).scalar_one()
         return f"{count}.{revisions}.{last}"
-
-    def figures(self, since: dt.datetime, until: dt.datetime, commune: str | None = None) -> dict[str, float]:
-        """Queue length now, mean wait and handling (minutes), mean rating and ratings, for statistics."""
-        scope = [] if commune is None else [or_(_H.commune == commune)]
-        with self.database.reader() as session:
-            waiting = session.execute(select(func.count()).where(_H.status == WAITING, *scope)).scalar_one()
-            rows = session.execute(
-                select(_H.opened_at, _H.taken_at, _H.closed_at, _H.rating).where(
-                    _H.opened_at >= since, _H.opened_at < until, *scope
-                )
-            ).all()
-        waits = [(as_utc(r.taken_at) - as_utc(r.opened_at)).total_seconds() / 60 for r in rows if r.taken_at]
-        handled = [
-            (as_utc(r.closed_at) - as_utc(r.taken_at)).total_seconds() / 60 for r in rows if r.taken_at and r.closed_at
-        ]
-        ratings = [r.rating for r in rows if r.rating is not None]
-        return {
-            "queue": float(waiting),
-            "handoffs": float(len(rows)),
-            "wait_minutes": sum(waits) / len(waits) if waits else 0.0,
-            "handling_minutes": sum(handled) / len(handled) if handled else 0.0,
-            "rating": sum(ratings) / len(ratings) if ratings else 0.0,
-            "ratings": float(len(ratings)),
-        }
 
 
 def queue_name(commune: str | None, province: str) -> str:
