@@ -353,7 +353,8 @@ def console_services(app: App) -> ConsoleServices:
         sessions=Sessions(database, dt.timedelta(hours=settings.console_session_hours)),
         backoff=Backoff(database, settings.user_salt),
         audit=AuditLog(database),
-        notices=Notices(database, policy),
+        # The engine's board and the console share one Notices: an officer's change shows at once.
+        notices=board.notices if isinstance(board := app.engine.board, Board) else Notices(database, policy),
         reports=Reports(database, app.timezone),
         updates=updates,
         catalog=lambda: (live.current.version_id, live.current.catalog),

@@ -12,7 +12,7 @@ from sqlmodel import select
 from bot.clock import ManualClock
 from bot.console.accounts import AccountError, Accounts, ConsoleRole
 from bot.console.backoff import MAX_WAIT, Backoff, wait_after
-from bot.console.notices import Bilingual, Board, Notices, TextRefused
+from bot.console.notices import WELCOME, Bilingual, Board, Notices, TextRefused
 from bot.console.reports import Filters, OutOfScope, Reports, xlsx_bytes
 from bot.console.sessions import IDLE, Sessions
 from bot.storage.database import Database
@@ -104,7 +104,21 @@ def test_texts_take_official_links_only_and_the_notice_runs_from_start_to_end(da
     assert board.notice(end, "vi") is None
     notices.set_hours("26740", Bilingual("7:30–17:00"), "canbo", T0)
     assert board.hours("26740", "en") == "7:30–17:00" and board.hours("00004", "vi") is None
-    assert board.welcome("vi") is None
+    assert board.welcome(T0, "vi") is None
+
+
+def test_the_board_keeps_the_texts_for_a_while_and_sees_its_own_processs_changes_at_once(database: Database) -> None:
+    notices = Notices(database, LinkPolicy())
+    board = Board(notices, refresh=dt.timedelta(seconds=30))
+    assert board.welcome(T0, "vi") is None
+    notices.set_welcome(Bilingual("Chào bà con"), "admin", T0)  # this process's console: at once
+    assert board.welcome(T0, "vi") == "Chào bà con"
+    elsewhere = Notices(database, LinkPolicy())  # another bot process's console
+    elsewhere.set_welcome(Bilingual("Xin chào"), "admin", T0)
+    assert board.welcome(T0 + dt.timedelta(seconds=29), "vi") == "Chào bà con", "kept, not read per conversation"
+    assert board.welcome(T0 + dt.timedelta(seconds=30), "vi") == "Xin chào", "read again after the refresh"
+    elsewhere.clear(WELCOME)
+    assert board.welcome(T0 - dt.timedelta(seconds=1), "vi") is None, "a clock that went back reads again"
 
 
 def test_an_officers_report_is_their_communes(database: Database) -> None:

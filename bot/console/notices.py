@@ -28,6 +28,8 @@ NOTICE = "notice"
 WELCOME = "welcome"
 HOURS = "hours:"
 MAX_CHARS = 1000
+# How long a process keeps the notice and the welcome text before reading them again.
+BOARD_REFRESH = dt.timedelta(seconds=30)
 
 
 class TextRefused(ValueError):
@@ -70,6 +72,7 @@ class Notices:
     def __init__(self, database: Database, policy: LinkPolicy):
         self.database = database
         self.policy = policy
+        self.writes = 0  # counts this process's changes: a reader's cache is stale when it moved
 
     def check(self, text: Bilingual) -> Bilingual:
         """The text tidied, or :class:`TextRefused` (no Vietnamese, too long, a link off the official domains)."""
@@ -106,6 +109,7 @@ class Notices:
             if row is None:
                 return False
             session.delete(row)
+        self.writes += 1
         return True
 
     def _put(
@@ -122,6 +126,7 @@ class Notices:
             row.vi, row.en, row.starts_at, row.ends_at = text.vi, text.en, starts_at, ends_at
             row.updated_at, row.updated_by = now, actor[:64]
             session.add(row)
+        self.writes += 1
 
     def get(self, key: str) -> ConsoleText | None:
         """One stored text."""
@@ -136,23 +141,41 @@ class Notices:
 
 
 class Board:
-    """What the conversation shows from the console: read-only, times from the caller's clock."""
+    """What the conversation shows from the console: read-only, times from the caller's clock.
 
-    def __init__(self, notices: Notices):
+    Every new conversation shows the notice and the welcome text, so both are kept for
+    ``refresh`` (by the messages' clock) instead of read for each one; a change made through
+    this process's :class:`Notices` shows at once, one made by another process within ``refresh``.
+    """
+
+    def __init__(self, notices: Notices, refresh: dt.timedelta = BOARD_REFRESH):
         self.notices = notices
+        self.refresh = refresh
+        self._kept: dict[str, ConsoleText | None] = {}
+        self._read_at: dt.datetime | None = None
+        self._writes = notices.writes
+
+    def _text(self, key: str, now: dt.datetime) -> ConsoleText | None:
+        """One stored text, read again when the kept ones are older than ``refresh`` or were changed."""
+        stale = self._read_at is None or not self._read_at <= now < self._read_at + self.refresh
+        if stale or self._writes != self.notices.writes:
+            self._kept, self._read_at, self._writes = {}, now, self.notices.writes
+        if key not in self._kept:
+            self._kept[key] = self.notices.get(key)
+        return self._kept[key]
 
     def notice(self, now: dt.datetime, locale: str) -> str | None:
         """The notice while it runs (start included, end excluded), else None."""
-        row = self.notices.get(NOTICE)
+        row = self._text(NOTICE, now)
         if row is None or row.starts_at is None or row.ends_at is None:
             return None
         if not as_utc(row.starts_at) <= now < as_utc(row.ends_at):
             return None
         return Bilingual(row.vi, row.en).get(locale)
 
-    def welcome(self, locale: str) -> str | None:
+    def welcome(self, now: dt.datetime, locale: str) -> str | None:
         """The officers' welcome text, or None for the bot's own greeting."""
-        row = self.notices.get(WELCOME)
+        row = self._text(WELCOME, now)
         return Bilingual(row.vi, row.en).get(locale) if row is not None else None
 
     def hours(self, commune: str | None, locale: str) -> str | None:

@@ -301,7 +301,7 @@ class Engine:
     def _greeting(self, turn: Turn, first: bool) -> Reply:
         """The greeting (the officers' welcome text if set), with the notice running now."""
         locale = turn.tr.locale
-        welcome, notice = self.board.welcome(locale), self.board.notice(turn.now, locale)
+        welcome, notice = self.board.welcome(turn.now, locale), self.board.notice(turn.now, locale)
         return fixed.greeting(turn.tr, first=first, welcome=welcome, notice=notice)
 
     def _people(self, turn: Turn) -> list[Reply]:

@@ -18,7 +18,7 @@ class Noticeboard(Protocol):
     def notice(self, now: dt.datetime, locale: str) -> str | None:
         """The announcement running at ``now``, or None."""
 
-    def welcome(self, locale: str) -> str | None:
+    def welcome(self, now: dt.datetime, locale: str) -> str | None:
         """The officers' welcome text, or None for the built-in greeting."""
 
     def hours(self, commune: str | None, locale: str) -> str | None:
@@ -32,7 +32,7 @@ class Blank:
         """Never a notice."""
         return None
 
-    def welcome(self, locale: str) -> str | None:
+    def welcome(self, now: dt.datetime, locale: str) -> str | None:
         """The built-in greeting."""
         return None
 
