@@ -117,9 +117,7 @@ def checklist(entry: Procedure, ticked: list[str], tr: Translator, resume: bool)
     loc = tr.locale
     if not entry.documents:
         text = tr.gettext("{name}: no papers need to be prepared in advance.").format(name=entry.name.get(loc))
-        back = (
-            Option(tr.gettext("Back to the step"), NAV_RESUME) if resume else Option(tr.gettext("Menu"), NAV_MENU)
-        )
+        back = Option(tr.gettext("Back to the step"), NAV_RESUME) if resume else Option(tr.gettext("Menu"), NAV_MENU)
         return Reply(text, (back,), kind=ReplyKind.CHECKLIST)
     lines = [tr.gettext("Papers for {name} (tap one to tick it):").format(name=entry.name.get(loc))]
     options = []
