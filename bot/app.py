@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, TextIO
 from zoneinfo import ZoneInfo
 
-from bot.catalog.versions import CatalogStore, Encoded, decode, encode
+from bot.catalog.versions import CatalogStore, decode, encode
 from bot.catalog.warm_start import digest_files, warm_start_for
 from bot.channels.base import Gateway, GatewaySettings, Waker
 from bot.channels.flood import FloodControl
@@ -94,8 +94,8 @@ def open_catalog(settings: Settings, store: CatalogStore) -> Snapshot:
         return _open_catalog(settings, store)
 
 
-def shipped_catalog(settings: Settings) -> tuple[Catalog, Encoded]:
-    """The validated shipped (or configured) catalog and its encoding, from the start-up cache when it holds them."""
+def shipped_catalog(settings: Settings) -> tuple[Catalog, str]:
+    """The validated shipped (or configured) catalog and its digest, from the start-up cache when it holds them."""
     warm = warm_start_for(settings.cache_dir, settings.database_url)
     configured = [path for path in (settings.listing_file,) if path is not None]
     if settings.catalog_dir is not None:
@@ -105,12 +105,12 @@ def shipped_catalog(settings: Settings) -> tuple[Catalog, Encoded]:
 
 def _open_catalog(settings: Settings, store: CatalogStore) -> Snapshot:
     warm = warm_start_for(settings.cache_dir, settings.database_url)
-    shipped, encoded = shipped_catalog(settings)
+    shipped, digest = shipped_catalog(settings)
     source = str(settings.catalog_dir) if settings.catalog_dir else "shipped catalog files"
     with store.database.exclusive("seed-catalog"):  # processes starting together store one version
-        row = store.seed(shipped, source, encoded)
+        row = store.seed(shipped, source, digest)
     # The common case -- the database serves exactly the shipped files -- skips decoding.
-    catalog = shipped if row.digest == encoded.digest else decode(row)
+    catalog = shipped if row.digest == digest else decode(row)
     assert row.id is not None
     thresholds = router_thresholds(settings)
     if warm.folder is None:
@@ -119,10 +119,12 @@ def _open_catalog(settings: Settings, store: CatalogStore) -> Snapshot:
     return Snapshot(row.id, catalog, Router(index, thresholds))
 
 
-def _shipped(settings: Settings) -> tuple[Catalog, Encoded]:
-    """The validated shipped (or configured) catalog and its encoding, to compare with the database."""
+def _shipped(settings: Settings) -> tuple[Catalog, str]:
+    """The validated shipped (or configured) catalog and the digest of its encoding, to compare with the database."""
     shipped = load_catalog(settings)
-    return shipped, encode(shipped.entries.values(), shipped.listing.values())
+    # Only the digest is kept (and cached): the 5 MB of JSON are encoded again in the rare start
+    # that stores a new version, instead of being read from the cache on every start.
+    return shipped, encode(shipped.entries.values(), shipped.listing.values()).digest
 
 
 def build_app(settings: Settings, clock: Clock | None = None, record_events: bool = True, channels: bool = True) -> App:

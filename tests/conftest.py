@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from bot.app import App, build_app
-from bot.catalog.versions import Encoded, encode
+from bot.catalog.versions import encode
 from bot.config import Settings
 from bot.storage.database import Database
 from bot.testing import Conversation
@@ -46,9 +46,9 @@ def catalog() -> Catalog:
 
 
 @pytest.fixture(scope="session")
-def encoded(catalog: Catalog) -> Encoded:
-    """The shipped catalog's encoding (what the bot compares with the database's version), once."""
-    return encode(catalog.entries.values(), catalog.listing.values())
+def digest(catalog: Catalog) -> str:
+    """The digest of the shipped catalog's encoding (what the bot compares with the database's version), once."""
+    return encode(catalog.entries.values(), catalog.listing.values()).digest
 
 
 @pytest.fixture(scope="session")
@@ -113,7 +113,7 @@ def first_start(catalog: Catalog, router: Router, tmp_path_factory: pytest.TempP
 
 @pytest.fixture
 def patch(
-    catalog: Catalog, encoded: Encoded, router: Router, first_start: Path, monkeypatch: pytest.MonkeyPatch
+    catalog: Catalog, digest: str, router: Router, first_start: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Callable[..., None]:
     """Make ``build_app`` reuse the session's catalog and router (building them takes seconds).
 
@@ -125,7 +125,7 @@ def patch(
 
     def apply(settings: Settings | None = None) -> None:
         monkeypatch.setattr("bot.app.load_catalog", lambda _settings: catalog)
-        monkeypatch.setattr("bot.app._shipped", lambda _settings: (catalog, encoded))
+        monkeypatch.setattr("bot.app._shipped", lambda _settings: (catalog, digest))
         monkeypatch.setattr("bot.app.build_router", lambda _catalog, _thresholds=None: router)
         if settings is None or not settings.database_url.startswith("sqlite:///"):
             return

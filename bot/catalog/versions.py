@@ -196,17 +196,17 @@ class CatalogStore:
             session.add(row)
         return row
 
-    def seed(self, shipped: Catalog, source: str, encoded: Encoded | None = None) -> CatalogVersion:
+    def seed(self, shipped: Catalog, source: str, digest: str | None = None) -> CatalogVersion:
         """Make sure a version exists; follow the shipped files when nobody edited since.
 
         The first start stores the shipped files as version 1. A later release with changed
         files becomes a new version only while the served version is itself a shipped one:
         an officer's edits are never overwritten by an upgrade (a warning says to merge).
         """
-        encoded = encoded or encode(shipped.entries.values(), shipped.listing.values())
+        digest = digest or encode(shipped.entries.values(), shipped.listing.values()).digest
         current = self.current()
-        if current is not None and (current.digest == encoded.digest or not current.shipped):
-            if current.digest != encoded.digest and not self._seen(encoded.digest):
+        if current is not None and (current.digest == digest or not current.shipped):
+            if current.digest != digest and not self._seen(digest):
                 log.warning(
                     "The shipped catalog files changed, but version %s was edited by %s; run "
                     "`dvcbot catalog diff` and `dvcbot catalog import` to take the new files.",

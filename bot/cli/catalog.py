@@ -44,10 +44,10 @@ class Context:
         """The served version number and catalog (the shipped files become version 1 if needed)."""
         # The files as the bot reads them at start-up: the start-up cache saves a command the
         # seconds of reading and encoding the national listing again.
-        shipped, encoded = shipped_catalog(self.settings)
-        row = self.store.seed(shipped, "shipped catalog files", encoded)
+        shipped, digest = shipped_catalog(self.settings)
+        row = self.store.seed(shipped, "shipped catalog files", digest)
         assert row.id is not None
-        return row.id, shipped if row.digest == encoded.digest else decode(row)
+        return row.id, shipped if row.digest == digest else decode(row)
 
     def updates(self, current: Catalog) -> CatalogUpdates:
         """The one implementation of checking, applying and rolling back (shared with the chat and the console)."""
