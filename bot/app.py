@@ -160,22 +160,8 @@ def build_app(settings: Settings, clock: Clock | None = None, record_events: boo
     inbox = Inbox(database, settings.user_salt)
     gateway = build_gateway(settings, engine, inbox, outbox, clock, wakers)
     timezone = ZoneInfo(settings.timezone)
-    app = App(
-        settings,
-        clock,
-        database,
-        store,
-        live,
-        engine,
-        staff,
-        recorder,
-        reminders,
-        languages,
-        timezone,
-        inbox,
-        outbox,
-        gateway,
-    )
+    parts = (settings, clock, database, store, live, engine, staff, recorder, reminders, languages, timezone)
+    app = App(*parts, inbox, outbox, gateway)
     app.background = background
     if channels:
         build_channels(app)
