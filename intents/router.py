@@ -178,8 +178,8 @@ class Router:
         # A long story names no procedure outright: trust accumulated evidence over any one phrase.
         informative = sum(1 for term in query if "_" not in term and query[term] > STOPWORD_WEIGHT)
         weights = self.long_weights if informative >= self.weights.long_message else self.weights
-        best, whole, heaviest = self._phrase_scores(shortlist, query, accents, weights, query_weight)
-        candidates, numbers = self._rank(best, whole, query, accents, weights, informative, query_weight)
+        best, whole, heaviest, named = self._phrase_scores(shortlist, query, accents, weights, query_weight)
+        candidates, numbers = self._rank(best, whole, named, query, accents, weights, informative, query_weight)
         if weights.chatter_margin is not None:
             candidates = chatter_first(candidates, weights.chatter_margin)
         candidates = prefer_distinctive(
@@ -222,17 +222,19 @@ class Router:
         accents: dict[str, str],
         weights: Weights,
         query_weight: float,
-    ) -> tuple[dict[int, float], dict[int, float], dict[int, float]]:
+    ) -> tuple[dict[int, float], dict[int, float], dict[int, float], dict[int, float]]:
         """Per intent, from its shortlisted phrases: the best completeness, share and weight matched.
 
-        The three maps: how completely its best phrase appears (weighted by how much it
-        matched); the best phrase's share matched, whatever its weight; and the most weight
-        one phrase matched (a scope feature).
+        The four maps: how completely its best phrase appears (weighted by how much it
+        matched); the best phrase's share matched, whatever its weight; the most weight one
+        phrase matched (a scope feature); and how completely its best naming phrase (an
+        official or curated name, an alias) appears.
         """
         phrases = self.index.phrases
         best: dict[int, float] = {}
         whole: dict[int, float] = {}
         heaviest: dict[int, float] = {}
+        named: dict[int, float] = {}
         for _, negative in shortlist:
             phrase = phrases[-negative]
             shared = phrase.terms.intersection(query)
@@ -251,12 +253,15 @@ class Router:
                 whole[phrase.intent] = explained
             if matched > heaviest.get(phrase.intent, 0.0):
                 heaviest[phrase.intent] = matched
-        return best, whole, heaviest
+            if phrase.priority >= 1.0 and completeness > named.get(phrase.intent, 0.0):
+                named[phrase.intent] = completeness
+        return best, whole, heaviest, named
 
     def _rank(
         self,
         best: dict[int, float],
         whole: dict[int, float],
+        named: dict[int, float],
         query: dict[str, float],
         accents: dict[str, str],
         weights: Weights,
@@ -265,17 +270,16 @@ class Router:
     ) -> tuple[list[Candidate], dict[str, int]]:
         """Score every intent that has a shortlisted phrase, best first; and each one's intent number.
 
-        An intent's score blends its best phrase (``best``), the evidence it matched over all
-        its phrases, and how much of the message it explains; small talk is judged by how much
-        of the message it explains alone (``whole``: its best phrase's share matched).
+        An intent's score blends its best phrase (``best``) and name (``named``), the evidence
+        it matched over all its phrases, and how much of the message it explains; small talk is
+        judged by how much of the message it explains alone (``whole``: its best phrase's share).
         """
         index = self.index
         cover_floor = weights.coverage_floor
         covered_weight = sum(w - cover_floor for w in query.values() if w > cover_floor) or 1.0
         shift = min(weights.story_shift, weights.story_shift * max(0, informative - LONG_MESSAGE) / LONG_MESSAGE)
-        phrase_weight, evidence_weight = weights.phrase - shift, weights.evidence + shift
-        candidates = []
-        numbers: dict[str, int] = {}
+        phrase_weight, evidence_weight = weights.phrase - shift - weights.named, weights.evidence + shift
+        candidates, numbers = [], {}
         for doc_number, phrase_score in best.items():
             doc = index.docs[doc_number]
             counted = self._counted(doc_number, query, accents, weights)
@@ -286,9 +290,8 @@ class Router:
                 coverage = matched / query_weight
             vocabulary = len(index.intent_terms[doc_number])
             if weights.vocabulary_damping and vocabulary > VOCABULARY_REFERENCE:
-                # An entry described by hundreds of words (a curated guide with its example
-                # situations) meets a long story's everyday words by chance; a national name
-                # that meets them does not. Evidence is damped by the size of the vocabulary.
+                # An entry of hundreds of words (a curated guide with its example situations)
+                # meets a long story's everyday words by chance: damp its evidence by its size.
                 matched *= (VOCABULARY_REFERENCE / vocabulary) ** weights.vocabulary_damping
             # Small talk is judged by how much of the message it explains: "xin chào" alone is
             # a greeting, "xin chào" before a long question is politeness.
@@ -299,6 +302,7 @@ class Router:
             else:
                 value = (
                     phrase_weight * min(phrase_score, 1.0)
+                    + weights.named * min(named.get(doc_number, 0.0), 1.0)
                     + evidence_weight * (1.0 - math.exp(-matched / weights.saturation))
                     + weights.coverage * coverage
                 )

@@ -42,6 +42,10 @@ class Weights:
     fuzzy_cutoff: float = 0.8
     exact_cap: float = 0.7  # how far a message that is exactly one short phrase counts
     story_shift: float = 0.1  # share moved from phrase to evidence for long messages
+    # Share of the phrase weight given to how completely the message holds one of the intent's
+    # names (official or curated name, alias) rather than any of its phrases (an example
+    # situation, a keyword): in a long question the name it holds tells what it asks about.
+    named: float = 0.0
     general_coverage: float = 0.4  # share of a message a general intent must explain to count fully
     wrong_tone: float = 0.3  # a word typed with other marks than the phrase's ("cười" vs "cưới")
     distinct_gap: float = 0.2  # a listing card this close behind may take the lead...
@@ -64,11 +68,13 @@ class Weights:
 # intent explains; no discount for national cards (a long question is usually about one
 # specific procedure, which is as often a national card as a curated guide); evidence damped
 # for intents with large vocabularies; chatter that explains it as well as any procedure means
-# out of scope; a national card a little behind that alone explains an informative word leads,
+# out of scope; a name the message holds counts a little more than an example it resembles;
+# a national card a little behind that alone explains an informative word leads,
 # and so does one whose name differs from a leading sibling's by words the message says.
 LONG_WEIGHTS = replace(
     Weights(),
     story_shift=0.15,
+    named=0.02,
     saturation=16.0,
     coverage=0.3,
     coverage_floor=2.0,
