@@ -223,13 +223,11 @@ class Gateway:
     def _process(self, conversation: str) -> bool:
         now = self.clock.now()
         snap = self.engine.live.current
-        with self.engine.store.open(conversation, "", now, relaxed=True) as unit:
-            postgres = self.engine.store.database.is_postgres
-            taken = (self.inbox.take_closed if postgres else self.inbox.take)(unit.connection, conversation, now)
-            if taken is None:
+        with self.engine.store.open(conversation, "", now, take=self.inbox.ready(now)) as unit:
+            if unit.taken is None:
                 unit.skip = True  # nothing to do: leave the state as it is
                 return False
-            row_id, inbound = taken
+            row_id, inbound = self.inbox.read(unit.taken)
             unit.channel = inbound.address.channel
             adapter = self.adapters.get(inbound.address.channel)
             replies = self.engine.respond(unit, inbound, conversation, snap)
@@ -241,7 +239,7 @@ class Gateway:
                     inbound.address, replies, conversation, snap.catalog.version, now, inbound.receipt, inbound.notice
                 ),
             )
-            if not postgres:
+            if not self.engine.store.database.is_postgres:
                 unit.statements.append(self.inbox.done(row_id))  # PostgreSQL closed it when taking it
         self.faults.hit("after-commit")
         self._since_count = max(0, self._since_count - 1)

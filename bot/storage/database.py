@@ -13,8 +13,9 @@ first: writers queue in Python instead of polling SQLite's busy handler, and a t
 that read first can never fail to upgrade to a write. A second bot process on the same SQLite
 file is refused (:meth:`Database.claim`); several processes need PostgreSQL.
 
-The per-message write is a handful of statements (an upsert of the state, one multi-row
-insert each for events and replies), not an ORM flush: it is most of a message's cost.
+A message's transaction is a few statements shaped for few round trips, not an ORM flush
+(:mod:`bot.storage.writes`): on PostgreSQL one read (lock, state and inbox message) and one
+write (state, events and replies).
 """
 
 from __future__ import annotations
@@ -36,12 +37,12 @@ from sqlalchemy import Connection, Engine, Executable, bindparam, event, insert,
 from sqlmodel import Session, create_engine
 
 from bot.conversation.state import ConversationState
-from bot.storage.tables import Conversation, Event
+from bot.storage.tables import Conversation
+from bot.storage.writes import EVENTS, OUTBOX, TAKE_AFTER_LOCK, TAKE_SQLITE, TAKE_WITH_STATE, Take, combined_write
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 AUTOCHECKPOINT_PAGES = 10_000  # 40 MB of log before a commit must checkpoint itself
 _CONVERSATIONS = Conversation.__table__  # type: ignore[attr-defined]
-_EVENTS = Event.__table__  # type: ignore[attr-defined]
 
 
 def as_utc(value: dt.datetime) -> dt.datetime:
@@ -259,11 +260,6 @@ def _upsert_state(is_postgres: bool) -> Executable:
 _SELECT_STATE = select(_CONVERSATIONS.c.state).where(_CONVERSATIONS.c.key == bindparam("key"))
 _SELECT_STATE_FOR_UPDATE = _SELECT_STATE.with_for_update()
 _LOCK = text("SELECT pg_advisory_xact_lock(:key)")
-_RELAXED_COMMIT = text("SET LOCAL synchronous_commit TO OFF")
-# The same setting taken with the row lock, in one round trip (set_config runs only for a found row).
-_SELECT_STATE_RELAXED = text(
-    "SELECT state, set_config('synchronous_commit', 'off', true) FROM conversations WHERE key = :key FOR UPDATE"
-)
 
 
 class Inserts:
@@ -294,6 +290,7 @@ class Unit:
     channel: str
     insert_of: Inserts
     skip: bool = False  # nothing happened: commit without writing the state
+    taken: Any = None  # the inbox message claimed with the state (id, body, received_at, document), if asked
     events: list[dict[str, Any]] = field(default_factory=list)  # rows of ``events``
     inserts: list[tuple[Any, list[dict[str, Any]]]] = field(default_factory=list)  # (table, rows)
     statements: list[tuple[Executable, dict[str, Any]]] = field(default_factory=list)  # (statement, parameters)
@@ -303,12 +300,23 @@ class Unit:
         if rows:
             self.inserts.append((table, rows))
 
-    def flush(self) -> None:
-        """Write everything collected: one multi-row insert per table (SQLite: no round trips to save)."""
+    def flush(self, upsert: Executable, state: dict[str, Any], combine: bool) -> None:
+        """Write the state and everything collected.
+
+        ``combine`` (PostgreSQL): the state, the events and the replies in one statement (one
+        round trip); other tables' rows and statements follow. SQLite has no round trips to
+        save: one multi-row insert per table.
+        """
         connection = self.connection
-        if self.events:
-            connection.execute(self.insert_of(_EVENTS), self.events)
-        for table, rows in self.inserts:
+        tables = [(EVENTS, self.events)] if self.events else []
+        tables += self.inserts
+        if combine:
+            together = [(table, rows) for table, rows in tables if table is EVENTS or table is OUTBOX]
+            tables = [(table, rows) for table, rows in tables if not (table is EVENTS or table is OUTBOX)]
+            connection.execute(*combined_write(state, together))
+        else:
+            connection.execute(upsert, state)
+        for table, rows in tables:
             connection.execute(self.insert_of(table), rows)
         for statement, parameters in self.statements:
             connection.execute(statement, parameters)
@@ -333,36 +341,50 @@ class ConversationStore:
             return lock
 
     @contextmanager
-    def open(self, key: str, channel: str, now: dt.datetime, *, relaxed: bool = False) -> Iterator[Unit]:
+    def open(self, key: str, channel: str, now: dt.datetime, *, take: Take | None = None) -> Iterator[Unit]:
         """Yield the unit of work of one message and commit it when the block ends without error.
 
-        ``relaxed``: the message being handled is itself stored durably (an inbox row marked done
-        in this same transaction), so on PostgreSQL the commit need not wait for the WAL flush.
-        A server crash can lose at most the last fraction of a second of such commits; their
-        inbox rows are then still waiting and are handled again (a reply already sent may be
-        sent twice -- within the at-least-once promise). A bot crash loses nothing.
+        ``take``: also claim the conversation's oldest ready inbox message (``unit.taken``), read
+        with the state (on PostgreSQL closed in the same statement). The message is then itself
+        stored durably (its inbox row is marked done in this same transaction), so on PostgreSQL
+        the commit need not wait for the WAL flush: a server crash can lose at most the last
+        fraction of a second of such commits; their inbox rows are then still waiting and are
+        handled again (a reply already sent may be sent twice -- within the at-least-once
+        promise). A bot crash loses nothing.
         """
         database = self.database
         with self._lock(key), database.writing(), database.engine.begin() as connection:
-            if database.is_postgres:
-                # The row lock is the conversation's lock (one round trip); a conversation with no
-                # row yet is locked by name instead, then read again once the lock is ours.
-                select_state = _SELECT_STATE_RELAXED if relaxed else _SELECT_STATE_FOR_UPDATE
-                row = connection.execute(select_state, {"key": key}).first()
-                if row is None and relaxed:
-                    connection.execute(_RELAXED_COMMIT)
-                if row is None:
-                    connection.execute(_LOCK, {"key": lock_key(f"conversation:{key}")})
-                    row = connection.execute(_SELECT_STATE, {"key": key}).first()
-                raw = row[0] if row is not None else None
-            else:
-                raw = connection.execute(_SELECT_STATE, {"key": key}).scalar()
-            unit = Unit(connection, ConversationState.from_json(raw), channel, self._inserts)
+            raw, taken = self._take(connection, key, take) if take is not None else (self._read(connection, key), None)
+            unit = Unit(connection, ConversationState.from_json(raw), channel, self._inserts, taken=taken)
             yield unit
             if not unit.skip:
-                parameters = {"key": key, "channel": unit.channel, "state": unit.state.to_json(), "now": now}
-                connection.execute(self._upsert, parameters)
-                unit.flush()
+                state = {"key": key, "channel": unit.channel, "state": unit.state.to_json(), "now": now}
+                unit.flush(self._upsert, state, combine=database.is_postgres)
+
+    def _read(self, connection: Connection, key: str) -> str | None:
+        """The state, its conversation locked (see the module docstring)."""
+        if not self.database.is_postgres:
+            return connection.execute(_SELECT_STATE, {"key": key}).scalar()
+        # The row lock is the conversation's lock (one round trip); a conversation with no
+        # row yet is locked by name instead, then read again once the lock is ours.
+        row = connection.execute(_SELECT_STATE_FOR_UPDATE, {"key": key}).first()
+        if row is None:
+            connection.execute(_LOCK, {"key": lock_key(f"conversation:{key}")})
+            row = connection.execute(_SELECT_STATE, {"key": key}).first()
+        return row[0] if row is not None else None
+
+    def _take(self, connection: Connection, key: str, take: Take) -> tuple[str | None, Any]:
+        """The state and the oldest ready message (or None), in one round trip for a known conversation."""
+        parameters = take.parameters(key)
+        if not self.database.is_postgres:
+            row = connection.execute(TAKE_SQLITE, parameters).first()
+            return (row[0], row[1:]) if row is not None else (None, None)
+        row = connection.execute(TAKE_WITH_STATE, parameters).first()
+        if row is None:  # no row yet: lock the conversation by name, then read
+            connection.execute(_LOCK, {"key": lock_key(f"conversation:{key}")})
+            found = connection.execute(TAKE_AFTER_LOCK, parameters).one()
+            return found[0], (found[2:] if found[2] is not None else None)
+        return row[0], (row[1:] if row[1] is not None else None)
 
     def peek(self, key: str) -> ConversationState:
         """The stored state of a conversation, read without locking (for notices)."""

@@ -19,13 +19,14 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, select, text, update
+from sqlalchemy import Connection, bindparam, func, select, update
 from sqlmodel import Session
 
 from bot.messages import Address, Attachment, Inbound
 from bot.storage.database import Database, as_utc, dialect_insert
 from bot.storage.privacy import hash_user
 from bot.storage.tables import InboxItem
+from bot.storage.writes import Take
 
 TABLE = InboxItem.__table__  # type: ignore[attr-defined]
 _C = TABLE.c
@@ -38,14 +39,6 @@ _TAKE = (
     .limit(1)
 )
 _CLOSE = update(TABLE).where(_C.id == bindparam("row_id")).values(status=bindparam("status"), body=None, document=None)
-# PostgreSQL: take the oldest ready message and close it in one round trip (the old values are
-# returned through the CTE). A handling that fails rolls the close back with everything else.
-_TAKE_AND_CLOSE = text(
-    "WITH old AS (SELECT id, body, received_at, document FROM inbox WHERE conversation = :conversation "
-    "AND status = :pending AND not_before <= :now ORDER BY id LIMIT 1) "
-    "UPDATE inbox SET status = :done, body = NULL, document = NULL FROM old WHERE inbox.id = old.id "
-    "RETURNING old.id, old.body, old.received_at, old.document"
-)
 
 
 @dataclass(frozen=True)
@@ -159,13 +152,16 @@ class Inbox:
             return None
         return int(row.id), decode(row.body or "{}", row.received_at, row.document)
 
-    def take_closed(self, connection: Connection, conversation: str, now: dt.datetime) -> tuple[int, Inbound] | None:
-        """:meth:`take` and :meth:`done` at once (PostgreSQL): the message, already closed in this transaction."""
-        parameters = {"conversation": conversation, "now": now, "pending": PENDING, "done": DONE}
-        row = connection.execute(_TAKE_AND_CLOSE, parameters).first()
-        if row is None:
-            return None
-        return int(row.id), decode(row.body or "{}", row.received_at, row.document)
+    @staticmethod
+    def ready(now: dt.datetime) -> Take:
+        """What the conversation's transaction claims with its state: the oldest message ready at ``now``."""
+        return Take(now, PENDING, DONE)
+
+    @staticmethod
+    def read(taken: Any) -> tuple[int, Inbound]:
+        """The row id and message of a row claimed through :meth:`ready` (id, body, received_at, document)."""
+        row_id, body, received_at, document = taken
+        return int(row_id), decode(body or "{}", received_at, document)
 
     @staticmethod
     def done(row_id: int) -> tuple[Any, dict[str, Any]]:
