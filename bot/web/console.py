@@ -34,6 +34,7 @@ from bot.console.services import ConsoleServices
 from bot.console.sessions import Opened
 from bot.i18n import N_, Translator, pick_locale
 from bot.web.console_html import CSS, Link, button, esc, field, form, layout, message, table
+from procedures.addresses import commune_label
 
 SESSION_COOKIE = "__Host-dvc-console"
 SIGN_IN_COOKIE = "__Host-dvc-sign-in"  # the sign-in form's CSRF token
@@ -256,7 +257,9 @@ class Console:
         if officer.is_admin:
             scope = tr.gettext("You see every commune.")
         else:
-            scope = tr.gettext("You see the commune with code {code}.").format(code=officer.commune)
+            # Officers know their commune by its name; the code tells apart communes of one name.
+            name = commune_label(officer.commune, full=True)
+            scope = tr.gettext("You see {commune} (code {code}).").format(commune=name, code=officer.commune)
         body = f"<p>{esc(scope)}</p><p>{esc(tr.gettext('Choose a section above.'))}</p>"
         return visit.page(tr.gettext("Welcome"), body)
 
