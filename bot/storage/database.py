@@ -29,16 +29,24 @@ import threading
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Executable, bindparam, event, insert, inspect, select, text
+from sqlalchemy import Connection, Engine, Executable, bindparam, event, inspect, select, text
 from sqlmodel import Session, create_engine
 
 from bot.conversation.state import ConversationState
 from bot.storage.tables import Conversation
-from bot.storage.writes import EVENTS, OUTBOX, TAKE_AFTER_LOCK, TAKE_SQLITE, TAKE_WITH_STATE, Take, combined_write
+from bot.storage.writes import (
+    TAKE_AFTER_LOCK,
+    TAKE_SQLITE,
+    TAKE_WITH_STATE,
+    Inserts,
+    Manual,
+    Take,
+    Unit,
+    manual,
+)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 AUTOCHECKPOINT_PAGES = 10_000  # 40 MB of log before a commit must checkpoint itself
@@ -262,66 +270,6 @@ _SELECT_STATE_FOR_UPDATE = _SELECT_STATE.with_for_update()
 _LOCK = text("SELECT pg_advisory_xact_lock(:key)")
 
 
-class Inserts:
-    """Insert statements built once per table (building one costs more than running it)."""
-
-    def __init__(self) -> None:
-        self._by_table: dict[Any, Executable] = {}
-
-    def __call__(self, table: Any) -> Executable:
-        """The insert statement of ``table``."""
-        statement = self._by_table.get(table)
-        if statement is None:
-            statement = self._by_table[table] = insert(table)
-        return statement
-
-
-@dataclass
-class Unit:
-    """What one message writes, committed together: the state, events, replies, other rows.
-
-    Statements are built once and executed with parameters on the transaction's connection:
-    at a few thousand messages a second, building and caching SQL per message was most of
-    the cost of a message.
-    """
-
-    connection: Connection
-    state: ConversationState
-    channel: str
-    insert_of: Inserts
-    skip: bool = False  # nothing happened: commit without writing the state
-    taken: Any = None  # the inbox message claimed with the state (id, body, received_at, document), if asked
-    events: list[dict[str, Any]] = field(default_factory=list)  # rows of ``events``
-    inserts: list[tuple[Any, list[dict[str, Any]]]] = field(default_factory=list)  # (table, rows)
-    statements: list[tuple[Executable, dict[str, Any]]] = field(default_factory=list)  # (statement, parameters)
-
-    def insert(self, table: Any, rows: list[dict[str, Any]]) -> None:
-        """Insert ``rows`` into ``table`` with this message's commit."""
-        if rows:
-            self.inserts.append((table, rows))
-
-    def flush(self, upsert: Executable, state: dict[str, Any], combine: bool) -> None:
-        """Write the state and everything collected.
-
-        ``combine`` (PostgreSQL): the state, the events and the replies in one statement (one
-        round trip); other tables' rows and statements follow. SQLite has no round trips to
-        save: one multi-row insert per table.
-        """
-        connection = self.connection
-        tables = [(EVENTS, self.events)] if self.events else []
-        tables += self.inserts
-        if combine:
-            together = [(table, rows) for table, rows in tables if table is EVENTS or table is OUTBOX]
-            tables = [(table, rows) for table, rows in tables if not (table is EVENTS or table is OUTBOX)]
-            connection.execute(*combined_write(state, together))
-        else:
-            connection.execute(upsert, state)
-        for table, rows in tables:
-            connection.execute(self.insert_of(table), rows)
-        for statement, parameters in self.statements:
-            connection.execute(statement, parameters)
-
-
 class ConversationStore:
     """Loads and saves conversation states, one locked transaction per message."""
 
@@ -353,13 +301,18 @@ class ConversationStore:
         promise). A bot crash loses nothing.
         """
         database = self.database
+        pipelined = take is not None and database.is_postgres
         with self._lock(key), database.writing(), database.engine.begin() as connection:
-            raw, taken = self._take(connection, key, take) if take is not None else (self._read(connection, key), None)
-            unit = Unit(connection, ConversationState.from_json(raw), channel, self._inserts, taken=taken)
-            yield unit
-            if not unit.skip:
-                state = {"key": key, "channel": unit.channel, "state": unit.state.to_json(), "now": now}
-                unit.flush(self._upsert, state, combine=database.is_postgres)
+            with manual(connection) if pipelined else nullcontext() as transaction:
+                raw, taken = (
+                    self._take(connection, transaction, key, take) if take else (self._read(connection, key), None)
+                )
+                restored = ConversationState.from_json(raw)
+                unit = Unit(connection, restored, channel, self._inserts, taken=taken, manual=transaction)
+                yield unit
+                if not unit.skip:
+                    state = {"key": key, "channel": unit.channel, "state": unit.state.to_json(), "now": now}
+                    unit.flush(self._upsert, state, combine=database.is_postgres)
 
     def _read(self, connection: Connection, key: str) -> str | None:
         """The state, its conversation locked (see the module docstring)."""
@@ -373,13 +326,13 @@ class ConversationStore:
             row = connection.execute(_SELECT_STATE, {"key": key}).first()
         return row[0] if row is not None else None
 
-    def _take(self, connection: Connection, key: str, take: Take) -> tuple[str | None, Any]:
+    def _take(self, connection: Connection, transaction: Manual | None, key: str, take: Take) -> tuple[str | None, Any]:
         """The state and the oldest ready message (or None), in one round trip for a known conversation."""
         parameters = take.parameters(key)
-        if not self.database.is_postgres:
+        if transaction is None:  # SQLite
             row = connection.execute(TAKE_SQLITE, parameters).first()
             return (row[0], row[1:]) if row is not None else (None, None)
-        row = connection.execute(TAKE_WITH_STATE, parameters).first()
+        row = transaction.first(TAKE_WITH_STATE, parameters)
         if row is None:  # no row yet: lock the conversation by name, then read
             connection.execute(_LOCK, {"key": lock_key(f"conversation:{key}")})
             found = connection.execute(TAKE_AFTER_LOCK, parameters).one()

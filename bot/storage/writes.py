@@ -21,15 +21,18 @@ table by table.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import TextClause, bindparam, select, text
+from sqlalchemy import Connection, Dialect, Executable, TextClause, bindparam, insert, select, text
 
+from bot.conversation.state import ConversationState
 from bot.storage.tables import Conversation, Event, InboxItem, OutboxItem
 
+IDLE = 0  # psycopg.pq.TransactionStatus.IDLE (psycopg is imported only with PostgreSQL)
 _CONVERSATIONS = Conversation.__table__  # type: ignore[attr-defined]
 _INBOX = InboxItem.__table__  # type: ignore[attr-defined]
 EVENTS = Event.__table__  # type: ignore[attr-defined]
@@ -140,4 +143,147 @@ def combined_write(
     return write_statement(tuple(shapes)), parameters
 
 
-__all__ = ["EVENTS", "OUTBOX", "TAKE_AFTER_LOCK", "TAKE_SQLITE", "TAKE_WITH_STATE", "Take", "combined_write"]
+class Inserts:
+    """Insert statements built once per table (building one costs more than running it)."""
+
+    def __init__(self) -> None:
+        self._by_table: dict[Any, Executable] = {}
+
+    def __call__(self, table: Any) -> Executable:
+        """The insert statement of ``table``."""
+        statement = self._by_table.get(table)
+        if statement is None:
+            statement = self._by_table[table] = insert(table)
+        return statement
+
+
+@dataclass
+class Unit:
+    """What one message writes, committed together: the state, events, replies, other rows.
+
+    Statements are built once and executed with parameters on the transaction's connection:
+    at a few thousand messages a second, building and caching SQL per message was most of
+    the cost of a message.
+    """
+
+    connection: Connection
+    state: ConversationState
+    channel: str
+    insert_of: Inserts
+    skip: bool = False  # nothing happened: commit without writing the state
+    taken: Any = None  # the inbox message claimed with the state (id, body, received_at, document), if asked
+    manual: Manual | None = None  # PostgreSQL with a take: the write goes with the COMMIT
+    events: list[dict[str, Any]] = field(default_factory=list)  # rows of ``events``
+    inserts: list[tuple[Any, list[dict[str, Any]]]] = field(default_factory=list)  # (table, rows)
+    statements: list[tuple[Executable, dict[str, Any]]] = field(default_factory=list)  # (statement, parameters)
+
+    def insert(self, table: Any, rows: list[dict[str, Any]]) -> None:
+        """Insert ``rows`` into ``table`` with this message's commit."""
+        if rows:
+            self.inserts.append((table, rows))
+
+    def flush(self, upsert: Executable, state: dict[str, Any], combine: bool) -> None:
+        """Write the state and everything collected.
+
+        ``combine`` (PostgreSQL): the state, the events and the replies in one statement (one
+        round trip), after other tables' rows and statements. SQLite has no round trips to
+        save: one multi-row insert per table.
+        """
+        connection = self.connection
+        tables = [(EVENTS, self.events)] if self.events else []
+        tables += self.inserts
+        if combine:
+            together = [(table, rows) for table, rows in tables if table is EVENTS or table is OUTBOX]
+            tables = [(table, rows) for table, rows in tables if not (table is EVENTS or table is OUTBOX)]
+        else:
+            connection.execute(upsert, state)
+        for table, rows in tables:
+            connection.execute(self.insert_of(table), rows)
+        for statement, parameters in self.statements:
+            connection.execute(statement, parameters)
+        if combine:  # last: with a manual transaction, the COMMIT goes with it
+            (self.manual.last if self.manual is not None else connection.execute)(*combined_write(state, together))
+
+
+@lru_cache(maxsize=512)
+def _driver_sql(statement: TextClause, dialect: Dialect) -> str:
+    """The statement in the driver's own form (``%(name)s`` parameters), compiled once."""
+    return str(statement.compile(dialect=dialect))
+
+
+class Manual:
+    """PostgreSQL: the transaction's ``BEGIN`` and ``COMMIT`` go with its first and last statements.
+
+    psycopg sends ``BEGIN`` on its own before a transaction's first statement and waits for it,
+    and ``COMMIT`` likewise: two of a message's four round trips. Here the driver is in
+    autocommit mode (it sends neither) and the transaction is opened and closed by our own
+    ``BEGIN`` and ``COMMIT``, pipelined with the read and with the write: one round trip each.
+    Statements in between (SQLAlchemy's, on the same connection) run inside it as usual.
+    Listeners of ``before_cursor_execute`` (statement counts) see the pipelined statements too.
+    """
+
+    def __init__(self, connection: Connection):
+        self.connection = connection
+        self.driver: Any = connection.connection.driver_connection
+
+    def _run(self, statement: TextClause, parameters: dict[str, Any], before: str, after: str) -> Any:
+        sql = _driver_sql(statement, self.connection.dialect)
+        with self.driver.cursor() as cursor:
+            self.connection.dispatch.before_cursor_execute(self.connection, cursor, sql, parameters, None, False)
+            with self.driver.pipeline():  # one Sync: every statement below in one round trip
+                if before:
+                    self.driver.execute(before)
+                cursor.execute(sql, parameters)
+                if after:
+                    self.driver.execute(after)
+            return cursor.fetchone() if cursor.description is not None else None
+
+    def first(self, statement: TextClause, parameters: dict[str, Any]) -> Any:
+        """``BEGIN`` and ``statement``; its first row (or None)."""
+        return self._run(statement, parameters, "BEGIN", "")
+
+    def last(self, statement: TextClause, parameters: dict[str, Any]) -> None:
+        """``statement`` and ``COMMIT``."""
+        self._run(statement, parameters, "", "COMMIT")
+
+
+@contextmanager
+def manual(connection: Connection) -> Iterator[Manual]:
+    """A :class:`Manual` transaction on ``connection`` (PostgreSQL), always closed on leaving.
+
+    On success a transaction not yet committed (nothing was written) is committed; on an
+    error it is rolled back. The driver leaves in its normal mode, or the connection is
+    invalidated (never returned to the pool in autocommit mode).
+    """
+    unit = Manual(connection)
+    driver = unit.driver
+    driver.autocommit = True
+    try:
+        yield unit
+        if driver.info.transaction_status != IDLE:
+            driver.commit()
+    except BaseException:
+        if driver.info.transaction_status != IDLE:
+            driver.rollback()
+        raise
+    finally:
+        try:
+            driver.autocommit = False
+        except Exception:
+            connection.invalidate()
+            raise
+
+
+__all__ = [
+    "EVENTS",
+    "OUTBOX",
+    "TAKE_AFTER_LOCK",
+    "TAKE_SQLITE",
+    "TAKE_WITH_STATE",
+    "Inserts",
+    "Manual",
+    "Take",
+    "Unit",
+    "combined_write",
+    "manual",
+]
