@@ -141,6 +141,7 @@ def takeover(browser: Browser, console: str, citizen: Citizen) -> None:
     browser.find("main a[href^='/console/handoff/view']").click()
     page = browser.wait_until(lambda: browser.text("#live"), "the conversation")
     assert "[phone]" in page and "0912" not in page, "the history is redacted"
+    assert "Người dân nhắn" in page and "Bot nhận ra thủ tục" in page, "the history says what happened in words"
     browser.find("form[action='/console/handoff/take'] button").click()
     citizen.hears("Một cán bộ đang trả lời bạn")
     browser.type("#f-text", REPLY)
