@@ -33,6 +33,7 @@ from bot.clock import Clock
 from bot.i18n import Languages, pick_locale
 from bot.web.guard import SAFE_HEADERS, AddressLimits, Origins, Refused, client_address, read_json
 from bot.web.page import page_html
+from bot.web.server import stop_signal
 from bot.web.strings import ui_texts
 from bot.web.tokens import Tokens
 
@@ -148,21 +149,28 @@ class WebChat:
         opened = self.channel.open(conversation, last)
         await asyncio.to_thread(self.channel.due_now, opened.chat_key)
         headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
-        return StreamingResponse(self._events(opened), media_type="text/event-stream", headers=headers)
+        events = self._events(opened, stop_signal(request))
+        return StreamingResponse(events, media_type="text/event-stream", headers=headers)
 
-    async def _events(self, stream: Stream) -> AsyncIterator[str]:
+    async def _events(self, stream: Stream, stopping: asyncio.Event) -> AsyncIterator[str]:
         loop = asyncio.get_running_loop()
         ends = loop.time() + STREAM_LIFE
+        stopped = asyncio.ensure_future(stopping.wait())
         try:
             yield "retry: 2000\n\n"  # the browser reconnects after 2 s (sending Last-Event-ID)
-            while loop.time() < ends:
-                try:
-                    event = await asyncio.wait_for(stream.events.get(), HEARTBEAT)
-                except TimeoutError:
-                    yield ": ping\n\n"
+            while loop.time() < ends and not stopping.is_set():
+                got = asyncio.ensure_future(stream.events.get())
+                await asyncio.wait((got, stopped), timeout=HEARTBEAT, return_when=asyncio.FIRST_COMPLETED)
+                if not got.done():
+                    # A reply not taken now stays in the outbox (unacknowledged) and is sent again
+                    # when the page reconnects; nothing is lost by leaving it in the queue.
+                    got.cancel()
+                    if not stopping.is_set():
+                        yield ": ping\n\n"
                     continue
-                yield self.channel.encode(event)
+                yield self.channel.encode(got.result())
         finally:
+            stopped.cancel()
             self.channel.close(stream)
 
     async def poll(self, request: Request, origin: str | None) -> Response:

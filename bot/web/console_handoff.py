@@ -24,6 +24,7 @@ from bot.i18n import N_, Translator
 from bot.storage.events import EventType
 from bot.web.console import HEADERS, Page, Visit
 from bot.web.console_html import area, button, esc, form, message, table
+from bot.web.server import until_stopped
 
 if TYPE_CHECKING:
     from bot.storage.tables import Handoff
@@ -293,7 +294,8 @@ class HandoffPages:
                     yield f"id: {now}\ndata: {now}\n\n"
                 else:
                     yield ": idle\n\n"  # a comment keeps proxies from closing a quiet stream
-                await asyncio.sleep(POLL_SECONDS)
+                if await until_stopped(visit.request, POLL_SECONDS):
+                    return
 
         headers = {**HEADERS, "X-Accel-Buffering": "no"}
         return StreamingResponse(stream(), media_type="text/event-stream", headers=headers)

@@ -24,7 +24,24 @@ async def healthz(request: Request) -> Response:
 
 def make_web_app(routes: Sequence[BaseRoute]) -> Starlette:
     """The ASGI application: the channels' webhook routes and the health check."""
-    return Starlette(routes=[Route("/healthz", healthz), *routes])
+    app = Starlette(routes=[Route("/healthz", healthz), *routes])
+    app.state.stopping = asyncio.Event()  # set by Server.stop: endless event streams end themselves
+    return app
+
+
+def stop_signal(request: Request) -> asyncio.Event:
+    """The event set when the server serving ``request`` starts stopping (never set elsewhere)."""
+    found = getattr(request.app.state, "stopping", None)
+    return found if isinstance(found, asyncio.Event) else asyncio.Event()
+
+
+async def until_stopped(request: Request, seconds: float) -> bool:
+    """Wait ``seconds``; True at once when the server starts stopping (a stream then ends)."""
+    try:
+        await asyncio.wait_for(stop_signal(request).wait(), seconds)
+    except TimeoutError:
+        return False
+    return True
 
 
 class Server:
@@ -45,6 +62,7 @@ class Server:
             timeout_graceful_shutdown=2,
         )
         self.server = uvicorn.Server(config)
+        self.app = app
         self.task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
@@ -58,6 +76,12 @@ class Server:
 
     async def stop(self) -> None:
         """Stop accepting requests and finish the ones in hand."""
+        # Event streams (the web chat, the console's live pages) never end by themselves: told
+        # first, they close within a second, so stopping neither waits out the grace period nor
+        # cancels them mid-write (which uvicorn logs as an error). The pages reconnect.
+        stopping = getattr(self.app.state, "stopping", None)
+        if isinstance(stopping, asyncio.Event):
+            stopping.set()
         self.server.should_exit = True
         if self.task is not None:
             await self.task
