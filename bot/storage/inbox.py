@@ -32,6 +32,9 @@ TABLE = InboxItem.__table__  # type: ignore[attr-defined]
 _C = TABLE.c
 PENDING, DONE, FAILED = "pending", "done", "failed"
 DEDUPE_PERIOD = dt.timedelta(hours=48)
+# Rows SQLAlchemy's insertmanyvalues sends as one INSERT (its page is 1,000 rows; the gateway's
+# group commit writes at most 500): up to this many, an insert is atomic without a transaction.
+ONE_STATEMENT = 500
 _TAKE = (
     select(_C.id, _C.body, _C.received_at, _C.document)
     .where(_C.conversation == bindparam("conversation"), _C.status == PENDING, _C.not_before <= bindparam("now"))
@@ -96,6 +99,7 @@ class Inbox:
     def __init__(self, database: Database, salt: str):
         self.database = database
         self.salt = salt
+        self._add: Any = None
 
     def dedupe_key(self, inbound: Inbound) -> str | None:
         """The salted hash of the platform's message id (None when the channel gives none)."""
@@ -118,13 +122,18 @@ class Inbox:
 
     def add(self, rows: list[dict[str, Any]]) -> int:
         """Store messages in one transaction; a repeated platform message is skipped. Returns how many were new."""
-        statement = (
-            dialect_insert(self.database.is_postgres)(TABLE)
-            .on_conflict_do_nothing(index_elements=["channel", "dedupe"])
-            .returning(_C.id)
-        )
+        if self._add is None:  # built once: building it costs more than a small insert
+            self._add = (
+                dialect_insert(self.database.is_postgres)(TABLE)
+                .on_conflict_do_nothing(index_elements=["channel", "dedupe"])
+                .returning(_C.id)
+            )
+        if self.database.is_postgres and len(rows) <= ONE_STATEMENT:
+            # One statement is a transaction of its own: no BEGIN and COMMIT round trips (3 -> 1).
+            with self.database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                return len(connection.execute(self._add, rows).all())
         with self.database.session() as session:
-            return len(session.execute(statement, rows).all())
+            return len(session.execute(self._add, rows).all())
 
     def waiting(self, now: dt.datetime, limit: int, skip: Collection[str] = ()) -> list[Waiting]:
         """Conversations with a message ready now (not of the ``skip`` channels), the longest waiting first."""
