@@ -335,7 +335,7 @@ def console_services(app: App) -> ConsoleServices:
     text_days = settings.raw_text_days  # the inbox reads what the purge keeps
     policy = LinkPolicy(settings.allowed_link_suffixes)
     required = required_ids() if settings.catalog_dir is None else []
-    updates = CatalogUpdates(app.store, lambda: live.current.catalog, policy, required, live.refresh)
+    updates = CatalogUpdates(app.store, live.served, policy, required, live.refresh)
     return ConsoleServices(
         accounts=Accounts(database, settings.user_salt, settings.admins),
         sessions=Sessions(database, dt.timedelta(hours=settings.console_session_hours)),

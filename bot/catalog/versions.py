@@ -6,15 +6,26 @@ and national listing (gzip-compressed JSON) with who, when, from which file and 
 of the changes. The newest ``applied`` row is what every bot process serves; a ``draft`` is
 an upload waiting for an admin's "Áp dụng". Writing a version is one transaction, so an
 import is all or nothing.
+
+Every version records its ``parent``, the version served when it was built. A draft is a whole
+catalog built on its parent, so applying it once another version was served would silently drop
+that version's change (another officer's file, a rollback, an alias approved in the console): it
+is refused (:class:`CatalogChanged`) and discarded. Every version that becomes served is written
+under one lock across processes (:meth:`CatalogStore.publishing`), so "is the parent still
+served?" and "serve this" are one step: two officers applying at once cannot both win.
 """
 
 from __future__ import annotations
 
+import fcntl
 import gzip
 import hashlib
 import json
 import logging
-from collections.abc import Iterable, Sequence
+import os
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import func
@@ -32,6 +43,14 @@ APPLIED = "applied"
 DRAFT = "draft"
 DISCARDED = "discarded"
 SHIPPED_AUTHOR = "system"
+
+
+class CatalogChanged(RuntimeError):
+    """A version built on a version that is no longer served: publishing it would drop what came since."""
+
+    def __init__(self, latest: int | None):
+        super().__init__(f"the catalog changed: version {latest} is served now")
+        self.latest = latest  # the version served now, for the message the admin gets
 
 
 @dataclass(frozen=True)
@@ -86,6 +105,54 @@ class CatalogStore:
     def __init__(self, database: Database, clock: Clock):
         self.database = database
         self.clock = clock
+        self._held = threading.local()  # this thread already publishes: a nested publishing() is a no-op
+
+    @contextmanager
+    def publishing(self) -> Iterator[None]:
+        """Hold the one lock every process takes to serve a new version (re-entrant in a thread).
+
+        Whoever holds it may check which version is served and write the next one, and nobody
+        else serves a version in between. Hold it for statements only (never while reading a file
+        or building a router): every process's uploads, rollbacks and inbox approvals wait for it.
+        """
+        if getattr(self._held, "depth", 0):
+            self._held.depth += 1
+            try:
+                yield
+            finally:
+                self._held.depth -= 1
+            return
+        with self._locked():
+            self._held.depth = 1
+            try:
+                yield
+            finally:
+                self._held.depth = 0
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        """PostgreSQL: an advisory lock per schema. SQLite: this process's writer lock, then a ``flock``.
+
+        On SQLite the writer lock comes first because an admin's "Áp dụng" is handled inside a
+        message's transaction, which holds it already: one order everywhere, so no thread waits for
+        the file lock while holding what its holder needs. The ``flock`` next to the file orders the
+        processes (a ``dvcbot catalog`` command beside the bot); an in-memory database has one.
+        """
+        database = self.database
+        if database.is_postgres:
+            with database.exclusive("catalog-publishing"):
+                yield
+            return
+        with database.writing():
+            if database.file is None:
+                yield
+                return
+            fd = os.open(f"{database.file}.catalog.lock", os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)  # waits while another process publishes (a few statements)
+                yield
+            finally:
+                os.close(fd)  # closing releases the lock; the file stays, so every process locks the same one
 
     def latest_id(self) -> int | None:
         """The id of the version being served (newest applied), or None before the first."""
@@ -124,9 +191,14 @@ class CatalogStore:
         summary: str,
         status: str = APPLIED,
         shipped: bool = False,
+        parent: int | None = None,
     ) -> CatalogVersion:
-        """Store a new version in one transaction and return it (with its number)."""
-        encoded = encode(entries, listing)
+        """Store a new version built on ``parent`` in one transaction and return it (with its number).
+
+        An applied version with a parent is served only while the parent still is; otherwise
+        :class:`CatalogChanged` is raised and nothing is written. A draft just records its parent.
+        """
+        encoded = encode(entries, listing)  # outside the lock: encoding a whole catalog takes a while
         row = CatalogVersion(
             created_at=self.clock.now(),
             author=author[:128],
@@ -137,34 +209,60 @@ class CatalogStore:
             shipped=shipped,
             curated=encoded.curated,
             listing=encoded.listing,
+            parent=parent,
         )
-        with self.database.session() as session:
-            session.add(row)
+        if status != APPLIED:
+            with self.database.session() as session:
+                session.add(row)
+            return row
+        with self.publishing():
+            latest = self.latest_id()
+            if parent is not None and latest != parent:
+                raise CatalogChanged(latest)
+            with self.database.session() as session:
+                session.add(row)
         return row
 
     def apply(self, draft_id: int) -> CatalogVersion | None:
-        """Turn a draft into the served version; None if it is not a draft any more."""
-        with self.database.session() as session:
-            row = session.get(CatalogVersion, draft_id)
-            if row is None or row.status != DRAFT:
-                return None
-            # A draft applied later than newer versions must still become the newest, so it
-            # is copied into a fresh row rather than flipped in place.
-            applied = CatalogVersion(
-                created_at=self.clock.now(),
-                author=row.author,
-                source=row.source,
-                summary=row.summary,
-                status=APPLIED,
-                digest=row.digest,
-                shipped=False,
-                curated=row.curated,
-                listing=row.listing,
-            )
-            row.status = DISCARDED
-            session.add(row)
-            session.add(applied)
+        """Turn a draft into the served version; None if it is not a draft any more.
+
+        Raises :class:`CatalogChanged` (and discards the draft) when another version was served
+        since the draft was built: the draft holds the whole catalog as it was, so applying it
+        would undo that version. A file checked again is built on the version served now.
+        """
+        with self.publishing():
+            latest = self.latest_id()
+            with self.database.session() as session:
+                row = session.get(CatalogVersion, draft_id)
+                if row is None or row.status != DRAFT:
+                    return None
+                row.status = DISCARDED  # applied as a copy below, or refused: never applied later
+                session.add(row)
+                # A draft from before parents were recorded (None) cannot show it is current: refused too.
+                built_on_served = row.parent is not None and row.parent == latest
+                # Copied into a fresh row, not flipped in place: the served version is the newest row.
+                applied = self._copy(row, parent=latest) if built_on_served else None
+                if applied is not None:
+                    session.add(applied)
+            if applied is None:
+                log.info("Draft %s was built on version %s, but %s is served: refused.", draft_id, row.parent, latest)
+                raise CatalogChanged(latest)
         return applied
+
+    def _copy(
+        self,
+        row: CatalogVersion,
+        *,
+        parent: int | None,
+        audit: tuple[str, str, str] | None = None,
+        shipped: bool = False,
+    ) -> CatalogVersion:
+        """A new applied row with ``row``'s content; ``audit`` (author, source, summary) replaces ``row``'s."""
+        author, source, summary = audit or (row.author, row.source, row.summary)
+        return CatalogVersion(
+            created_at=self.clock.now(), author=author[:128], source=source[:255], summary=summary, status=APPLIED,
+            digest=row.digest, shipped=shipped, curated=row.curated, listing=row.listing, parent=parent,
+        )  # fmt: skip
 
     def discard(self, draft_id: int) -> bool:
         """Drop a draft the admin cancelled."""
@@ -177,23 +275,20 @@ class CatalogStore:
         return True
 
     def rollback(self, version_id: int, author: str) -> CatalogVersion | None:
-        """Serve an earlier version again, as a new version (history is never rewritten)."""
+        """Serve an earlier version again, as a new version (history is never rewritten).
+
+        A rollback names the content it wants, so it is not refused when the served version
+        moved; it is written under the publishing lock all the same, so a draft checked before it
+        is refused instead of undoing it.
+        """
         old = self.get(version_id)
         if old is None or old.status != APPLIED:
             return None
-        row = CatalogVersion(
-            created_at=self.clock.now(),
-            author=author[:128],
-            source=f"rollback to version {version_id}",
-            summary=f"rollback to version {version_id} ({old.source})",
-            status=APPLIED,
-            digest=old.digest,
-            shipped=old.shipped,
-            curated=old.curated,
-            listing=old.listing,
-        )
-        with self.database.session() as session:
-            session.add(row)
+        with self.publishing():
+            audit = (author, f"rollback to version {version_id}", f"rollback to version {version_id} ({old.source})")
+            row = self._copy(old, parent=self.latest_id(), audit=audit, shipped=old.shipped)
+            with self.database.session() as session:
+                session.add(row)
         return row
 
     def seed(self, shipped: Catalog, source: str, digest: str | None = None) -> CatalogVersion:
@@ -215,14 +310,20 @@ class CatalogStore:
                 )
             return current
         summary = "shipped catalog files" if current is None else "new shipped catalog files (release update)"
-        return self.save(
-            list(shipped.entries.values()),
-            list(shipped.listing.values()),
-            author=SHIPPED_AUTHOR,
-            source=source,
-            summary=summary,
-            shipped=True,
-        )
+        try:
+            return self.save(
+                list(shipped.entries.values()),
+                list(shipped.listing.values()),
+                author=SHIPPED_AUTHOR,
+                source=source,
+                summary=summary,
+                shipped=True,
+                parent=None if current is None else current.id,
+            )
+        except CatalogChanged:  # an officer's version arrived meanwhile: an upgrade never overwrites it
+            served = self.current()
+            assert served is not None
+            return served
 
     def _seen(self, digest: str) -> bool:
         with self.database.session() as session:

@@ -18,7 +18,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.app import shipped_catalog
-from bot.catalog.updates import CatalogUpdates, Checked
+from bot.catalog.updates import CHANGED_IMPORT, CatalogChanged, CatalogUpdates, Checked
 from bot.catalog.versions import APPLIED, CatalogStore, decode
 from bot.clock import Clock
 from bot.config import Settings
@@ -49,15 +49,20 @@ class Context:
         assert row.id is not None
         return row.id, shipped if row.digest == digest else decode(row)
 
-    def updates(self, current: Catalog) -> CatalogUpdates:
-        """The one implementation of checking, applying and rolling back (shared with the chat and the console)."""
+    def updates(self, current: Catalog, version: int | None = None) -> CatalogUpdates:
+        """The one implementation of checking, applying and rolling back (shared with the chat and the console).
+
+        ``version`` is the number ``current`` was read as: an import is applied only while it is still served.
+        """
         policy = LinkPolicy(self.settings.allowed_link_suffixes)
         required = required_ids() if self.settings.catalog_dir is None else []
-        return CatalogUpdates(self.store, lambda: current, policy, required)
+        return CatalogUpdates(self.store, lambda: (version, current), policy, required)
 
-    def check(self, path: Path, current: Catalog, author: str = "", status: str | None = None) -> Checked:
+    def check(
+        self, path: Path, current: Catalog, author: str = "", status: str | None = None, version: int | None = None
+    ) -> Checked:
         """Read and validate a file or folder against the served catalog (saved as ``status`` when given)."""
-        return self.updates(current).check(path.name, author, path=path, status=status)
+        return self.updates(current, version).check(path.name, author, path=path, status=status)
 
     def print_diff(self, diff: CatalogDiff) -> None:
         """The one-line summary, then each change."""
@@ -112,7 +117,11 @@ def _diff(ctx: Context, args: argparse.Namespace) -> int:
 def _import(ctx: Context, args: argparse.Namespace) -> int:
     version, current = ctx.current()
     author = args.author or f"cli:{getpass.getuser()}"
-    checked = ctx.check(Path(args.path), current, author, status=APPLIED)
+    try:
+        checked = ctx.check(Path(args.path), current, author, status=APPLIED, version=version)
+    except CatalogChanged as changed:  # another officer's version was served while the file was read
+        print(ctx.tr.gettext(CHANGED_IMPORT).format(n=changed.latest), file=sys.stderr)
+        return 1
     if checked.problems:
         return ctx.report_problems(checked)
     if checked.unchanged or checked.version is None or checked.diff is None:

@@ -12,21 +12,20 @@ mappings change no catalog: they are recorded and take the group out of the inbo
 Measuring takes seconds; the console runs its pages in a worker thread, never on the event loop.
 
 Approvals are serialised: each is measured on the newest version and published only if that
-version is still the newest -- a compare-and-set under a lock every approving process takes (an
-advisory lock on PostgreSQL, a file lock next to a SQLite database). Two administrators approving
-at once therefore never both build on the same version, one losing the other's wording: the second
-finds the first's version, is measured again on it, and carries both. The measuring itself stays
-outside the lock, so a slow approval never holds up the others' publishing.
+version is still the newest -- a compare-and-set under the lock every process takes to serve a
+catalog version (:meth:`bot.catalog.versions.CatalogStore.publishing`: an advisory lock on
+PostgreSQL, a file lock next to a SQLite database), which uploads and rollbacks take too. Two
+administrators approving at once therefore never both build on the same version, one losing the
+other's wording: the second finds the first's version, is measured again on it, and carries both.
+The measuring itself stays outside the lock, and so does rebuilding the served snapshot afterwards,
+so a slow approval never holds up the others' publishing.
 """
 
 from __future__ import annotations
 
-import fcntl
 import json
-import os
 import threading
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sqlmodel import select
@@ -171,7 +170,7 @@ class Mappings:
         Raises :class:`MappingError` (the proposal stays pending, to approve again) when the catalog
         changed under every one of :data:`ATTEMPTS` measurings.
         """
-        with self._lock:  # this process's approvals one at a time; _publishing orders the processes
+        with self._lock:  # this process's approvals one at a time; the store's lock orders the processes
             for _ in range(ATTEMPTS):
                 self.updates.refresh()  # build on the newest version, even one another process applied
                 row = self.get(mapping_id)
@@ -179,9 +178,13 @@ class Mappings:
                     return None
                 version, catalog = self.served()
                 comparison = self._measure(row, version, catalog)
-                with self._publishing():
-                    if self.updates.store.latest_id() == version:  # nobody served a version meanwhile
-                        return self._conclude(mapping_id, catalog, comparison, author)
+                store = self.updates.store
+                with store.publishing():
+                    if store.latest_id() != version:  # another version was served meanwhile: measure again
+                        continue
+                    decided = self._conclude(mapping_id, catalog, comparison, author)
+                self.updates.refresh()  # outside the lock: building the new version's router takes seconds
+                return decided
             raise MappingError(CHANGING)
 
     def _conclude(
@@ -200,29 +203,6 @@ class Mappings:
                 version_id = self._serve(row, catalog, author)
         return Decided(self._decide(mapping_id, status, author, comparison, version_id), comparison, version_id)
 
-    @contextmanager
-    def _publishing(self) -> Iterator[None]:
-        """One approval at a time checks the newest version and publishes, across processes.
-
-        PostgreSQL: an advisory lock per schema. SQLite: an exclusive ``flock`` next to the file,
-        not the database's writer lock, which would hold up every chat while the new version's
-        router is built. An in-memory database has one process, which ``self._lock`` covers.
-        """
-        database = self.database
-        if database.is_postgres:
-            with database.exclusive("inbox-approval"):
-                yield
-            return
-        if database.file is None:
-            yield
-            return
-        fd = os.open(f"{database.file}.approvals.lock", os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)  # waits while another approval publishes (a few statements)
-            yield
-        finally:
-            os.close(fd)  # closing releases the lock; the file stays, so every process locks the same one
-
     def refuse(self, mapping_id: int, author: str) -> InboxMapping | None:
         """An administrator's "no"; None if not pending."""
         row = self.get(mapping_id)
@@ -232,7 +212,7 @@ class Mappings:
 
     def _serve(self, row: InboxMapping, catalog: Catalog, author: str) -> int | None:
         candidate = with_alias(catalog, row.target, row.phrase)
-        checked = self.updates.serve(candidate, author, f"inbox #{row.id}: {row.phrase}"[:255])
+        checked = self.updates.serve(candidate, author, f"inbox #{row.id}: {row.phrase}"[:255], refresh=False)
         return checked.version.id if checked.version is not None else self.updates.store.latest_id()
 
     def _decide(

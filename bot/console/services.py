@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from bot.catalog.updates import CatalogUpdates
+from bot.catalog.updates import CHANGED, CatalogChanged, CatalogUpdates
 from bot.clock import Clock
 from bot.console.accounts import Accounts
 from bot.console.audit import AuditLog
@@ -37,4 +37,5 @@ class ConsoleServices:
     mappings: Mappings | None = None  # the unanswered inbox's proposals and approvals
 
 
-__all__ = ["ConsoleServices"]
+# The catalog page shows an outdated draft's refusal; web imports the catalog layer through here.
+__all__ = ["CHANGED", "CatalogChanged", "ConsoleServices"]

@@ -18,7 +18,7 @@ from concurrent.futures import Executor
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.catalog.updates import CatalogUpdates
+from bot.catalog.updates import CHANGED, CatalogChanged, CatalogUpdates
 from bot.catalog.versions import DRAFT, CatalogStore
 from bot.clock import Clock
 from bot.conversation.actions import Kind, StaffCommand, payload
@@ -92,7 +92,7 @@ class AdminDesk:
         self.timezone = timezone
         self.checks = checks
         # The one implementation of upload → check → draft → apply, shared with the CLI and the web console.
-        self.updates = CatalogUpdates(store, lambda: live.current.catalog, policy, required, live.refresh)
+        self.updates = CatalogUpdates(store, live.served, policy, required, live.refresh)
 
     def refuse(self, turn: Turn) -> Reply:
         """The only answer a non-admin gets: no data, no hint of what the command would show."""
@@ -258,7 +258,10 @@ class AdminDesk:
             return [self.refuse(turn)]
         previous = self.live.current.version_id
         draft = number(argument)
-        row = self.updates.apply(draft) if draft is not None else None
+        try:
+            row = self.updates.apply(draft) if draft is not None else None
+        except CatalogChanged as changed:  # another version was served since the file was checked
+            return [Reply(tr.gettext(CHANGED).format(n=changed.latest), turn.menu_option(), kind=ReplyKind.ERROR)]
         if row is None:
             return [Reply(tr.gettext("This upload was already applied or cancelled. See /catalog history."))]
         text = tr.gettext("Applied: catalog version {n} is now in use. Undo with /catalog rollback {previous}.")

@@ -123,6 +123,9 @@ class CatalogVersion(SQLModel, table=True):
     shipped: bool = False  # imported from the files shipped with the release
     curated: bytes  # gzip of a JSON list of curated entries
     listing: bytes  # gzip of JSON lines of national listing cards
+    # The version served when this one was built (None: the first, or written before 0009). A draft
+    # is applied only while its parent is still served; otherwise it would undo what came since.
+    parent: int | None = None
 
 
 class InboxItem(SQLModel, table=True):

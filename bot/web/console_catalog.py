@@ -13,6 +13,7 @@ import datetime as dt
 from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
+from bot.console.services import CHANGED, CatalogChanged
 from bot.web.console import MAX_UPLOAD_BYTES, Page, Visit
 from bot.web.console_html import button, esc, field, form, message, table
 
@@ -104,10 +105,13 @@ class CatalogPages:
         return visit.page(tr.gettext("Upload"), body)
 
     def apply(self, visit: Visit) -> Response:
-        """Serve a reviewed draft."""
+        """Serve a reviewed draft; refused (409) when another version was served since its file was checked."""
         tr = visit.tr
         draft = visit.value("draft")
-        row = visit.services.updates.apply(int(draft)) if draft.isdigit() else None
+        try:
+            row = visit.services.updates.apply(int(draft)) if draft.isdigit() else None
+        except CatalogChanged as changed:
+            return self.catalog_page(visit, error=tr.gettext(CHANGED).format(n=changed.latest), status=409)
         if row is None:
             gone = tr.gettext("This upload was already applied or cancelled.")
             return self.catalog_page(visit, error=gone, status=409)
