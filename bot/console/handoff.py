@@ -17,9 +17,10 @@ from sqlalchemy import Connection, func, insert, select, update
 
 from bot.config import Settings
 from bot.console.handoff_rules import OfficeHours, ReplyWindow, reply_window
-from bot.i18n import N_, Languages
+from bot.i18n import N_, Languages, Translator
 from bot.messages import Address, Reply
 from bot.storage.database import Database, Unit, as_utc
+from bot.storage.events import EventType
 from bot.storage.outbox import Outbox
 from bot.storage.privacy import redact
 from bot.storage.tables import Event, Handoff, HandoffMessage
@@ -301,6 +302,34 @@ class Handoffs:
         return f"{count}.{revisions}.{last}"
 
 
+# What each usage event in a conversation's history means, in the officer's words.
+EVENT_LABELS = {
+    EventType.MESSAGE: N_("The citizen wrote"),
+    EventType.ROUTE: N_("The bot matched a procedure"),
+    EventType.UNRESOLVED: N_("The bot did not understand"),
+    EventType.CARD: N_("The bot showed a procedure's card"),
+    EventType.GUIDE_STARTED: N_("Guide started"),
+    EventType.STEP: N_("Guide step"),
+    EventType.GUIDE_COMPLETED: N_("Guide finished"),
+    EventType.GUIDE_ABANDONED: N_("Guide left unfinished"),
+    EventType.GUIDE_PAUSED: N_("Guide paused"),
+    EventType.TICK: N_("A paper ticked"),
+    EventType.STUCK: N_("The citizen said they are stuck"),
+    EventType.RATING: N_("Rating"),
+    EventType.UNDELIVERED: N_("A reply could not be delivered"),
+    EventType.FLOODED: N_("Messages came too fast"),
+    EventType.ERROR: N_("The bot had an error"),
+}
+
+
+def event_label(tr: Translator, kind: str) -> str:
+    """An event type in words; a type without words (a reminder, a helper session) as it is."""
+    try:
+        return tr.gettext(EVENT_LABELS[EventType(kind)])
+    except (KeyError, ValueError):
+        return kind
+
+
 def queue_name(commune: str | None, province: str) -> str:
     """How the console names a queue: "Phường Sài Gòn (26740)"; ``province`` for the province's queue.
 
@@ -330,6 +359,8 @@ __all__ = [
     "Handoffs",
     "ReplyRefused",
     "TAKEN",
+    "EVENT_LABELS",
     "WAITING",
+    "event_label",
     "queue_name",
 ]

@@ -19,43 +19,13 @@ from typing import TYPE_CHECKING
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 
 from bot.console.accounts import ConsoleRole
-from bot.console.handoff import TAKEN, WAITING, Handoffs, ReplyRefused, as_utc, queue_name
-from bot.i18n import N_, Translator
-from bot.storage.events import EventType
+from bot.console.handoff import TAKEN, WAITING, Handoffs, ReplyRefused, as_utc, event_label, queue_name
 from bot.web.console import HEADERS, Page, Visit
 from bot.web.console_html import area, button, esc, form, message, table
 from bot.web.server import until_stopped
 
 if TYPE_CHECKING:
     from bot.storage.tables import Handoff
-
-# What each usage event in a conversation's history means, in the officer's words.
-EVENT_LABELS = {
-    EventType.MESSAGE: N_("The citizen wrote"),
-    EventType.ROUTE: N_("The bot matched a procedure"),
-    EventType.UNRESOLVED: N_("The bot did not understand"),
-    EventType.CARD: N_("The bot showed a procedure's card"),
-    EventType.GUIDE_STARTED: N_("Guide started"),
-    EventType.STEP: N_("Guide step"),
-    EventType.GUIDE_COMPLETED: N_("Guide finished"),
-    EventType.GUIDE_ABANDONED: N_("Guide left unfinished"),
-    EventType.GUIDE_PAUSED: N_("Guide paused"),
-    EventType.TICK: N_("A paper ticked"),
-    EventType.STUCK: N_("The citizen said they are stuck"),
-    EventType.RATING: N_("Rating"),
-    EventType.UNDELIVERED: N_("A reply could not be delivered"),
-    EventType.FLOODED: N_("Messages came too fast"),
-    EventType.ERROR: N_("The bot had an error"),
-}
-
-
-def _event_label(tr: Translator, kind: str) -> str:
-    """An event type in words; a type without words (a reminder, a helper session) as it is."""
-    try:
-        return tr.gettext(EVENT_LABELS[EventType(kind)])
-    except (KeyError, ValueError):
-        return kind
-
 
 POLL_SECONDS = 1.0  # how often the event stream reads the database
 STREAM_SECONDS = 300  # a stream ends after this long; the browser's EventSource reconnects by itself
@@ -179,7 +149,7 @@ class HandoffPages:
         body += f"<p>{esc(tr.gettext('The bot was helping with: {what}').format(what=tried))}</p>"
         body += f"<h2>{esc(tr.gettext('Before the handoff (redacted)'))}</h2>"
         history = [
-            (as_utc(e.at).astimezone(zone).strftime("%H:%M"), _event_label(tr, e.type), e.intent or "", e.text or "")
+            (as_utc(e.at).astimezone(zone).strftime("%H:%M"), event_label(tr, e.type), e.intent or "", e.text or "")
             for e in self.handoffs.history(handoff.conversation)
         ]
         body += table((tr.gettext("When"), tr.gettext("What"), tr.gettext("Intent"), tr.gettext("Text")), history)
