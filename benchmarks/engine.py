@@ -107,6 +107,29 @@ class Counter:
         self.commits += 1
 
 
+def drive(app: Any, counter: Counter, messages: int, users: int) -> tuple[list[float], list[float], int, int]:
+    """Accept and process the scripted messages: the times of each, the statements and commits of accepting."""
+    accepting: list[float] = []
+    processing: list[float] = []
+    accept_statements = accept_commits = 0
+    for number in range(messages):
+        user = number % users
+        address = Address("bench", f"user-{user}", f"user-{user}")
+        inbound = Inbound(address, text=SCRIPT[(number // users) % len(SCRIPT)], received_at=app.clock.now())
+        before = counter.statements, counter.commits
+        t0 = time.perf_counter()
+        app.gateway.accept(inbound)
+        t1 = time.perf_counter()
+        accepted = counter.statements, counter.commits
+        app.gateway.process(app.engine.user_key(address))
+        t2 = time.perf_counter()
+        accept_statements += accepted[0] - before[0]
+        accept_commits += accepted[1] - before[1]
+        accepting.append(t1 - t0)
+        processing.append(t2 - t1)  # wall time: it includes the database I/O
+    return accepting, processing, accept_statements, accept_commits
+
+
 def run(kind: str, messages: int, users: int, folder: Path) -> dict[str, object]:
     """Time ``messages`` messages on one database."""
     schema = None
@@ -124,25 +147,8 @@ def run(kind: str, messages: int, users: int, folder: Path) -> dict[str, object]
     channel = CollectingChannel("bench", paced=False)
     app.add_channel(channel)
     counter = Counter(app.database.engine, folder)
-    accepting: list[float] = []
-    accept_statements = accept_commits = 0
-    processing: list[float] = []
     begin = time.perf_counter()
-    for number in range(messages):
-        user = number % users
-        address = Address("bench", f"user-{user}", f"user-{user}")
-        inbound = Inbound(address, text=SCRIPT[(number // users) % len(SCRIPT)], received_at=app.clock.now())
-        before = counter.statements, counter.commits
-        t0 = time.perf_counter()
-        app.gateway.accept(inbound)
-        t1 = time.perf_counter()
-        accepted = counter.statements, counter.commits
-        app.gateway.process(app.engine.user_key(address))
-        t2 = time.perf_counter()
-        accept_statements += accepted[0] - before[0]
-        accept_commits += accepted[1] - before[1]
-        accepting.append(t1 - t0)
-        processing.append(t2 - t1)  # wall time: it includes the database I/O
+    accepting, processing, accept_statements, accept_commits = drive(app, counter, messages, users)
     elapsed = time.perf_counter() - begin
     statements, commits = counter.statements - accept_statements, counter.commits - accept_commits
     app.close()
