@@ -268,6 +268,33 @@ def test_a_spreadsheet_upload_shows_its_diff_and_is_applied(browser: Browser, bo
     assert bot.app.live.current.version_id > applied
 
 
+def test_a_draft_checked_before_another_version_is_refused_with_a_message(
+    browser: Browser, bot: Running, tmp_path: Path
+) -> None:
+    from procedures.formats import export_catalog
+
+    (exported,) = export_catalog(bot.app.catalog, "xlsx", tmp_path / "exported.xlsx")
+    book = load_workbook(exported)
+    set_cell(book["fees"], find_row(book["fees"], "khai-sinh"), "amount_vnd", 7000)
+    upload = tmp_path / "catalog.xlsx"
+    book.save(upload)
+    sign_in(browser, bot, ADMIN)
+    browser.get(f"{bot.base}/console/catalog")
+    browser.find("#f-file").send_keys(str(upload))
+    browser.find("form[action='/console/catalog/upload'] button").click()
+    browser.wait_until(lambda: browser.find_all("ul.diff"), "the diff", timeout=120)
+    # Meanwhile another administrator serves a version (here a rollback to the served content).
+    served = bot.app.live.current.version_id
+    other = bot.app.store.rollback(served, "console:other-admin")
+    assert other is not None
+    browser.find("form[action='/console/catalog/apply'] button").click()
+    browser.wait_until(lambda: browser.find_all(".error"), "the refusal")
+    refusal = browser.text(".error")
+    assert f"Danh mục đã thay đổi kể từ khi tệp này được kiểm tra (nay là phiên bản {other.id})" in refusal
+    assert bot.app.store.latest_id() == other.id and bot.app.live.current.version_id == other.id
+    Conversation(bot.app.engine, user_id="citizen-refused", clock=bot.clock).say("khai sinh").expect_not("7.000")
+
+
 # -- notices and office hours ----------------------------------------------------------------------
 
 

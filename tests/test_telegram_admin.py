@@ -170,6 +170,34 @@ def test_cancel_keeps_the_catalog_and_a_cancelled_draft_cannot_be_applied(  # ty
     run(scenario())
 
 
+def test_a_preview_checked_before_another_version_is_refused_when_applied(  # type: ignore[no-untyped-def]
+    admin_settings: Settings, patch, tmp_path: Path
+) -> None:
+    async def scenario() -> None:
+        fake = FakeTelegram()
+        server = await fake.start()
+        async with running(admin_settings, fake, patch) as app:
+            card = await preview(fake, workbook(app, tmp_path, add_fee_and_step))
+            draft = app.store.latest_id()
+            # Another version is served before "Áp dụng" (here the admin's own rollback; another
+            # officer's file or an alias approved in the console are refused the same way).
+            fake.user_says(ADMIN, "/catalog rollback 1")
+            await fake.turn(ADMIN)
+            newer = app.live.current.version_id
+            assert newer > 1 and served(app) == (newer, newer)
+            fake.press(ADMIN, button(card, "Áp dụng"))
+            refused = (await fake.turn(ADMIN))[-1].text
+            assert f"Danh mục đã thay đổi kể từ khi tệp này được kiểm tra (nay là phiên bản {newer})" in refused
+            assert "gửi hoặc tải lại tệp" in refused
+            assert served(app) == (newer, newer), "nothing applied: the other version is kept"
+            assert draft is not None and app.store.get(draft) is not None
+            fake.user_says(CITIZEN, "khai sinh")
+            assert "Miễn phí" in (await fake.turn(CITIZEN))[-1].text
+        await fake.stop(server)
+
+    run(scenario())
+
+
 def test_a_citizen_gets_no_admin_tool(admin_settings: Settings, patch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     async def scenario() -> None:
         fake = FakeTelegram()
