@@ -11,6 +11,7 @@ dump of that release joins this one.
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import json
 import sqlite3
 from contextlib import closing
@@ -21,6 +22,7 @@ import pytest
 from sqlalchemy import text
 
 from bot.app import build_app
+from bot.catalog.versions import DRAFT, CatalogChanged
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.storage.database import head_revisions
@@ -28,6 +30,7 @@ from bot.testing import Conversation
 
 DUMPS = sorted((Path(__file__).parent / "data").glob("release-*.sql"))
 SALT = "release-test"  # the salt the release's conversation was hashed with
+T_UPGRADE = dt.datetime(2026, 12, 1, 2, 0, tzinfo=dt.UTC)
 
 
 def restored(dump: Path, folder: Path) -> str:
@@ -57,5 +60,29 @@ def test_a_previous_release_database_upgrades_and_its_guide_resumes(dump: Path, 
         chat = Conversation(app.engine, user_id="local", channel="terminal", clock=clock)
         # The citizen answers the question the old release asked: the guide goes on from there.
         chat.say("có").expect("Bước 2/")
+    finally:
+        app.close()
+
+
+@pytest.mark.parametrize("dump", DUMPS, ids=lambda path: path.stem)
+def test_a_draft_checked_before_the_upgrade_has_no_parent_and_is_refused(dump: Path, tmp_path: Path) -> None:
+    """Migration 0009 adds the versions' parent; a draft from before it cannot show it is current."""
+    url = restored(dump, tmp_path)
+    with closing(sqlite3.connect(tmp_path / "previous.db")) as connection, connection:
+        connection.execute(
+            "INSERT INTO catalog_versions (created_at, author, source, summary, status, digest, shipped, curated, "
+            "listing) VALUES ('2026-11-30 08:00:00', 'telegram#abc', 'old.xlsx', 'an old draft', 'draft', ?, 0, ?, ?)",
+            ("0" * 64, gzip.compress(b"[]"), gzip.compress(b"")),
+        )
+        (draft,) = connection.execute("SELECT max(id) FROM catalog_versions").fetchone()
+    app = build_app(replace(Settings(), database_url=url, user_salt=SALT), ManualClock(T_UPGRADE), channels=False)
+    try:
+        row = app.store.get(draft)
+        assert row is not None and row.status == DRAFT and row.parent is None and row.source == "old.xlsx"
+        served = app.store.latest_id()
+        assert served is not None and served > draft and app.store.get(served).parent is None  # type: ignore[union-attr]
+        with pytest.raises(CatalogChanged) as refused:
+            app.store.apply(draft)
+        assert refused.value.latest == served and app.store.latest_id() == served
     finally:
         app.close()
