@@ -100,21 +100,39 @@ def settings(database_url: str) -> Settings:
     )
 
 
+@dataclass(frozen=True)
+class SessionCatalog:
+    """The session's catalog, the digest of its encoding and its router, built once."""
+
+    catalog: Catalog
+    digest: str
+    router: Router
+
+    def reuse(self, scope: pytest.MonkeyPatch) -> None:
+        """Make ``build_app`` (within ``scope``) take these instead of reading and building them."""
+        scope.setattr("bot.app.load_catalog", lambda _settings: self.catalog)
+        scope.setattr("bot.app._shipped", lambda _settings: (self.catalog, self.digest))
+        scope.setattr("bot.app.build_router", lambda _catalog, _thresholds=None: self.router)
+
+
 @pytest.fixture(scope="session")
-def first_start(catalog: Catalog, router: Router, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def session_catalog(catalog: Catalog, digest: str, router: Router) -> SessionCatalog:
+    """What bots of this session reuse: with ``patch`` per test, or ``reuse`` in a module's own scope."""
+    return SessionCatalog(catalog, digest, router)
+
+
+@pytest.fixture(scope="session")
+def first_start(session_catalog: SessionCatalog, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A SQLite file as the bot's first start leaves it: migrated, the shipped catalog stored as version 1."""
     path = tmp_path_factory.mktemp("first-start") / "bot.db"
     with pytest.MonkeyPatch.context() as scope:
-        scope.setattr("bot.app.load_catalog", lambda _settings: catalog)
-        scope.setattr("bot.app.build_router", lambda _catalog, _thresholds=None: router)
+        session_catalog.reuse(scope)
         build_app(replace(Settings(), database_url=f"sqlite:///{path}", user_salt="test-salt", cache_dir="off")).close()
     return path
 
 
 @pytest.fixture
-def patch(
-    catalog: Catalog, digest: str, router: Router, first_start: Path, monkeypatch: pytest.MonkeyPatch
-) -> Callable[..., None]:
+def patch(session_catalog: SessionCatalog, first_start: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., None]:
     """Make ``build_app`` reuse the session's catalog and router (building them takes seconds).
 
     ``patch(settings)`` also starts the settings' SQLite database, if it does not exist yet, as
@@ -124,9 +142,7 @@ def patch(
     """
 
     def apply(settings: Settings | None = None) -> None:
-        monkeypatch.setattr("bot.app.load_catalog", lambda _settings: catalog)
-        monkeypatch.setattr("bot.app._shipped", lambda _settings: (catalog, digest))
-        monkeypatch.setattr("bot.app.build_router", lambda _catalog, _thresholds=None: router)
+        session_catalog.reuse(monkeypatch)
         if settings is None or not settings.database_url.startswith("sqlite:///"):
             return
         file = Path(settings.database_url.removeprefix("sqlite:///"))

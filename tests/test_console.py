@@ -18,11 +18,9 @@ import pytest
 from openpyxl import load_workbook  # type: ignore[import-untyped, unused-ignore]
 
 from bot.testing import Conversation
-from intents import Router
-from procedures.catalog import Catalog
 from tests.browser import Browser, launch, require_browser
 from tests.catalog_files import find_row, set_cell
-from tests.conftest import BACKENDS
+from tests.conftest import BACKENDS, SessionCatalog
 from tests.console_server import ADMIN, COMMUNE_A, COMMUNE_B, OFFICER_A, PASSWORD, Running, serving
 
 SESSION = "__Host-dvc-console"
@@ -39,16 +37,14 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture(scope="module", params=BACKENDS)
 def bot(
     request: pytest.FixtureRequest,
-    catalog: Catalog,
-    router: Router,
+    session_catalog: SessionCatalog,
     first_start: Path,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Running]:
     """The bot with its console, accounts and a week of usage in two communes."""
     require_browser()
     with pytest.MonkeyPatch.context() as scope:
-        scope.setattr("bot.app.load_catalog", lambda _settings: catalog)
-        scope.setattr("bot.app.build_router", lambda _catalog, _thresholds=None: router)
+        session_catalog.reuse(scope)
         with serving(request.param, tmp_path_factory.mktemp("console"), first_start) as running:
             yield running
 

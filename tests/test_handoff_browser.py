@@ -33,10 +33,8 @@ from bot.app import build_app
 from bot.config import Settings
 from bot.storage.outbox import PENDING
 from bot.storage.tables import OutboxItem
-from intents import Router
-from procedures.catalog import Catalog
 from tests.browser import Browser, free_port, launch, require_browser, wait_for
-from tests.conftest import POSTGRES_URL, _postgres_schema_url
+from tests.conftest import POSTGRES_URL, SessionCatalog, _postgres_schema_url
 from tests.console_server import OFFICER_A, Running, seed, serving, sign_in
 from tests.fake_telegram import FakeTelegram, in_thread
 from tests.fake_zalo import APP_ID, APP_SECRET, OA_SECRET, FakeZalo, event, signed
@@ -103,7 +101,7 @@ def fakes() -> Iterator[tuple[FakeTelegram, FakeZalo]]:
 
 @pytest.fixture
 def bot(
-    catalog: Catalog, router: Router, first_start: Path, tmp_path: Path, fakes: tuple[FakeTelegram, FakeZalo]
+    session_catalog: SessionCatalog, first_start: Path, tmp_path: Path, fakes: tuple[FakeTelegram, FakeZalo]
 ) -> Iterator[Running]:
     """The bot (SQLite) with its console, Telegram (polling the fake) and Zalo, on a Monday morning."""
     telegram, zalo = fakes
@@ -119,8 +117,7 @@ def bot(
         "zalo_oauth_base_url": zalo.base_url,
     }
     with pytest.MonkeyPatch.context() as scope:
-        scope.setattr("bot.app.load_catalog", lambda _settings: catalog)
-        scope.setattr("bot.app.build_router", lambda _catalog, _thresholds=None: router)
+        session_catalog.reuse(scope)
         with serving("sqlite", tmp_path, first_start, **channels) as running:
             running.clock.set(MONDAY)
             yield running
@@ -207,7 +204,7 @@ def test_a_zalo_conversation_past_its_reply_window_cannot_be_answered_silently(
 
 @pytest.fixture
 def two_bots(
-    catalog: Catalog, router: Router, fakes: tuple[FakeTelegram, FakeZalo], tmp_path: Path
+    session_catalog: SessionCatalog, fakes: tuple[FakeTelegram, FakeZalo], tmp_path: Path
 ) -> Iterator[tuple[str, str]]:
     """Two ``dvcbot run`` processes on one PostgreSQL schema: one polls the fake Telegram, one serves the console.
 
@@ -219,8 +216,7 @@ def two_bots(
     urls = _postgres_schema_url()
     url = next(urls)
     with pytest.MonkeyPatch.context() as scope:
-        scope.setattr("bot.app.load_catalog", lambda _settings: catalog)
-        scope.setattr("bot.app.build_router", lambda _catalog, _thresholds=None: router)
+        session_catalog.reuse(scope)
         prepared = build_app(replace(Settings(), database_url=url, user_salt=SALT, cache_dir="off"), channels=False)
     seed(prepared)
     prepared.close()

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from bot.testing import Conversation
-from intents import Router, build_router
+from intents import build_router
 from intents.regression import EvalSet, shipped_sets
-from procedures.catalog import Catalog
 from tests.browser import Browser, launch, require_browser
+from tests.conftest import SessionCatalog
 from tests.console_server import ADMIN, PASSWORD, Running, serving
 
 ASKED = "xin dấu đỏ giấy ủy quyền"
@@ -24,13 +24,12 @@ TARGET = "chung-thuc-dien-tu"
 
 
 @pytest.fixture
-def bot(catalog: Catalog, router: Router, first_start: Path, tmp_path: Path) -> Iterator[Running]:
+def bot(session_catalog: SessionCatalog, first_start: Path, tmp_path: Path) -> Iterator[Running]:
     """The bot with its console (SQLite), a slice of a shipped set, and the real router builder for new versions."""
     require_browser()
     sets = [EvalSet("dev-slice", shipped_sets()[0].examples[:30])]
     with pytest.MonkeyPatch.context() as scope:
-        scope.setattr("bot.app.load_catalog", lambda _settings: catalog)
-        scope.setattr("bot.app.build_router", lambda _catalog, _thresholds=None: router)  # a fast first start
+        session_catalog.reuse(scope)  # a fast first start
         scope.setattr("intents.regression.shipped_sets", lambda: sets)
         with serving("sqlite", tmp_path, first_start) as running:
             scope.setattr("bot.app.build_router", build_router)  # candidates and new versions: really built

@@ -23,10 +23,8 @@ import pytest
 
 from bot.app import App, build_app
 from bot.config import Settings
-from intents import Router
-from procedures.catalog import Catalog
 from tests.browser import ELEMENT_KEY, Browser, Element, free_port, launch, require_browser, wait_for
-from tests.conftest import BACKENDS, _postgres_schema_url
+from tests.conftest import BACKENDS, SessionCatalog, _postgres_schema_url
 
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 PAGE = "document"
@@ -103,8 +101,7 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture(scope="module", params=BACKENDS)
 def bot(
     request: pytest.FixtureRequest,
-    catalog: Catalog,
-    router: Router,
+    session_catalog: SessionCatalog,
     first_start: Path,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[tuple[BotThread, str, str, str]]:
@@ -134,8 +131,7 @@ def bot(
         chat_per_10s=500,
     )
     with pytest.MonkeyPatch.context() as scope:
-        scope.setattr("bot.app.load_catalog", lambda _settings: catalog)
-        scope.setattr("bot.app.build_router", lambda _catalog, _thresholds=None: router)
+        session_catalog.reuse(scope)
         thread = BotThread(settings)
         thread.start()
         try:
