@@ -15,7 +15,10 @@ import unicodedata
 def _fold_table() -> dict[int, str]:
     """A str.translate table from every Latin letter with marks to its bare letter."""
     table: dict[int, str] = {ord("đ"): "d", ord("Đ"): "d"}
-    for code in range(0xC0, 0x2000):
+    # Only the Latin blocks hold letters whose marks come off to leave an ASCII letter (Latin-1,
+    # Extended-A/B, and Extended Additional where most Vietnamese letters are): the same table as
+    # scanning U+00C0–U+1FFF (checked by tests/test_normalize.py), 10 ms less at every start.
+    for code in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00)):
         char = chr(code)
         bare = "".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c))
         if bare != char and bare.isascii() and bare.isalpha():

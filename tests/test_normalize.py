@@ -109,3 +109,15 @@ def test_english_contractions_are_spelled_out(text: str, expected: list[str]) ->
 )
 def test_a_short_form_that_is_also_a_word_counts_only_as_typed(text: str, expected: str) -> None:
     assert normalize(text) == expected
+
+
+def test_the_fold_table_covers_every_letter_whose_marks_leave_an_ascii_letter() -> None:
+    # The table scans only the Latin blocks: no other code point below U+2000 folds to ASCII.
+    import unicodedata
+
+    from procedures.folding import FOLD_TABLE
+
+    for code in range(0xC0, 0x2000):
+        bare = "".join(c for c in unicodedata.normalize("NFD", chr(code)) if not unicodedata.combining(c))
+        if bare != chr(code) and bare.isascii() and bare.isalpha():
+            assert FOLD_TABLE.get(code) == bare.lower(), hex(code)
