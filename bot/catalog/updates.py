@@ -20,14 +20,17 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.catalog.versions import APPLIED, DRAFT, CatalogChanged, CatalogStore
 from bot.i18n import N_
 from bot.storage.tables import CatalogVersion
 from procedures.catalog import Catalog
-from procedures.diff import CatalogDiff, diff_catalogs
 from procedures.links import LinkPolicy
 from procedures.problems import Problem
+
+if TYPE_CHECKING:  # the diff code is imported by the first check, not by a citizen's chat
+    from procedures.diff import CatalogDiff
 
 CHANGED = N_(
     "The catalog changed since this file was checked (now version {n}). The file was not applied and its "
@@ -99,6 +102,8 @@ class CatalogUpdates:
         candidate = read_sandboxed(name, current, self.policy, self.required, content=content, path=path)
         if candidate.problems:
             return Checked(name, problems=candidate.problems)
+        from procedures.diff import diff_catalogs
+
         diff = diff_catalogs(current, candidate.entries, candidate.listing)
         if diff.is_empty or status is None:
             return Checked(name, diff=diff)
@@ -127,6 +132,8 @@ class CatalogUpdates:
         False leaves rebuilding the served snapshot to a caller that holds the publishing lock.
         """
         parent, current = self.served()
+        from procedures.diff import diff_catalogs
+
         diff = diff_catalogs(current, candidate.entries.values(), candidate.listing.values())
         if diff.is_empty:
             return Checked(source, diff=diff)

@@ -15,6 +15,7 @@ import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.app import shipped_catalog
@@ -25,9 +26,11 @@ from bot.config import Settings
 from bot.i18n import Languages, Translator
 from bot.storage.database import Database
 from procedures.catalog import Catalog, CatalogError
-from procedures.diff import CatalogDiff
 from procedures.links import LinkPolicy
 from procedures.validation import required_ids
+
+if TYPE_CHECKING:  # parsing the arguments of `dvcbot chat` needs no diff code
+    from procedures.diff import CatalogDiff
 
 
 @dataclass

@@ -22,8 +22,6 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.conversation.contacts import ContactsError
 from bot.i18n import Languages
-from bot.stats.queries import Period, collect
-from bot.stats.text import to_csv, to_table
 from bot.storage.database import Database, DatabaseInUse
 from intents import build_router
 from procedures.addresses import AddressAnswer, AddressStatus, Ask, commune_by_code, resolve
@@ -137,6 +135,10 @@ def _parse_date(value: str) -> dt.date:
 
 
 def _stats(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
+    # Imported for this command only: `dvcbot chat` starts without the statistics code.
+    from bot.stats.queries import Period, collect
+    from bot.stats.text import to_csv, to_table
+
     database = Database(settings.database_url)
     database.migrate()
     try:

@@ -16,8 +16,6 @@ from bot.conversation.actions import STAFF_DONE, STAFF_SESSION, Kind, StaffComma
 from bot.conversation.commands import number
 from bot.conversation.turn import Turn
 from bot.messages import Option, Reply, ReplyKind
-from bot.stats.queries import Period, helper_report
-from bot.stats.text import helper_text
 from bot.storage.database import Database
 from bot.storage.events import EventType
 from bot.storage.roles import Role, Staff
@@ -122,6 +120,10 @@ class HelperMode:
 
     def report(self, turn: Turn, argument: str) -> list[Reply]:
         """The helper's own counts, for the last 30 days unless a number of days is given."""
+        # Imported when first asked: the statistics code is not on a citizen's first reply.
+        from bot.stats.queries import Period, helper_report
+        from bot.stats.text import helper_text
+
         days = min(number(argument) or 30, 3660)
         today = turn.now.astimezone(self.timezone).date()
         period = Period(today - dt.timedelta(days=days - 1), today)
