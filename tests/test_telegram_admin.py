@@ -10,13 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from openpyxl import load_workbook  # type: ignore[import-untyped, unused-ignore]
 
 from bot.app import App
 from bot.catalog.versions import DRAFT
 from bot.config import Settings
 from procedures.formats import export_catalog
-from tests.catalog_files import find_row, set_cell
+from tests.catalog_files import edited, find_row, set_cell
 from tests.fake_telegram import FakeTelegram, Sent
 from tests.test_catalog_admin import add_fee_and_step
 from tests.test_telegram import button, run, running
@@ -33,14 +32,17 @@ def admin_settings(settings: Settings) -> Settings:
     return replace(settings, telegram_token="123:TEST", admins=frozenset({("telegram", str(ADMIN))}))
 
 
+# The session's catalog exported once (every bot here serves it): its workbook, by the catalog's id.
+_EXPORTS: dict[int, tuple[Any, Path]] = {}
+
+
 def workbook(app: App, tmp_path: Path, edit: Callable[[Any], None]) -> bytes:
     """The served catalog exported to .xlsx, edited with openpyxl, as the bytes an admin would send."""
-    exported = export_catalog(app.catalog, "xlsx", tmp_path / "c.xlsx")[0]
-    book = load_workbook(exported)
-    edit(book)
-    target = tmp_path / "edited.xlsx"
-    book.save(target)
-    return target.read_bytes()
+    catalog = app.catalog
+    found = _EXPORTS.get(id(catalog))
+    if found is None or found[0] is not catalog:
+        found = _EXPORTS[id(catalog)] = (catalog, export_catalog(catalog, "xlsx", tmp_path / "c.xlsx")[0])
+    return edited(found[1], tmp_path, edit).read_bytes()
 
 
 def served(app: App) -> tuple[int, int | None]:
