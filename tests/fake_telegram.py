@@ -17,7 +17,7 @@ import json
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -92,6 +92,9 @@ class FakeTelegram:
     _messages: Any = field(default_factory=lambda: itertools.count(100))
     _server: uvicorn.Server | None = None
     _marks: dict[int, int] = field(default_factory=dict)
+    # How many replies the bot under test still has to send (its outbox), when the test can ask:
+    # a turn then never ends while part of a reply is still on its way, however slow the machine.
+    pending: Callable[[], int] | None = None
 
     @property
     def base_url(self) -> str:
@@ -191,8 +194,10 @@ class FakeTelegram:
     async def turn(self, chat_id: int, timeout: float = 10.0, quiet: float = 0.3, at_least: int = 1) -> list[Sent]:
         """Wait for the bot's answer to the last action: ``at_least`` new messages, then a short silence.
 
-        The silence is what ends a turn, so a busy machine (a parallel test run) needs it long
-        enough that a reply's second message is not mistaken for the next turn's.
+        The silence ends a turn -- and, when the test wired :attr:`pending`, an empty outbox too:
+        on a busy machine (a parallel run, a faked clock) the gap between two messages of one
+        reply can outlast the silence, and the reply's second message would be taken for the
+        next turn's.
         """
         before = self._marks.get(chat_id, 0)
         deadline = time.monotonic() + timeout
@@ -205,7 +210,9 @@ class FakeTelegram:
         count = len(self.to(chat_id))
         while True:
             await asyncio.sleep(quiet)
-            if len(self.to(chat_id)) == count:
+            if len(self.to(chat_id)) == count and (
+                self.pending is None or time.monotonic() > deadline or not self.pending()
+            ):
                 break
             count = len(self.to(chat_id))
         self._marks[chat_id] = count

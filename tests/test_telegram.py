@@ -37,6 +37,7 @@ async def running(
             telegram_webhook_url="https://bot.example.gov.vn/telegram" if webhook else "",
         )
     )
+    fake.pending = lambda: app.outbox.backlog("telegram")  # a turn ends only once its replies are all sent
     try:
         async with app.running(serve_web=False, background=False):
             yield app
