@@ -1,12 +1,10 @@
 """A fake Telegram Bot API server on 127.0.0.1 for end-to-end tests.
 
-It speaks the HTTP API python-telegram-bot uses (``POST /bot<token>/<method>``): getMe,
-getUpdates (long polling), sendMessage, sendPhoto (multipart upload), getFile,
-editMessageText, editMessageReplyMarkup, answerCallbackQuery, setMyCommands, deleteWebhook,
-setWebhook; and file downloads (``GET /file/bot<token>/<path>``). Tests inject user actions
-with :meth:`FakeTelegram.user_says` / :meth:`press` / :meth:`send_photo` /
-:meth:`send_document` and read what the bot sent. Errors (429 retry-after, a timeout-like
-502) can be scheduled for sendMessage.
+It speaks the HTTP API python-telegram-bot uses (``POST /bot<token>/<method>``: getMe, getUpdates
+(long polling), sendMessage, sendPhoto, getFile, editMessageText, editMessageReplyMarkup,
+answerCallbackQuery, setMyCommands, deleteWebhook, setWebhook) and serves file downloads. Tests
+inject user actions (:meth:`FakeTelegram.user_says`, :meth:`press`, :meth:`send_photo`,
+:meth:`send_document`) and read what the bot sent; errors (429 retry-after, 502) can be scheduled.
 """
 
 from __future__ import annotations
@@ -92,9 +90,7 @@ class FakeTelegram:
     _messages: Any = field(default_factory=lambda: itertools.count(100))
     _server: uvicorn.Server | None = None
     _marks: dict[int, int] = field(default_factory=dict)
-    # How many replies the bot under test still has to send (its outbox), when the test can ask:
-    # a turn then never ends while part of a reply is still on its way, however slow the machine.
-    pending: Callable[[], int] | None = None
+    pending: Callable[[], int] | None = None  # replies the bot under test has yet to send (see turn)
 
     @property
     def base_url(self) -> str:
@@ -194,10 +190,8 @@ class FakeTelegram:
     async def turn(self, chat_id: int, timeout: float = 10.0, quiet: float = 0.3, at_least: int = 1) -> list[Sent]:
         """Wait for the bot's answer to the last action: ``at_least`` new messages, then a short silence.
 
-        The silence ends a turn -- and, when the test wired :attr:`pending`, an empty outbox too:
-        on a busy machine (a parallel run, a faked clock) the gap between two messages of one
-        reply can outlast the silence, and the reply's second message would be taken for the
-        next turn's.
+        Silence ends a turn, and with :attr:`pending` wired an empty outbox too: on a busy machine
+        two messages of one reply can come further apart than the silence.
         """
         before = self._marks.get(chat_id, 0)
         deadline = time.monotonic() + timeout
@@ -210,9 +204,8 @@ class FakeTelegram:
         count = len(self.to(chat_id))
         while True:
             await asyncio.sleep(quiet)
-            if len(self.to(chat_id)) == count and (
-                self.pending is None or time.monotonic() > deadline or not self.pending()
-            ):
+            settled = self.pending is None or time.monotonic() > deadline or not self.pending()
+            if len(self.to(chat_id)) == count and settled:
                 break
             count = len(self.to(chat_id))
         self._marks[chat_id] = count
