@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import select
@@ -19,6 +20,7 @@ from sqlalchemy import create_engine, text
 
 from bot.app import App, build_app
 from bot.catalog.versions import encode
+from bot.clock import ManualClock
 from bot.config import Settings
 from bot.storage.database import Database
 from bot.testing import Conversation
@@ -160,6 +162,17 @@ def app(settings: Settings, patch: Callable[..., None]) -> Iterator[App]:
     built = build_app(settings)
     yield built
     built.close()
+
+
+@pytest.fixture
+def two_bots(settings: Settings, patch: Callable[..., None]) -> Iterator[tuple[App, App]]:
+    """Two bots on one database, standing for two processes, on one manual clock (2026-12-01)."""
+    patch(settings)
+    clock = ManualClock(dt.datetime(2026, 12, 1, 2, 0, tzinfo=dt.UTC))
+    first, second = build_app(settings, clock), build_app(settings, clock)
+    yield first, second
+    second.close()
+    first.close()
 
 
 @pytest.fixture

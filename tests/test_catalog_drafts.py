@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,6 @@ from sqlalchemy import text
 from bot.app import build_app, console_services
 from bot.catalog.updates import CHANGED, CatalogUpdates
 from bot.catalog.versions import APPLIED, DISCARDED, CatalogChanged, decode
-from bot.clock import ManualClock
 from bot.config import Settings
 from bot.console.mappings import with_alias
 from bot.i18n import Languages
@@ -35,17 +34,6 @@ from tests.conftest import Ran
 
 T0 = dt.datetime(2026, 12, 1, 2, 0, tzinfo=dt.UTC)
 NICKNAME = "tên gọi của cán bộ khác"
-
-
-@pytest.fixture
-def two(settings: Settings, patch: Callable[..., None]) -> Iterator[tuple[App, App]]:
-    """Two bots (two processes) on one database, on a manual clock."""
-    patch(settings)
-    clock = ManualClock(T0)
-    first, second = build_app(settings, clock), build_app(settings, clock)
-    yield first, second
-    second.close()
-    first.close()
 
 
 def updates_of(app: App) -> CatalogUpdates:
@@ -88,8 +76,8 @@ def draft_of(app: App, content: bytes, name: str = "danh-muc.xlsx") -> int:
     return checked.version.id
 
 
-def test_a_draft_with_nothing_served_since_is_applied(two: tuple[App, App], tmp_path: Path) -> None:
-    first, _ = two
+def test_a_draft_with_nothing_served_since_is_applied(two_bots: tuple[App, App], tmp_path: Path) -> None:
+    first, _ = two_bots
     base = first.live.current.version_id
     draft = draft_of(first, khai_sinh_fee(first, tmp_path))
     applied = updates_of(first).apply(draft)
@@ -101,9 +89,9 @@ def test_a_draft_with_nothing_served_since_is_applied(two: tuple[App, App], tmp_
 
 @pytest.mark.parametrize("meanwhile", ["alias", "rollback", "upload"])
 def test_a_draft_checked_before_another_version_is_refused_and_the_other_change_kept(
-    two: tuple[App, App], tmp_path: Path, meanwhile: str
+    two_bots: tuple[App, App], tmp_path: Path, meanwhile: str
 ) -> None:
-    first, second = two
+    first, second = two_bots
     base = first.live.current.version_id
     draft = draft_of(first, khai_sinh_fee(first, tmp_path))
     code = a_card(second.catalog)
@@ -135,9 +123,9 @@ def test_a_draft_checked_before_another_version_is_refused_and_the_other_change_
 
 
 def test_two_drafts_of_one_version_applied_one_after_the_other_only_the_first_wins(
-    two: tuple[App, App], tmp_path: Path
+    two_bots: tuple[App, App], tmp_path: Path
 ) -> None:
-    first, second = two
+    first, second = two_bots
     mine = draft_of(first, khai_sinh_fee(first, tmp_path, 8000), "a.xlsx")
     theirs = draft_of(second, khai_sinh_fee(second, tmp_path, 9000), "b.xlsx")
     applied = updates_of(second).apply(theirs)
@@ -148,8 +136,8 @@ def test_two_drafts_of_one_version_applied_one_after_the_other_only_the_first_wi
     assert fee(newest(first)) == 9000
 
 
-def test_an_applied_version_built_on_an_old_one_is_refused_and_nothing_written(two: tuple[App, App]) -> None:
-    first, second = two
+def test_an_applied_version_built_on_an_old_one_is_refused_and_nothing_written(two_bots: tuple[App, App]) -> None:
+    first, second = two_bots
     base = first.live.current.version_id
     code = a_card(first.catalog)
     updates_of(second).serve(with_alias(second.catalog, code, NICKNAME), "console:admin-2", "inbox #1")
@@ -163,9 +151,9 @@ def test_an_applied_version_built_on_an_old_one_is_refused_and_nothing_written(t
     assert NICKNAME in newest(first).card(code).aliases  # type: ignore[union-attr]
 
 
-def test_the_publishing_lock_is_held_against_other_processes(two: tuple[App, App]) -> None:
+def test_the_publishing_lock_is_held_against_other_processes(two_bots: tuple[App, App]) -> None:
     """While one process publishes, another cannot take the lock (asked without waiting)."""
-    first, _ = two
+    first, _ = two_bots
     database = first.database
     with first.store.publishing(), first.store.publishing():  # re-entrant within one thread
         if database.is_postgres:

@@ -10,14 +10,11 @@ changing refuses the approval with a clear message, leaving the proposal pending
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
 
 import pytest
 
-from bot.app import build_app, console_services
+from bot.app import console_services
 from bot.catalog.versions import decode
-from bot.clock import ManualClock
-from bot.config import Settings
 from bot.console.mappings import APPLIED, CHANGING, PROPOSED, MappingError, Mappings, with_alias
 from bot.runtime import App
 from intents.evaluation import Example
@@ -28,17 +25,6 @@ T0 = dt.datetime(2026, 12, 1, 2, 0, tzinfo=dt.UTC)
 ENTRY, WORDING = "chung-thuc-dien-tu", "xin dấu đỏ giấy ủy quyền"
 NICKNAME = "xin phép thả diều sáo trên đê"
 TINY = [EvalSet("tiny", (Example("làm căn cước công dân", "can-cuoc"),))]
-
-
-@pytest.fixture
-def two(settings: Settings, patch: Callable[..., None]) -> Iterator[tuple[App, App]]:
-    """Two bots (two processes) on one database, on a manual clock."""
-    patch(settings)
-    clock = ManualClock(T0)
-    first, second = build_app(settings, clock), build_app(settings, clock)
-    yield first, second
-    second.close()
-    first.close()
 
 
 def mappings_of(app: App) -> Mappings:
@@ -58,8 +44,8 @@ def newest(app: App) -> Catalog:
     return decode(row)
 
 
-def test_two_approvals_from_the_same_version_both_end_up_in_the_catalog(two: tuple[App, App]) -> None:
-    first, second = two
+def test_two_approvals_from_the_same_version_both_end_up_in_the_catalog(two_bots: tuple[App, App]) -> None:
+    first, second = two_bots
     one, other = mappings_of(first), mappings_of(second)
     base = first.live.current.version_id
     assert second.live.current.version_id == base
@@ -87,8 +73,8 @@ def test_two_approvals_from_the_same_version_both_end_up_in_the_catalog(two: tup
     assert first.live.current.version_id == second.live.current.version_id == base + 2
 
 
-def test_one_mapping_approved_by_two_administrators_at_once_is_applied_once(two: tuple[App, App]) -> None:
-    first, second = two
+def test_one_mapping_approved_by_two_administrators_at_once_is_applied_once(two_bots: tuple[App, App]) -> None:
+    first, second = two_bots
     one, other = mappings_of(first), mappings_of(second)
     base = first.live.current.version_id
     mapping = one.propose("xin dau do giay uy quyen", WORDING, ENTRY, "officer")
@@ -104,8 +90,8 @@ def test_one_mapping_approved_by_two_administrators_at_once_is_applied_once(two:
     assert other.get(mapping.id or 0).decided_by == "console:admin-1"  # type: ignore[union-attr]
 
 
-def test_a_catalog_that_keeps_changing_refuses_the_approval_which_can_be_retried(two: tuple[App, App]) -> None:
-    first, second = two
+def test_a_catalog_that_keeps_changing_refuses_the_approval_which_can_be_retried(two_bots: tuple[App, App]) -> None:
+    first, second = two_bots
     other = mappings_of(second)
     code = a_card(first.catalog)
     mapping = other.propose("xin dau do giay uy quyen", WORDING, ENTRY, "officer")
