@@ -27,7 +27,7 @@ run: install
 chat: install
 	$(BIN)/dvcbot chat
 
-# Tests run in parallel, one worker per core (pytest-xdist); a module's tests stay on one worker,
+# Tests run in parallel, two workers per core (pytest-xdist, see tests/conftest.py); a module's tests stay on one worker,
 # so a browser or a bot a module starts once is started once.
 test: install
 	$(BIN)/pybabel compile --domain messages --directory bot/locales

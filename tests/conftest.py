@@ -41,6 +41,14 @@ if os.environ.get("FAKETIME"):
 BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """Two workers per core for ``-n auto``: most tests wait on a bot's replies, not on the CPU.
+
+    Measured on a quiet 2-core machine: 2 workers 108 s, 3 workers 87 s, 4 workers 81 s.
+    """
+    return 2 * (os.cpu_count() or 1)
+
+
 @pytest.fixture(scope="session")
 def catalog() -> Catalog:
     """The shipped catalog, loaded once."""

@@ -28,15 +28,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-BOT = {
-    "id": 999,
-    "is_bot": True,
-    "first_name": "DVC",
-    "username": "dvc_test_bot",
-    "can_join_groups": True,
-    "can_read_all_group_messages": False,
-    "supports_inline_queries": False,
-}
+BOT = {"id": 999, "is_bot": True, "first_name": "DVC", "username": "dvc_test_bot", "can_join_groups": True}
+BOT |= {"can_read_all_group_messages": False, "supports_inline_queries": False}
 
 
 async def start_loopback(app: Starlette, port: int) -> tuple[uvicorn.Server, asyncio.Task[None]]:
@@ -187,12 +180,18 @@ class FakeTelegram:
             await asyncio.sleep(0.02)
         raise AssertionError(f"only {len(self.to(chat_id))} messages to {chat_id}, wanted {count}: {self.to(chat_id)}")
 
-    async def turn(self, chat_id: int, timeout: float = 10.0, quiet: float = 0.3, at_least: int = 1) -> list[Sent]:
+    async def turn(
+        self, chat_id: int, timeout: float = 10, quiet: float | None = None, at_least: int = 1
+    ) -> list[Sent]:
         """Wait for the bot's answer to the last action: ``at_least`` new messages, then a short silence.
 
         Silence ends a turn, and with :attr:`pending` wired an empty outbox too: on a busy machine
-        two messages of one reply can come further apart than the silence.
+        two messages of one reply can come further apart than the silence. A turn's replies are
+        committed to the outbox together, so once one has arrived and the outbox is empty the
+        whole reply is here and a short silence is enough.
         """
+        if quiet is None:
+            quiet = 0.3 if self.pending is None else 0.05
         before = self._marks.get(chat_id, 0)
         deadline = time.monotonic() + timeout
         while len(self.to(chat_id)) < before + at_least:
