@@ -71,6 +71,7 @@ def _run(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
             print(problem, file=sys.stderr)
         return 2
     app = build_app(settings, clock)
+    gc.freeze()  # as in _chat: the catalog and router stay out of the collector's full scans
 
     async def serve() -> None:
         async with app.running():
