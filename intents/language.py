@@ -45,8 +45,7 @@ _VIETNAMESE_SHORTHAND = frozenset(
 MIN_WORDS = 3
 
 
-def has_vietnamese_marks(text: str) -> bool:
-    """True when the text holds a letter or tone mark only Vietnamese uses: it is then never English."""
+def _has_vietnamese_marks(text: str) -> bool:
     if _VIETNAMESE_LETTER.search(text):
         return True
     return any(mark in _TONE_MARKS for mark in unicodedata.normalize("NFD", text))
@@ -59,7 +58,7 @@ def detect(text: str) -> str | None:
     words = _WORD.findall(fold(text))
     if len(words) < MIN_WORDS:
         return None
-    if has_vietnamese_marks(text):
+    if _has_vietnamese_marks(text):
         return "vi"
     english = vietnamese = 0
     for word in words:
@@ -76,4 +75,4 @@ def detect(text: str) -> str | None:
     return None
 
 
-__all__ = ["detect", "has_vietnamese_marks"]
+__all__ = ["detect"]

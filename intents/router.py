@@ -33,9 +33,8 @@ from intents.decision import (
     Verdict,
     decide,
 )
-from intents.glossary import SHIPPED_GLOSSARY, Glossary
 from intents.index import STOPWORD_WEIGHT, Index, IntentKind, Phrase, collection_paused, terms_of
-from intents.normalize import accented_words, tokens
+from intents.normalize import accented_words
 from intents.reranking import age_bounds, chatter_first, fit_age, prefer_distinctive, prefer_named_sibling
 from intents.scope import (
     SCOPE_FEATURES,
@@ -48,7 +47,6 @@ from intents.spelling import Speller
 from intents.tuning import (
     GATHER_BUDGET,
     GATHER_FLOOR,
-    GLOSSARY_WEIGHT,
     LONG_MESSAGE,
     LONG_WEIGHTS,
     SHORTLIST,
@@ -69,10 +67,8 @@ class Router:
         weights: Weights | None = None,
         long_weights: Weights | None = None,
         scope_model: ScopeModel | None = SHIPPED_SCOPE_MODEL,
-        glossary: Glossary | None = SHIPPED_GLOSSARY,
     ):
         self.index = index
-        self.glossary = glossary  # English -> Vietnamese administrative words (intents.glossary)
         self.scope_model = scope_model
         self.thresholds = thresholds or Thresholds()
         self.weights = weights or Weights()
@@ -104,19 +100,9 @@ class Router:
 
         ``accents`` is :func:`accented_words` of the text, when the caller already has it.
         """
-        words = tokens(text)
-        fixed, confidence = self.speller.correct(text, accented_words(text) if accents is None else accents, words)
+        fixed, confidence = self.speller.correct(text, accented_words(text) if accents is None else accents)
         weights: dict[str, float] = {}
         idf, unknown = self.index.idf, self.weights.unknown_weight
-        if self.glossary is not None:
-            # An English question: the words official names use for its English phrases, read
-            # from the words as typed (the speller would bend "pension" towards a Vietnamese
-            # word); the English words stay (curated English aliases). Only words the index
-            # knows: the others cannot match, only dilute.
-            for phrase in self.glossary.phrases_for(text, words):
-                for term in terms_of(phrase):
-                    if term in idf:
-                        weights[term] = max(weights.get(term, 0.0), idf[term] * GLOSSARY_WEIGHT)
         for term in terms_of(fixed):
             weight = idf.get(term)
             if weight is None:

@@ -15,10 +15,6 @@ GATHER_BUDGET = 1000  # postings read per message while gathering candidates
 GATHER_FLOOR = 0.25
 LONG_MESSAGE = 8  # informative words; longer messages are stories
 VOCABULARY_REFERENCE = 40  # terms; see Weights.vocabulary_damping
-# An English message's Vietnamese equivalents (intents.glossary) weigh this share of their IDF weight:
-# a translation is less sure than a typed word, and at full weight it outvotes the curated
-# English aliases (0.3-0.8 leave dev unchanged, 0.9-1.0 lower it; docs/router.md).
-GLOSSARY_WEIGHT = 0.7
 
 
 @dataclass(frozen=True)
