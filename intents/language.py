@@ -28,9 +28,12 @@ _SYLLABLE = re.compile(
     r"|[aeiouy])"
     r"(?:ch|ng|nh|[cmnpt])?"
 )
-# English words that are also Vietnamese syllables, or too frequent to leave to the syllable test.
+# Common English words. Those shaped like a Vietnamese syllable ("to", "a", "long", "can", "the")
+# are words of both languages -- "to" is big, "can" is need -- so they count for neither; the
+# others count as English however the syllable test reads them.
 _ENGLISH = frozenset(
     """the is are am was were been does did have has had i my you your we our they their she its
+    it to a an in on do go me he so no can be by us as hi long
     what how where when who which why could would should will shall must need want please hello thanks
     thank of for at from with and or but not yes if this that these those there here about get got
     much many apply applying application card office fee fees online wife husband child son daughter
@@ -62,15 +65,18 @@ def detect(text: str) -> str | None:
         return "vi"
     english = vietnamese = 0
     for word in words:
+        syllable = word in _VIETNAMESE_SHORTHAND or _SYLLABLE.fullmatch(word) is not None
         if word in _ENGLISH:
-            english += 1
-        elif word in _VIETNAMESE_SHORTHAND or _SYLLABLE.fullmatch(word):
+            english += not syllable  # a word of both languages says nothing
+        elif syllable:
             vietnamese += 1
         else:
             english += 1
-    if english >= 0.6 * len(words) and english >= MIN_WORDS:
+    telling = english + vietnamese
+    # Enough English words, or no Vietnamese one beside two English ones ("can i get a visa").
+    if english >= 0.6 * telling and (english >= MIN_WORDS or (english >= 2 and not vietnamese)):
         return "en"
-    if vietnamese >= 0.8 * len(words):
+    if telling and vietnamese >= 0.8 * telling:
         return "vi"
     return None
 

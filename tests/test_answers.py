@@ -154,6 +154,9 @@ def test_english_questions_get_english_answers_and_an_explicit_choice_wins(app: 
     chat.say("lệ phí đăng ký thường trú là bao nhiêu").expect("Fee —")  # the explicit choice holds
     hinted = Conversation(app.engine, user_id="hint", locale_hint="en-US", now=NOW)
     hinted.say("lam cccd").expect("identity card")  # a short message: the platform's hint decides
+    # English words shaped like Vietnamese syllables ("hi", "long", "it", "to", "a") tell neither way.
+    plain = Conversation(app.engine, user_id="plain", now=NOW)
+    plain.say("Hi, how long does it take to get a passport?").expect("passport").expect_not("hộ chiếu")
 
 
 def test_yes_no_shorthand_answers_the_pending_question(app: App) -> None:

@@ -1,0 +1,42 @@
+"""The asker's language: Vietnamese with or without marks, English, and "not sure" for the rest."""
+
+from __future__ import annotations
+
+import pytest
+
+from intents.language import detect
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi, how long does it take to get a passport?",  # "hi", "long", "it", "to", "a" are words of both
+        "I want to renew my passport, what documents do I need?",
+        "Hi, I am a foreigner. How much does a passport for my Vietnamese wife cost?",
+        "I lost my ID card",
+        "how to register",
+    ],
+)
+def test_english_questions_are_english(text: str) -> None:
+    assert detect(text) == "en"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "lam cccd o dau",
+        "toi can lam the cccd o dau a",  # "can", "the", "a": Vietnamese words too, never English evidence
+        "dang ky tam tru ntn",
+        "lam the nao de dang ky khai sinh cho con",
+        "thu tuc ly hon o dau",
+        "toi la nguoi nuoc ngoai, muon xin visa",
+        "Làm căn cước ở đâu",
+    ],
+)
+def test_vietnamese_with_or_without_marks_is_vietnamese(text: str) -> None:
+    assert detect(text) == "vi"
+
+
+@pytest.mark.parametrize("text", ["ok", "xin chao", "cho minh hoi visa", "to be or not to be", "/start en"])
+def test_short_mixed_or_ambiguous_messages_keep_the_conversations_language(text: str) -> None:
+    assert detect(text) is None
