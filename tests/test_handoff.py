@@ -149,3 +149,38 @@ def test_outside_office_hours_a_question_is_left_for_the_queue(bot: tuple[App, M
     handoff = only(app)
     assert handoff.kind == "question" and handoff.status == "waiting" and handoff.id is not None
     assert [m.text for m in handoffs(app).messages(handoff.id)] == ["Tôi cần đổi tên trên giấy khai sinh"]
+
+
+def test_a_live_page_hears_only_of_its_own_queue_or_conversation(bot: tuple[App, ManualClock]) -> None:
+    app, clock = bot
+    saigon = Conversation(app.engine, user_id="s1", channel="telegram", clock=clock)
+    saigon.say("tôi muốn gặp người hỗ trợ")
+    saigon.say("phường Bến Nghé, Quận 1, TP Hồ Chí Minh").expect("Phường Sài Gòn")  # commune 26740
+    province = Conversation(app.engine, user_id="p1", channel="telegram", clock=clock)
+    province.say("gặp người hỗ trợ")
+    province.press("Không rõ")  # the province's queue
+    board = handoffs(app)
+    with app.database.reader() as session:
+        rows = {row.commune: row.id for row in session.scalars(select(Handoff)).all()}
+    theirs, ours = rows[None], rows["26740"]
+    assert theirs is not None and ours is not None
+
+    def pages() -> dict[str, str]:
+        return {
+            "commune": board.signature("26740", everyone=False),
+            "province": board.signature(None, everyone=False),
+            "admin": board.signature(),
+            "one": board.signature(handoff_id=ours),
+        }
+
+    before = pages()
+    board.take(theirs, "admin", clock.now())
+    province.say("alo, còn ai không")
+    after = pages()
+    # The province's conversation changed: its queue and the admin's view refresh, the commune's do not.
+    assert after["province"] != before["province"] and after["admin"] != before["admin"]
+    assert after["commune"] == before["commune"] and after["one"] == before["one"]
+    saigon.say("tôi cần mang gì?")
+    last = pages()
+    assert last["commune"] != after["commune"] and last["one"] != after["one"]
+    assert last["province"] == after["province"]

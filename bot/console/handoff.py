@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, func, insert, select, true, update
 
 from bot.config import Settings
 from bot.console.handoff_rules import OfficeHours, ReplyWindow, reply_window
@@ -294,11 +294,27 @@ class Handoffs:
 
     # -- live pages ----------------------------------------------------------------------------
 
-    def signature(self) -> str:
-        """Changes when anything in the queues changes (the console's live pages poll it)."""
+    def signature(self, commune: str | None = None, everyone: bool = True, handoff_id: int | None = None) -> str:
+        """Changes when what one live page shows changes (the console's pages poll it).
+
+        With ``handoff_id``: that conversation (its status, queue, officer and messages); else the
+        queue an officer sees (their commune's, or every queue), as :meth:`queue_of` selects it --
+        so a reply in one commune's conversation does not refresh every open page of the province.
+        """
+        if handoff_id is not None:
+            scope = _H.id == handoff_id
+        elif everyone:
+            scope = true()
+        else:
+            scope = _H.commune.is_(None) if commune is None else _H.commune == commune
+        ids = select(_H.id).where(scope)
         with self.database.reader() as session:
-            count, revisions = session.execute(select(func.count(), func.coalesce(func.sum(_H.revision), 0))).one()
-            last = session.execute(select(func.coalesce(func.max(MESSAGES.c.id), 0))).scalar_one()
+            count, revisions = session.execute(
+                select(func.count(), func.coalesce(func.sum(_H.revision), 0)).where(scope)
+            ).one()
+            last = session.execute(
+                select(func.coalesce(func.max(MESSAGES.c.id), 0)).where(MESSAGES.c.handoff_id.in_(ids))
+            ).scalar_one()
         return f"{count}.{revisions}.{last}"
 
 

@@ -36,7 +36,9 @@ SCRIPT = """(() => {
   const live = document.getElementById('live');
   if (!live || !window.EventSource) return;
   // The stream starts from the state this page shows, so a change made while it loaded is sent at once.
-  const source = new EventSource('/console/handoff/events?since=' + encodeURIComponent(live.dataset.since));
+  // A conversation's page listens to that conversation only, the queue page to the officer's queue.
+  const only = live.dataset.handoff ? '&id=' + encodeURIComponent(live.dataset.handoff) : '';
+  const source = new EventSource('/console/handoff/events?since=' + encodeURIComponent(live.dataset.since) + only);
   let asked = 0;
   source.onmessage = async () => {
     const mine = ++asked;
@@ -80,15 +82,16 @@ class HandoffPages:
         ]
 
     def _live(
-        self, visit: Visit, title: str, body: str, live: tuple[str, str], notes: str = "", status: int = 200
+        self, visit: Visit, title: str, body: str, live: tuple[str, str, int | None], notes: str = "", status: int = 200
     ) -> Response:
-        """A page whose ``body`` the script refreshes; ``live`` is its address and the signature it shows.
+        """A page whose ``body`` the script refreshes; ``live``: its address, the signature it shows, its handoff.
 
         ``notes`` (a refused reply's message) stand above the live part, so a refresh keeps them.
         """
-        address, since = live
+        address, since, handoff_id = live
+        only = "" if handoff_id is None else f' data-handoff="{handoff_id}"'
         page = (
-            f'{notes}<div id="live" data-page="{esc(address)}" data-since="{esc(since)}">{body}</div>'
+            f'{notes}<div id="live" data-page="{esc(address)}" data-since="{esc(since)}"{only}>{body}</div>'
             '<script src="/console/handoff.js"></script>'
         )
         response = visit.page(title, page, status)
@@ -106,7 +109,8 @@ class HandoffPages:
         tr, officer, services = visit.tr, visit.officer, visit.services
         if officer.role is ConsoleRole.HELPER:
             return visit.refused(tr.gettext("Conversations are answered by the commune's officers."))
-        now, since = services.clock.now(), self.handoffs.signature()  # read first: a later change refreshes
+        # Read first: a change made while the page is built then refreshes it.
+        now, since = services.clock.now(), self.handoffs.signature(officer.commune, officer.is_admin)
         rows = []
         for handoff in self.handoffs.queue_of(officer.commune, officer.is_admin, now):
             waited = int((now - as_utc(handoff.opened_at)).total_seconds() // 60)
@@ -132,7 +136,8 @@ class HandoffPages:
             if rows
             else message(tr.gettext("Nobody is waiting."))
         )
-        return self._live(visit, tr.gettext("Conversations waiting for a person"), body, ("/console/handoff", since))
+        title = tr.gettext("Conversations waiting for a person")
+        return self._live(visit, title, body, ("/console/handoff", since, None))
 
     def view_page(self, visit: Visit, note: str = "", error: str = "", status: int = 200) -> Response:
         """One conversation: the reply window, history, messages and the forms to take, reply, hand back."""
@@ -141,7 +146,7 @@ class HandoffPages:
         if not self._allowed(visit, handoff):
             return visit.refused(tr.gettext("This conversation is not in your queue."))
         assert handoff is not None and handoff.id is not None
-        zone, csrf, since = services.timezone, visit.session.csrf, self.handoffs.signature()
+        zone, csrf, since = services.timezone, visit.session.csrf, self.handoffs.signature(handoff_id=handoff.id)
         body = self._window(visit, handoff)
         where = queue_name(handoff.commune, tr.gettext("province"))
         body += f"<p>{esc(tr.gettext('Queue'))}: {esc(where)} · {esc(handoff.channel)}</p>"
@@ -168,7 +173,7 @@ class HandoffPages:
         else:
             body += message(tr.gettext("This conversation is closed."))
         title = tr.gettext("Conversation #{n}").format(n=handoff.id)
-        live = (f"/console/handoff/view?id={handoff.id}", since)
+        live = (f"/console/handoff/view?id={handoff.id}", since, handoff.id)
         return self._live(visit, title, body, live, message(note) + message(error, error=True), status)
 
     def _thread(self, visit: Visit, handoff_id: int) -> str:
@@ -245,20 +250,36 @@ class HandoffPages:
         return Response(SCRIPT, media_type="text/javascript", headers=HEADERS)
 
     def events(self, visit: Visit) -> Response:
-        """A server-sent event each time the queues change (any process), for STREAM_SECONDS.
+        """A server-sent event each time the page's part of the queues changes (any process), for STREAM_SECONDS.
 
-        The stream compares with the state the page showed (``since``, or on a reconnect the last
-        event's id), so a change made between the page's rendering and the stream's start, or
-        while the browser reconnected, is sent at once instead of being missed.
+        A conversation's page (``id``) hears about that conversation, the queue page about the
+        queue its officer sees. The stream compares with the state the page showed (``since``,
+        or on a reconnect the last event's id), so a change made between the page's rendering
+        and the stream's start, or while the browser reconnected, is sent at once.
         """
-        handoffs = self.handoffs
+        officer, handoffs = visit.officer, self.handoffs
+        if visit.value("id"):
+            handoff = handoffs.get(int(visit.value("id")) if visit.value("id").isdigit() else 0)
+            if not self._allowed(visit, handoff):
+                return visit.refused(visit.tr.gettext("This conversation is not in your queue."))
+            handoff_id = handoff.id if handoff is not None else None
+
+            def signature() -> str:
+                return handoffs.signature(handoff_id=handoff_id)
+        elif officer.role is ConsoleRole.HELPER:
+            return visit.refused(visit.tr.gettext("Conversations are answered by the commune's officers."))
+        else:
+
+            def signature() -> str:
+                return handoffs.signature(officer.commune, officer.is_admin)
+
         shown = (visit.request.headers.get("last-event-id") or visit.value("since"))[:64]
 
         async def stream() -> AsyncIterator[str]:
-            seen = shown or await asyncio.to_thread(handoffs.signature)
+            seen = shown or await asyncio.to_thread(signature)
             yield "retry: 1000\n\n"
             for _ in range(int(STREAM_SECONDS / POLL_SECONDS)):
-                now = await asyncio.to_thread(handoffs.signature)
+                now = await asyncio.to_thread(signature)
                 if now != seen:
                     seen = now
                     yield f"id: {now}\ndata: {now}\n\n"
