@@ -267,3 +267,13 @@ def test_a_short_question_in_a_guide_is_about_that_guide_and_the_step_is_kept(ap
     chat.say("nộp ở đâu").expect("Nộp ở đâu — Đăng ký khai sinh").expect_option("Tiếp tục hướng dẫn")
     chat.say("bao lâu thì có").expect("Thời gian giải quyết — Đăng ký khai sinh")
     chat.press("Hướng dẫn từng bước").expect("Bước 2/6")  # the guide under way, not step 1 again
+
+
+def test_a_shortened_paper_list_keeps_its_legend_and_says_nothing_twice(app: App) -> None:
+    chat = Conversation(app.engine, user_id="papers", now=NOW)
+    chat.say("1.004222")  # a helper's look-up by code: the permanent residence card
+    papers = chat.say("hồ sơ gồm những gì").replies[0].text
+    assert "(*)" in papers and "(*) chỉ cần trong một số trường hợp" in papers  # what the mark means
+    assert "(mẫu CT01) (bản chính)" in papers and papers.count("CT01") == 1  # the form named once
+    fees = chat.say("lệ phí bao nhiêu").replies[0].text
+    assert "(nộp trực tuyến): " in fees and "(trực tuyến)" not in fees  # the channel said once

@@ -228,7 +228,10 @@ def _facet_lines(
     if money:
         return _fee_time(entry, facet, tr, today), tr.gettext('… more under "Fee and time" or the guide.')
     if facet == Facet.DOCUMENTS and entry.documents:
-        return _documents(entry, tr), tr.gettext('… and more: tap "Papers to prepare".')
+        papers, more = _documents(entry, tr), tr.gettext('… and more: tap "Papers to prepare".')
+        if any(document.condition is not None for document in entry.documents):
+            more += f"\n{papers[-1]}"  # a shortened list keeps what "(*)" means
+        return papers, more
     if facet == Facet.WHERE and (entry.agency is not None or entry.channels):
         return _where(entry, tr, commune), tr.gettext("… more one tap away below.")
     if facet == Facet.ONLINE and entry.online_level is not None:

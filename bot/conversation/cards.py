@@ -44,7 +44,7 @@ def document_line(document: Document, tr: Translator, detailed: bool = False) ->
     form = _form(document.form, tr)
     if form and document.quantity > 1:
         form = f"{document.quantity} × {form}"
-    if document.template:
+    if document.template and document.template not in parts[0]:  # "Tờ khai (mẫu CT01)" names its form
         form = (
             f"{form}, {tr.gettext('form')} {document.template}" if form else f"{tr.gettext('form')} {document.template}"
         )
@@ -67,7 +67,8 @@ def fee_line(fee: Fee, tr: Translator, today: dt.date) -> str:
     """One fee: label, amount (or "free", or the note when set elsewhere), expiry."""
     label = fee.label.get(tr.locale)
     channel = _fee_channel(fee.channel, tr)
-    head = f"{label} ({channel})" if channel else label
+    # "Lệ phí … (nộp trực tuyến)" already says how it is paid: no second "(trực tuyến)".
+    head = f"{label} ({channel})" if channel and channel.lower() not in label.lower() else label
     amount = tr.money(fee.amount_vnd) if fee.amount_vnd is not None else ""
     text = f"{head}: {amount}" if amount else head
     if fee.note is not None:
