@@ -277,3 +277,11 @@ def test_a_shortened_paper_list_keeps_its_legend_and_says_nothing_twice(app: App
     assert "(mẫu CT01) (bản chính)" in papers and papers.count("CT01") == 1  # the form named once
     fees = chat.say("lệ phí bao nhiêu").replies[0].text
     assert "(nộp trực tuyến): " in fees and "(trực tuyến)" not in fees  # the channel said once
+
+
+def test_can_it_be_done_online_is_answered_from_the_channels_when_the_level_is_not_recorded(app: App) -> None:
+    chat = Conversation(app.engine, user_id="online", now=NOW)
+    answer = chat.say("gia han the bhyt online duoc khong").replies[0].text
+    assert "Có thể nộp hồ sơ trực tuyến" in answer and "chưa có thông tin" not in answer
+    assert "Cổng Dịch vụ công" in answer and "bưu chính" not in answer  # the post is not an online way
+    assert "toàn trình" not in answer  # fully or partly online is not recorded: not claimed

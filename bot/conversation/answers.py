@@ -24,7 +24,7 @@ from bot.conversation.cards import BULLET, document_line, duration_line
 from bot.i18n import Translator
 from bot.messages import Link, Option, Reply, ReplyKind
 from intents.facets import Facet
-from procedures.models import ChannelKind, Fee, OnlineLevel, Procedure
+from procedures.models import Channel, ChannelKind, Fee, OnlineLevel, Procedure
 
 FACET_LIMIT = 400  # a facet answer: about six lines of a phone screen
 CARD_LIMIT = 600  # the short card: one phone screen
@@ -121,9 +121,17 @@ def _time_head(facet: str, name: str, tr: Translator) -> str:
     return tr.gettext("Processing time — {name}:").format(name=name)
 
 
+ONLINE_KINDS = (ChannelKind.PORTAL, ChannelKind.VNEID, ChannelKind.APP)  # the post is not online
+
+
+def _online_channels(entry: Procedure) -> list[Channel]:
+    return [channel for channel in entry.channels if channel.kind in ONLINE_KINDS]
+
+
 def _online_sentence(entry: Procedure, tr: Translator) -> str | None:
     if entry.online_level is None:
-        return None
+        # Whether fully or partly online is not recorded, but a portal or an app is: say only that.
+        return tr.gettext("It can be submitted online.") if _online_channels(entry) else None
     return {
         OnlineLevel.FULL: tr.gettext("It can be done fully online."),
         OnlineLevel.PARTIAL: tr.gettext("It can be started online, but you go in person once (to submit or collect)."),
@@ -200,8 +208,7 @@ def _where(entry: Procedure, tr: Translator, commune: str | None) -> list[str]:
 
 def _online(entry: Procedure, tr: Translator) -> list[str]:
     lines = [f"{entry.name.get(tr.locale)}: {_online_sentence(entry, tr)}"]
-    online = [channel for channel in entry.channels if channel.kind is not ChannelKind.IN_PERSON]
-    lines += [f"{BULLET} {channel.name.get(tr.locale)}" for channel in online[:4]]
+    lines += [f"{BULLET} {channel.name.get(tr.locale)}" for channel in _online_channels(entry)[:4]]
     if entry.online_level is not OnlineLevel.NONE:
         lines.append(tr.gettext("Never give your password or OTP code to anyone, even an official."))
     return lines
@@ -234,7 +241,7 @@ def _facet_lines(
         return papers, more
     if facet == Facet.WHERE and (entry.agency is not None or entry.channels):
         return _where(entry, tr, commune), tr.gettext("… more one tap away below.")
-    if facet == Facet.ONLINE and entry.online_level is not None:
+    if facet == Facet.ONLINE and _online_sentence(entry, tr) is not None:
         return _online(entry, tr), tr.gettext("… more one tap away below.")
     lines = _text_fact(entry, facet, tr)
     return (lines, tr.gettext("… more one tap away below.")) if lines else None
