@@ -33,6 +33,7 @@ from intents.decision import (
     Verdict,
     decide,
 )
+from intents.facets import Facet, read_facet
 from intents.index import STOPWORD_WEIGHT, Index, IntentKind, Phrase, collection_paused, terms_of
 from intents.normalize import accented_words
 from intents.reranking import age_bounds, chatter_first, fit_age, prefer_distinctive, prefer_named_sibling
@@ -350,8 +351,28 @@ class Router:
         return decide(text, candidates, self.thresholds, self.index.stopwords)
 
     def route(self, text: str) -> Decision:
-        """Route one message."""
-        return self.decide(text, self.score(text))
+        """Route one message; a short one nothing explains is tried once more without its asking words.
+
+        In "khai tử trễ hạn có bị phạt không" the asked detail ("trễ hạn", "bị phạt") is words
+        no procedure's name holds, and in a short message they are enough to pull the topic's
+        score under the no-match line; the topic alone ("khai tử") is then routed -- the engine
+        answers the detail once the procedure is known. Only a no-match by too low a score is
+        retried (never one chatter or the scope model decided), and only in a short message: in
+        a long one the asking words are a small share, and a low score means off-topic (applied
+        to long messages too, it let three off-topic FAQ questions through to "did you mean").
+        """
+        candidates = self.score(text)
+        decision = self.decide(text, candidates)
+        if decision.verdict is Verdict.NO_MATCH and candidates and candidates[0].intent != CHATTER:
+            reading = read_facet(text)
+            if reading.facet is not Facet.NONE and reading.topic.strip() and reading.topic != text:
+                query = self.query_terms(text)
+                informative = sum(1 for term in query if "_" not in term and query[term] > STOPWORD_WEIGHT)
+                if informative < self.weights.long_message:
+                    again = self.decide(reading.topic, self.score(reading.topic))
+                    if again.verdict is not Verdict.NO_MATCH:
+                        return again
+        return decision
 
 
 # What callers import from here (the CLI, the engine, the configuration, scripts and tests).

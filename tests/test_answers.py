@@ -285,3 +285,9 @@ def test_can_it_be_done_online_is_answered_from_the_channels_when_the_level_is_n
     assert "Có thể nộp hồ sơ trực tuyến" in answer and "chưa có thông tin" not in answer
     assert "Cổng Dịch vụ công" in answer and "bưu chính" not in answer  # the post is not an online way
     assert "toàn trình" not in answer  # fully or partly online is not recorded: not claimed
+
+
+def test_a_detail_asked_about_a_procedure_the_router_only_finds_without_it(app: App) -> None:
+    chat = Conversation(app.engine, user_id="late", now=NOW)
+    chat.say("khai tu tre han co bi phat khong").expect("Đăng ký khai tử")  # asked, not "không hiểu"
+    chat.press("Có").expect("thời hạn phải làm hoặc mức phạt", "Đăng ký khai tử")  # the asked detail, honestly

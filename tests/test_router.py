@@ -293,3 +293,11 @@ def test_the_scope_model_never_turns_away_a_request_for_a_person(router: Router)
     assert model is not None and features is not None and model.in_scope(features) < model.threshold
     decision = router.route(text)
     assert decision.intent == "human" and decision.verdict is not Verdict.NO_MATCH
+
+
+def test_a_question_whose_asking_words_sink_its_topic_is_routed_by_its_topic(router: Router) -> None:
+    # "trễ hạn", "bị phạt": the asked detail, words no procedure's name holds, pulled "khai tử" under the line.
+    decision = router.route("khai tu tre han co bi phat khong")
+    assert decision.verdict is not Verdict.NO_MATCH and decision.intent == "khai-tu"
+    assert router.route("giá vàng hôm nay bao nhiêu").verdict is Verdict.NO_MATCH  # chatter stays chatter
+    assert router.route(FURNISHING).verdict is Verdict.NO_MATCH  # and the scope model's no stays a no
