@@ -17,6 +17,8 @@ CASES = [
     ("đổi bằng lái mất mấy ngày vậy mn", Facet.TIME),
     ("How long does it take to get a passport in Da Nang?", Facet.TIME),
     ("nop ho so ket hon xong bao lau thi co giay", Facet.TIME),
+    ("lam can cuoc bao nhieu ngay thi duoc", Facet.TIME),
+    ("tro cap that nghiep duoc bao nhieu thang", Facet.NONE),  # months of benefit, not a wait
     # documents
     ("làm căn cước lần đầu cần mang gì", Facet.DOCUMENTS),
     ("hồ sơ xin giấy phép xây dựng gồm những giấy tờ nào", Facet.DOCUMENTS),
