@@ -19,6 +19,7 @@ CASES = [
     ("nop ho so ket hon xong bao lau thi co giay", Facet.TIME),
     ("lam can cuoc bao nhieu ngay thi duoc", Facet.TIME),
     ("tro cap that nghiep duoc bao nhieu thang", Facet.NONE),  # months of benefit, not a wait
+    ("được hưởng mấy tháng trợ cấp thất nghiệp", Facet.NONE),
     # documents
     ("làm căn cước lần đầu cần mang gì", Facet.DOCUMENTS),
     ("hồ sơ xin giấy phép xây dựng gồm những giấy tờ nào", Facet.DOCUMENTS),
