@@ -101,11 +101,11 @@ def decide(text: str, candidates: Sequence[Candidate], thresholds: Thresholds, s
     no_match = thresholds.no_match
     if candidates and candidates[0].kind is IntentKind.GENERAL and candidates[0].intent in YIELDING:
         # "xin chào, tôi muốn đăng ký tạm trú": the greeting is politeness, the question is
-        # what the user came for -- answer it when a procedure explains it well enough.
-        # "help" yields only to a confident procedure ("xin trợ giúp pháp lý" is legal aid).
+        # what the user came for -- answer it when a procedure explains it well enough. So is
+        # "giúp tôi" before one ("sđt của tôi là … giúp tôi làm cccd"): a procedure above the
+        # no-match line is answered when confident and asked about otherwise, not the help text.
         questions = [c for c in candidates if c.kind is not IntentKind.GENERAL]
-        needed = no_match if candidates[0].intent in SMALL_TALK else thresholds.match
-        if questions and questions[0].score >= needed:
+        if questions and questions[0].score >= no_match:
             candidates = questions
     top3 = tuple(candidates[:3])
     # Only a short message can be vague ("bảo hiểm"); a long one far from every entry is

@@ -301,3 +301,11 @@ def test_a_question_whose_asking_words_sink_its_topic_is_routed_by_its_topic(rou
     assert decision.verdict is not Verdict.NO_MATCH and decision.intent == "khai-tu"
     assert router.route("giá vàng hôm nay bao nhiêu").verdict is Verdict.NO_MATCH  # chatter stays chatter
     assert router.route(FURNISHING).verdict is Verdict.NO_MATCH  # and the scope model's no stays a no
+
+
+def test_help_before_a_procedure_yields_to_it(router: Router) -> None:
+    # "giúp tôi làm cccd" after a pasted phone number: the procedure is asked about, not the help text.
+    decision = router.route("sdt cua toi la 0912345678 giup toi lam cccd")
+    assert decision.intent == "can-cuoc" and decision.verdict is Verdict.AMBIGUOUS
+    assert router.route("help me renew my passport").intent == "ho-chieu"
+    assert router.route("giup toi voi").intent == "help"  # help alone is still help
