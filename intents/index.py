@@ -40,26 +40,6 @@ LISTING_ALIASES_FILE = Path(__file__).resolve().parent / "listing_aliases.tsv"
 # Context words ("online", "vneid", "ở đâu") keep part of their weight: they help tell a
 # guide about the portal from one about a procedure, but never outweigh the procedure's name.
 CONTEXT_FACTOR = 0.4
-
-
-@contextmanager
-def collection_paused() -> Iterator[None]:
-    """No cyclic garbage collection inside the block (reference counting still frees memory).
-
-    Loading the catalog and indexing it create a few hundred thousand long-lived objects; with
-    the collector on, each growth of the heap by a quarter triggers a full collection that
-    scans all of them again (and the rest of the process's heap): building the 50,000-entry
-    index took 2.3-2.6 s with it, 1.3-1.9 s without (measured). Also usable as a decorator.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 # A message that names an entry ("khai sinh") should go to the entry of that name, not to
 # another entry that merely lists the words among its keywords or example questions.
 KEYWORD_PRIORITY = 0.9
@@ -162,6 +142,24 @@ def load_general(path: Path = GENERAL_FILE) -> list[IntentDoc]:
         IntentDoc(name, IntentKind.GENERAL, tuple(examples.get("vi", ())) + tuple(examples.get("en", ())), name)
         for name, examples in data.items()
     ]
+
+
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside the block (reference counting still frees memory).
+
+    Loading the catalog and indexing it create a few hundred thousand long-lived objects; with
+    the collector on, each growth of the heap by a quarter triggers a full collection that
+    scans all of them again (and the rest of the process's heap): building the 50,000-entry
+    index took 2.3-2.6 s with it, 1.3-1.9 s without (measured). Also usable as a decorator.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @dataclass

@@ -22,6 +22,7 @@ import heapq
 import math
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 
 from intents.decision import (
     CHATTER,
@@ -178,7 +179,7 @@ class Router:
             return [], None
         query_weight = sum(query.values())
         # A long story names no procedure outright: trust accumulated evidence over any one phrase.
-        informative = sum(1 for term in query if "_" not in term and query[term] > STOPWORD_WEIGHT)
+        informative = informative_words(query)
         weights = self.long_weights if informative >= self.weights.long_message else self.weights
         best, whole, heaviest, named = self._phrase_scores(shortlist, query, accents, weights, query_weight)
         candidates, numbers = self._rank(best, whole, named, query, accents, weights, informative, query_weight)
@@ -363,16 +364,20 @@ class Router:
         """
         candidates = self.score(text)
         decision = self.decide(text, candidates)
-        if decision.verdict is Verdict.NO_MATCH and candidates and candidates[0].intent != CHATTER:
-            reading = read_facet(text)
-            if reading.facet is not Facet.NONE and reading.topic.strip() and reading.topic != text:
-                query = self.query_terms(text)
-                informative = sum(1 for term in query if "_" not in term and query[term] > STOPWORD_WEIGHT)
-                if informative < self.weights.long_message:
-                    again = self.decide(reading.topic, self.score(reading.topic))
-                    if again.verdict is not Verdict.NO_MATCH:
-                        return again
-        return decision
+        if decision.verdict is not Verdict.NO_MATCH or not candidates or candidates[0].intent == CHATTER:
+            return decision
+        topic = read_facet(text)
+        if topic.facet is Facet.NONE or not topic.topic.strip() or topic.topic == text:
+            return decision
+        if informative_words(self.query_terms(text)) >= self.weights.long_message:
+            return decision
+        again = self.decide(topic.topic, self.score(topic.topic))
+        return decision if again.verdict is Verdict.NO_MATCH else replace(again, text=text)
+
+
+def informative_words(query: dict[str, float]) -> int:
+    """How many single words of a query weigh more than filler (what makes a message long)."""
+    return sum(1 for term in query if "_" not in term and query[term] > STOPWORD_WEIGHT)
 
 
 # What callers import from here (the CLI, the engine, the configuration, scripts and tests).

@@ -20,7 +20,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from bot.conversation.actions import Kind, payload
-from bot.conversation.cards import BULLET, document_line, duration_line
+from bot.conversation.cards import BULLET, conditional_legend, document_line, duration_line
 from bot.i18n import Translator
 from bot.messages import Link, Option, Reply, ReplyKind
 from intents.facets import Facet
@@ -182,7 +182,7 @@ def _documents(entry: Procedure, tr: Translator) -> list[str]:
     lines = [tr.gettext("Papers for {name}:").format(name=entry.name.get(tr.locale))]
     lines += [f"{BULLET} {document_line(document, tr)}" for document in entry.documents]
     if any(document.condition is not None for document in entry.documents):
-        lines.append(tr.gettext('(*) only in some cases: see "Papers to prepare".'))
+        lines.append(conditional_legend(tr))
     return lines
 
 
@@ -237,7 +237,7 @@ def _facet_lines(
     if facet == Facet.DOCUMENTS and entry.documents:
         papers, more = _documents(entry, tr), tr.gettext('… and more: tap "Papers to prepare".')
         if any(document.condition is not None for document in entry.documents):
-            more += f"\n{papers[-1]}"  # a shortened list keeps what "(*)" means
+            more += f"\n{conditional_legend(tr)}"  # a shortened list keeps what "(*)" means
         return papers, more
     if facet == Facet.WHERE and (entry.agency is not None or entry.channels):
         return _where(entry, tr, commune), tr.gettext("… more one tap away below.")

@@ -54,6 +54,11 @@ def document_line(document: Document, tr: Translator, detailed: bool = False) ->
     return line
 
 
+def conditional_legend(tr: Translator) -> str:
+    """What the "(*)" of :func:`document_line` means."""
+    return tr.gettext('(*) only in some cases: see "Papers to prepare".')
+
+
 def _fee_channel(channel: FeeChannel, tr: Translator) -> str:
     return {
         FeeChannel.ANY: "",
@@ -148,7 +153,7 @@ def compact_card(entry: Procedure, tr: Translator, today: dt.date) -> Reply:
         lines.append(f"{tr.gettext('Papers to prepare')}:{_unverified(entry, 'documents', tr)}")
         lines += [f"☐ {document_line(doc, tr)}" for doc in entry.documents]
         if any(doc.condition is not None for doc in entry.documents):
-            lines.append(tr.gettext('(*) only in some cases: see "Papers to prepare".'))
+            lines.append(conditional_legend(tr))
     if entry.fees:
         fees = "; ".join(fee_line(fee, tr, today) for fee in entry.fees)
         lines.append(f"{tr.gettext('Fee')}: {fees}{_unverified(entry, 'fees', tr)}")

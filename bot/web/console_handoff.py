@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from starlette.responses import RedirectResponse, Response, StreamingResponse
@@ -258,21 +259,16 @@ class HandoffPages:
         and the stream's start, or while the browser reconnected, is sent at once.
         """
         officer, handoffs = visit.officer, self.handoffs
+        signature: Callable[[], str]
         if visit.value("id"):
-            handoff = handoffs.get(int(visit.value("id")) if visit.value("id").isdigit() else 0)
-            if not self._allowed(visit, handoff):
+            handoff = self._target(visit)
+            if handoff is None:
                 return visit.refused(visit.tr.gettext("This conversation is not in your queue."))
-            handoff_id = handoff.id if handoff is not None else None
-
-            def signature() -> str:
-                return handoffs.signature(handoff_id=handoff_id)
+            signature = partial(handoffs.signature, handoff_id=handoff.id)
         elif officer.role is ConsoleRole.HELPER:
             return visit.refused(visit.tr.gettext("Conversations are answered by the commune's officers."))
         else:
-
-            def signature() -> str:
-                return handoffs.signature(officer.commune, officer.is_admin)
-
+            signature = partial(handoffs.signature, officer.commune, officer.is_admin)
         shown = (visit.request.headers.get("last-event-id") or visit.value("since"))[:64]
 
         async def stream() -> AsyncIterator[str]:
