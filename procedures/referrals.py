@@ -4,7 +4,8 @@
 a court. Without a referral the router finds the nearest procedure ("tách hộ") and the bot
 would guide the citizen confidently through the wrong thing. A referral is data
 (``procedures/data/referrals.yaml``): the cue phrases of the matter (folded, no diacritics),
-a short citizen text naming the body generically, an official link, and the record or law it
+a short citizen text naming the body generically, an official link when one exists (a matter
+grounded in a law alone has none), the catalog entries to offer next, and the record or law it
 rests on with the date it was checked.
 
 Pure: loading parses a file; matching is string work.
@@ -35,7 +36,9 @@ class Referral(Frozen):
     cues: tuple[str, ...] = Field(min_length=1)  # folded phrases, matched on word boundaries
     topic: Text
     text: Text
-    url: str
+    url: str = ""  # an official page; empty when the matter rests on a law with no such page
+    related: tuple[str, ...] = ()  # catalog ids or national codes offered as the next step
+    unless: tuple[str, ...] = ()  # folded phrases: a message that names one is about that step instead
     source: str  # a national record code or a legal document
     checked: dt.date
     note: str = ""  # for editors, never shown
@@ -67,10 +70,16 @@ class Referrals:
         return cls(tuple(Referral.model_validate(item) for item in data))
 
     def find(self, text: str, matched_names: Iterable[str] = ()) -> Referral | None:
-        """The referral whose cue the message contains, unless a matched entry's name holds it too."""
+        """The referral whose cue the message contains, unless a matched entry's name holds it too.
+
+        A referral also stands aside when the message names one of its ``unless`` phrases: "đã
+        công chứng hợp đồng, giờ sang tên" is past the notary and asks about the transfer.
+        """
         folded = _fold(text)
         names = [_fold(name) for name in matched_names]
         for referral in self.items:
+            if any(_cue_pattern(phrase).search(folded) for phrase in referral.unless):
+                continue
             for cue in referral.cues:
                 pattern = _cue_pattern(cue)
                 if pattern.search(folded) and not any(pattern.search(name) for name in names):

@@ -17,6 +17,8 @@ from bot.i18n import Languages
 from bot.testing import Conversation
 from intents.facets import Facet
 from procedures.catalog import Catalog
+from procedures.links import LinkPolicy
+from procedures.referrals import Referrals
 
 CATALOG_DIR = Path(__file__).resolve().parents[1] / "procedures" / "catalog"
 TODAY = dt.date(2026, 12, 1)
@@ -291,3 +293,32 @@ def test_a_detail_asked_about_a_procedure_the_router_only_finds_without_it(app: 
     chat = Conversation(app.engine, user_id="late", now=NOW)
     chat.say("khai tu tre han co bi phat khong").expect("Đăng ký khai tử")  # asked, not "không hiểu"
     chat.press("Có").expect("thời hạn phải làm hoặc mức phạt", "Đăng ký khai tử")  # the asked detail, honestly
+
+
+def test_matters_of_other_bodies_are_referred_with_their_next_step(app: App) -> None:
+    notary = Conversation(app.engine, now=NOW)
+    notary.say("công chứng hợp đồng mua bán nhà").expect("văn phòng công chứng", "2.001035", "50.000")
+    notary.expect_not("Bước 1/").expect_option("Chứng thực giao dịch", "Đăng ký biến động")
+    notary.press(notary.options[0].label).expect("2.001035")
+    # Past the notary, the transfer itself is asked about: the guide answers, not the referral.
+    Conversation(app.engine, user_id="sold", now=NOW).say(
+        "đã công chứng hợp đồng mua bán xong, giờ sang tên sổ đỏ thế nào"
+    ).expect_not("văn phòng công chứng")
+    liquor = Conversation(app.engine, user_id="shop", now=NOW)
+    liquor.say("xin giấy phép bán rượu bia cho tạp hóa").expect("Giấy phép bán lẻ rượu", "105/2017")
+    assert [link.url for link in liquor.replies[-1].links] == ["https://dms.gov.vn/cau-hoi-ve-cap-phep-ruou"]
+    liquor.expect_option("hộ kinh doanh")
+    army = Conversation(app.engine, user_id="son", now=NOW)
+    army.say("đăng ký nghĩa vụ quân sự").expect("Ban Chỉ huy quân sự", "17 tuổi").expect_not("Công an nhân dân")
+    assert not army.replies[-1].links  # grounded in the law alone: no page to send anyone to
+    english = Conversation(app.engine, user_id="en-army", now=NOW)
+    english.say("How do I register for military service?").expect("commune military command")
+
+
+def test_every_referral_is_sourced_and_links_only_to_official_pages(catalog: Catalog) -> None:
+    policy = LinkPolicy()
+    for matter in Referrals.load().items:
+        assert matter.source and matter.text.vi and matter.text.en, matter.id
+        assert not matter.url or policy.is_allowed(matter.url), matter.url
+        for intent in matter.related:
+            assert catalog.get(intent) is not None or catalog.card(intent) is not None, intent

@@ -23,7 +23,7 @@ from bot.conversation.noticeboard import Blank, Noticeboard
 from bot.conversation.state import ConversationState, Mode
 from bot.conversation.turn import Turn
 from bot.i18n import Languages, pick_locale
-from bot.messages import Address, Inbound, Link, Reply, ReplyKind, scrub
+from bot.messages import Address, Inbound, Reply, ReplyKind, scrub
 from bot.storage.database import ConversationStore, Unit
 from bot.storage.events import EventType, Recorder, Stamp
 from bot.storage.privacy import hash_user
@@ -348,8 +348,7 @@ class Engine:
         named = [fixed.label(turn, candidate.intent) for candidate in decision.candidates[:1]]
         referral = self.referrals.find(text, named)
         if referral is not None:  # a matter for another body (a divorce goes to court)
-            link = Link(turn.tr.gettext("Official page"), referral.url)
-            return [Reply(referral.text.get(turn.tr.locale), fixed.menu_option(turn.tr), (link,))]
+            return [fixed.referral(turn, referral)]
         if decision.verdict is not Verdict.MATCH:  # "phường Bến Nghé, Quận 1 cũ" is an address, not a question
             address = whereabouts.read(turn, text, asked=whereabouts.awaiting_address(turn))
             if address is not None:

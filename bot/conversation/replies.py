@@ -14,10 +14,11 @@ from bot.conversation.live import Snapshot
 from bot.conversation.state import Mode
 from bot.conversation.turn import Turn
 from bot.i18n import N_, Translator
-from bot.messages import Option, Reply, ReplyKind, shorten
+from bot.messages import Link, Option, Reply, ReplyKind, shorten
 from bot.storage.events import EventType
 from intents.index import IntentKind
 from intents.router import Decision
+from procedures.referrals import Referral
 
 # General intents a "did you mean" may offer (small talk never needs asking about).
 ASKABLE = {
@@ -62,6 +63,15 @@ def label(turn: Turn, intent: str) -> str:
         return entry.name.get(turn.tr.locale)
     card = turn.snap.catalog.card(intent)
     return card.name if card is not None else intent
+
+
+def referral(turn: Turn, matter: Referral) -> Reply:
+    """A matter for another body: its text, the catalog entries it leads to, and its official page."""
+    tr = turn.tr
+    related = [intent for intent in matter.related if label(turn, intent) != intent]  # served ones only
+    options = tuple(Option(shorten(label(turn, intent)), payload(Kind.PICK, intent)) for intent in related)
+    links = (Link(tr.gettext("Official page"), matter.url),) if matter.url else ()
+    return Reply(matter.text.get(tr.locale), options + menu_option(tr), links)
 
 
 def menu_option(tr: Translator) -> tuple[Option, ...]:
