@@ -22,7 +22,6 @@ import heapq
 import math
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import replace
 
 from intents.decision import (
     CHATTER,
@@ -34,10 +33,10 @@ from intents.decision import (
     Verdict,
     decide,
 )
-from intents.facets import Facet, read_facet
 from intents.index import STOPWORD_WEIGHT, Index, IntentKind, Phrase, collection_paused, terms_of
 from intents.normalize import accented_words
 from intents.reranking import age_bounds, chatter_first, fit_age, prefer_distinctive, prefer_named_sibling
+from intents.rereading import name_lookup, reread
 from intents.scope import (
     SCOPE_FEATURES,
     SCOPE_MODEL_FILE,
@@ -90,6 +89,7 @@ class Router:
         for phrase in index.phrases:
             if phrase.priority >= 1.0:
                 self._names[phrase.intent].append(phrase)
+        self._name_phrases = name_lookup({doc.intent: n for n, doc in enumerate(index.docs)}, self._names)
         # Per curated entry: every word of its phrases (see reranking.prefer_distinctive).
         self._curated_words = {
             number: frozenset(word for term in terms for word in term.split("_"))
@@ -352,27 +352,25 @@ class Router:
         return decide(text, candidates, self.thresholds, self.index.stopwords)
 
     def route(self, text: str) -> Decision:
-        """Route one message; a short one nothing explains is tried once more without its asking words.
+        """Route one message; a short question led astray by its asking words is read again.
 
-        In "khai tử trễ hạn có bị phạt không" the asked detail ("trễ hạn", "bị phạt") is words
-        no procedure's name holds, and in a short message they are enough to pull the topic's
-        score under the no-match line; the topic alone ("khai tử") is then routed -- the engine
-        answers the detail once the procedure is known. Only a no-match by too low a score is
-        retried (never one chatter or the scope model decided), and only in a short message: in
-        a long one the asking words are a small share, and a low score means off-topic (applied
-        to long messages too, it let three off-topic FAQ questions through to "did you mean").
+        See :mod:`intents.rereading`: "khai tử trễ hạn có bị phạt không" (no procedure's name
+        holds the asking words, and they sink the topic under the no-match line) and "hộ chiếu
+        có giá trị bao lâu" (a sibling's name holds them) are routed by their topic alone.
         """
         candidates = self.score(text)
         decision = self.decide(text, candidates)
-        if decision.verdict is not Verdict.NO_MATCH or not candidates or candidates[0].intent == CHATTER:
+        if decision.verdict is Verdict.MATCH:
             return decision
-        topic = read_facet(text)
-        if topic.facet is Facet.NONE or not topic.topic.strip() or topic.topic == text:
-            return decision
-        if informative_words(self.query_terms(text)) >= self.weights.long_message:
-            return decision
-        again = self.decide(topic.topic, self.score(topic.topic))
-        return decision if again.verdict is Verdict.NO_MATCH else replace(again, text=text)
+        query = self.query_terms(text)
+        short = informative_words(query) < self.weights.long_message
+        return reread(text, decision, candidates, self._route_once, self._words, self._name_phrases, short)
+
+    def _route_once(self, text: str) -> Decision:
+        return self.decide(text, self.score(text))
+
+    def _words(self, text: str) -> frozenset[str]:
+        return frozenset(term for term in self.query_terms(text) if "_" not in term)
 
 
 def informative_words(query: dict[str, float]) -> int:

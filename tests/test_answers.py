@@ -295,6 +295,12 @@ def test_a_detail_asked_about_a_procedure_the_router_only_finds_without_it(app: 
     chat.press("Có").expect("thời hạn phải làm hoặc mức phạt", "Đăng ký khai tử")  # the asked detail, honestly
 
 
+def test_a_detail_asked_about_another_procedure_is_not_answered_for_the_card_at_hand(app: App) -> None:
+    chat = Conversation(app.engine, user_id="context", now=NOW)
+    chat.say("đăng ký tạm trú").say("nộp ở đâu").expect("Nộp ở đâu — Đăng ký tạm trú")  # the card at hand
+    chat.say("hộ chiếu có giá trị bao lâu").expect("hộ chiếu").expect_not("Đăng ký tạm trú")
+
+
 def test_matters_of_other_bodies_are_referred_with_their_next_step(app: App) -> None:
     notary = Conversation(app.engine, now=NOW)
     notary.say("công chứng hợp đồng mua bán nhà").expect("văn phòng công chứng", "2.001035", "50.000")

@@ -303,6 +303,14 @@ def test_a_question_whose_asking_words_sink_its_topic_is_routed_by_its_topic(rou
     assert router.route(FURNISHING).verdict is Verdict.NO_MATCH  # and the scope model's no stays a no
 
 
+def test_asking_words_in_a_siblings_name_do_not_pull_the_question_to_it(router: Router) -> None:
+    # "giá trị" asks how long a passport is valid; "Khôi phục giá trị sử dụng hộ chiếu" only mentions it.
+    decision = router.route("hộ chiếu có giá trị bao lâu")
+    assert decision.intent == "ho-chieu" and decision.verdict is Verdict.MATCH
+    assert decision.text == "hộ chiếu có giá trị bao lâu"  # the decision keeps the message's own text
+    assert router.route("khôi phục giá trị sử dụng hộ chiếu").intent == "1.010384"  # named, it is asked for
+
+
 def test_help_before_a_procedure_yields_to_it(router: Router) -> None:
     # "giúp tôi làm cccd" after a pasted phone number: the procedure is asked about, not the help text.
     decision = router.route("sdt cua toi la 0912345678 giup toi lam cccd")

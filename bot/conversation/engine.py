@@ -28,7 +28,7 @@ from bot.storage.database import ConversationStore, Unit
 from bot.storage.events import EventType, Recorder, Stamp
 from bot.storage.privacy import hash_user
 from bot.storage.roles import Role
-from intents.facets import Facet, read_facet
+from intents.facets import read_facet
 from intents.index import IntentKind
 from intents.language import detect
 from intents.router import Verdict
@@ -341,10 +341,9 @@ class Engine:
             decision=decision.verdict.value,
             confidence=round(decision.confidence, 4),
         )
-        about = questions.context_entry(turn)
-        if about is not None and facet != Facet.NONE and decision.verdict is not Verdict.MATCH:
-            if len(reading.topic.split()) <= questions.CONTEXT_WORDS:  # "nộp ở đâu?" under a card or a step
-                return opening.fact(turn, about.id, facet.value)
+        about = questions.context_entry(turn, reading, decision)
+        if about is not None:  # "nộp ở đâu?" under a card or a step
+            return opening.fact(turn, about.id, facet.value)
         named = [fixed.label(turn, candidate.intent) for candidate in decision.candidates[:1]]
         referral = self.referrals.find(text, named)
         if referral is not None:  # a matter for another body (a divorce goes to court)

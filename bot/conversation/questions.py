@@ -19,7 +19,9 @@ from bot.conversation.replies import menu_option
 from bot.conversation.state import Mode
 from bot.conversation.turn import Turn
 from bot.messages import Option, Reply, ReplyKind
-from intents.facets import Facet
+from intents.facets import Facet, FacetReading
+from intents.index import IntentKind
+from intents.router import Decision, Verdict
 from procedures.addresses import commune_label
 from procedures.models import Procedure
 
@@ -148,7 +150,7 @@ def answer(turn: Turn, entry: Procedure, facet: str) -> Reply | None:
     return answers.facet_answer(entry, facet, turn.tr, turn.now.date(), commune_name(turn))
 
 
-def context_entry(turn: Turn) -> Procedure | None:
+def current_entry(turn: Turn) -> Procedure | None:
     """The curated entry the conversation is about now: the guide being walked, or the last card."""
     state = turn.state
     if state.idle_for(turn.now) > REPEAT_WINDOW:
@@ -158,6 +160,26 @@ def context_entry(turn: Turn) -> Procedure | None:
     if state.mode is Mode.CARD:
         return turn.snap.catalog.get(state.procedure or "")
     return None
+
+
+def context_entry(turn: Turn, reading: FacetReading, decision: Decision) -> Procedure | None:
+    """The entry at hand when a short question asks one of its details and names nothing else.
+
+    "nộp ở đâu?" under the ID-card card asks where to submit for the ID card. "hộ chiếu có giá
+    trị bao lâu" under the same card names another procedure: its topic alone finds the
+    passport, so the question is routed, not answered about the ID card.
+    """
+    about = current_entry(turn)
+    if about is None or reading.facet is Facet.NONE or decision.verdict is Verdict.MATCH:
+        return None
+    topic = reading.topic.strip()
+    if len(topic.split()) > CONTEXT_WORDS:
+        return None
+    named = turn.snap.router.route(topic) if topic else None
+    if named is None or named.verdict is Verdict.NO_MATCH or named.top is None:
+        return about
+    elsewhere = named.top.kind is not IntentKind.GENERAL and about.id not in {c.intent for c in named.candidates}
+    return None if elsewhere else about
 
 
 def commune_name(turn: Turn) -> str | None:
