@@ -393,4 +393,5 @@ __all__ = [
     "Thresholds",
     "Verdict",
     "Weights",
+    "informative_words",
 ]

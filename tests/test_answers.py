@@ -301,6 +301,20 @@ def test_a_detail_asked_about_another_procedure_is_not_answered_for_the_card_at_
     chat.say("hộ chiếu có giá trị bao lâu").expect("hộ chiếu").expect_not("Đăng ký tạm trú")
 
 
+def test_a_detail_asked_while_did_you_mean_waits_asks_again_then_answers_it(app: App) -> None:
+    chat = Conversation(app.engine, user_id="licence", now=NOW)
+    chat.say("đăng ký tạm trú").say("mat bang lai xe thi lam sao").expect("Ý bạn là")
+    chat.say("phi bao nhieu").expect("Cấp lại giấy phép lái xe bị mất").expect_not("Đăng ký tạm trú")  # not the old card
+    chat.press("Cấp lại giấy phép lái xe bị mất").expect("Lệ phí — Cấp lại giấy phép lái xe bị mất")
+    english = Conversation(app.engine, user_id="passport", now=NOW)
+    english.say("Hi, how much does a passport cost?").expect("passport")
+    english.say("and how long does it take?").expect("Did you mean", "passport").expect_not("Vehicle")
+    english.say("yes").expect("Processing time", "passport")
+    birth = Conversation(app.engine, user_id="birth", now=NOW)  # the card shown before is one of the offered ones
+    birth.say("làm giấy khai sinh cho con cần gì").say("con tôi sinh ở bệnh viện").expect("Ý bạn là")
+    birth.say("mất bao lâu").expect("Thời gian giải quyết — Đăng ký khai sinh")
+
+
 def test_matters_of_other_bodies_are_referred_with_their_next_step(app: App) -> None:
     notary = Conversation(app.engine, now=NOW)
     notary.say("công chứng hợp đồng mua bán nhà").expect("văn phòng công chứng", "2.001035", "50.000")

@@ -342,8 +342,11 @@ class Engine:
             confidence=round(decision.confidence, 4),
         )
         about = questions.context_entry(turn, reading, decision)
-        if about is not None:  # "nộp ở đâu?" under a card or a step
+        if isinstance(about, Procedure):  # "nộp ở đâu?" under a card or a step
             return opening.fact(turn, about.id, facet.value)
+        if about:  # asked while a "did you mean" waits: ask it again, then answer the detail
+            turn.state.facet = facet.value
+            return [fixed.ask_between(turn, about)]
         named = [fixed.label(turn, candidate.intent) for candidate in decision.candidates[:1]]
         referral = self.referrals.find(text, named)
         if referral is not None:  # a matter for another body (a divorce goes to court)

@@ -13,7 +13,17 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.conversation import answers
-from bot.conversation.actions import ANS_NO, ANS_YES, NAV_BACK, NAV_MENU, NAV_NEXT, NAV_RESUME, NAV_STUCK
+from bot.conversation.actions import (
+    ANS_NO,
+    ANS_YES,
+    NAV_BACK,
+    NAV_MENU,
+    NAV_NEXT,
+    NAV_RESUME,
+    NAV_STUCK,
+    Action,
+    Kind,
+)
 from bot.conversation.commands import ANSWER_PHRASES, simplify
 from bot.conversation.replies import menu_option
 from bot.conversation.state import Mode
@@ -21,7 +31,7 @@ from bot.conversation.turn import Turn
 from bot.messages import Option, Reply, ReplyKind
 from intents.facets import Facet, FacetReading
 from intents.index import IntentKind
-from intents.router import Decision, Verdict
+from intents.router import Decision, Verdict, informative_words
 from procedures.addresses import commune_label
 from procedures.models import Procedure
 
@@ -162,24 +172,39 @@ def current_entry(turn: Turn) -> Procedure | None:
     return None
 
 
-def context_entry(turn: Turn, reading: FacetReading, decision: Decision) -> Procedure | None:
-    """The entry at hand when a short question asks one of its details and names nothing else.
+def offered_choices(turn: Turn) -> list[str]:
+    """The intents a "did you mean" still waiting for an answer offers (its pick buttons)."""
+    found: list[str] = []
+    for option in turn.state.options:
+        action = Action.parse(option)
+        if action.kind == Kind.PICK and action.argument not in found:
+            found.append(action.argument)
+    return found
 
-    "nộp ở đâu?" under the ID-card card asks where to submit for the ID card. "hộ chiếu có giá
-    trị bao lâu" under the same card names another procedure: its topic alone finds the
-    passport, so the question is routed, not answered about the ID card.
+
+def context_entry(turn: Turn, reading: FacetReading, decision: Decision) -> Procedure | list[str] | None:
+    """What a short question that asks one detail and names nothing else is about.
+
+    "nộp ở đâu?" under the ID-card card asks where to submit for the ID card: the entry. Asked
+    while a "did you mean" waits, it is about one of the offered procedures: the card shown
+    before the question if it is one of them, else their ids, to ask again with the detail kept. "hộ chiếu có giá
+    trị bao lâu" names another procedure: its topic alone finds the passport, so it is routed.
     """
-    about = current_entry(turn)
-    if about is None or reading.facet is Facet.NONE or decision.verdict is Verdict.MATCH:
+    choices, about = offered_choices(turn), current_entry(turn)
+    if about is not None and choices:  # the card at hand decides between the offered ones
+        choices, about = ([], about) if about.id in choices else (choices, None)
+    if (about is None and not choices) or reading.facet is Facet.NONE or decision.verdict is Verdict.MATCH:
         return None
     topic = reading.topic.strip()
-    if len(topic.split()) > CONTEXT_WORDS:
+    if informative_words(turn.snap.router.query_terms(topic)) > CONTEXT_WORDS:  # "and does it take?" is filler
         return None
     named = turn.snap.router.route(topic) if topic else None
-    if named is None or named.verdict is Verdict.NO_MATCH or named.top is None:
-        return about
-    elsewhere = named.top.kind is not IntentKind.GENERAL and about.id not in {c.intent for c in named.candidates}
-    return None if elsewhere else about
+    line = turn.snap.router.thresholds.no_match  # a vague guess ("take" alone) names nothing
+    if named is not None and named.top is not None and named.confidence >= line:
+        found = {candidate.intent for candidate in named.candidates}
+        if named.top.kind is not IntentKind.GENERAL and not found & ({about.id} if about else set(choices)):
+            return None
+    return about or choices
 
 
 def commune_name(turn: Turn) -> str | None:

@@ -33,23 +33,28 @@ def ask_which(turn: Turn, decision: Decision) -> Reply:
     A request for a person or for help is offered like a procedure when it leads ("is there
     someone who comes to the house?" must not become "Did you mean: death registration?").
     """
-    tr = turn.tr
     top = decision.candidates[0]
     close = [c for c in decision.candidates if top.score - c.score < 2 * turn.snap.router.thresholds.margin]
     close = [c for c in close if c.kind is not IntentKind.GENERAL or c.intent in ASKABLE] or close[:1]
-    if len(close) == 1:
-        text = tr.gettext("Did you mean: {name}?").format(name=label(turn, close[0].intent))
+    return ask_between(turn, [candidate.intent for candidate in close[:3]])
+
+
+def ask_between(turn: Turn, intents: list[str]) -> Reply:
+    """"Did you mean: 1) … 2) …" over these intents (one: a yes/no question); also asked again."""
+    tr = turn.tr
+    if len(intents) == 1:
+        text = tr.gettext("Did you mean: {name}?").format(name=label(turn, intents[0]))
         options = (
-            Option(tr.gettext("Yes"), payload(Kind.PICK, close[0].intent)),
+            Option(tr.gettext("Yes"), payload(Kind.PICK, intents[0])),
             Option(tr.gettext("No, show the menu"), NAV_MENU),
         )
-        return Reply(text, options, kind=ReplyKind.QUESTION, yes_no=(payload(Kind.PICK, close[0].intent), NAV_REPHRASE))
+        return Reply(text, options, kind=ReplyKind.QUESTION, yes_no=(payload(Kind.PICK, intents[0]), NAV_REPHRASE))
     lines = [tr.gettext("Did you mean:")]
     choices: list[Option] = []
-    for position, candidate in enumerate(close[:3], 1):
-        name = label(turn, candidate.intent)
+    for position, intent in enumerate(intents, 1):
+        name = label(turn, intent)
         lines.append(f"{position}) {name}")
-        choices.append(Option(shorten(name), payload(Kind.PICK, candidate.intent)))
+        choices.append(Option(shorten(name), payload(Kind.PICK, intent)))
     choices.append(Option(tr.gettext("None of these"), NAV_MENU))
     return Reply("\n".join(lines), tuple(choices), kind=ReplyKind.QUESTION)
 
