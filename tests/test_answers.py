@@ -304,7 +304,7 @@ def test_a_detail_asked_about_another_procedure_is_not_answered_for_the_card_at_
 def test_a_detail_asked_while_did_you_mean_waits_asks_again_then_answers_it(app: App) -> None:
     chat = Conversation(app.engine, user_id="licence", now=NOW)
     chat.say("đăng ký tạm trú").say("mat bang lai xe thi lam sao").expect("Ý bạn là")
-    chat.say("phi bao nhieu").expect("Cấp lại giấy phép lái xe bị mất").expect_not("Đăng ký tạm trú")  # not the old card
+    chat.say("phi bao nhieu").expect("Cấp lại giấy phép lái xe bị mất").expect_not("Đăng ký tạm trú")  # not the card
     chat.press("Cấp lại giấy phép lái xe bị mất").expect("Lệ phí — Cấp lại giấy phép lái xe bị mất")
     english = Conversation(app.engine, user_id="passport", now=NOW)
     english.say("Hi, how much does a passport cost?").expect("passport")
