@@ -342,3 +342,8 @@ def test_every_referral_is_sourced_and_links_only_to_official_pages(catalog: Cat
         assert not matter.url or policy.is_allowed(matter.url), matter.url
         for intent in matter.related:
             assert catalog.get(intent) is not None or catalog.card(intent) is not None, intent
+
+
+def test_a_short_card_does_not_end_its_summary_at_an_abbreviation(app: App) -> None:
+    chat = Conversation(app.engine, user_id="lost-id", now=NOW)
+    chat.say("I lost my ID card, what should I do?").expect("e.g. when its details change")

@@ -17,6 +17,7 @@ Pure functions of (entry, facet, translator, date): no state, no I/O.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 
 from bot.conversation.actions import Kind, payload
@@ -297,8 +298,17 @@ def not_held(entry: Procedure, facet: str, tr: Translator) -> Reply:
     return Reply(text, options_after(entry, facet, tr), (link,), ReplyKind.TEXT)
 
 
+# A full stop after these is an abbreviation, not a sentence's end ("e.g. when its details change").
+ABBREVIATIONS = frozenset({"e.g", "i.e", "etc", "v.v", "vd", "tp", "no", "st"})
+
+
 def _first_sentence(text: str, limit: int = 160) -> str:
-    end = min((text.find(mark, 20) for mark in (". ", "; ") if text.find(mark, 20) > 0), default=-1)
+    end = -1
+    for mark in re.finditer(r"[.;] ", text):
+        word = text[: mark.start()].rsplit(maxsplit=1)[-1].lower() if mark.start() else ""
+        if mark.start() >= 20 and not (mark.group() == ". " and word.strip("(") in ABBREVIATIONS):
+            end = mark.start()
+            break
     sentence = text[: end + 1] if end > 0 else text
     return sentence if len(sentence) <= limit else sentence[: limit - 1].rstrip() + "…"
 
