@@ -80,6 +80,13 @@ def test_every_choice_works_typed(chat: Conversation) -> None:
     chat.say("tiep").expect("Hiện chưa mở hướng dẫn nào")
 
 
+def test_typing_an_options_label_presses_it(chat: Conversation) -> None:
+    # Zalo and the terminal show options as a numbered list: people type the words, not the number.
+    chat.say("đăng ký khai sinh").say("hướng dẫn từng bước").expect("Bước 1/6")
+    chat.say("Giấy tờ cần chuẩn bị").expect("☐ 1.")
+    chat.say("mat bang lai xe thi lam sao").say("không phải các mục trên").expect("Chọn lĩnh vực")
+
+
 def test_next_under_a_card_starts_its_guide(chat: Conversation) -> None:
     chat.say("đổi bằng lái xe").expect("Đổi giấy phép lái xe")
     chat.say("tiếp").expect("Bước 1/")

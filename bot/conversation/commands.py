@@ -9,6 +9,7 @@ question such as "hướng dẫn làm căn cước" is never mistaken for a comm
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from bot.conversation.actions import (
     ANS_NO,
@@ -112,10 +113,11 @@ def simplify(text: str) -> str:
     return " ".join(_PUNCTUATION.sub(" ", fold(text)).split())
 
 
-def parse(text: str, options: list[str], awaiting_answer: bool) -> str | None:
+def parse(text: str, options: list[str], awaiting_answer: bool, labels: Sequence[str] = ()) -> str | None:
     """The payload a typed message stands for, or None when it is free text to route.
 
-    ``options`` are the payloads last offered (a typed number picks one);
+    ``options`` are the payloads last offered (a typed number picks one, and so does typing an
+    option's label: ``labels``, simplified, where a channel shows options as a numbered list);
     ``awaiting_answer`` makes "có"/"chưa" answers rather than words of a question.
     """
     stripped = text.strip()
@@ -127,6 +129,8 @@ def parse(text: str, options: list[str], awaiting_answer: bool) -> str | None:
         if picked is not None and 1 <= picked <= len(options):
             return options[picked - 1]
         return None
+    if simple and simple in labels and len(labels) == len(options):
+        return options[list(labels).index(simple)]
     if awaiting_answer and simple in ANSWER_PHRASES:
         return ANSWER_PHRASES[simple]
     if simple.startswith("/"):

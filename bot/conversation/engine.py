@@ -146,6 +146,7 @@ class Engine:
             note = turn.tr.gettext("Your message was very long; I read only the first {n} characters.")
             replies.insert(0, Reply(note.format(n=self.config.max_text_chars)))
         state.options = [option.payload for option in replies[-1].options] if replies else []
+        state.labels = [commands.simplify(option.label) for option in replies[-1].options] if replies else []
         state.pending = list(replies[-1].yes_no) if replies and replies[-1].yes_no else []
         state.last_active = inbound.received_at.isoformat()
         state.messages += 1
@@ -181,7 +182,9 @@ class Engine:
             return [fixed.media(turn.tr, "document")]
         if payload is None:
             awaiting = state.mode is Mode.GUIDE and self._awaiting_answer(turn)
-            payload = questions.pending_answer(turn, text) or commands.parse(text, state.options, awaiting)
+            payload = questions.pending_answer(turn, text) or commands.parse(
+                text, state.options, awaiting, state.labels
+            )
             if payload is None and state.mode is Mode.GUIDE and not awaiting:
                 said = questions.yes_or_no(text)  # "dc", "ko" under a step that asked nothing
                 if said is False:
