@@ -43,6 +43,10 @@ def test_general_intents(router: Router) -> None:
     assert router.route("xin chào").intent == "greeting"
     assert router.route("cảm ơn nhiều nha").intent == "thanks"
     assert router.route("cho tôi số đường dây nóng").intent == "human"
+    # Where the office is: the people and places that help (the procedure's own office is a facet).
+    assert router.route("bộ phận một cửa xã ở đâu vậy").intent == "human"
+    assert router.route("where is the one-stop desk").intent == "human"
+    assert router.route("làm căn cước ở đâu").intent == "can-cuoc"
     # A one-word request is the whole message: answered, not asked about.
     for text, intent in (("hotline", "human"), ("help", "help"), ("bạn làm được gì", "help")):
         decision = router.route(text)
