@@ -47,6 +47,8 @@ def test_case_punctuation_emoji_and_repeated_letters() -> None:
         ("lam cccd", "làm căn cước"),
         ("ko dc", "không được"),
         ("gks", "giấy khai sinh"),
+        ("lm giay ks cho con", "làm giấy khai sinh cho con"),
+        ("đk ks", "đăng ký khai sinh"),
         ("gplx", "giấy phép lái xe"),
         ("blx", "giấy phép lái xe"),
         ("sổ đỏ", "giấy chứng nhận quyền sử dụng đất"),
