@@ -147,7 +147,9 @@ class Router:
         A message the scope model (see :meth:`scope_features`) judges out of scope is led by
         a chatter candidate, which :meth:`decide` reads as no match.
         """
-        candidates, features = self._score(text)
+        return self._scoped(*self._score(text)[:2])
+
+    def _scoped(self, candidates: list[Candidate], features: list[float] | None) -> list[Candidate]:
         model = self.scope_model
         if (
             model is not None
@@ -163,8 +165,8 @@ class Router:
         """What the scope model reads (:data:`SCOPE_FEATURES`); None when no procedure is found."""
         return self._score(text, features_wanted=True)[1]
 
-    def _score(self, text: str, features_wanted: bool = False) -> tuple[list[Candidate], list[float] | None]:
-        """Rank the intents that best explain the message, best first.
+    def _score(self, text: str, features_wanted: bool = False) -> tuple[list[Candidate], list[float] | None, int]:
+        """Rank the intents, best first, with the scope features and the count of informative words.
 
         Two passes keep this fast on large catalogs: gather candidate phrases from the
         informative terms' postings, then score the most promising ones exactly (every
@@ -173,10 +175,10 @@ class Router:
         accents = accented_words(text)
         query = self.query_terms(text, accents)
         if not query:
-            return [], None
+            return [], None, 0
         shortlist = self._shortlist(query)
         if shortlist is None:
-            return [], None
+            return [], None, informative_words(query)
         query_weight = sum(query.values())
         # A long story names no procedure outright: trust accumulated evidence over any one phrase.
         informative = informative_words(query)
@@ -196,7 +198,7 @@ class Router:
             features = scope_features(
                 self.index, self._names, candidates, numbers, query, heaviest, query_weight, informative
             )
-        return candidates, features
+        return candidates, features, informative
 
     def _shortlist(self, query: dict[str, float]) -> list[tuple[float, int]] | None:
         """The most promising phrases, as ``(promise, -phrase number)``; None when none shares a term.
@@ -358,12 +360,12 @@ class Router:
         holds the asking words, and they sink the topic under the no-match line) and "hộ chiếu
         có giá trị bao lâu" (a sibling's name holds them) are routed by their topic alone.
         """
-        candidates = self.score(text)
+        candidates, features, informative = self._score(text)
+        candidates = self._scoped(candidates, features)
         decision = self.decide(text, candidates)
         if decision.verdict is Verdict.MATCH:
             return decision
-        query = self.query_terms(text)
-        short = informative_words(query) < self.weights.long_message
+        short = informative < self.weights.long_message
         return reread(text, decision, candidates, self._route_once, self._words, self._name_phrases, short)
 
     def _route_once(self, text: str) -> Decision:
