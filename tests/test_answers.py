@@ -328,6 +328,8 @@ def test_matters_of_other_bodies_are_referred_with_their_next_step(app: App) -> 
     liquor.say("xin giấy phép bán rượu bia cho tạp hóa").expect("Giấy phép bán lẻ rượu", "105/2017")
     assert [link.url for link in liquor.replies[-1].links] == ["https://dms.gov.vn/cau-hoi-ve-cap-phep-ruou"]
     liquor.expect_option("hộ kinh doanh")
+    shop = Conversation(app.engine, user_id="shop-en", now=NOW)
+    shop.say("can I sell beer and liquor in my grocery store, what licence").expect("alcohol retail licence")
     army = Conversation(app.engine, user_id="son", now=NOW)
     army.say("đăng ký nghĩa vụ quân sự").expect("Ban Chỉ huy quân sự", "17 tuổi").expect_not("Công an nhân dân")
     assert not army.replies[-1].links  # grounded in the law alone: no page to send anyone to
