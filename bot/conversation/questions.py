@@ -187,8 +187,9 @@ def context_entry(turn: Turn, reading: FacetReading, decision: Decision) -> Proc
 
     "nộp ở đâu?" under the ID-card card asks where to submit for the ID card: the entry. Asked
     while a "did you mean" waits, it is about one of the offered procedures: the card shown
-    before the question if it is one of them, else their ids, to ask again with the detail kept. "hộ chiếu có giá
-    trị bao lâu" names another procedure: its topic alone finds the passport, so it is routed.
+    before the question if it is one of them, else their ids, to ask again with the detail
+    kept. "hộ chiếu có giá trị bao lâu" names another procedure: its topic alone finds the
+    passport, so it is routed.
     """
     choices, about = offered_choices(turn), current_entry(turn)
     if about is not None and choices:  # the card at hand decides between the offered ones
