@@ -34,6 +34,9 @@ _REMIND = re.compile(
     r"^(?:hay )?(?:nhac|remind)(?: toi| minh| me| em| giup toi)?\b.*?\b(?:sau|in|after) (\d{1,3}) (?:ngay|days?)\b"
 )
 
+# "xóa nhắc nhở", "huỷ lời nhắc", "cancel my reminder": the list, whose buttons cancel one.
+_UNREMIND = re.compile(r"^(?:xoa|huy|bo|tat|cancel|delete|remove)\b.{0,40}\b(?:nhac|reminders?)\b")
+
 
 @dataclass
 class ReminderChat:
@@ -44,8 +47,11 @@ class ReminderChat:
     default_days: int = 3
 
     def parse(self, text: str) -> str | None:
-        """``remind:set:N`` for "nhắc tôi kiểm tra hồ sơ sau 3 ngày", else None."""
-        match = _REMIND.match(simplify(text)[:300])
+        """``remind:set:N`` for "nhắc tôi kiểm tra hồ sơ sau 3 ngày", the list for "xóa nhắc nhở", else None."""
+        simple = simplify(text)[:300]
+        if _UNREMIND.match(simple):
+            return payload(Kind.REMIND, Remind.LIST)
+        match = _REMIND.match(simple)
         return payload(Kind.REMIND, Remind.SET, match.group(1)) if match else None
 
     def offer(self, turn: Turn, reply: Reply) -> Reply:
