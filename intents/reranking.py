@@ -133,6 +133,15 @@ def age_bounds(name: str) -> tuple[tuple[int, int], ...]:
     return tuple(found)
 
 
+def stated_ages(text: str) -> list[tuple[int, int]]:
+    """The ages a message states, as ranges: "con 10 tuổi" is 10-10, "trẻ dưới 14 tuổi" 0-13."""
+    folded = fold(text)
+    ranges = list(age_bounds(folded))
+    bounded = _AGE_BOUND.sub(" ", folded)  # "dưới 14 tuổi" is a range, not a child of 14
+    ranges += [(age, age) for age in map(int, _AGE_STATED.findall(bounded)) if age <= MAX_AGE]
+    return ranges
+
+
 def fit_age(
     text: str, candidates: list[Candidate], bounds_by_intent: Mapping[str, tuple[tuple[int, int], ...]]
 ) -> list[Candidate]:
@@ -146,12 +155,12 @@ def fit_age(
     bounds = bounds_by_intent.get(top.intent)
     if bounds is None:
         return candidates
-    ages = [int(found) for found in _AGE_STATED.findall(fold(text)) if int(found) <= MAX_AGE]
-    if not ages or any(low <= age <= high for low, high in bounds for age in ages):
+    ages = stated_ages(text)
+    if not ages or any(low <= young and old <= high for low, high in bounds for young, old in ages):
         return candidates
     for position, candidate in enumerate(candidates[1:AGE_REACH], 1):
         fits = bounds_by_intent.get(candidate.intent, ())
-        if any(low <= age <= high for low, high in fits for age in ages):
+        if any(low <= young and old <= high for low, high in fits for young, old in ages):
             promoted = Candidate(candidate.intent, candidate.kind, top.score, candidate.label)
             return [promoted, *candidates[:position], *candidates[position + 1 :]]
     return candidates
@@ -165,4 +174,5 @@ __all__ = [
     "fit_age",
     "prefer_distinctive",
     "prefer_named_sibling",
+    "stated_ages",
 ]

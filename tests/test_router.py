@@ -246,6 +246,8 @@ def test_an_age_the_message_states_picks_the_card_it_falls_within(router: Router
     assert router.route("làm căn cước lần đầu cho con 10 tuổi").intent == "1.014062"
     assert router.route("làm căn cước lần đầu năm 15 tuổi").intent != "1.014062"
     assert router.route("làm căn cước lần đầu").intent == "1.014061"
+    # A stated bound is a range, not an age: "dưới 14 tuổi" is a child, not someone of 14.
+    assert router.route("lam cccd cho tre duoi 14 tuoi").intent == "1.014062"
 
 
 # A home-furnishing question that shares a few everyday words with a curated guide (written for
