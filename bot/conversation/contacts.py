@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.conversation.commands import simplify
 from intents.normalize import fold
 from procedures.addresses import CommuneNotFound, NewCommune, commune_by_code, commune_from_name, resolve
 from procedures.loader import load_yaml
@@ -102,6 +103,14 @@ class Contacts:
                 return code
         answer = resolve(typed)
         return answer.code if answer.code in self.communes else None
+
+    def choice(self, typed: str) -> str | None:
+        """The configured commune a message that starts with its kind picks ("xã Tân Lập", "ward Ben Nghe")."""
+        simple = simplify(typed)
+        for prefix in ("xa ", "phuong ", "dac khu ", "commune ", "ward "):
+            if simple.startswith(prefix) and self.communes:
+                return self.find(simple) or self.find(simple[len(prefix) :])
+        return None
 
     @classmethod
     def load(cls, path: Path | None) -> Contacts:

@@ -201,7 +201,7 @@ class Engine:
         number = questions.bare_number(turn, text)
         if number is not None:
             return [number]
-        commune = self._commune_choice(text)
+        commune = self.contacts.choice(text)
         if commune is not None:
             state.commune = commune
             name = self.contacts.for_commune(commune).name
@@ -210,14 +210,6 @@ class Engine:
         if not text:
             return [fixed.nothing_typed(turn)]
         return self._route(turn, text)
-
-    def _commune_choice(self, text: str) -> str | None:
-        """Pick a configured commune from "xã Tân Lập" / "phường Bến Nghé" (for the contacts)."""
-        simple = commands.simplify(text)
-        for prefix in ("xa ", "phuong ", "dac khu ", "commune ", "ward "):
-            if simple.startswith(prefix) and self.contacts.communes:
-                return self.contacts.find(simple) or self.contacts.find(simple[len(prefix) :])
-        return None
 
     def _awaiting_answer(self, turn: Turn) -> bool:
         found = turn.snap.walk.current(turn.state)
