@@ -298,15 +298,17 @@ def not_held(entry: Procedure, facet: str, tr: Translator) -> Reply:
     return Reply(text, options_after(entry, facet, tr), (link,), ReplyKind.TEXT)
 
 
-# A full stop after these is an abbreviation, not a sentence's end ("e.g. when its details change").
-ABBREVIATIONS = frozenset({"e.g", "i.e", "etc", "v.v", "vd", "tp", "no", "st"})
+# A full stop after these is an abbreviation, not a sentence's end ("e.g. when its details change",
+# "form no. 1", "TP. Hồ Chí Minh").
+ABBREVIATIONS = frozenset({"e.g", "i.e", "etc", "v.v", "vd", "tp", "no"})
+_SENTENCE_END = re.compile(r"[.;] ")
 
 
 def _first_sentence(text: str, limit: int = 160) -> str:
     end = -1
-    for mark in re.finditer(r"[.;] ", text):
-        word = text[: mark.start()].rsplit(maxsplit=1)[-1].lower() if mark.start() else ""
-        if mark.start() >= 20 and not (mark.group() == ". " and word.strip("(") in ABBREVIATIONS):
+    for mark in _SENTENCE_END.finditer(text, 20):  # a sentence is at least 20 characters long
+        word = (text[: mark.start()].split() or [""])[-1].lower().lstrip("(")
+        if mark.group() == "; " or word not in ABBREVIATIONS:
             end = mark.start()
             break
     sentence = text[: end + 1] if end > 0 else text
