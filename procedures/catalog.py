@@ -35,9 +35,14 @@ class Catalog:
 
     @classmethod
     def build(cls, entries: Iterable[Procedure], listing: Iterable[ListingEntry] = ()) -> Catalog:
-        """Assemble a catalog; curated entries take precedence over listing cards with their code."""
+        """Assemble a catalog; curated entries take precedence over listing cards with their code.
+
+        A code an entry covers only in part keeps its listing card, so the rest of that record
+        (the social insurance book of a record the entry guides for the health insurance card
+        alone) can still be found; typed as a code, it opens the curated entry.
+        """
         by_id = {entry.id: entry for entry in entries}
-        curated_codes = {code for entry in by_id.values() for code in entry.codes}
+        curated_codes = {code for entry in by_id.values() for code in entry.codes if code not in entry.partial_codes}
         cards = {card.code: card for card in listing if card.code not in curated_codes}
         digest = hashlib.sha256()
         for entry_id in sorted(by_id):

@@ -199,6 +199,9 @@ class Procedure(Frozen):
     id: str = Field(pattern=SLUG_PATTERN)
     kind: Kind
     codes: tuple[str, ...] = ()
+    # Codes this entry covers only in part ("Cấp lại, đổi … sổ BHXH, thẻ BHYT" when the entry
+    # guides the card alone): their listing cards stay in the catalog for the rest of the record.
+    partial_codes: tuple[str, ...] = ()
     sector: Text
     name: Text
     summary: Text
@@ -233,6 +236,13 @@ class Procedure(Frozen):
             if not re.match(CODE_PATTERN, code):
                 raise ValueError(f"national code {code!r} is not of the form 1.001193")
         return codes
+
+    @model_validator(mode="after")
+    def _partial_codes_are_codes(self) -> Procedure:
+        stray = set(self.partial_codes) - set(self.codes)
+        if stray:
+            raise ValueError(f"partial_codes {sorted(stray)} are not among the entry's codes")
+        return self
 
     @model_validator(mode="after")
     def _evidence_names_real_facts(self) -> Procedure:

@@ -40,8 +40,18 @@ def test_national_listing_is_shipped(catalog: Catalog) -> None:
 def test_curated_entries_take_precedence_over_listing(catalog: Catalog) -> None:
     for entry in catalog:
         for code in entry.codes:
-            assert code not in catalog.listing
+            assert (code in catalog.listing) == (code in entry.partial_codes)
             assert catalog.by_code(code) is entry
+
+
+def test_a_code_covered_in_part_keeps_its_listing_card(catalog: Catalog) -> None:
+    # The health insurance card guide covers 1.002759 only for the card; the record's social
+    # insurance book is found through its own listing card.
+    assert catalog.get("cap-lai-bhyt").partial_codes == ("1.002759",)
+    assert catalog.card("1.002759") is not None
+    base = yaml.safe_load(dump_entry(catalog.get("khai-sinh")))
+    errors = parse_entry({**base, "partial_codes": ["1.002759"]}, "khai-sinh.yaml")
+    assert isinstance(errors, list) and "partial_codes" in str(errors[0])
 
 
 def _entry(**changes: object) -> Procedure:

@@ -103,9 +103,18 @@ def parse_rows(text: str) -> tuple[ListingRow, ...]:
     )
 
 
+_STEP_CELL = re.compile(r"[\s.]*Bước\s+\d+\s*[.:]")
+
+
 def parse_documents(text: str) -> list[str]:
-    """Split the flattened document table on its quantity markers ("1 bản chính")."""
+    """Split the flattened document table on its quantity markers ("1 bản chính").
+
+    In a few records the crawl put the procedure's steps in the document cell ("Bước 2. Nộp hồ
+    sơ …", 1.002759): that cell names no papers, so none are read from it.
+    """
     body = nfc(text)
+    if _STEP_CELL.match(body):
+        return []
     body = re.sub(r"^.*?Tên giấy tờMẫu đơn, tờ khaiSố lượng", "", body, count=1)
     body = body.replace("Tên giấy tờMẫu đơn, tờ khaiSố lượng", " ")
     documents: list[str] = []

@@ -91,6 +91,13 @@ PROCEDURES = Table(
             multi=True,
             width=14,
         ),
+        Column(
+            "partial_codes",
+            "Những mã trong cột codes mà mục này chỉ hướng dẫn một phần (ví dụ 1.002759: mục chỉ nói về thẻ BHYT, "
+            "không nói về sổ BHXH); thẻ thủ tục quốc gia của mã đó vẫn được tìm thấy. Thường để trống.",
+            multi=True,
+            width=14,
+        ),
         *_text("sector", "Lĩnh vực", required=True, width=20),
         *_text("name", "Tên thủ tục", required=True),
         *_text("summary", "Tóm tắt ngắn gọn thủ tục dùng để làm gì, làm ở đâu", required=True, width=60),

@@ -29,7 +29,7 @@ from procedures.tabular.columns import CHILD_FIELDS, TABLES, Table
 from procedures.tabular.provenance import EntryOrigins, Grid, Location, ModelPath, Origin, Row, locate, table_at
 
 Value = str | int | float | dt.date | None
-_LIST_FIELDS = ("codes", "legal_basis", "sources", "unverified", "keywords", "examples")
+_LIST_FIELDS = ("codes", "partial_codes", "legal_basis", "sources", "unverified", "keywords", "examples")
 _OPTIONAL_TEXTS = ("audience", "result", "tracking", "preparation")
 _GROUPED_NUMBER = re.compile(r"\d{1,3}(?:[., \u00a0]\d{3})+")
 _DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
@@ -54,6 +54,7 @@ def _number(value: float) -> int | float:
 def entry_rows(entry: Procedure) -> dict[str, list[dict[str, Value]]]:
     """Lay one entry out as rows of every table."""
     main: dict[str, Value] = {"id": entry.id, "kind": entry.kind.value, "codes": _lines(entry.codes)}
+    main["partial_codes"] = _lines(entry.partial_codes)
     main |= _pair("sector", entry.sector) | _pair("name", entry.name) | _pair("summary", entry.summary)
     main |= _pair("audience", entry.audience)
     main["online_level"] = entry.online_level.value if entry.online_level else None
@@ -250,7 +251,7 @@ def _main(row: Row) -> dict[str, Any]:
     for key in _OPTIONAL_TEXTS:
         _put(data, key, _text(row, key))
     for key in _LIST_FIELDS:
-        _put(data, key, _split(row.get(key), commas=key == "codes"))
+        _put(data, key, _split(row.get(key), commas=key in ("codes", "partial_codes")))
     levels, name = _split(row.get("agency_levels"), commas=True), _text(row, "agency")
     if levels or name:
         data["agency"] = {"levels": levels} | ({"name": name} if name else {})
