@@ -199,6 +199,18 @@ def test_a_bare_number_with_nothing_to_choose_asks_what_it_means(app: App) -> No
     chat.say("tạm trú").say("9").expect('Bạn vừa gõ "9"')
 
 
+def test_a_detail_asked_with_no_procedure_asks_which_then_answers_it(app: App) -> None:
+    chat = Conversation(app.engine, now=NOW)
+    chat.say("lệ phí bao nhiêu").expect("Bạn muốn hỏi lệ phí của thủ tục nào?")
+    chat.say("làm căn cước").expect("Lệ phí — Cấp đổi, cấp lại thẻ căn cước")
+    fuel = Conversation(app.engine, user_id="fuel", now=NOW)
+    fuel.say("giá xăng bao nhiêu").expect("chưa có thông tin")  # the price of something else is not asked about
+    english = Conversation(app.engine, user_id="en", locale_hint="en", now=NOW)
+    english.say("how long does it take?").expect("Which procedure do you want to know the processing time for?")
+    english.say("passport").expect("Did you mean: Issuing an ordinary passport")
+    english.say("yes").expect("Processing time — Issuing an ordinary passport")  # the open detail is kept
+
+
 def test_a_returning_user_is_offered_the_guide_and_step(app: App) -> None:
     chat = Conversation(app.engine, now=NOW)
     chat.say("đăng ký khai sinh").press("Hướng dẫn từng bước").press("Có").expect("Bước 2/6")

@@ -128,6 +128,24 @@ def test_the_shipped_listing_keeps_the_record_cells() -> None:
     assert cards["1.001669"].authority == "UBND cấp huyện"
 
 
+def test_a_detail_asked_under_a_listing_card_is_answered_from_its_record(talk: Conversation) -> None:
+    # 1.002759 is also a curated guide's code, but that guide covers only the health insurance
+    # card: the social insurance book is its listing card.
+    talk.say("cấp lại sổ bhxh bị mất").expect("(mã 1.002759)", "Miễn phí").expect_not("Bước 2")
+    talk.say("mất bao lâu").expect("Thời gian giải quyết — Cấp lại, đổi, điều chỉnh thông tin trên sổ BHXH", "45 ngày")
+    talk.say("nộp ở đâu").expect("Nộp ở đâu — Cấp lại, đổi", "BHXH tỉnh hoặc BHXH cơ sở")
+    talk.say("ai được làm").expect("không ghi đối tượng", "Bộ phận Một cửa").expect_option("Xem cả thẻ thủ tục")
+    talk.say("ai được làm").expect("📄 Cấp lại, đổi, điều chỉnh thông tin trên sổ BHXH")  # asked again: the card
+    english = Conversation(talk.engine, user_id="en", locale_hint="en", now=NOW)
+    english.say("1.001632").say("who can apply?").expect("does not state who can apply", "one-stop desk")
+
+
+def test_a_cell_of_steps_is_not_read_as_papers() -> None:
+    assert national.parse_documents(".\nBước 2. Nộp hồ sơ a) Đối với nhận chế độ BHXH hàng tháng: 1 bản chính") == []
+    stepped = [card.code for card in iter_listing() if any(paper.startswith("Bước") for paper in card.documents)]
+    assert stepped == []
+
+
 # ---------------------------------------------------------------------------------- every card
 
 

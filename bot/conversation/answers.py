@@ -266,7 +266,8 @@ def facet_answer(entry: Procedure, facet: str, tr: Translator, today: dt.date, c
     return Reply(text, options_after(entry, facet, tr), links, ReplyKind.CARD)
 
 
-def _asked(facet: str, tr: Translator) -> str:
+def asked_phrase(facet: str, tr: Translator) -> str:
+    """The asked detail as words for a sentence ("the fee", "where to submit")."""
     return {
         Facet.FEE: tr.gettext("the fee"),
         Facet.TIME: tr.gettext("the processing time"),
@@ -289,7 +290,7 @@ def not_held(entry: Procedure, facet: str, tr: Translator) -> Reply:
     text = "\n".join(
         [
             tr.gettext("I do not have verified information on {asked} for {name}.").format(
-                asked=_asked(facet, tr), name=name
+                asked=asked_phrase(facet, tr), name=name
             ),
             tr.gettext("Please check the official page below or ask {agency}.").format(agency=agency),
         ]

@@ -329,7 +329,7 @@ class Engine:
                 return opening.open_entry(turn, found.id if isinstance(found, Procedure) else found.code)
         decision = turn.snap.router.route(text)
         reading = read_facet(text)
-        facet = reading.facet
+        facet = questions.asked_facet(turn, reading)
         top = decision.top
         turn.log(
             EventType.ROUTE,
@@ -337,12 +337,9 @@ class Engine:
             decision=decision.verdict.value,
             confidence=round(decision.confidence, 4),
         )
-        about = questions.context_entry(turn, reading, decision)
-        if isinstance(about, Procedure):  # "nộp ở đâu?" under a card or a step
-            return opening.fact(turn, about.id, facet.value)
-        if about:  # asked while a "did you mean" waits: ask it again, then answer the detail
-            turn.state.facet = facet.value
-            return [fixed.ask_between(turn, about)]
+        detail = opening.asked_detail(turn, reading, decision)
+        if detail is not None:  # "nộp ở đâu?" under a card, while "did you mean" waits, or out of the blue
+            return detail
         named = [fixed.label(turn, candidate.intent) for candidate in decision.candidates[:1]]
         referral = self.referrals.find(text, named)
         if referral is not None:  # a matter for another body (a divorce goes to court)

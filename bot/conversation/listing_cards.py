@@ -17,6 +17,7 @@ import re
 from urllib.parse import urlsplit
 
 from bot.conversation.actions import NAV_MENU, Kind, payload
+from bot.conversation.answers import asked_phrase
 from bot.conversation.cards import BULLET, level_name
 from bot.i18n import N_, Translator
 from bot.messages import Link, Option, Reply, ReplyKind, shorten
@@ -284,4 +285,27 @@ def listing_answer(card: ListingEntry, facet: str, tr: Translator) -> Reply | No
     return Reply(text, options, (Link(tr.gettext("Open on the national portal"), card.url),), ReplyKind.CARD)
 
 
-__all__ = ["LISTING_MAX_CHARS", "listing_answer", "listing_card"]
+def listing_not_held(card: ListingEntry, facet: str, tr: Translator) -> Reply:
+    """Say plainly that the portal's record does not state the asked detail, with its page.
+
+    The record's agency may be an office that no longer exists, so the citizen is sent to the
+    portal page and the one-stop desk rather than to it.
+    """
+    text = "\n".join(
+        [
+            tr.gettext("The national portal's record of {name} does not state {asked}.").format(
+                name=f"{card.name} ({tr.gettext('code')} {card.code})", asked=asked_phrase(facet, tr)
+            ),
+            tr.gettext("Please check the official page below or ask {agency}.").format(
+                agency=tr.gettext("the one-stop desk")
+            ),
+        ]
+    )
+    options = (
+        Option(tr.gettext("The whole card"), payload(Kind.OPEN, card.code)),
+        Option(tr.gettext("Menu"), NAV_MENU),
+    )
+    return Reply(text, options, (Link(tr.gettext("Open on the national portal"), card.url),), ReplyKind.TEXT)
+
+
+__all__ = ["LISTING_MAX_CHARS", "listing_answer", "listing_card", "listing_not_held"]

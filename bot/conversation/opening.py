@@ -12,14 +12,15 @@ from bot.conversation import replies as fixed
 from bot.conversation.actions import NAV_RESUME
 from bot.conversation.answers import facet_answer
 from bot.conversation.cards import compact_card
-from bot.conversation.listing_cards import listing_answer, listing_card
+from bot.conversation.listing_cards import listing_answer, listing_card, listing_not_held
 from bot.conversation.state import ConversationState, Mode
 from bot.conversation.turn import Turn
 from bot.conversation.walkthrough import guide_digest
 from bot.i18n import Translator
 from bot.messages import Option, Reply
 from bot.storage.events import EventType
-from intents.facets import Facet
+from intents.facets import Facet, FacetReading
+from intents.router import Decision
 
 
 def open_entry(turn: Turn, intent: str, facet: str | None = None) -> list[Reply]:
@@ -48,20 +49,43 @@ def open_entry(turn: Turn, intent: str, facet: str | None = None) -> list[Reply]
             state.assisted = card.code
         state.mode, state.procedure, state.step = Mode.IDLE, card.code, None
         turn.log(EventType.CARD, intent=card.code)
+        shown = state.answered if state.idle_for(turn.now) <= questions.REPEAT_WINDOW else ""
         asked = f"{card.code}:facet:{facet}"
-        repeated = state.answered == asked and state.idle_for(turn.now) <= questions.REPEAT_WINDOW
-        answer = listing_answer(card, facet, tr) if facet != Facet.NONE and not repeated else None
+        answer = listing_answer(card, facet, tr) if facet != Facet.NONE and shown != asked else None
+        if answer is None and facet != Facet.NONE and shown != asked and shown.startswith(f"{card.code}:"):
+            # The card is at hand and its record does not hold this detail: say so (asked again: the card).
+            state.answered = asked
+            return [with_resume(state, listing_not_held(card, facet, tr), tr)]
         state.answered = asked if answer is not None else f"{card.code}:card:"
         return [with_resume(state, answer or listing_card(card, tr), tr)]
     return [fixed.menu(turn)]
+
+
+def asked_detail(turn: Turn, reading: FacetReading, decision: Decision) -> list[Reply] | None:
+    """The answer to a short question about one detail that names no procedure, if it is one.
+
+    Under a card it is about that card; while a "did you mean" waits, the choice is asked again
+    and the detail answered once picked; with nothing at hand, the bot asks which procedure.
+    """
+    facet = reading.facet.value
+    about = questions.context_entry(turn, reading, decision)
+    if isinstance(about, str):  # "nộp ở đâu?" under a card or a step
+        return fact(turn, about, facet)
+    if about:
+        turn.state.facet = facet
+        return [fixed.ask_between(turn, about)]
+    if questions.names_nothing(turn, reading, decision):  # "lệ phí bao nhiêu?" out of the blue
+        turn.state.facet = facet
+        return [fixed.ask_procedure(turn, facet)]
+    return None
 
 
 def fact(turn: Turn, entry_id: str, facet: str) -> list[Reply]:
     """One fact of an entry (a button, or a short question about the entry at hand)."""
     state = turn.state
     entry = turn.snap.catalog.get(entry_id)
-    if entry is None:
-        return [fixed.menu(turn)]
+    if entry is None:  # a listing card answers from its record
+        return open_entry(turn, entry_id, facet)
     pauses.pause(state)  # a guide in progress is kept: "Tiếp tục hướng dẫn" returns to the step
     state.mode, state.procedure, state.answered = Mode.CARD, entry.id, f"{entry.id}:facet:{facet}"
     turn.log(EventType.CARD, intent=entry.id)

@@ -182,30 +182,70 @@ def offered_choices(turn: Turn) -> list[str]:
     return found
 
 
-def context_entry(turn: Turn, reading: FacetReading, decision: Decision) -> Procedure | list[str] | None:
-    """What a short question that asks one detail and names nothing else is about.
+def current_card(turn: Turn) -> str | None:
+    """The national-listing card shown last, while a short question may still be about it."""
+    state = turn.state
+    if state.mode is not Mode.IDLE or not state.procedure or state.idle_for(turn.now) > REPEAT_WINDOW:
+        return None
+    if not state.answered.startswith(f"{state.procedure}:"):  # something else was shown since
+        return None
+    return state.procedure if turn.snap.catalog.card(state.procedure) is not None else None
 
-    "nộp ở đâu?" under the ID-card card asks where to submit for the ID card: the entry. Asked
-    while a "did you mean" waits, it is about one of the offered procedures: the card shown
-    before the question if it is one of them, else their ids, to ask again with the detail
-    kept. "hộ chiếu có giá trị bao lâu" names another procedure: its topic alone finds the
-    passport, so it is routed.
-    """
-    choices, about = offered_choices(turn), current_entry(turn)
-    if about is not None and choices:  # the card at hand decides between the offered ones
-        choices, about = ([], about) if about.id in choices else (choices, None)
-    if (about is None and not choices) or reading.facet is Facet.NONE or decision.verdict is Verdict.MATCH:
-        return None
+
+def _topic_names(turn: Turn, reading: FacetReading) -> set[str] | None:
+    """The candidates the question's topic alone names, or None when it names no procedure."""
     topic = reading.topic.strip()
-    if informative_words(turn.snap.router.query_terms(topic)) > CONTEXT_WORDS:  # "and does it take?" is filler
-        return None
     named = turn.snap.router.route(topic) if topic else None
     line = turn.snap.router.thresholds.no_match  # a vague guess ("take" alone) names nothing
-    if named is not None and named.top is not None and named.confidence >= line:
-        found = {candidate.intent for candidate in named.candidates}
-        if named.top.kind is not IntentKind.GENERAL and not found & ({about.id} if about else set(choices)):
-            return None
+    if named is None or named.top is None or named.confidence < line or named.top.kind is IntentKind.GENERAL:
+        return None
+    return {candidate.intent for candidate in named.candidates}
+
+
+def context_entry(turn: Turn, reading: FacetReading, decision: Decision) -> str | list[str] | None:
+    """What a short question that asks one detail and names nothing else is about.
+
+    "nộp ở đâu?" under the ID-card card (or a listing card) asks where to submit for it: its
+    id. Asked while a "did you mean" waits, it is about one of the offered procedures: the
+    card shown before the question if it is one of them, else their ids, to ask again with the
+    detail kept. "hộ chiếu có giá trị bao lâu" names another procedure: its topic alone finds
+    the passport, so it is routed.
+    """
+    entry = current_entry(turn)
+    choices, about = offered_choices(turn), entry.id if entry is not None else current_card(turn)
+    if about is not None and choices:  # the card at hand decides between the offered ones
+        choices, about = ([], about) if about in choices else (choices, None)
+    if (about is None and not choices) or reading.facet is Facet.NONE or decision.verdict is Verdict.MATCH:
+        return None
+    if informative_words(turn.snap.router.query_terms(reading.topic)) > CONTEXT_WORDS:  # "and does it take?"
+        return None
+    named = _topic_names(turn, reading)
+    if named is not None and not named & ({about} if about else set(choices)):
+        return None
     return about or choices
+
+
+def names_nothing(turn: Turn, reading: FacetReading, decision: Decision) -> bool:
+    """A question that asks one detail and names no procedure ("lệ phí bao nhiêu?" out of the blue)."""
+    if reading.facet is Facet.NONE or decision.verdict is Verdict.MATCH:
+        return False
+    # "giá xăng bao nhiêu" asks a price of something else: only a topic of at most one word
+    # ("mất bao lâu", "nộp ở đâu") is a procedure question with the procedure left out.
+    if informative_words(turn.snap.router.query_terms(reading.topic)) > 1:
+        return False
+    return _topic_names(turn, reading) is None
+
+
+def asked_facet(turn: Turn, reading: FacetReading) -> Facet:
+    """The detail this message asks, or the one a question before it asked and left open.
+
+    "lệ phí bao nhiêu?" asked "which procedure?"; the answer "làm căn cước" asks the fee.
+    The open detail counts for the next typed question only, and only soon after.
+    """
+    pending, turn.state.facet = turn.state.facet, ""
+    if reading.facet is not Facet.NONE or turn.state.idle_for(turn.now) > REPEAT_WINDOW:
+        return reading.facet
+    return Facet(pending) if pending in {facet.value for facet in Facet} else reading.facet
 
 
 def commune_name(turn: Turn) -> str | None:

@@ -8,6 +8,7 @@ Vietnamese is in ``bot/locales``.
 from __future__ import annotations
 
 from bot.conversation.actions import NAV_MENU, NAV_REPHRASE, NAV_RESUME, NAV_STUCK, Kind, payload
+from bot.conversation.answers import asked_phrase
 from bot.conversation.commands import number
 from bot.conversation.contacts import Contacts
 from bot.conversation.live import Snapshot
@@ -40,7 +41,7 @@ def ask_which(turn: Turn, decision: Decision) -> Reply:
 
 
 def ask_between(turn: Turn, intents: list[str]) -> Reply:
-    """"Did you mean: 1) … 2) …" over these intents (one: a yes/no question); also asked again."""
+    """Ask "Did you mean: 1) … 2) …" over these intents (one: a yes/no question); also asked again."""
     tr = turn.tr
     if len(intents) == 1:
         text = tr.gettext("Did you mean: {name}?").format(name=label(turn, intents[0]))
@@ -57,6 +58,13 @@ def ask_between(turn: Turn, intents: list[str]) -> Reply:
         choices.append(Option(shorten(name), payload(Kind.PICK, intent)))
     choices.append(Option(tr.gettext("None of these"), NAV_MENU))
     return Reply("\n".join(lines), tuple(choices), kind=ReplyKind.QUESTION)
+
+
+def ask_procedure(turn: Turn, facet: str) -> Reply:
+    """Ask which procedure a question about one detail means ("lệ phí bao nhiêu?" with nothing at hand)."""
+    tr = turn.tr
+    text = tr.gettext('Which procedure do you want to know {asked} for? Type its name, for example "làm căn cước".')
+    return Reply(text.format(asked=asked_phrase(facet, tr)), menu_option(tr), kind=ReplyKind.QUESTION)
 
 
 def label(turn: Turn, intent: str) -> str:
