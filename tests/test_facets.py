@@ -54,6 +54,9 @@ CASES = [
     ("How can I check the status of my residence card application?", Facet.TRACKING),
     # the whole procedure, or no question at all
     ("làm hộ chiếu", Facet.NONE),
+    ("đổi bằng lái xe quá hạn", Facet.NONE),  # an expired licence to renew, not a question of lateness
+    ("bằng lái quá hạn có bị phạt không", Facet.DEADLINE),
+    ("cccd quá hạn thì sao", Facet.DEADLINE),
     ("thủ tục đăng ký thường trú", Facet.NONE),
     ("hướng dẫn làm căn cước cho trẻ em", Facet.NONE),
     ("How do I register a marriage with a Vietnamese citizen?", Facet.NONE),
