@@ -42,6 +42,7 @@ from procedures.mentions import Reading, best_outcomes, find_mentions
 from procedures.streets import street_spans, without_streets
 
 __all__ = [
+    "without_places",
     "AddressAnswer",
     "AddressStatus",
     "Ask",
@@ -162,6 +163,20 @@ def resolve(text: str, *, current: bool = False) -> AddressAnswer:
     if new_marker and any(reading.old is None for reading in readings):
         readings = [reading for reading in readings if reading.old is None]
     return _answer(data, readings, settled)
+
+
+def without_places(text: str) -> str:
+    """The text with the places it names taken out, to read what else it says.
+
+    "bằng lái xe, tôi ở phường Bình Thạnh" → "bằng lái xe, tôi ở": a question asked beside an
+    address is still a question. Streets and house numbers go too.
+    """
+    cleaned = without_streets(text[:MAX_TEXT])
+    mentions, _ = find_mentions(cleaned, _data())
+    for mention in sorted(mentions, key=lambda found: -found.span[0]):
+        start, end = mention.span
+        cleaned = f"{cleaned[:start]} {cleaned[end:]}"
+    return " ".join(cleaned.split())
 
 
 def _answer(data: Gazetteer, readings: Sequence[Reading], settled: Province | None) -> AddressAnswer:

@@ -60,6 +60,7 @@ class Mention:
 
     position: int  # word index where it starts
     hits: tuple[Hit, ...]
+    span: tuple[int, int] = (0, 0)  # where it stands in the text, in characters
 
     def of(self, level: Level) -> tuple[Hit, ...]:
         """The units of ``level`` the name may be."""
@@ -91,7 +92,7 @@ def find_mentions(text: str, data: Gazetteer) -> tuple[list[Mention], set[str]]:
             typed = _shape(text[tokens[i][1] : tokens[i + n - 1][2]])
             agreeing = [h for h in usable if _agrees(typed, h.name)]
             if agreeing or usable:
-                mentions.append(Mention(i, tuple(agreeing or usable)))
+                mentions.append(Mention(i, tuple(agreeing or usable), (tokens[i][1], tokens[i + n - 1][2])))
                 i += n
                 break
         else:

@@ -15,6 +15,7 @@ import pytest
 
 from bot.conversation.actions import (
     ANS_YES,
+    NAV_EXIT,
     NAV_MENU,
     STAFF_DONE,
     Action,
@@ -23,6 +24,7 @@ from bot.conversation.actions import (
     StaffCommand,
     payload,
 )
+from bot.conversation.commands import parse
 from bot.runtime import App
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,3 +77,19 @@ def test_a_table_refuses_a_second_handler() -> None:
     table.register("x", lambda _turn, _argument: [])
     with pytest.raises(ValueError):
         table.register("x", lambda _turn, _argument: [])
+
+
+@pytest.mark.parametrize(
+    ("typed", "awaiting", "meant"),
+    [
+        ("dừng", False, NAV_EXIT),
+        ("dừng", True, NAV_EXIT),  # "stop" is never a yes
+        ("dung lai", True, NAV_EXIT),
+        ("đúng", True, ANS_YES),
+        ("Đúng rồi", True, ANS_YES),
+        ("đúng", False, None),  # "right" never quits a guide
+        ("dung", True, None),  # unmarked, it could be either: read as text
+    ],
+)
+def test_right_and_stop_are_told_apart_by_their_marks(typed: str, awaiting: bool, meant: str | None) -> None:
+    assert parse(typed, [], awaiting) == meant

@@ -287,8 +287,11 @@ def test_a_shortened_paper_list_keeps_its_legend_and_says_nothing_twice(app: App
     chat = Conversation(app.engine, user_id="papers", now=NOW)
     chat.say("1.004222")  # a helper's look-up by code: the permanent residence card
     papers = chat.say("hồ sơ gồm những gì").replies[0].text
-    assert "(*)" in papers and "(*) chỉ cần trong một số trường hợp" in papers  # what the mark means
+    assert "(*)" in papers and "(*) có lưu ý hoặc chỉ cần trong một số trường hợp" in papers  # what the mark means
     assert "(mẫu CT01) (bản chính)" in papers and papers.count("CT01") == 1  # the form named once
+    chat.expect_option("Giấy tờ cần chuẩn bị")  # the legend's "see Papers to prepare" is one tap away
+    who = Conversation(app.engine, user_id="who", now=NOW).say("ai được hưởng trợ cấp thất nghiệp")
+    who.expect("Ai được làm —", "Người lao động đang đóng bảo hiểm thất nghiệp")  # a long line is cut, not dropped
     fees = chat.say("lệ phí bao nhiêu").replies[0].text
     assert "(nộp trực tuyến): " in fees and "(trực tuyến)" not in fees  # the channel said once
 

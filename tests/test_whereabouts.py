@@ -58,6 +58,19 @@ def test_a_question_that_mentions_a_commune_word_is_still_a_question(app: App) -
     ).expect("is now part of Phường Sài Gòn")
 
 
+def test_a_question_asked_beside_an_address_is_answered_and_the_commune_kept(app: App) -> None:
+    chat = Conversation(app.engine, now=NOW)
+    chat.say("bằng lái xe, tôi ở phường Bình Thạnh").expect("Ý bạn là", "giấy phép lái xe")  # not the address
+    chat.say("1").expect("📄").expect_not("Xã/phường của bạn")
+    sure = Conversation(app.engine, user_id="sure", now=NOW)
+    sure.say("làm lại căn cước bị mất, nhà tôi ở phường Bến Nghé quận 1 cũ").expect("📄 Cấp đổi, cấp lại thẻ căn cước")
+    sure.say("nộp ở đâu").expect("Xã/phường của bạn: Phường Sài Gòn")
+    # A bare address, even one whose city an example story names, is still read as an address.
+    Conversation(app.engine, user_id="place", now=NOW).say("Phường Hải Châu, Thành phố Đà Nẵng").expect(
+        "Xã/phường của bạn: Phường Hải Châu"
+    )
+
+
 def test_the_terminal_answers_an_old_address(terminal_chat) -> None:  # type: ignore[no-untyped-def]
     out = terminal_chat(["làm căn cước ở đâu", "phường Bến Nghé, Quận 1 cũ", "thoát"])
     assert "nay thuộc Phường Sài Gòn, Thành phố Hồ Chí Minh" in out

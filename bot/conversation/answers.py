@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from bot.conversation.actions import Kind, payload
 from bot.conversation.cards import BULLET, conditional_legend, document_line, duration_line
 from bot.i18n import Translator
-from bot.messages import Link, Option, Reply, ReplyKind
+from bot.messages import Link, Option, Reply, ReplyKind, shorten
 from intents.facets import Facet
 from procedures.models import Channel, ChannelKind, Fee, OnlineLevel, Procedure
 
@@ -48,6 +48,10 @@ FACET_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
+# The shortest cut of a first line worth showing; below it the line is left to the buttons.
+MIN_CUT = 60
+
+
 def fit(lines: Sequence[str], limit: int, more: str) -> str:
     """Join ``lines`` within ``limit`` characters; what does not fit is replaced by ``more``."""
     text = "\n".join(lines)
@@ -56,6 +60,9 @@ def fit(lines: Sequence[str], limit: int, more: str) -> str:
     kept: list[str] = []
     for line in lines:
         if len("\n".join([*kept, line, more])) > limit:
+            room = limit - len("\n".join([*kept, more])) - 1
+            if len(kept) <= 1 and room >= MIN_CUT:  # a heading alone says nothing: cut the line instead
+                kept.append(shorten(line, room))
             break
         kept.append(line)
     return "\n".join([*kept, more])
@@ -157,6 +164,8 @@ def options_after(entry: Procedure, answered: str, tr: Translator) -> tuple[Opti
         (Option(tr.gettext("Where to submit"), payload(Kind.FACT, entry.id, Facet.WHERE)), Facet.WHERE),
     ]
     shown = {FEE_TIME, Facet.FEE, Facet.TIME} if answered in (Facet.FEE, Facet.TIME, FEE_TIME) else {answered}
+    if answered == Facet.DOCUMENTS:  # the short list points to the whole checklist for its (*) and the rest
+        shown = set()
     return tuple(option for option, facet in offer if facet not in shown)
 
 

@@ -56,7 +56,7 @@ def document_line(document: Document, tr: Translator, detailed: bool = False) ->
 
 def conditional_legend(tr: Translator) -> str:
     """What the "(*)" of :func:`document_line` means."""
-    return tr.gettext('(*) only in some cases: see "Papers to prepare".')
+    return tr.gettext('(*) a note, or needed only in some cases: see "Papers to prepare".')
 
 
 def _fee_channel(channel: FeeChannel, tr: Translator) -> str:

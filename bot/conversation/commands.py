@@ -9,6 +9,7 @@ question such as "hướng dẫn làm căn cước" is never mistaken for a comm
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 
 from bot.conversation.actions import (
@@ -69,7 +70,7 @@ _WORDS: dict[str, tuple[str, ...]] = {
         "can giup",
         "can nguoi giup",
     ),
-    NAV_EXIT: ("thoat", "huy", "dung", "dung lai", "exit", "quit", "stop", "cancel", "/cancel", "/stop"),
+    NAV_EXIT: ("thoat", "huy", "exit", "quit", "stop", "cancel", "/cancel", "/stop"),
     NAV_MENU: ("menu", "/menu", "danh muc", "danh sach", "trang chu", "main menu"),
     NAV_HELP: ("/help", "help", "tro giup"),
     CMD_START: ("/start", "start", "bat dau"),
@@ -79,7 +80,7 @@ _WORDS: dict[str, tuple[str, ...]] = {
     STAFF_REMINDERS: ("nhac nho", "lich nhac", "xem nhac nho", "my reminders", "reminders"),
 }
 _ANSWERS: dict[str, tuple[str, ...]] = {
-    ANS_YES: ("co", "co roi", "da co", "roi", "yes", "y", "dung", "dung roi", "vang", "da", "u", "uh", "ok co"),
+    ANS_YES: ("co", "co roi", "da co", "roi", "yes", "y", "vang", "da", "u", "uh", "ok co"),
     ANS_NO: ("chua", "chua co", "khong", "ko", "k", "no", "n", "khong co", "not yet", "chua a"),
 }
 # Commands with an argument, handled by the helper and admin desks (and reminders for everyone).
@@ -108,6 +109,26 @@ def number(text: str) -> int | None:
     return int(text)
 
 
+# "đúng" (right) and "dừng" (stop) fold to the same "dung": only the typed marks tell them apart.
+_DUNG = frozenset({"dung", "dung roi", "dung lai"})
+
+
+def dung(text: str) -> str | None:
+    """What a typed "dung" stands for: ANS_YES for "đúng", NAV_EXIT for "dừng", None when unmarked.
+
+    Also None for anything else. "dừng lại" and "đúng rồi" say it without marks too.
+    """
+    simple = simplify(text)
+    if simple not in _DUNG:
+        return None
+    typed = unicodedata.normalize("NFC", text.lower())
+    if "ừ" in typed or simple == "dung lai":
+        return NAV_EXIT
+    if "ú" in typed or simple == "dung roi":
+        return ANS_YES
+    return None
+
+
 def simplify(text: str) -> str:
     """Fold, drop punctuation and collapse spaces ("Quay lại!" -> "quay lai")."""
     return " ".join(_PUNCTUATION.sub(" ", fold(text)).split())
@@ -131,6 +152,9 @@ def parse(text: str, options: list[str], awaiting_answer: bool, labels: Sequence
         return None
     if simple and simple in labels and len(labels) == len(options):
         return options[list(labels).index(simple)]
+    if simple in _DUNG:  # a plain "dung" is neither: it is read as text
+        meant = dung(stripped)
+        return meant if meant != ANS_YES or awaiting_answer else None
     if awaiting_answer and simple in ANSWER_PHRASES:
         return ANSWER_PHRASES[simple]
     if simple.startswith("/"):

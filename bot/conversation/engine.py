@@ -344,10 +344,11 @@ class Engine:
         referral = self.referrals.find(text, named)
         if referral is not None:  # a matter for another body (a divorce goes to court)
             return [fixed.referral(turn, referral)]
-        if decision.verdict is not Verdict.MATCH:  # "phường Bến Nghé, Quận 1 cũ" is an address, not a question
-            address = whereabouts.read(turn, text, asked=whereabouts.awaiting_address(turn))
-            if address is not None:
-                return [address]
+        # "phường Bến Nghé, Quận 1 cũ" is an address, not a question; beside a question it is noted
+        question = decision.verdict is Verdict.MATCH
+        address = whereabouts.read(turn, text, asked=whereabouts.awaiting_address(turn), question=question)
+        if address is not None:
+            return [address]
         if decision.verdict is Verdict.NO_MATCH or top is None:
             turn.log(EventType.UNRESOLVED, text=text)
             return [fixed.not_understood(turn)]

@@ -24,7 +24,7 @@ from bot.conversation.actions import (
     Action,
     Kind,
 )
-from bot.conversation.commands import ANSWER_PHRASES, simplify
+from bot.conversation.commands import ANSWER_PHRASES, dung, simplify
 from bot.conversation.replies import menu_option
 from bot.conversation.state import Mode
 from bot.conversation.turn import Turn
@@ -67,8 +67,6 @@ YES_WORDS = frozenset(
         "roi",
         "co",
         "co roi",
-        "dung",
-        "dung roi",
         "muon",
         "co muon",
     }
@@ -117,7 +115,7 @@ REPEAT_WINDOW = dt.timedelta(minutes=30)
 def yes_or_no(text: str) -> bool | None:
     """True for a typed yes, False for a typed no, None for anything else."""
     simple = simplify(text)
-    if simple in YES_WORDS or ANSWER_PHRASES.get(simple) == ANS_YES:
+    if simple in YES_WORDS or ANSWER_PHRASES.get(simple) == ANS_YES or dung(text) == ANS_YES:
         return True
     if simple in NO_WORDS or ANSWER_PHRASES.get(simple) == ANS_NO:
         return False

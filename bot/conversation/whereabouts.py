@@ -21,6 +21,8 @@ from bot.conversation.replies import menu_option
 from bot.conversation.turn import Turn
 from bot.messages import Option, Reply, ReplyKind, shorten
 from intents.facets import Facet
+from intents.index import IntentKind
+from intents.router import Verdict
 from procedures.addresses import (
     AddressAnswer,
     AddressStatus,
@@ -28,6 +30,7 @@ from procedures.addresses import (
     NewCommune,
     commune_by_code,
     resolve,
+    without_places,
     without_streets,
 )
 from procedures.folding import fold
@@ -114,17 +117,25 @@ def _question(turn: Turn, answer: AddressAnswer) -> Reply:
     return Reply("\n".join(lines), (*options, *menu_option(tr)), kind=ReplyKind.QUESTION)
 
 
-def read(turn: Turn, text: str, asked: bool, placed_only: bool = False) -> Reply | None:
+def read(turn: Turn, text: str, asked: bool, placed_only: bool = False, question: bool = False) -> Reply | None:
     """Answer a message that is an address, or None to route it as a question.
 
     ``asked``: the bot has just said where to submit (or asked which commune), so a bare name
     ("Bến Nghé", "Tây Ninh") counts too, read together with the place asked about.
     ``placed_only``: answer only when the address is found or needs a choice (the router has
-    not looked at the message yet); "not found" is left to the caller.
+    not looked at the message yet); "not found" is left to the caller. ``question``: the router
+    is sure the message asks about a procedure. A question beside an address ("bằng lái xe, tôi
+    ở phường Bình Thạnh") is answered as a question; its commune, when certain, is kept for
+    "where to submit".
     """
     state = turn.state
     named = mentions_address(text)
-    if not (asked or named):
+    if not (asked or named) or (question and not named):
+        return None
+    if question or (not asked and _asks_beside(turn, text)):
+        placed = resolve(text)
+        if placed.commune is not None:  # kept for "where to submit"
+            state.commune = placed.commune.code
         return None
     earlier = state.place if asked and state.place else ""
     answer = resolve(f"{earlier}, {text}" if earlier else text)
@@ -144,6 +155,15 @@ def read(turn: Turn, text: str, asked: bool, placed_only: bool = False) -> Reply
         )
         return Reply(text, menu_option(turn.tr))
     return None
+
+
+def _asks_beside(turn: Turn, text: str) -> bool:
+    """Whether the message asks about a procedure besides naming a place."""
+    rest = without_places(text)
+    decision = turn.snap.router.route(rest) if rest.strip(" ,.") else None
+    if decision is None or decision.top is None or decision.verdict is Verdict.NO_MATCH:
+        return False
+    return decision.top.kind is not IntentKind.GENERAL
 
 
 def chosen(turn: Turn, code: str) -> Reply:
