@@ -42,7 +42,16 @@ from bot.storage.privacy import hash_user, redact
         ("số 12 đường Lê Lợi, CCCD 001203004567", "[address], CCCD [id]"),
         ("thôn Đông, xã Vĩnh Ngọc, huyện Đông Anh", "[address], xã Vĩnh Ngọc, huyện Đông Anh"),
         ("khu phố 3, phường Linh Trung, TP Thủ Đức", "[address], phường Linh Trung, TP Thủ Đức"),
+        # Passwords and one-time codes, after what they are
+        (
+            "mật khẩu vneid của tôi là Abc@12345 sao đăng nhập không được",
+            "mật khẩu vneid của tôi là [secret] sao đăng nhập không được",
+        ),
+        ("mã otp vneid gửi về là 482913, nhập vào đâu", "mã otp vneid gửi về là [secret], nhập vào đâu"),
+        ("OTP 482913 nhap o dau", "OTP [secret] nhap o dau"),
+        ("my password is hunter22", "my password is [secret]"),
         # ... and what only looks like one stays: units, dates, documents, the hotline, a copy.
+        ("quên mật khẩu vneid thì làm sao", "quên mật khẩu vneid thì làm sao"),
         ("phường Bến Nghé, Quận 1 cũ", "phường Bến Nghé, Quận 1 cũ"),
         ("quận 3 Hồ Chí Minh, thành phố Thủ Đức", "quận 3 Hồ Chí Minh, thành phố Thủ Đức"),
         ("mẫu số 01, nghị định số 118/2025/NĐ-CP", "mẫu số 01, nghị định số 118/2025/NĐ-CP"),

@@ -224,3 +224,13 @@ def test_personal_numbers_are_not_stored(chat: Conversation, app: App) -> None:
     assert "012345678901" not in blob and "0912 345 678" not in blob and "an@example.com" not in blob
     assert "[id]" in blob and "[phone]" in blob and "[email]" in blob
     assert keys and all(len(key) == 64 and key != "tester" for key in keys)
+
+
+def test_a_password_or_code_typed_here_is_not_kept_and_the_citizen_is_warned(chat: Conversation, app: App) -> None:
+    chat.say("mật khẩu vneid của tôi là Abc@12345 sao đăng nhập không được")
+    chat.expect("Đừng bao giờ gửi mật khẩu hay mã OTP", "Đăng nhập")  # the warning, then the answer
+    chat.say("mã otp gửi về là 482913, nhập vào đâu").expect("Đừng bao giờ gửi mật khẩu")
+    chat.say("quên mật khẩu vneid").expect_not("Đừng bao giờ gửi mật khẩu")  # no secret in it
+    with app.database.session() as session:
+        blob = " ".join(event.text or "" for event in session.exec(select(Event)))
+    assert "Abc@12345" not in blob and "482913" not in blob and "[secret]" in blob

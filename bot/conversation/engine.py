@@ -26,7 +26,7 @@ from bot.i18n import Languages, pick_locale
 from bot.messages import Address, Inbound, Reply, ReplyKind, scrub
 from bot.storage.database import ConversationStore, Unit
 from bot.storage.events import EventType, Recorder, Stamp
-from bot.storage.privacy import hash_user
+from bot.storage.privacy import hash_user, holds_secret
 from bot.storage.roles import Role
 from intents.facets import read_facet
 from intents.index import IntentKind
@@ -210,7 +210,10 @@ class Engine:
             return [Reply(saved.format(name=name), fixed.menu_option(turn.tr))]
         if not text:
             return [fixed.nothing_typed(turn)]
-        return self._route(turn, text)
+        replies = self._route(turn, text)
+        if holds_secret(text):  # a password or one-time code typed here: it is not kept, and never to be shared
+            replies.insert(0, fixed.secret_warning(turn.tr))
+        return replies
 
     def _awaiting_answer(self, turn: Turn) -> bool:
         found = turn.snap.walk.current(turn.state)

@@ -1,6 +1,7 @@
 """Personal-data protection: redaction of identifiers and salted hashing of user ids.
 
-Citizens paste ID numbers, phone numbers, e-mail and home addresses into chats. Under Decree
+Citizens paste ID numbers, phone numbers, e-mail, home addresses, even passwords and one-time
+codes into chats. Under Decree
 13/2023/NĐ-CP and Law 91/2025/QH15 these are personal data, so nothing is stored before
 :func:`redact` has replaced them, and platform user ids are stored only as salted hashes. Of an
 address only the commune, ward, district and province names are kept (the bot needs them to
@@ -41,11 +42,33 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
+# Secrets: a password or one-time code typed after what it is ("mật khẩu vneid của tôi là Abc@123",
+# "mã otp gửi về là 482913", "OTP: 482913"). The secret itself is the word after "là", ":" or "is",
+# or a run of 4 to 8 digits near the cue; "quên mật khẩu vneid" names no secret and is kept.
+_SECRET_CUE = (
+    r"m[aậ]t\s*kh[aẩ]u|password|passcode|\bpass\b|\bpin\b|\botp\b|"
+    r"m[aã]\s*(?:x[aá]c\s*(?:nh[aậ]n|th[uự]c)|k[ií]ch\s*ho[aạ]t|b[aả]o\s*m[aậ]t)|verification\s*code|one[-\s]time\s*code"
+)
+_SECRETS: tuple[re.Pattern[str], ...] = (
+    re.compile(rf"(?i)((?:{_SECRET_CUE})[^\n]{{0,40}}?(?:\bl[aà]\b|\bis\b|[:=]))\s*[^\s,;]{{3,}}"),
+    re.compile(rf"(?i)((?:{_SECRET_CUE})[^\n\d]{{0,40}}?)(?<!\d)\d{{4,8}}(?!\d)"),
+)
+
+
+def holds_secret(text: str) -> bool:
+    """Whether the message holds a password or one-time code (the bot then warns the citizen)."""
+    return any(pattern.search(text) for pattern in _SECRETS)
+
+
 def redact(text: str) -> str:
-    """Replace e-mails, bank accounts, health-card, plate, phone and ID numbers, house numbers and streets.
+    """Replace secrets, e-mails, bank accounts, health-card, plate, phone and ID numbers, and streets.
+
+    Secrets are passwords and one-time codes; of an address, house numbers and streets go.
 
     "số 12 đường Lê Lợi, phường Bến Thành" → "[address], phường Bến Thành": the ward is kept.
     """
+    text = _SECRETS[0].sub(r"\1 [secret]", text)
+    text = _SECRETS[1].sub(r"\1[secret]", text)
     for pattern, placeholder in _PATTERNS:
         text = pattern.sub(placeholder, text)
     for start, end in reversed(street_spans(text)):
