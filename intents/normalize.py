@@ -139,11 +139,17 @@ def _untelex(token: str) -> str:
     return candidate if is_syllable(candidate) else token
 
 
+# Two spellings in standard use: "đăng kí" / "đăng ký", "lí lịch" / "lý lịch", "quí" / "quý". Only
+# these syllables are merged: "mi", "hi", "ti" and "si" are English words or other syllables.
+_I_OR_Y = {"ki": "ky", "li": "ly", "qui": "quy"}
+
+
 @lru_cache(maxsize=65536)
 def _clean(token: str, english: bool) -> str:
-    """Collapse repeated letters and (outside English) undo Telex; memoised per word."""
+    """Collapse repeated letters, (outside English) undo Telex, and spell i/y one way; memoised per word."""
     token = _REPEAT.sub(r"\1", token)
-    return token if english else _untelex(token)
+    token = token if english else _untelex(token)
+    return _I_OR_Y.get(token, token)
 
 
 @dataclass(frozen=True)

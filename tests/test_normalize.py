@@ -19,6 +19,13 @@ def test_both_tone_mark_placements_match(old: str, new: str) -> None:
     assert normalize(old) == normalize(new)
 
 
+@pytest.mark.parametrize(
+    ("one", "other"), [("đăng kí", "đăng ký"), ("lí lịch", "lý lịch"), ("dang ki", "dang ky"), ("quí", "quý")]
+)
+def test_both_standard_spellings_of_i_and_y_match(one: str, other: str) -> None:
+    assert normalize(one) == normalize(other)
+
+
 def test_with_and_without_diacritics_match() -> None:
     assert normalize("đăng ký tạm trú") == normalize("dang ky tam tru") == "dang ky tam tru"
 
