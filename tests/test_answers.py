@@ -364,3 +364,9 @@ def test_every_referral_is_sourced_and_links_only_to_official_pages(catalog: Cat
 def test_a_short_card_does_not_end_its_summary_at_an_abbreviation(app: App) -> None:
     chat = Conversation(app.engine, user_id="lost-id", now=NOW)
     chat.say("I lost my ID card, what should I do?").expect("e.g. when its details change")
+
+
+def test_a_how_to_guide_offers_only_what_it_holds_and_answers_its_own_question(app: App) -> None:
+    chat = Conversation(app.engine, user_id="track", now=NOW)
+    chat.say("theo doi ho so o dau").expect("Theo dõi hồ sơ —", "mã hồ sơ").expect_not("chưa có thông tin")
+    assert [option.label for option in chat.options] == ["Hướng dẫn từng bước"]  # no fee, papers or office to show

@@ -26,6 +26,7 @@ from bot.i18n import Translator
 from bot.messages import Link, Option, Reply, ReplyKind, shorten
 from intents.facets import Facet
 from procedures.models import Channel, ChannelKind, Fee, OnlineLevel, Procedure
+from procedures.models import Kind as EntryKind
 
 FACET_LIMIT = 400  # a facet answer: about six lines of a phone screen
 CARD_LIMIT = 600  # the short card: one phone screen
@@ -166,7 +167,12 @@ def options_after(entry: Procedure, answered: str, tr: Translator) -> tuple[Opti
     shown = {FEE_TIME, Facet.FEE, Facet.TIME} if answered in (Facet.FEE, Facet.TIME, FEE_TIME) else {answered}
     if answered == Facet.DOCUMENTS:  # the short list points to the whole checklist for its (*) and the rest
         shown = set()
-    return tuple(option for option, facet in offer if facet not in shown)
+    held = {  # a button for a fact the entry does not hold would only say "not known"
+        Facet.DOCUMENTS: bool(entry.documents),
+        FEE_TIME: bool(entry.fees or entry.processing_time),
+        Facet.WHERE: entry.agency is not None or any(c.kind is ChannelKind.IN_PERSON for c in entry.channels),
+    }
+    return tuple(option for option, facet in offer if facet not in shown and held.get(facet, True))
 
 
 def _money_time_lines(entry: Procedure, facet: str, tr: Translator, today: dt.date, notes: bool) -> list[str]:
@@ -330,7 +336,7 @@ def short_card(entry: Procedure, tr: Translator, today: dt.date) -> Reply:
     loc = tr.locale
     code = f" ({tr.gettext('code')} {', '.join(entry.codes)})" if entry.codes else ""
     lines = [f"📄 {entry.name.get(loc)}{code}", _first_sentence(entry.summary.get(loc))]
-    online = _online_sentence(entry, tr)
+    online = _online_sentence(entry, tr) if entry.kind is EntryKind.PROCEDURE else None  # a how-to submits nothing
     if online:
         lines.append(online)
     fees, _ended = current_fees(entry, today)
