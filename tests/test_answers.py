@@ -370,3 +370,4 @@ def test_a_how_to_guide_offers_only_what_it_holds_and_answers_its_own_question(a
     chat = Conversation(app.engine, user_id="track", now=NOW)
     chat.say("theo doi ho so o dau").expect("Theo dõi hồ sơ —", "mã hồ sơ").expect_not("chưa có thông tin")
     assert [option.label for option in chat.options] == ["Hướng dẫn từng bước"]  # no fee, papers or office to show
+    chat.press("Hướng dẫn").say("tiep").say("tiep").expect("Có hay Không?")  # "… không?" named as its buttons

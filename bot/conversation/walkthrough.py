@@ -144,8 +144,10 @@ class Walkthrough:
         if found is None:
             return [self.render_step(state, tr)]
         step = found[0].steps[found[1]]
-        if step.check is not None:
-            return [Reply(tr.gettext("Please answer first: Yes or Not yet?")), self.render_step(state, tr)]
+        if step.check is not None:  # named as its buttons are: "Có / Không" or "Có / Chưa"
+            options = self.step_options(step, tr)
+            ask = tr.gettext("Please answer first: {yes} or {no}?").format(yes=options[0].label, no=options[1].label)
+            return [Reply(ask), self.render_step(state, tr)]
         return self.go(state, step.next, tr)
 
     def answer(self, state: ConversationState, yes: bool, tr: Translator) -> list[Reply]:
