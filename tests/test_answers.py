@@ -197,6 +197,10 @@ def test_a_bare_number_with_nothing_to_choose_asks_what_it_means(app: App) -> No
     chat = Conversation(app.engine, now=NOW)
     chat.say("0").expect('Bạn vừa gõ "0"')
     chat.say("tạm trú").say("9").expect('Bạn vừa gõ "9"')
+    listed = Conversation(app.engine, user_id="listed", now=NOW).say("bảo hiểm")  # "did you mean" with a list
+    shown = [option.label for option in listed.options]
+    listed.say("9").expect(f"từ 1 đến {len(shown)}")
+    assert [option.label for option in listed.options] == shown  # the list stays, to choose from
 
 
 def test_a_detail_asked_with_no_procedure_asks_which_then_answers_it(app: App) -> None:

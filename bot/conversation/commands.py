@@ -138,7 +138,7 @@ def parse(text: str, options: list[str], awaiting_answer: bool, labels: Sequence
     """The payload a typed message stands for, or None when it is free text to route.
 
     ``options`` are the payloads last offered (a typed number picks one, and so does typing an
-    option's label: ``labels``, simplified, where a channel shows options as a numbered list);
+    option's label: ``labels``, compared simplified, where a channel shows options as a numbered list);
     ``awaiting_answer`` makes "có"/"chưa" answers rather than words of a question.
     """
     stripped = text.strip()
@@ -150,8 +150,9 @@ def parse(text: str, options: list[str], awaiting_answer: bool, labels: Sequence
         if picked is not None and 1 <= picked <= len(options):
             return options[picked - 1]
         return None
-    if simple and simple in labels and len(labels) == len(options):
-        return options[list(labels).index(simple)]
+    simple_labels = [simplify(label) for label in labels]
+    if simple and simple in simple_labels and len(labels) == len(options):
+        return options[simple_labels.index(simple)]
     if simple in _DUNG:  # a plain "dung" is neither: it is read as text
         meant = dung(stripped)
         return meant if meant != ANS_YES or awaiting_answer else None

@@ -147,7 +147,7 @@ class Engine:
             replies.insert(0, Reply(note.format(n=self.config.max_text_chars)))
         offered = replies[-1].options if replies else ()
         state.options = [option.payload for option in offered]
-        state.labels = [commands.simplify(option.label) for option in offered]  # typing one presses it
+        state.labels = [option.label for option in offered]  # typing one presses it
         state.pending = list(replies[-1].yes_no) if replies and replies[-1].yes_no else []
         state.last_active = inbound.received_at.isoformat()
         state.messages += 1

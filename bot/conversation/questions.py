@@ -259,7 +259,12 @@ def bare_number(turn: Turn, text: str) -> Reply | None:
     simple = simplify(text)
     if not simple.isdigit():  # a number that picks a shown option never gets here
         return None
-    tr = turn.tr
+    tr, shown = turn.tr, len(turn.state.options)
+    if shown > 1:  # a list is showing, but not that many items: keep it and say which numbers work
+        text = tr.gettext('You typed "{number}". Please choose a number from 1 to {last}, or tap an option.')
+        state = turn.state
+        kept = tuple(Option(label, option) for label, option in zip(state.labels, state.options, strict=False))
+        return Reply(text.format(number=simple[:12], last=shown), kept if len(kept) == shown else menu_option(tr))
     text = tr.gettext(
         'You typed "{number}". Numbers choose an item from the list I showed; there is none to choose from now. '
         "What would you like to ask? For example: “lệ phí làm hộ chiếu”."

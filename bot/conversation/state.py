@@ -60,7 +60,7 @@ class ConversationState:
     ticks: dict[str, list[str]] = field(default_factory=dict)
     checklist: str | None = None  # the entry whose papers are being ticked
     options: list[str] = field(default_factory=list)
-    labels: list[str] = field(default_factory=list)  # the options' labels, simplified: typing one presses it
+    labels: list[str] = field(default_factory=list)  # the options' labels: typing one presses it
     paused: Position | None = None  # a guide left idle too long, offered for resuming
     last_active: str = ""
     messages: int = 0
