@@ -54,18 +54,25 @@ def _has_vietnamese_marks(text: str) -> bool:
     return any(mark in _TONE_MARKS for mark in unicodedata.normalize("NFD", text))
 
 
+def _syllable(word: str) -> bool:
+    """A Vietnamese syllable typed plain, or Vietnamese chat shorthand."""
+    return word in _VIETNAMESE_SHORTHAND or _SYLLABLE.fullmatch(word) is not None
+
+
 def detect(text: str) -> str | None:
     """``"vi"``, ``"en"``, or None when the message is too short or too mixed to tell."""
     if text.lstrip().startswith("/"):
         return None  # a command: its argument says nothing about the asker's language
     words = _WORD.findall(fold(text))
+    if _has_vietnamese_marks(text):
+        return "vi" if len(words) >= MIN_WORDS else None
+    if len(words) == 2 and all(word in _ENGLISH and not _syllable(word) for word in words):
+        return "en"  # "passport fee", "marriage registration": two English words that no Vietnamese shares
     if len(words) < MIN_WORDS:
         return None
-    if _has_vietnamese_marks(text):
-        return "vi"
     english = vietnamese = 0
     for word in words:
-        syllable = word in _VIETNAMESE_SHORTHAND or _SYLLABLE.fullmatch(word) is not None
+        syllable = _syllable(word)
         if word in _ENGLISH:
             english += not syllable  # a word of both languages says nothing
         elif syllable:

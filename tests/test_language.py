@@ -15,6 +15,8 @@ from intents.language import detect
         "Hi, I am a foreigner. How much does a passport for my Vietnamese wife cost?",
         "I lost my ID card",
         "how to register",
+        "passport fee",  # two English words no Vietnamese shares are enough
+        "marriage registration",
     ],
 )
 def test_english_questions_are_english(text: str) -> None:
@@ -37,6 +39,8 @@ def test_vietnamese_with_or_without_marks_is_vietnamese(text: str) -> None:
     assert detect(text) == "vi"
 
 
-@pytest.mark.parametrize("text", ["ok", "xin chao", "cho minh hoi visa", "to be or not to be", "/start en"])
+@pytest.mark.parametrize(
+    "text", ["ok", "xin chao", "cho minh hoi visa", "to be or not to be", "/start en", "hello", "cccd fee", "đăng ký"]
+)
 def test_short_mixed_or_ambiguous_messages_keep_the_conversations_language(text: str) -> None:
     assert detect(text) is None
