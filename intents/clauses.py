@@ -21,6 +21,9 @@ _QUESTION_WORDS = frozenset(
     "khong ko k kg hok hong khum chua gi j nao dau sao ntn bn bnhieu lau bh hay "
     "may how what where when which who why whom whose does".split()
 )
+# Negations ask only at the end of a clause, before nothing but a final particle.
+_NEGATIONS = frozenset("khong ko k kg hok hong khum chua".split())
+_PARTICLES = frozenset("a ah z v vay ha nhi nhe ta ban em chi anh bac chu ad".split())
 # English auxiliaries ask only when a subject follows ("can i", "do we"): "can" alone is also
 # folded "căn"/"cần", "do" folded "đó"/"đỏ".
 _AUXILIARIES = frozenset("can could do is are will would should must am".split())
@@ -43,8 +46,14 @@ _EN_CONDITION_NEXT = frozenset("i we you applying submitting paying".split())
 
 
 def _asks(words: list[str]) -> bool:
-    if not _QUESTION_WORDS.isdisjoint(words):
-        return True
+    for i, word in enumerate(words):
+        if word in _NEGATIONS:
+            # "không" asks at the end of a clause ("làm được không ạ"); before a verb it negates
+            # ("bác không biết dùng điện thoại").
+            if all(after in _PARTICLES for after in words[i + 1 :]):
+                return True
+        elif word in _QUESTION_WORDS:
+            return True
     if "bao" in words and not {"nhieu", "nhiu", "gio", "h"}.isdisjoint(words):
         return True
     return any(w in _AUXILIARIES and n in _SUBJECTS for w, n in zip(words, words[1:], strict=False))
