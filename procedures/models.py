@@ -173,7 +173,18 @@ class Step(Frozen):
 
 
 # The facts an evidence record may name: a whole field, or one fee or time line ("fees.0").
-FACT_FIELDS = ("documents", "agency", "channels", "online_level", "audience", "result", "tracking", "steps")
+FACT_FIELDS = (
+    "documents",
+    "agency",
+    "channels",
+    "online_level",
+    "audience",
+    "result",
+    "tracking",
+    "deadline",
+    "validity",
+    "steps",
+)
 LINE_FIELDS = ("fees", "processing_time")
 
 
@@ -215,6 +226,8 @@ class Procedure(Frozen):
     legal_basis: tuple[str, ...] = ()
     result: Text | None = None  # what the citizen receives and how
     tracking: Text | None = None  # how to follow the application afterwards
+    deadline: Text | None = None  # by when it must be done, and what lateness costs
+    validity: Text | None = None  # how long the result stays valid
     source_url: str
     sources: tuple[str, ...] = ()
     last_verified: dt.date

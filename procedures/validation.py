@@ -100,7 +100,7 @@ def successors(entry: Procedure, index: int) -> set[int]:
 
 def _texts(entry: Procedure) -> Iterable[tuple[str, Text]]:
     yield "summary", entry.summary
-    for name in ("audience", "result", "tracking", "preparation"):
+    for name in ("audience", "result", "tracking", "deadline", "validity", "preparation"):
         value = getattr(entry, name)
         if value is not None:
             yield name, value

@@ -44,8 +44,8 @@ FACET_FIELDS: dict[str, tuple[str, ...]] = {
     Facet.ELIGIBILITY: ("audience",),
     Facet.RESULT: ("result",),
     Facet.TRACKING: ("tracking",),
-    Facet.VALIDITY: (),
-    Facet.DEADLINE: (),
+    Facet.VALIDITY: ("validity",),
+    Facet.DEADLINE: ("deadline",),
 }
 
 
@@ -236,6 +236,8 @@ def _text_fact(entry: Procedure, facet: str, tr: Translator) -> list[str] | None
         Facet.ELIGIBILITY: (entry.audience, tr.gettext("Who can apply — {name}:")),
         Facet.RESULT: (entry.result, tr.gettext("The result — {name}:")),
         Facet.TRACKING: (entry.tracking, tr.gettext("Following your application — {name}:")),
+        Facet.DEADLINE: (entry.deadline, tr.gettext("Deadline — {name}:")),
+        Facet.VALIDITY: (entry.validity, tr.gettext("How long it stays valid — {name}:")),
     }
     value, head = heads.get(facet, (None, ""))  # type: ignore[call-overload]
     if value is None:

@@ -66,6 +66,8 @@ def citizen_texts(entry: Procedure) -> list[tuple[str, str]]:
         ("agency", entry.agency.name if entry.agency else None),
         ("result", entry.result),
         ("tracking", entry.tracking),
+        ("deadline", entry.deadline),
+        ("validity", entry.validity),
         ("preparation", entry.preparation),
     ]
     items += [(f"channels.{i}", c.name) for i, c in enumerate(entry.channels)]

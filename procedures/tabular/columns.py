@@ -119,6 +119,8 @@ PROCEDURES = Table(
         Column("legal_basis", "Căn cứ pháp lý; mỗi văn bản một dòng trong ô.", multi=True, width=40),
         *_text("result", "Kết quả người dân nhận được"),
         *_text("tracking", "Cách theo dõi hồ sơ sau khi nộp"),
+        *_text("deadline", "Thời hạn phải làm thủ tục và hậu quả khi làm muộn (chỉ khi có nguồn)"),
+        *_text("validity", "Kết quả có giá trị trong bao lâu (chỉ khi có nguồn)"),
         *_text("preparation", "Những gì cần chuẩn bị trước bước 1"),
         Column(
             "source_url",
@@ -290,7 +292,8 @@ EVIDENCE = Table(
         ENTRY_ID,
         Column(
             "fact",
-            "Thông tin nào: documents, agency, channels, online_level, audience, result, tracking, steps; "
+            "Thông tin nào: documents, agency, channels, online_level, audience, result, tracking, deadline, validity, "
+            "steps; "
             "hoặc một dòng phí/thời hạn: fees.0, fees.1, processing_time.0 (đếm từ 0 theo thứ tự ở trang fees, times).",
             required=True,
             width=18,

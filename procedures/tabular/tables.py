@@ -30,7 +30,7 @@ from procedures.tabular.provenance import EntryOrigins, Grid, Location, ModelPat
 
 Value = str | int | float | dt.date | None
 _LIST_FIELDS = ("codes", "partial_codes", "legal_basis", "sources", "unverified", "keywords", "examples")
-_OPTIONAL_TEXTS = ("audience", "result", "tracking", "preparation")
+_OPTIONAL_TEXTS = ("audience", "result", "tracking", "deadline", "validity", "preparation")
 _GROUPED_NUMBER = re.compile(r"\d{1,3}(?:[., \u00a0]\d{3})+")
 _DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 
@@ -62,6 +62,7 @@ def entry_rows(entry: Procedure) -> dict[str, list[dict[str, Value]]]:
     main |= _pair("agency", entry.agency.name if entry.agency else None)
     main["legal_basis"] = _lines(entry.legal_basis)
     main |= _pair("result", entry.result) | _pair("tracking", entry.tracking) | _pair("preparation", entry.preparation)
+    main |= _pair("deadline", entry.deadline) | _pair("validity", entry.validity)
     main |= {"source_url": entry.source_url, "sources": _lines(entry.sources), "last_verified": entry.last_verified}
     main |= {name: _lines(getattr(entry, name)) for name in ("unverified", "keywords", "examples")}
     key: dict[str, Value] = {"entry_id": entry.id}
