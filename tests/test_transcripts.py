@@ -234,3 +234,13 @@ def test_a_password_or_code_typed_here_is_not_kept_and_the_citizen_is_warned(cha
     with app.database.session() as session:
         blob = " ".join(event.text or "" for event in session.exec(select(Event)))
     assert "Abc@12345" not in blob and "482913" not in blob and "[secret]" in blob
+
+
+def test_a_thumb_in_the_middle_of_a_guide_rates_the_step_and_keeps_the_guide(chat: Conversation, app: App) -> None:
+    chat.say("xac nhan cu tru").press("Hướng dẫn").say("có")
+    chat.say("👎").expect("sửa bước này", "Bước 2/")
+    chat.say("tiếp").expect("Bước 3/")  # the guide went on
+    Conversation(app.engine, user_id="new", now=chat.now).say("👍").expect("Cảm ơn bạn!")  # nothing to rate
+    with app.database.session() as session:
+        ratings = session.exec(select(Event).where(Event.type == "rating")).all()
+    assert [(event.intent, event.decision) for event in ratings] == [("xac-nhan-cu-tru", "down")]

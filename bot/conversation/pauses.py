@@ -92,9 +92,24 @@ def stop(turn: Turn) -> list[Reply]:
 
 
 def rate(turn: Turn, helpful: bool) -> list[Reply]:
-    """👍 or 👎 at the end of a guide: thanks, and help when it did not."""
+    """👍 or 👎: thanks, and help when it did not.
+
+    At the end of a guide it rates the guide; in the middle, the step at hand, and the guide goes
+    on at that step; with nothing to rate, it is only thanked.
+    """
     state, tr = turn.state, turn.tr
-    turn.log(EventType.RATING, intent=state.procedure, decision="up" if helpful else "down")
+    decision = "up" if helpful else "down"
+    if state.mode in (Mode.GUIDE, Mode.CHECKLIST) and turn.snap.walk.current(state) is not None:
+        turn.log(EventType.RATING, intent=state.root_procedure(), step=state.step, decision=decision)
+        thanks = (
+            tr.gettext("Thank you! Let's go on.")
+            if helpful
+            else tr.gettext('Thank you for telling us. We will improve this step. If you are stuck, tap "I\'m stuck".')
+        )
+        return [Reply(thanks), turn.snap.walk.render_step(state, tr)]
+    if state.mode is not Mode.RATING:
+        return [Reply(tr.gettext("Thank you!"), fixed.menu_option(tr))]
+    turn.log(EventType.RATING, intent=state.procedure, decision=decision)
     state.mode = Mode.IDLE
     text = (
         tr.gettext("Thank you! Glad it helped.")
