@@ -68,6 +68,7 @@ class FacetReading:
     facet: Facet
     score: float
     topic: str  # the folded message with the facet's cue phrases removed
+    also: Facet = Facet.NONE  # a second detail asked as clearly ("bao nhiêu tiền và mất mấy ngày")
 
 
 @functools.cache
@@ -99,7 +100,9 @@ def read_facet(text: str) -> FacetReading:
     best = max(scores, key=lambda facet: (scores[facet], last[facet], -order.index(facet)))
     if best is Facet.NONE or scores[best] < 2:
         return FacetReading(Facet.NONE, round(scores[best], 2), folded)
-    return FacetReading(best, round(scores[best], 2), _topic(folded, kept, best))
+    others = [facet for facet in scores if facet not in (best, Facet.NONE) and scores[facet] >= 2]
+    also = max(others, key=lambda facet: scores[facet]) if others else Facet.NONE
+    return FacetReading(best, round(scores[best], 2), _topic(folded, kept, best), also)
 
 
 def _starts(words: list[str]) -> list[int]:

@@ -133,6 +133,13 @@ def test_a_fee_question_is_answered_first_then_the_card_then_the_steps(app: App)
     other.press("Lệ phí và thời gian").expect("Lệ phí —", "Thời gian giải quyết:", "7 ngày làm việc")
 
 
+def test_the_fee_and_the_time_asked_together_are_answered_together(app: App) -> None:
+    chat = Conversation(app.engine, user_id="both", now=NOW)
+    chat.say("cho hỏi làm hộ chiếu hết bao nhiêu tiền và mất mấy ngày").expect("Lệ phí —", "8 ngày làm việc")
+    chat.expect_not("📄")  # not the card: the two asked facts
+    assert len(chat.text) <= FACET_LIMIT
+
+
 def test_a_question_with_no_detail_gets_the_short_card(app: App) -> None:
     chat = Conversation(app.engine, now=NOW)
     chat.say("tôi muốn làm hộ chiếu").expect("📄 Cấp hộ chiếu", "Lệ phí").expect_option("Lệ phí và thời gian")

@@ -81,6 +81,12 @@ def test_reads_the_asked_detail(text: str, facet: Facet) -> None:
     assert read_facet(text).facet is facet
 
 
+def test_a_second_detail_asked_as_clearly_is_kept() -> None:
+    reading = read_facet("làm hộ chiếu hết bao nhiêu tiền và mất mấy ngày")
+    assert {reading.facet, reading.also} == {Facet.FEE, Facet.TIME}
+    assert read_facet("lệ phí làm hộ chiếu").also is Facet.NONE
+
+
 def test_the_topic_is_the_message_without_its_cue_phrases() -> None:
     reading = read_facet("Lệ phí làm lại căn cước bao nhiêu?")
     assert reading.facet is Facet.FEE

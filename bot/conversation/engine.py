@@ -340,7 +340,7 @@ class Engine:
             decision=decision.verdict.value,
             confidence=round(decision.confidence, 4),
         )
-        detail = opening.asked_detail(turn, reading, decision)
+        detail = opening.asked_detail(turn, reading, decision, facet)
         if detail is not None:  # "nộp ở đâu?" under a card, while "did you mean" waits, or out of the blue
             return detail
         named = [fixed.label(turn, candidate.intent) for candidate in decision.candidates[:1]]
@@ -357,11 +357,11 @@ class Engine:
             return [fixed.not_understood(turn)]
         small_talk = top.kind is IntentKind.GENERAL and top.intent not in fixed.ASKABLE
         if decision.verdict is Verdict.AMBIGUOUS and not small_talk:  # a greeting needs no "did you mean"
-            turn.state.facet = facet.value  # answered once the user picks
+            turn.state.facet = facet  # answered once the user picks
             return [fixed.ask_which(turn, decision)]
         if top.kind is IntentKind.GENERAL:
             return self._general(turn, top.intent)
-        return opening.open_entry(turn, top.intent, facet.value)
+        return opening.open_entry(turn, top.intent, facet)
 
     def _general(self, turn: Turn, intent: str) -> list[Reply]:
         tr = turn.tr

@@ -61,13 +61,13 @@ def open_entry(turn: Turn, intent: str, facet: str | None = None) -> list[Reply]
     return [fixed.menu(turn)]
 
 
-def asked_detail(turn: Turn, reading: FacetReading, decision: Decision) -> list[Reply] | None:
+def asked_detail(turn: Turn, reading: FacetReading, decision: Decision, facet: str) -> list[Reply] | None:
     """The answer to a short question about one detail that names no procedure, if it is one.
 
     Under a card it is about that card; while a "did you mean" waits, the choice is asked again
     and the detail answered once picked; with nothing at hand, the bot asks which procedure.
+    ``facet`` is the detail as :func:`questions.asked_facet` read it (fee and time together).
     """
-    facet = reading.facet.value
     about = questions.context_entry(turn, reading, decision)
     if isinstance(about, str):  # "nộp ở đâu?" under a card or a step
         return fact(turn, about, facet)

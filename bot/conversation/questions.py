@@ -234,16 +234,20 @@ def names_nothing(turn: Turn, reading: FacetReading, decision: Decision) -> bool
     return _topic_names(turn, reading) is None
 
 
-def asked_facet(turn: Turn, reading: FacetReading) -> Facet:
+def asked_facet(turn: Turn, reading: FacetReading) -> str:
     """The detail this message asks, or the one a question before it asked and left open.
 
-    "lệ phí bao nhiêu?" asked "which procedure?"; the answer "làm căn cước" asks the fee.
-    The open detail counts for the next typed question only, and only soon after.
+    "lệ phí bao nhiêu?" asked "which procedure?"; the answer "làm căn cước" asks the fee. The
+    open detail counts for the next typed question only, and only soon after. The fee and the
+    time asked together ("hết bao nhiêu tiền và mất mấy ngày") are answered together.
     """
     pending, turn.state.facet = turn.state.facet, ""
+    if {reading.facet, reading.also} == {Facet.FEE, Facet.TIME}:
+        return answers.FEE_TIME
     if reading.facet is not Facet.NONE or turn.state.idle_for(turn.now) > REPEAT_WINDOW:
-        return reading.facet
-    return Facet(pending) if pending in {facet.value for facet in Facet} else reading.facet
+        return reading.facet.value
+    known = {facet.value for facet in Facet} | {answers.FEE_TIME}
+    return pending if pending in known else reading.facet.value
 
 
 def commune_name(turn: Turn) -> str | None:
