@@ -151,7 +151,7 @@ def test_a_fact_the_catalog_does_not_hold_is_said_so_with_the_official_page(app:
     chat.send_payload("fact:can-cuoc:validity").expect("chưa có thông tin đã kiểm chứng", "thời hạn sử dụng")
     assert chat.replies[-1].links and ".gov.vn" in chat.replies[-1].links[0].url
     english = Conversation(app.engine, user_id="en", locale_hint="en", now=NOW)
-    english.send_payload("fact:ho-chieu:deadline").expect("I do not have verified information", "the deadline")
+    english.send_payload("fact:can-cuoc:deadline").expect("I do not have verified information", "the deadline")
 
 
 def test_english_questions_get_english_answers_and_an_explicit_choice_wins(app: App) -> None:
@@ -318,7 +318,7 @@ def test_can_it_be_done_online_is_answered_from_the_channels_when_the_level_is_n
 def test_a_detail_asked_about_a_procedure_the_router_only_finds_without_it(app: App) -> None:
     chat = Conversation(app.engine, user_id="late", now=NOW)
     chat.say("khai tu tre han co bi phat khong").expect("Đăng ký khai tử")  # asked, not "không hiểu"
-    chat.press("Có").expect("thời hạn phải làm hoặc mức phạt", "Đăng ký khai tử")  # the asked detail, honestly
+    chat.press("Có").expect("Thời hạn phải làm — Đăng ký khai tử", "15 ngày")  # the asked detail
 
 
 def test_a_detail_asked_about_another_procedure_is_not_answered_for_the_card_at_hand(app: App) -> None:

@@ -1,0 +1,34 @@
+"""Deadlines and validity: answered from the catalog's own sourced texts, or said not held."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.app import App
+from bot.testing import Conversation
+from procedures.catalog import Catalog
+
+NOW = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
+
+
+def test_a_deadline_or_a_validity_is_answered_from_the_entry(app: App) -> None:
+    chat = Conversation(app.engine, now=NOW)
+    chat.say("sinh con trong bao lâu phải làm khai sinh").expect("Thời hạn phải làm — Đăng ký khai sinh", "60 ngày")
+    chat.say("hộ chiếu có giá trị bao lâu").expect("Giá trị sử dụng — Cấp hộ chiếu", "10 năm", "5 năm")
+    chat.say("đăng ký tạm trú có giá trị mấy năm").expect("2 năm", "hỏi lại công an xã")  # with its one plain hedge
+    english = Conversation(app.engine, user_id="en", locale_hint="en", now=NOW)
+    english.say("How long is a Vietnamese passport valid?").expect("How long it stays valid —", "10 years")
+    english.say("Is there a deadline to register a death?").expect("Deadline — Death registration", "15 days")
+
+
+def test_a_deadline_no_source_gives_is_said_not_held(app: App) -> None:
+    chat = Conversation(app.engine, now=NOW)
+    chat.say("đổi bằng lái quá hạn có bị phạt không").expect("chưa có thông tin đã kiểm chứng", "mức phạt")
+
+
+def test_every_deadline_and_validity_is_sourced(catalog: Catalog) -> None:
+    for entry in catalog:
+        sourced = {item.fact for item in entry.evidence}
+        for field in ("deadline", "validity"):
+            if getattr(entry, field) is not None:
+                assert field in sourced, (entry.id, field)
