@@ -10,16 +10,21 @@ weigh are settled afterwards, each by promoting one candidate from a short dista
   words the message says ("Xóa đăng ký biện pháp bảo đảm" after "đăng ký thế chấp ... xóa")
   takes that sibling's place;
 * a national card bounded by an age ("người dưới 14 tuổi") beats one whose bound the age stated
-  in the message falls outside.
+  in the message falls outside;
+* a national card for foreigners ("… cho người nước ngoài") beats a procedure for citizens when
+  the message says the person is a foreigner.
+
+:class:`Reranker` holds the tables these need, built once per index, and applies them in order.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from intents.decision import CHATTER, Candidate
-from intents.index import IntentKind, Phrase
+from intents.index import Index, IntentKind, Phrase
 from intents.normalize import fold
 from intents.tuning import Weights
 
@@ -27,6 +32,11 @@ MAX_AGE = 120
 AGE_REACH = 10  # candidates searched for a national card whose age bound fits the message
 # "dưới 14 tuổi", "từ đủ 14 tuổi trở lên", "trên 80 tuổi" in a national name (folded).
 _AGE_BOUND = re.compile(r"\b(duoi|tu du|tu|tren|du) (\d{1,3}) tuoi(?: tro len)?")
+FOREIGN_REACH = 6  # candidates searched for a national card for foreigners
+# A message saying the person is a foreigner (folded).
+_FOREIGNER = re.compile(
+    r"\b(?:nguoi nuoc ngoai|quoc tich nuoc ngoai|yeu to nuoc ngoai|foreigners?|foreign nationals?)\b"
+)
 # An age stated in a message: "10 tuổi", "bé 6t", "my 10-year-old son".
 _AGE_STATED = re.compile(r"\b(\d{1,3})(?: ?(?:tuoi|t)\b|[ -]years?[ -]old\b)")
 
@@ -166,13 +176,89 @@ def fit_age(
     return candidates
 
 
+def prefer_foreign(
+    candidates: list[Candidate],
+    numbers: Mapping[str, int],
+    names: Mapping[int, list[Phrase]],
+    foreign: frozenset[str],
+) -> list[Candidate]:
+    """Put a national card for foreigners first when the message says the person is one.
+
+    "người nước ngoài đăng ký tạm trú thế nào" reads like the citizens' "Đăng ký tạm trú", but a
+    foreigner's stay is declared and carded by procedures of its own: like an age bound, the
+    card close behind whose official name is for foreigners takes the lead, unless the leader's
+    own names already speak of them.
+    """
+    top = candidates[0]
+    if top.kind is IntentKind.GENERAL or top.intent in foreign:
+        return candidates
+    if any("nuoc_ngoai" in phrase.terms for phrase in names.get(numbers.get(top.intent, -1), ())):
+        return candidates
+    for position, candidate in enumerate(candidates[1:FOREIGN_REACH], 1):
+        if candidate.intent in foreign:
+            promoted = Candidate(candidate.intent, candidate.kind, top.score, candidate.label)
+            return [promoted, *candidates[:position], *candidates[position + 1 :]]
+    return candidates
+
+
+@dataclass(frozen=True)
+class Reranker:
+    """The second looks of one index, in order, with the tables they need (built once)."""
+
+    intent_terms: Sequence[frozenset[str]]
+    idf: Mapping[str, float]
+    names: Mapping[int, list[Phrase]]
+    curated_words: Mapping[int, frozenset[str]]  # per curated entry: every word of its phrases
+    age_bounds: Mapping[str, tuple[tuple[int, int], ...]]  # national names bounded by an age, by intent
+    foreign: frozenset[str]  # national cards whose official name is for foreigners
+
+    @classmethod
+    def build(cls, index: Index, names: Mapping[int, list[Phrase]]) -> Reranker:
+        """Read the tables off an index (``names``: each intent's name phrases, official name first)."""
+        listing = [doc for doc in index.docs if doc.kind is IntentKind.LISTING]
+        return cls(
+            index.intent_terms,
+            index.idf,
+            names,
+            {
+                number: frozenset(word for term in terms for word in term.split("_"))
+                for number, (doc, terms) in enumerate(zip(index.docs, index.intent_terms, strict=True))
+                if doc.kind is IntentKind.CURATED
+            },
+            {doc.intent: bounds for doc in listing if "tuổi" in doc.label and (bounds := age_bounds(doc.label))},
+            frozenset(doc.intent for doc in listing if "nuoc ngoai" in fold(doc.label)),
+        )
+
+    def rerank(
+        self,
+        text: str,
+        candidates: list[Candidate],
+        numbers: Mapping[str, int],
+        query: Mapping[str, float],
+        weights: Weights,
+    ) -> list[Candidate]:
+        """Apply every second look to the scorer's ranking of ``text``."""
+        if weights.chatter_margin is not None:
+            candidates = chatter_first(candidates, weights.chatter_margin)
+        candidates = prefer_distinctive(candidates, numbers, query, weights, self.curated_words, self.intent_terms)
+        candidates = prefer_named_sibling(candidates, numbers, query, weights, self.names, self.idf)
+        if candidates and self.age_bounds and any(character.isdigit() for character in text):
+            candidates = fit_age(text, candidates, self.age_bounds)
+        if candidates and self.foreign and _FOREIGNER.search(fold(text)):
+            candidates = prefer_foreign(candidates, numbers, self.names, self.foreign)
+        return candidates
+
+
 __all__ = [
     "AGE_REACH",
+    "FOREIGN_REACH",
+    "Reranker",
     "MAX_AGE",
     "age_bounds",
     "chatter_first",
     "fit_age",
     "prefer_distinctive",
+    "prefer_foreign",
     "prefer_named_sibling",
     "stated_ages",
 ]

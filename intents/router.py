@@ -35,7 +35,7 @@ from intents.decision import (
 )
 from intents.index import STOPWORD_WEIGHT, Index, IntentKind, Phrase, collection_paused, terms_of
 from intents.normalize import accented_words
-from intents.reranking import age_bounds, chatter_first, fit_age, prefer_distinctive, prefer_named_sibling
+from intents.reranking import Reranker
 from intents.rereading import name_lookup, reread
 from intents.scope import (
     SCOPE_FEATURES,
@@ -77,12 +77,6 @@ class Router:
         self.speller = Speller(index, self.weights.fuzzy_cutoff)
         # Per phrase: its priority over its weight (how promising a gathered weight makes it).
         self._promise_scale = [phrase.priority / phrase.weight if phrase.weight else 0.0 for phrase in index.phrases]
-        # Age bounds in national names ("dưới 14 tuổi", "từ đủ 14 tuổi trở lên"), by intent.
-        self._age_bounds = {
-            doc.intent: bounds
-            for doc in index.docs
-            if doc.kind is IntentKind.LISTING and "tuổi" in doc.label and (bounds := age_bounds(doc.label))
-        }
         # Per intent: the phrases that name it (official or curated names, aliases; scope features).
         # A national card's first one is its official name (see reranking.prefer_named_sibling).
         self._names: dict[int, list[Phrase]] = defaultdict(list)
@@ -90,12 +84,7 @@ class Router:
             if phrase.priority >= 1.0:
                 self._names[phrase.intent].append(phrase)
         self._name_phrases = name_lookup({doc.intent: n for n, doc in enumerate(index.docs)}, self._names)
-        # Per curated entry: every word of its phrases (see reranking.prefer_distinctive).
-        self._curated_words = {
-            number: frozenset(word for term in terms for word in term.split("_"))
-            for number, (doc, terms) in enumerate(zip(index.docs, index.intent_terms, strict=True))
-            if doc.kind is IntentKind.CURATED
-        }
+        self._reranker = Reranker.build(index, self._names)
 
     def query_terms(self, text: str, accents: dict[str, str] | None = None) -> dict[str, float]:
         """Normalised query terms with their weights (typo-corrected words weigh less).
@@ -185,14 +174,7 @@ class Router:
         weights = self.long_weights if informative >= self.weights.long_message else self.weights
         best, whole, heaviest, named = self._phrase_scores(shortlist, query, accents, weights, query_weight)
         candidates, numbers = self._rank(best, whole, named, query, accents, weights, informative, query_weight)
-        if weights.chatter_margin is not None:
-            candidates = chatter_first(candidates, weights.chatter_margin)
-        candidates = prefer_distinctive(
-            candidates, numbers, query, weights, self._curated_words, self.index.intent_terms
-        )
-        candidates = prefer_named_sibling(candidates, numbers, query, weights, self._names, self.index.idf)
-        if candidates and self._age_bounds and any(character.isdigit() for character in text):
-            candidates = fit_age(text, candidates, self._age_bounds)
+        candidates = self._reranker.rerank(text, candidates, numbers, query, weights)
         features = None
         if features_wanted or (self.scope_model is not None and informative >= self.scope_model.min_words):
             features = scope_features(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from intents import Router
 from intents.decision import Candidate
 from intents.index import IntentKind, Phrase, terms_of
 from intents.normalize import tokens
@@ -62,3 +63,12 @@ def test_short_messages_do_not_compare_siblings() -> None:
     candidates = _candidates(("A", 0.70), ("B", 0.65))
     assert Weights().sibling_overlap is None
     assert prefer_named_sibling(candidates, NUMBERS, query, Weights(), OFFICIAL, IDF) == candidates
+
+
+def test_a_foreigner_is_offered_the_procedure_for_foreigners_first(router: Router) -> None:
+    # The citizens' temporary residence guide resembles the question; the foreigner's card leads.
+    decision = router.route("người nước ngoài đăng ký tạm trú thế nào")
+    assert decision.candidates[0].intent == "1.003460"  # Cấp thẻ tạm trú cho người nước ngoài …
+    assert "tam-tru" in [candidate.intent for candidate in decision.candidates]  # still offered
+    assert router.route("kết hôn với người nước ngoài").candidates[0].intent == "2.000806"  # có yếu tố nước ngoài
+    assert router.route("đăng ký tạm trú thế nào").candidates[0].intent == "tam-tru"  # no foreigner said
