@@ -24,28 +24,34 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
+from typing import Protocol
 
 from intents.decision import CHATTER, Candidate, Decision, Verdict
 from intents.facets import Facet, read_facet
 from intents.index import Phrase
 
-Route = Callable[[str], Decision]  # score and decide one text, without rereading
-Words = Callable[[str], frozenset[str]]  # a text's normalised single words
+
+class Reader(Protocol):
+    """What rereading needs of the router (without importing it)."""
+
+    def route_once(self, text: str) -> Decision:
+        """Score and decide one text, without rereading."""
+        ...
+
+    def words(self, text: str) -> frozenset[str]:
+        """A text's normalised single words."""
+        ...
+
+    def names(self, intent: str) -> Sequence[Phrase]:
+        """An intent's name phrases (official or curated names, aliases)."""
+        ...
 
 
-def reread(
-    text: str,
-    decision: Decision,
-    candidates: Sequence[Candidate],
-    route_once: Route,
-    words: Words,
-    names: Callable[[str], Sequence[Phrase]],
-    short: bool,
-) -> Decision:
+def reread(text: str, decision: Decision, candidates: Sequence[Candidate], reader: Reader, short: bool) -> Decision:
     """The decision for ``text``, read once more without its asking words where the rules apply.
 
-    ``route_once`` routes a text without rereading, ``words`` gives a text's normalised words,
-    ``names`` an intent's name phrases; ``short`` says the message is under the long-message gate.
+    ``reader`` routes and reads texts (the router); ``short`` says the message is under the
+    long-message gate.
     """
     if not short or not candidates or candidates[0].intent == CHATTER:
         return decision
@@ -55,9 +61,11 @@ def reread(
     topic = reading.topic.strip()
     if reading.facet is Facet.NONE or not topic or reading.topic == text:
         return decision
-    if decision.verdict is Verdict.AMBIGUOUS and not _pulled(decision, words(text), words(topic), names):
+    if decision.verdict is Verdict.AMBIGUOUS and not _pulled(
+        decision, reader.words(text), reader.words(topic), reader.names
+    ):
         return decision
-    again = route_once(reading.topic)
+    again = reader.route_once(reading.topic)
     if decision.verdict is Verdict.NO_MATCH:
         return decision if again.verdict is Verdict.NO_MATCH else replace(again, text=text)
     offered = {candidate.intent for candidate in decision.candidates[:3]}
@@ -93,4 +101,4 @@ def name_lookup(numbers: Mapping[str, int], names: Mapping[int, Sequence[Phrase]
     return lookup
 
 
-__all__ = ["Route", "Words", "name_lookup", "reread"]
+__all__ = ["Reader", "name_lookup", "reread"]

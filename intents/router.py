@@ -348,13 +348,19 @@ class Router:
         if decision.verdict is Verdict.MATCH:
             return decision
         short = informative < self.weights.long_message
-        return reread(text, decision, candidates, self._route_once, self._words, self._name_phrases, short)
+        return reread(text, decision, candidates, self, short)
 
-    def _route_once(self, text: str) -> Decision:
+    def route_once(self, text: str) -> Decision:
+        """Score and decide one text, without rereading it."""
         return self.decide(text, self.score(text))
 
-    def _words(self, text: str) -> frozenset[str]:
+    def words(self, text: str) -> frozenset[str]:
+        """A text's normalised single words (no word pairs)."""
         return frozenset(term for term in self.query_terms(text) if "_" not in term)
+
+    def names(self, intent: str) -> Sequence[Phrase]:
+        """An intent's name phrases: official or curated names and aliases."""
+        return self._name_phrases(intent)
 
 
 def informative_words(query: dict[str, float]) -> int:
