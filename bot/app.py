@@ -194,6 +194,7 @@ def build_engine(
             idle_minutes=settings.idle_minutes,
             max_text_chars=settings.max_text_chars,
             default_locale=settings.default_locale,
+            timezone=settings.timezone,
         ),
         contacts=Contacts.load(settings.contacts_file),
         desks=desks,

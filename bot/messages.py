@@ -80,6 +80,14 @@ def scrub(value: str, limit: int) -> str:
     return value[:limit]
 
 
+def clean_text(text: str, limit: int) -> tuple[str, bool]:
+    """Scrub an inbound text (see :func:`scrub`), one line, cut to ``limit``; returns (text, was_cut)."""
+    text = scrub(text or "", len(text or "")).replace("\r", " ").strip()
+    if len(text) > limit:
+        return text[:limit], True
+    return text, False
+
+
 def split_text(text: str, limit: int) -> list[str]:
     """Split text into chunks of at most ``limit`` characters, on line boundaries when possible.
 

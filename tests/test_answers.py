@@ -382,3 +382,11 @@ def test_a_how_to_guide_offers_only_what_it_holds_and_answers_its_own_question(a
     chat.say("theo doi ho so o dau").expect("Theo dõi hồ sơ —", "mã hồ sơ").expect_not("chưa có thông tin")
     assert [option.label for option in chat.options] == ["Hướng dẫn từng bước"]  # no fee, papers or office to show
     chat.press("Hướng dẫn").say("tiep").say("tiep").expect("Có hay Không?")  # "… không?" named as its buttons
+
+
+def test_which_fee_is_current_is_decided_by_the_local_day(app: App) -> None:
+    # 18:00 UTC on 31 December is 01:00 on 1 January in Vietnam: the 2026 reduction has ended.
+    new_year = Conversation(app.engine, user_id="ny", now=dt.datetime(2026, 12, 31, 18, 0, tzinfo=dt.UTC))
+    new_year.say("lệ phí làm lại căn cước bao nhiêu").expect("70.000").expect_not("35.000")
+    eve = Conversation(app.engine, user_id="eve", now=dt.datetime(2026, 12, 31, 16, 0, tzinfo=dt.UTC))
+    eve.say("lệ phí làm lại căn cước bao nhiêu").expect("35.000")  # 23:00 on 31 December, still reduced

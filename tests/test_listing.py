@@ -136,6 +136,9 @@ def test_a_detail_asked_under_a_listing_card_is_answered_from_its_record(talk: C
     talk.say("nộp ở đâu").expect("Nộp ở đâu — Cấp lại, đổi", "BHXH tỉnh hoặc BHXH cơ sở")
     talk.say("ai được làm").expect("không ghi đối tượng", "Bộ phận Một cửa").expect_option("Xem cả thẻ thủ tục")
     talk.say("ai được làm").expect("📄 Cấp lại, đổi, điều chỉnh thông tin trên sổ BHXH")  # asked again: the card
+    talk.expect_option("Hướng dẫn: Cấp lại, đổi thẻ BHYT")  # the curated guide of the record's card part
+    talk.say("2.000908").say("giấy tờ")
+    talk.expect("Giấy tờ cho Thủ tục cấp bản sao từ sổ gốc (mã 2.000908)")  # a card's papers, not "no guide open"
     english = Conversation(talk.engine, user_id="en", locale_hint="en", now=NOW)
     english.say("1.001632").say("who can apply?").expect("does not state who can apply", "one-stop desk")
 

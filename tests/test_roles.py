@@ -100,6 +100,17 @@ def test_helper_session_counts_households_and_records_outcomes(staffed: App) -> 
     assert "helper-1" not in helpers[0].user  # stored as a salted hash
 
 
+def test_each_household_starts_clean_and_a_session_answers_the_detail_asked(staffed: App) -> None:
+    helper = talk(staffed, "helper-1")
+    helper.say(f"/join {invite(staffed)}")
+    helper.say("/session").say("mã 1.014064")  # a code inside a sentence is still a look-up
+    helper.expect("1.014064").press("Papers").press("Request form").expect("☑")
+    helper.say("/done").press("Submitted")
+    helper.say("/session").say("1.014064").press("Papers").expect_not("☑")  # nothing ticked carried over
+    helper.say("where to submit the ID card?").expect("Where —").expect_option("End the session")
+    helper.say("2.000908").expect("2.000908").expect_option("End the session")  # a national listing card too
+
+
 def test_helper_report_counts_own_sessions(staffed: App) -> None:
     helper = talk(staffed, "helper-1")
     helper.say(f"/join {invite(staffed)}")

@@ -231,9 +231,14 @@ def test_a_password_or_code_typed_here_is_not_kept_and_the_citizen_is_warned(cha
     chat.expect("Đừng bao giờ gửi mật khẩu hay mã OTP", "Đăng nhập")  # the warning, then the answer
     chat.say("mã otp gửi về là 482913, nhập vào đâu").expect("Đừng bao giờ gửi mật khẩu")
     chat.say("quên mật khẩu vneid").expect_not("Đừng bao giờ gửi mật khẩu")  # no secret in it
+    alone = Conversation(app.engine, user_id="alone", now=chat.now).say("OTP: 482913")
+    alone.expect("Đừng bao giờ gửi mật khẩu").expect_not("chưa có thông tin")  # the warning is the answer
     with app.database.session() as session:
         blob = " ".join(event.text or "" for event in session.exec(select(Event)))
     assert "Abc@12345" not in blob and "482913" not in blob and "[secret]" in blob
+    with app.database.session() as session:
+        unresolved = session.exec(select(Event).where(Event.type == "unresolved")).all()
+    assert not [event for event in unresolved if "[secret]" in (event.text or "")]  # not an unanswered question
 
 
 def test_a_thumb_in_the_middle_of_a_guide_rates_the_step_and_keeps_the_guide(chat: Conversation, app: App) -> None:

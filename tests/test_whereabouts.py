@@ -65,6 +65,8 @@ def test_a_question_asked_beside_an_address_is_answered_and_the_commune_kept(app
     sure = Conversation(app.engine, user_id="sure", now=NOW)
     sure.say("làm lại căn cước bị mất, nhà tôi ở phường Bến Nghé quận 1 cũ").expect("📄 Cấp đổi, cấp lại thẻ căn cước")
     sure.say("nộp ở đâu").expect("Xã/phường của bạn: Phường Sài Gòn")
+    # "tôi ở" beside a ward asks nothing: it is an address.
+    Conversation(app.engine, user_id="lives", now=NOW).say("tôi ở phường Hoàn Kiếm").expect("Phường Hoàn Kiếm")
     # A bare address, even one whose city an example story names, is still read as an address.
     Conversation(app.engine, user_id="place", now=NOW).say("Phường Hải Châu, Thành phố Đà Nẵng").expect(
         "Xã/phường của bạn: Phường Hải Châu"

@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from bot.conversation import commands, opening, paperwork, pauses, questions, whereabouts
 from bot.conversation import replies as fixed
@@ -23,7 +24,7 @@ from bot.conversation.noticeboard import Blank, Noticeboard
 from bot.conversation.state import ConversationState, Mode
 from bot.conversation.turn import Turn
 from bot.i18n import Languages, pick_locale
-from bot.messages import Address, Inbound, Reply, ReplyKind, scrub
+from bot.messages import Address, Inbound, Reply, ReplyKind, clean_text
 from bot.storage.database import ConversationStore, Unit
 from bot.storage.events import EventType, Recorder, Stamp
 from bot.storage.privacy import hash_user, holds_secret
@@ -35,7 +36,7 @@ from intents.router import Verdict
 from procedures.models import CODE_PATTERN, Procedure
 from procedures.referrals import Referrals
 
-NATIONAL_CODE = re.compile(CODE_PATTERN)
+NATIONAL_CODE = re.compile(r"(?<![\d.])" + CODE_PATTERN.strip("^$") + r"(?![\d])")
 
 if TYPE_CHECKING:
     # The desks sit above the conversation: the composition root hands them in.
@@ -50,17 +51,7 @@ class EngineConfig:
     idle_minutes: int = 60
     max_text_chars: int = 2000
     default_locale: str = "vi"
-
-
-def clean_text(text: str, limit: int) -> tuple[str, bool]:
-    """Scrub the text (see :func:`bot.messages.scrub`), one line, cut to ``limit``.
-
-    Returns (text, was_cut).
-    """
-    text = scrub(text or "", len(text or "")).replace("\r", " ").strip()
-    if len(text) > limit:
-        return text[:limit], True
-    return text, False
+    timezone: str = "Asia/Ho_Chi_Minh"  # local days decide which fees are current
 
 
 class Engine:
@@ -84,6 +75,7 @@ class Engine:
         self.languages = languages
         self.recorder = recorder
         self.config = config
+        self.zone = ZoneInfo(config.timezone)
         self.contacts = contacts or Contacts()
         self.desks = desks
         self.referrals = referrals or Referrals()
@@ -128,6 +120,7 @@ class Engine:
             user,
             self._role(inbound, state),
             unit=unit,
+            zone=self.zone,
         )
         turn.log(EventType.MESSAGE, text=text or None)
         starting = state.messages == 0 or state.idle_for(turn.now) >= dt.timedelta(minutes=self.config.idle_minutes)
@@ -212,6 +205,10 @@ class Engine:
             return [fixed.nothing_typed(turn)]
         replies = self._route(turn, text)
         if holds_secret(text):  # a password or one-time code typed here: it is not kept, and never to be shared
+            unresolved = [event for event in turn.events if event.type is EventType.UNRESOLVED]
+            if unresolved:  # the warning is the answer, not "not understood", and no unanswered question
+                turn.events = [event for event in turn.events if event not in unresolved]
+                return [fixed.secret_warning(turn.tr, fixed.not_understood(turn).options)]
             replies.insert(0, fixed.secret_warning(turn.tr))
         return replies
 
@@ -324,12 +321,14 @@ class Engine:
     # -- routing -------------------------------------------------------------------------
 
     def _route(self, turn: Turn, text: str) -> list[Reply]:
-        code = text.strip().rstrip(".")
-        if NATIONAL_CODE.match(code):
-            # A national code (1.001193) is a direct look-up, the helpers' quickest path.
-            found = turn.snap.catalog.by_code(code)
+        code = NATIONAL_CODE.search(text)
+        if code is not None:
+            # A national code ("1.001193", "mã 1.001193 cần giấy tờ gì") is a direct look-up, the helpers'
+            # quickest path; a detail asked beside it is answered.
+            found = turn.snap.catalog.by_code(code.group())
             if found is not None:
-                return opening.open_entry(turn, found.id if isinstance(found, Procedure) else found.code)
+                facet = questions.asked_facet(turn, read_facet(text))
+                return opening.open_entry(turn, found.id if isinstance(found, Procedure) else found.code, facet)
         decision = turn.snap.router.route(text)
         reading = read_facet(text)
         facet = questions.asked_facet(turn, reading)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bot.conversation import pauses, questions
 from bot.conversation import replies as fixed
-from bot.conversation.actions import NAV_RESUME
+from bot.conversation.actions import NAV_RESUME, STAFF_DONE, Kind, payload
 from bot.conversation.answers import facet_answer
 from bot.conversation.cards import compact_card
 from bot.conversation.listing_cards import listing_answer, listing_card, listing_not_held
@@ -17,7 +17,7 @@ from bot.conversation.state import ConversationState, Mode
 from bot.conversation.turn import Turn
 from bot.conversation.walkthrough import guide_digest
 from bot.i18n import Translator
-from bot.messages import Option, Reply
+from bot.messages import Option, Reply, shorten
 from bot.storage.events import EventType
 from intents.facets import Facet, FacetReading
 from intents.router import Decision
@@ -36,9 +36,13 @@ def open_entry(turn: Turn, intent: str, facet: str | None = None) -> list[Reply]
     if entry is not None:
         state.mode, state.procedure, state.step = Mode.CARD, entry.id, None
         turn.log(EventType.CARD, intent=entry.id)
-        if state.household:
+        if state.household:  # a helper's session: the detail asked, else the compact checklist
             state.assisted = entry.id
-            return [compact_card(entry, tr, turn.now.date())]
+            if facet == Facet.NONE:
+                return [compact_card(entry, tr, turn.today)]
+            fact_reply = facet_answer(entry, facet, tr, turn.today, questions.commune_name(turn))
+            done = Option(tr.gettext("End the session"), STAFF_DONE)
+            return [Reply(fact_reply.text, (*fact_reply.options, done), fact_reply.links, fact_reply.kind)]
         reply = questions.answer(turn, entry, facet)
         if reply is None:  # asked again after the card: the steps
             return start_guide(turn, entry.id)
@@ -57,7 +61,11 @@ def open_entry(turn: Turn, intent: str, facet: str | None = None) -> list[Reply]
             state.answered = asked
             return [with_resume(state, listing_not_held(card, facet, tr), tr)]
         state.answered = asked if answer is not None else f"{card.code}:card:"
-        return [with_resume(state, answer or listing_card(card, tr), tr)]
+        shown_card = _with_partial_guide(turn, card.code, answer or listing_card(card, tr))
+        if state.household:  # a helper's session ends from any card
+            done = Option(tr.gettext("End the session"), STAFF_DONE)
+            return [Reply(shown_card.text, (*shown_card.options, done), shown_card.links, shown_card.kind)]
+        return [with_resume(state, shown_card, tr)]
     return [fixed.menu(turn)]
 
 
@@ -89,8 +97,19 @@ def fact(turn: Turn, entry_id: str, facet: str) -> list[Reply]:
     pauses.pause(state)  # a guide in progress is kept: "Tiếp tục hướng dẫn" returns to the step
     state.mode, state.procedure, state.answered = Mode.CARD, entry.id, f"{entry.id}:facet:{facet}"
     turn.log(EventType.CARD, intent=entry.id)
-    reply = facet_answer(entry, facet, turn.tr, turn.now.date(), questions.commune_name(turn))
+    reply = facet_answer(entry, facet, turn.tr, turn.today, questions.commune_name(turn))
     return [with_resume(state, reply, turn.tr)]
+
+
+def _with_partial_guide(turn: Turn, code: str, reply: Reply) -> Reply:
+    """Offer the curated guide that covers part of a national record (the health insurance card of 1.002759)."""
+    guide = next((entry for entry in turn.snap.catalog if code in entry.partial_codes), None)
+    if guide is None:
+        return reply
+    label = turn.tr.gettext("Guide: {name}").format(name=guide.name.get(turn.tr.locale))
+    return Reply(
+        reply.text, (Option(shorten(label), payload(Kind.OPEN, guide.id)), *reply.options), reply.links, reply.kind
+    )
 
 
 def with_resume(state: ConversationState, reply: Reply, tr: Translator) -> Reply:

@@ -1,7 +1,8 @@
 """The document checklist in a conversation: whose papers to show, and ticking them off.
 
 Which entry's papers: the one named, else the guide the user is in (for a nested helper
-guide such as VNeID, the outer procedure's), else the card on screen. Ticks are kept per
+guide such as VNeID, the outer procedure's), else the card on screen (a national listing card
+shows the papers its record lists). Ticks are kept per
 entry in the conversation state, so they survive a restart and a detour.
 """
 
@@ -9,10 +10,12 @@ from __future__ import annotations
 
 from bot.conversation import replies as fixed
 from bot.conversation.cards import checklist
+from bot.conversation.listing_cards import listing_answer, listing_card
 from bot.conversation.state import Mode
 from bot.conversation.turn import Turn
 from bot.messages import Reply
 from bot.storage.events import EventType
+from intents.facets import Facet
 
 
 def _entry_for(turn: Turn, entry_id: str | None) -> tuple[str | None, bool]:
@@ -34,6 +37,9 @@ def show(turn: Turn, entry_id: str | None) -> list[Reply]:
     state, tr = turn.state, turn.tr
     target, resume = _entry_for(turn, entry_id)
     entry = turn.snap.catalog.get(target or "")
+    card = turn.snap.catalog.card(target or "") if entry is None else None
+    if card is not None:  # a national listing card: the papers its record lists (nothing to tick)
+        return [listing_answer(card, Facet.DOCUMENTS.value, tr) or listing_card(card, tr)]
     if entry is None:
         return [fixed.no_guide(tr)]
     if resume:

@@ -154,8 +154,8 @@ def answer(turn: Turn, entry: Procedure, facet: str) -> Reply | None:
     if stage == "guide":
         return None
     if stage == "card":
-        return answers.short_card(entry, turn.tr, turn.now.date())
-    return answers.facet_answer(entry, facet, turn.tr, turn.now.date(), commune_name(turn))
+        return answers.short_card(entry, turn.tr, turn.today)
+    return answers.facet_answer(entry, facet, turn.tr, turn.today, commune_name(turn))
 
 
 def current_entry(turn: Turn) -> Procedure | None:

@@ -217,13 +217,14 @@ def not_understood(turn: Turn) -> Reply:
     return Reply(text, options)
 
 
-def secret_warning(tr: Translator) -> Reply:
+def secret_warning(tr: Translator, options: tuple[Option, ...] = ()) -> Reply:
     """Said when a message holds a password or one-time code: it is not kept, and never to be shared."""
     return Reply(
         tr.gettext(
             "🔒 Never send a password or OTP code to anyone, this bot included. I have not kept it. "
             "Delete that message, and change your password if someone else may have seen it."
-        )
+        ),
+        options,
     )
 
 

@@ -35,6 +35,12 @@ class Turn:
     events: list[PendingEvent] = field(default_factory=list)
     rows: list[tuple[Any, dict[str, Any]]] = field(default_factory=list)  # (table, row), in the message's commit
     unit: Unit | None = None  # the message's transaction (the handoff queue reads and writes in it)
+    zone: dt.tzinfo = dt.UTC  # the service's local time zone: which fees are current is a local-day matter
+
+    @property
+    def today(self) -> dt.date:
+        """The local date of this message (in Vietnam 01:00 on 1 January is already the new year)."""
+        return self.now.astimezone(self.zone).date()
 
     def log(self, kind: EventType, **values: object) -> None:
         """Collect an event; it is written after the reply is decided."""

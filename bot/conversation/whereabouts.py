@@ -163,7 +163,8 @@ def _asks_beside(turn: Turn, text: str) -> bool:
     decision = turn.snap.router.route(rest) if rest.strip(" ,.") else None
     if decision is None or decision.top is None or decision.verdict is Verdict.NO_MATCH:
         return False
-    return decision.top.kind is not IntentKind.GENERAL
+    # "tôi ở" left of "tôi ở phường Hoàn Kiếm" is a vague guess, not a question
+    return decision.top.kind is not IntentKind.GENERAL and decision.confidence >= turn.snap.router.thresholds.no_match
 
 
 def chosen(turn: Turn, code: str) -> Reply:

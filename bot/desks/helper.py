@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from bot.conversation.actions import STAFF_DONE, STAFF_SESSION, Kind, StaffCommand, payload
 from bot.conversation.commands import number
+from bot.conversation.state import ConversationState, Mode
 from bot.conversation.turn import Turn
 from bot.messages import Option, Reply, ReplyKind
 from bot.storage.database import Database
@@ -23,6 +24,13 @@ from procedures.addresses import commune_label
 
 OUTCOMES = ("submitted", "follow_up", "could_not")
 
+
+
+def _clear_household(state: ConversationState) -> None:
+    """Nothing of one household goes on to the next: papers ticked, a guide, a card, a place asked."""
+    state.mode, state.procedure, state.step, state.stack, state.paused = Mode.IDLE, None, None, [], None
+    state.history, state.ticks, state.checklist = [], {}, None
+    state.answered, state.facet, state.place, state.pending = "", "", "", []
 
 class HelperMode:
     """The helper commands; every method returns the replies for one turn."""
@@ -80,6 +88,7 @@ class HelperMode:
         if state.households_day != today:
             state.households_day, state.households_today = today, 0
         state.households_today += 1
+        _clear_household(state)
         state.household, state.assisted = state.households_today, None
         turn.log(EventType.HELPER_SESSION_STARTED, step=str(state.household))
         text = tr.gettext(
@@ -116,6 +125,7 @@ class HelperMode:
             n=state.household, outcome=labels[outcome], total=state.households_today
         )
         state.household, state.assisted = 0, None
+        _clear_household(state)
         return [Reply(text, (Option(tr.gettext("Start a session"), STAFF_SESSION), *turn.menu_option()))]
 
     def report(self, turn: Turn, argument: str) -> list[Reply]:
