@@ -68,15 +68,18 @@ def _fee_channel(channel: FeeChannel, tr: Translator) -> str:
     }[channel]
 
 
-def fee_line(fee: Fee, tr: Translator, today: dt.date) -> str:
-    """One fee: label, amount (or "free", or the note when set elsewhere), expiry."""
+def fee_line(fee: Fee, tr: Translator, today: dt.date, note: bool = True) -> str:
+    """One fee: label, amount (or "free", or the note when set elsewhere), expiry.
+
+    ``note=False`` leaves out the note of a fee that has an amount to pay (a helper's compact card).
+    """
     label = fee.label.get(tr.locale)
     channel = _fee_channel(fee.channel, tr)
     # "Lệ phí … (nộp trực tuyến)" already says how it is paid: no second "(trực tuyến)".
     head = f"{label} ({channel})" if channel and channel.lower() not in label.lower() else label
     amount = tr.money(fee.amount_vnd) if fee.amount_vnd is not None else ""
     text = f"{head}: {amount}" if amount else head
-    if fee.note is not None:
+    if fee.note is not None and (note or not fee.amount_vnd):  # "free" often holds only on a condition
         text += f" — {fee.note.get(tr.locale)}"
     if fee.valid_until is not None:
         if fee.valid_until >= today:
@@ -140,6 +143,9 @@ def checklist(entry: Procedure, ticked: list[str], tr: Translator, resume: bool)
     return Reply("\n".join(lines), tuple(options), kind=ReplyKind.CHECKLIST)
 
 
+COMPACT_PAPER = 90  # characters of one paper on a helper's compact card (the whole list is one tap away)
+
+
 def compact_card(entry: Procedure, tr: Translator, today: dt.date) -> Reply:
     """A helper's one-screen look-up: code, papers, fee and time, no explanations.
 
@@ -151,11 +157,12 @@ def compact_card(entry: Procedure, tr: Translator, today: dt.date) -> Reply:
     lines = [f"📄 {entry.name.get(loc)}{code}"]
     if entry.documents:
         lines.append(f"{tr.gettext('Papers to prepare')}:{_unverified(entry, 'documents', tr)}")
-        lines += [f"☐ {document_line(doc, tr)}" for doc in entry.documents]
+        lines += [f"☐ {shorten(document_line(doc, tr), COMPACT_PAPER)}" for doc in entry.documents]
         if any(doc.condition is not None for doc in entry.documents):
             lines.append(conditional_legend(tr))
-    if entry.fees:
-        fees = "; ".join(fee_line(fee, tr, today) for fee in entry.fees)
+    current = [fee for fee in entry.fees if fee.valid_until is None or fee.valid_until >= today]
+    if current:  # at a glance: the rates in force, without their explanations
+        fees = "; ".join(fee_line(fee, tr, today, note=False).rstrip(".") for fee in current)
         lines.append(f"{tr.gettext('Fee')}: {fees}{_unverified(entry, 'fees', tr)}")
     if entry.processing_time:
         times = "; ".join(duration_line(item, tr) for item in entry.processing_time)
