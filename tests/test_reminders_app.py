@@ -142,3 +142,14 @@ def test_weekly_digest_reaches_admins(settings: Settings, patch: Callable[[], No
             assert f"… và {len(stale) - 15} mục khác" in text
     finally:
         app.close()
+
+
+def test_reminders_understand_weeks_and_tomorrow_ask_when_and_are_not_set_twice(app: App) -> None:
+    chat = Conversation(app.engine, user_id="weeks", now=START)
+    chat.say("đăng ký tạm trú")
+    chat.say("nhắc tôi kiểm tra sau 2 tuần").expect("07/12/2026")  # 14 days after 23/11
+    chat.say("nhắc tôi ngày mai").expect("24/11/2026")
+    chat.say("nhắc tôi ngày mai").expect("đã được đặt rồi")  # asked twice: one reminder
+    chat.say("nhắc tôi nhé").expect("Bạn muốn mình nhắc khi nào?")  # no day understood: asked
+    with app.database.session() as session:
+        assert len(session.exec(select(Reminder)).all()) == 2

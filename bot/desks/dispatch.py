@@ -30,9 +30,11 @@ from procedures.models import Kind as EntryKind
 
 MAX_REMINDER_DAYS = 60
 MAX_PENDING = 5
-_REMIND = re.compile(
-    r"^(?:hay )?(?:nhac|remind)(?: toi| minh| me| em| giup toi)?\b.*?\b(?:sau|in|after) (\d{1,3}) (?:ngay|days?)\b"
-)
+# "nhắc tôi …" (not "nhắc lại", repeat) and when: "sau 3 ngày", "sau 2 tuần", "ngày mai", "in 3 days".
+_REMIND = re.compile(r"^(?:hay )?(?:nhac|remind)(?! lai)(?: toi| minh| me| em| giup toi)?\b")
+_AFTER = re.compile(r"\b(?:sau|in|after) (\d{1,3}) (ngay|days?|tuan|weeks?|thang|months?)\b")
+_UNIT_DAYS = {"ngay": 1, "day": 1, "days": 1, "tuan": 7, "week": 7, "weeks": 7, "thang": 30, "month": 30, "months": 30}
+_NAMED = ((re.compile(r"\b(?:ngay mai|tomorrow)\b"), 1), (re.compile(r"\b(?:tuan sau|tuan toi|next week)\b"), 7))
 
 # "xóa nhắc nhở", "huỷ lời nhắc", "cancel my reminder": the list, whose buttons cancel one.
 _UNREMIND = re.compile(r"^(?:xoa|huy|bo|tat|cancel|delete|remove)\b.{0,40}\b(?:nhac|reminders?)\b")
@@ -51,8 +53,13 @@ class ReminderChat:
         simple = simplify(text)[:300]
         if _UNREMIND.match(simple):
             return payload(Kind.REMIND, Remind.LIST)
-        match = _REMIND.match(simple)
-        return payload(Kind.REMIND, Remind.SET, match.group(1)) if match else None
+        if not _REMIND.match(simple):
+            return None
+        after = _AFTER.search(simple)
+        if after is not None:
+            return payload(Kind.REMIND, Remind.SET, int(after.group(1)) * _UNIT_DAYS[after.group(2)])
+        named = next((days for pattern, days in _NAMED if pattern.search(simple)), 0)
+        return payload(Kind.REMIND, Remind.SET, named)  # 0: no day understood, so the bot asks when
 
     def offer(self, turn: Turn, reply: Reply) -> Reply:
         """Add "Remind me in 3 days" under the end of a procedure's guide."""
@@ -88,13 +95,20 @@ class ReminderChat:
             text = tr.gettext("Open a procedure first; then I can remind you to check on it.")
             return [Reply(text, turn.menu_option())]
         if not 1 <= days <= MAX_REMINDER_DAYS:
-            text = tr.gettext("I can set reminders from 1 to {n} days ahead.").format(n=MAX_REMINDER_DAYS)
+            text = tr.gettext(
+                'When should I remind you? I can do it from 1 to {n} days ahead, for example "nhắc tôi sau 3 ngày".'
+            ).format(n=MAX_REMINDER_DAYS)
             return [Reply(text)]
-        if len(self.book.pending(turn.user)) >= MAX_PENDING:
+        pending = self.book.pending(turn.user)
+        if len(pending) >= MAX_PENDING:
             text = tr.gettext('You already have {n} reminders. Type "nhắc nhở" to see or cancel them.')
             return [Reply(text.format(n=MAX_PENDING))]
         address = turn.inbound.address
         due = turn.now + dt.timedelta(days=days)
+        day = due.astimezone(self.timezone).date()
+        if any(r.procedure == entry.id and _local(r.due_at, self.timezone) == day for r in pending):  # asked twice
+            text = tr.gettext('That reminder is already set. Type "nhắc nhở" to see or cancel your reminders.')
+            return [Reply(text, turn.menu_option())]
         turn.rows.append(
             self.book.row(
                 address.channel,
@@ -168,6 +182,11 @@ class Desks:
         table.register(StaffCommand.DISCARD, _admins_only(admin, admin.discard))
         table.register(StaffCommand.HELPERS, _admins_only(admin, lambda turn, _value: admin.helpers(turn)))
         return table
+
+
+def _local(moment: dt.datetime, zone: ZoneInfo) -> dt.date:
+    """The local date of a stored time (SQLite may hand it back without its zone: it is UTC)."""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).astimezone(zone).date()
 
 
 def _days(value: str, default: int) -> int:

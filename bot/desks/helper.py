@@ -25,12 +25,12 @@ from procedures.addresses import commune_label
 OUTCOMES = ("submitted", "follow_up", "could_not")
 
 
-
 def _clear_household(state: ConversationState) -> None:
     """Nothing of one household goes on to the next: papers ticked, a guide, a card, a place asked."""
     state.mode, state.procedure, state.step, state.stack, state.paused = Mode.IDLE, None, None, [], None
     state.history, state.ticks, state.checklist = [], {}, None
     state.answered, state.facet, state.place, state.pending = "", "", "", []
+
 
 class HelperMode:
     """The helper commands; every method returns the replies for one turn."""
