@@ -249,3 +249,12 @@ def test_a_thumb_in_the_middle_of_a_guide_rates_the_step_and_keeps_the_guide(cha
     with app.database.session() as session:
         ratings = session.exec(select(Event).where(Event.type == "rating")).all()
     assert [(event.intent, event.decision) for event in ratings] == [("xac-nhan-cu-tru", "down")]
+
+
+def test_switching_language_after_a_long_pause_offers_the_paused_guide(chat: Conversation) -> None:
+    start = dt.datetime(2026, 12, 1, 2, 0, tzinfo=dt.UTC)
+    chat.now = start
+    chat.say("khai sinh").press("Hướng dẫn từng bước")
+    chat.now = start + dt.timedelta(hours=5)
+    chat.say("english").expect("I will answer in English").expect_option("Continue the guide")
+    chat.press("Continue the guide").expect("Step 1/")

@@ -386,8 +386,8 @@ class Engine:
         replies = [Reply(turn.tr.gettext('I will answer in English now. Type "tiếng việt" to switch back.'))]
         if state.mode is Mode.GUIDE and turn.snap.walk.current(state) is not None:
             replies.append(turn.snap.walk.render_step(state, turn.tr))
-        else:
-            replies[0] = Reply(replies[0].text, fixed.menu_option(turn.tr))
+        else:  # a guide paused by a long wait is one tap away, in the new language
+            replies[0] = opening.with_resume(state, Reply(replies[0].text, fixed.menu_option(turn.tr)), turn.tr)
         return replies
 
     # -- fixed texts -------------------------------------------------------------------------
