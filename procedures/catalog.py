@@ -72,6 +72,12 @@ class Catalog:
                 return entry
         return self.listing.get(code)
 
+    def names(self, locale: str) -> dict[str, str]:
+        """Every procedure's name by id or national code: curated in ``locale``, listing cards official."""
+        found = {code: card.name for code, card in self.listing.items()}
+        found.update((entry.id, entry.name.get(locale)) for entry in self.entries.values())
+        return found
+
     def stale(self, today: dt.date, max_age_days: int) -> list[Procedure]:
         """Entries last verified more than ``max_age_days`` ago, oldest first (to re-check)."""
         limit = today - dt.timedelta(days=max_age_days)

@@ -112,6 +112,19 @@ def test_each_household_starts_clean_and_a_session_answers_the_detail_asked(staf
     helper.say("2.000908").expect("2.000908").expect_option("End the session")  # a national listing card too
 
 
+def test_every_procedure_of_a_session_is_reported_by_name(staffed: App) -> None:
+    helper = talk(staffed, "helper-1")
+    helper.say(f"/join {invite(staffed)}")
+    helper.say("/session").say("1.001193").say("1.014064").say("2.000908").say("1.001193")
+    helper.say("/done").press("Submitted")
+    report = helper.say("/myreport").text
+    assert "Birth registration" in report and "Thủ tục cấp bản sao từ sổ gốc" in report  # a listing card by name
+    assert "2.000908:" not in report
+    with staffed.database.session() as session:
+        events = session.exec(select(Event).where(Event.type.in_(("helper_session_ended", "helper_assisted")))).all()
+    assert sorted(event.intent or "" for event in events) == ["2.000908", "can-cuoc", "khai-sinh"]  # each once
+
+
 def test_helper_report_counts_own_sessions(staffed: App) -> None:
     helper = talk(staffed, "helper-1")
     helper.say(f"/join {invite(staffed)}")

@@ -37,7 +37,7 @@ def open_entry(turn: Turn, intent: str, facet: str | None = None) -> list[Reply]
         state.mode, state.procedure, state.step = Mode.CARD, entry.id, None
         turn.log(EventType.CARD, intent=entry.id)
         if state.household:  # a helper's session: the detail asked, else the compact checklist
-            state.assisted = entry.id
+            state.assist(entry.id)
             if facet == Facet.NONE:
                 return [compact_card(entry, tr, turn.today)]
             fact_reply = facet_answer(entry, facet, tr, turn.today, questions.commune_name(turn))
@@ -50,7 +50,7 @@ def open_entry(turn: Turn, intent: str, facet: str | None = None) -> list[Reply]
     card = turn.snap.catalog.card(intent)
     if card is not None:
         if state.household:
-            state.assisted = card.code
+            state.assist(card.code)
         state.mode, state.procedure, state.step = Mode.IDLE, card.code, None
         turn.log(EventType.CARD, intent=card.code)
         shown = state.answered if state.idle_for(turn.now) <= questions.REPEAT_WINDOW else ""

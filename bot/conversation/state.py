@@ -47,6 +47,8 @@ class Position:
     stack: list[Frame] = field(default_factory=list)
 
 
+MAX_ASSISTED = 5  # procedures recorded per household in a helper's session
+
 @dataclass
 class ConversationState:
     """Everything the engine remembers about one (channel, user) conversation."""
@@ -70,7 +72,7 @@ class ConversationState:
     household: int = 0  # the helper's assisted session in progress (its number today), 0 when none
     households_day: str = ""  # the local date ``households_today`` counts within
     households_today: int = 0
-    assisted: str | None = None  # the last procedure looked up in the assisted session
+    assisted: str | None = None  # the procedures looked up in the assisted session, comma-separated, first first
     answered: str = ""  # "<entry>:<what was shown>", so asking again moves forward
     facet: str = ""  # the detail asked in a question answered by "did you mean"
     locale_chosen: bool = False  # the user picked the language: detection no longer switches it
@@ -99,6 +101,16 @@ class ConversationState:
     def root_procedure(self) -> str | None:
         """The outermost guide (the procedure the user actually came for)."""
         return self.stack[0].procedure if self.stack else self.procedure
+
+    def assist(self, intent: str) -> None:
+        """Note a procedure looked up in a helper's session (each once, at most five)."""
+        looked = self.assisted_all()
+        if intent not in looked and len(looked) < MAX_ASSISTED:
+            self.assisted = ",".join([*looked, intent])
+
+    def assisted_all(self) -> list[str]:
+        """The procedures looked up in the helper's session, first first."""
+        return [intent for intent in (self.assisted or "").split(",") if intent]
 
     def idle_for(self, now: dt.datetime) -> dt.timedelta:
         """How long since the last message."""

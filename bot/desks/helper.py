@@ -115,7 +115,11 @@ class HelperMode:
         state, tr = turn.state, turn.tr
         if not state.household or outcome not in OUTCOMES:
             return self.finish(turn) if state.household else [Reply(tr.gettext("No session is open."))]
-        turn.log(EventType.HELPER_SESSION_ENDED, intent=state.assisted, decision=outcome, step=str(state.household))
+        worked = state.assisted_all()
+        first, others = (worked[0], worked[1:]) if worked else (None, [])
+        turn.log(EventType.HELPER_SESSION_ENDED, intent=first, decision=outcome, step=str(state.household))
+        for intent in others:  # every procedure worked on counts, the session once
+            turn.log(EventType.HELPER_ASSISTED, intent=intent, decision=outcome, step=str(state.household))
         labels = {
             "submitted": tr.gettext("submitted"),
             "follow_up": tr.gettext("needs follow-up"),
@@ -137,6 +141,6 @@ class HelperMode:
         days = min(number(argument) or 30, 3660)
         today = turn.now.astimezone(self.timezone).date()
         period = Period(today - dt.timedelta(days=days - 1), today)
-        names = {entry.id: entry.name.get(turn.tr.locale) for entry in turn.snap.catalog}
+        names = turn.snap.catalog.names(turn.tr.locale)
         text = helper_text(helper_report(self.database, turn.user, period, self.timezone), turn.tr, names)
         return [Reply(text, turn.menu_option())]

@@ -127,7 +127,7 @@ class Digest:
         today = now.astimezone(self.timezone).date()
         period = Period(today - dt.timedelta(days=7), today - dt.timedelta(days=1))
         report = collect(self.database, period, self.timezone)
-        names = {entry.id: entry.name.get(tr.locale) for entry in self.live.current.catalog}
+        names = self.live.current.catalog.names(tr.locale)
         head = tr.gettext("Weekly digest")
         return [
             Reply(f"{head}\n{to_table(report, tr, names)}"),

@@ -94,7 +94,7 @@ def helper_report(database: Database, helper_hash: str, period: Period, tz: Zone
         read = _Reader(database, connection, period, tz)
         found = read.helpers(helper_hash)
         activity = found[0] if found else HelperActivity(helper_hash[:HASH_PREFIX], None, 0, 0, 0, 0)
-        query = read.select(_C.intent, func.count(), types=["helper_session_ended"])
+        query = read.select(_C.intent, func.count(), types=["helper_session_ended", "helper_assisted"])
         rows = read.rows(query.where(_C.user == helper_hash, _C.intent.is_not(None)).group_by(_C.intent))
         worked = sorted(((str(intent), int(count)) for intent, count in rows), key=lambda item: (-item[1], item[0]))
         return HelperReport(period, activity, tuple(worked))

@@ -50,6 +50,7 @@ class EventType(StrEnum):
     HELPER_JOINED = "helper_joined"
     HELPER_SESSION_STARTED = "helper_session_started"
     HELPER_SESSION_ENDED = "helper_session_ended"
+    HELPER_ASSISTED = "helper_assisted"  # one more procedure worked on in a session (the first is on the end)
 
 
 @dataclass

@@ -84,7 +84,7 @@ class StatsPages:
 
     def _names(self, visit: Visit) -> dict[str, str]:
         _, catalog = visit.services.catalog()
-        return {entry.id: entry.name.get(visit.tr.locale) for entry in catalog}
+        return catalog.names(visit.tr.locale)
 
     def chart(self, visit: Visit) -> Response:
         """The report's chart (PNG)."""
