@@ -44,6 +44,7 @@ MAX_EXAMPLES = 3
 FIELD_WORDS = {
     "kind": N_("kind"),
     "codes": N_("national codes"),
+    "partial_codes": N_("codes guided only in part"),
     "sector": N_("sector"),
     "name": N_("name"),
     "summary": N_("summary"),
@@ -57,6 +58,9 @@ FIELD_WORDS = {
     "legal_basis": N_("legal basis"),
     "result": N_("result"),
     "tracking": N_("tracking"),
+    "deadline": N_("deadline"),
+    "validity": N_("validity"),
+    "evidence": N_("sources of each fact"),
     "source_url": N_("source link"),
     "sources": N_("sources"),
     "last_verified": N_("date checked"),

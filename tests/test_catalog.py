@@ -175,3 +175,9 @@ def test_catalog_validate_command(tmp_path, dvcbot) -> None:  # type: ignore[no-
     failed = dvcbot("catalog", "validate", env={"DVCBOT_CATALOG_DIR": str(bad)})
     assert failed.returncode == 1
     assert "not on an official domain" in failed.stdout and "no step 'nowhere'" in failed.stdout
+
+
+def test_every_field_an_upload_can_change_has_plain_words() -> None:
+    from procedures.diff import FIELD_WORDS
+
+    assert set(Procedure.model_fields) - {"id"} <= set(FIELD_WORDS)  # never a raw name such as "partial_codes"

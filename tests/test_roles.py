@@ -67,7 +67,7 @@ def test_an_invite_is_bound_to_one_current_commune_by_its_code(staffed: App) -> 
         assert sorted(row.commune for row in session.exec(select(Invite)).all()) == ["25489", "26740"]
     helper = talk(staffed, "helper-1")
     helper.say(f"/join {invite(staffed, '25489')}")
-    talk(staffed, ADMIN).say("/helpers").expect("• Xã Tân Lập — #")
+    talk(staffed, ADMIN).say("/helpers").expect("• Xã Tân Lập, Tỉnh Tây Ninh — #")
 
 
 def test_expired_code_is_refused(staffed: App) -> None:
@@ -81,6 +81,7 @@ def test_helper_session_counts_households_and_records_outcomes(staffed: App) -> 
     code = invite(staffed, "Xã Tân Lập, Tây Ninh")
     helper = talk(staffed, "helper-1")
     helper.say(f"/join {code}")
+    talk(staffed, ADMIN).say("/helpers").expect("Xã Tân Lập, Tỉnh Tây Ninh")  # with its province: four share the name
     helper.press("Start a session").expect("household no. 1")
     # Look-up by national code gives the compact checklist.
     helper.say("1.001193").expect("Birth registration · 1.001193", "☐").expect_option("End the session")
@@ -164,3 +165,6 @@ def test_admin_stats_sends_a_report_and_a_chart(staffed: App) -> None:
     image = admin.replies[1].image
     assert image is not None and image.content.startswith(b"\x89PNG")
     assert "Birth registration" in admin.replies[0].text
+    admin.say("/stats 0").expect("/stats N")  # not a period: how to ask, not another period's report
+    assert len(admin.replies) == 1
+    admin.say("/helpers")  # a commune is named with its province (four communes are "Xã Tân Lập")

@@ -112,7 +112,10 @@ class AdminDesk:
 
         if turn.role is not Role.ADMIN:
             return [self.refuse(turn)]
-        days = number(argument) or DEFAULT_STATS_DAYS
+        days = number(argument) if argument.strip() else DEFAULT_STATS_DAYS
+        if not days:  # "/stats 0", "/stats -5", "/stats abc": say how, rather than report another period
+            usage = turn.tr.gettext("Type /stats N for the last N days (1 to {max}); /stats alone is {default} days.")
+            return [Reply(usage.format(max=MAX_STATS_DAYS, default=DEFAULT_STATS_DAYS))]
         days = min(days, MAX_STATS_DAYS)
         today = turn.now.astimezone(self.timezone).date()
         report = collect(self.database, Period(today - dt.timedelta(days=days - 1), today), self.timezone)
@@ -170,7 +173,7 @@ class AdminDesk:
         lines = [tr.gettext("Helpers ({n}):").format(n=len(rows))]
         for row in rows:
             joined = tr.date(as_utc(row.joined_at).astimezone(self.timezone).date())
-            lines.append(f"• {commune_label(row.commune)} — #{row.user[:8]} ({joined})")
+            lines.append(f"• {commune_label(row.commune, full=True)} — #{row.user[:8]} ({joined})")
         return [Reply("\n".join(lines))]
 
     # -- catalog ---------------------------------------------------------------------------

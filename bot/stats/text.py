@@ -185,7 +185,7 @@ def _places(sheet: _Sheet, report: Report) -> None:
         lines.append(f"  {name}: {n(place.users)} / {n(place.messages)} / {n(place.helper_sessions)}")
     sheet.head(tr.gettext("Helpers"), not report.helpers)
     for helper in report.helpers:
-        lines.append(f"  {helper.helper} · {commune_label(helper.commune) or tr.gettext('(unknown)')}")
+        lines.append(f"  {helper.helper} · {commune_label(helper.commune, full=True) or tr.gettext('(unknown)')}")
         lines.append("    " + _outcomes(helper, tr))
 
 
@@ -227,7 +227,7 @@ def helper_text(report: HelperReport, tr: Translator, names: Mapping[str, str] |
     activity = report.activity
     lines = [tr.gettext("YOUR HELPER REPORT"), period_text(report.period, tr)]
     if activity.commune:
-        lines.append(f"{tr.gettext('Commune')}: {commune_label(activity.commune)}")
+        lines.append(f"{tr.gettext('Commune')}: {commune_label(activity.commune, full=True)}")
     lines.append(_outcomes(activity, tr))
     if report.procedures:
         lines.extend(("", tr.gettext("Procedures worked on")))
