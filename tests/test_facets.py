@@ -57,6 +57,8 @@ CASES = [
     ("dang ky khai tu trong bao lau thi bi phat", Facet.DEADLINE),  # the penalty, not the processing time
     # "không" before a verb negates: the question is where to go, not whether it is online.
     ("mat chung minh thu, lam lai can cuoc thi phai di dau, bac khong biet dung dien thoai", Facet.WHERE),
+    ("giấy tờ làm hộ chiếu", Facet.DOCUMENTS),  # the papers of a procedure, asked as a noun phrase
+    ("hồ sơ đăng ký kết hôn nộp ở đâu", Facet.WHERE),
     ("đổi bằng lái xe quá hạn", Facet.NONE),  # an expired licence to renew, not a question of lateness
     ("bằng lái quá hạn có bị phạt không", Facet.DEADLINE),
     ("cccd quá hạn thì sao", Facet.DEADLINE),
