@@ -94,14 +94,17 @@ def accented_words(text: str) -> dict[str, str]:
     if not has_diacritics(text):
         return {}
     mapping: dict[str, str] = {}
+    twice: set[str] = set()
     for raw in re.findall(r"[^\W\d_]+", text.lower()):
         folded, key = fold(raw), accent_key(raw)
         if _STOP_FINAL.search(folded) and key[-1] not in _STOP_TONES:
             # "kêt", "thât": a syllable closed by p/t/c/ch takes only sắc or nặng, so this is a
             # typo whose intended tone is unknown -- it must not count as another word's tone.
             continue
-        mapping.setdefault(folded, key)
-    return mapping
+        if mapping.setdefault(folded, key) != key:
+            twice.add(folded)
+    # "tôi cần làm căn cước": two words fold to "can"; neither tone may count against the other.
+    return {folded: key for folded, key in mapping.items() if folded not in twice}
 
 
 def mask_numbers(text: str) -> str:

@@ -80,6 +80,11 @@ def test_short_numbers_are_kept() -> None:
     assert "6" in normalize("tuyển sinh lớp 6 năm 2026").split() or "sau" in normalize("lớp 6")
 
 
+def test_a_word_typed_with_two_tones_in_one_message_has_no_tone() -> None:
+    assert "can" not in accented_words("tôi cần làm căn cước")  # "cần" (need) and "căn" (ID card)
+    assert accented_words("làm căn cước")["can"] == "căn0"
+
+
 def test_impossible_tones_are_typos_not_other_words() -> None:
     # A syllable closed by p/t/c/ch takes only sắc or nặng: "kêt" is a typo for "kết", so its
     # tone is unknown; "cười" (laugh) is a real word and keeps its tone against "cưới".

@@ -258,3 +258,10 @@ def test_switching_language_after_a_long_pause_offers_the_paused_guide(chat: Con
     chat.now = start + dt.timedelta(hours=5)
     chat.say("english").expect("I will answer in English").expect_option("Continue the guide")
     chat.press("Continue the guide").expect("Step 1/")
+
+
+def test_a_second_need_in_one_message_is_one_tap_away(chat: Conversation) -> None:
+    chat.say("Tôi cần làm căn cước và đăng ký tạm trú").expect("📄 Đăng ký tạm trú")
+    chat.press("Thêm: Cấp đổi, cấp lại thẻ căn cước").expect("📄 Cấp đổi, cấp lại thẻ căn cước")
+    chat.say("làm hộ chiếu hết bao nhiêu tiền và mất mấy ngày")  # one need, two details: nothing more offered
+    assert not [option for option in chat.options if option.label.startswith("Thêm:")]

@@ -360,7 +360,8 @@ class Engine:
             return [fixed.ask_which(turn, decision)]
         if top.kind is IntentKind.GENERAL:
             return self._general(turn, top.intent)
-        return opening.open_entry(turn, top.intent, facet)
+        # "làm căn cước và đăng ký tạm trú": the second need is one tap away
+        return questions.with_second_need(turn, text, top.intent, opening.open_entry(turn, top.intent, facet))
 
     def _general(self, turn: Turn, intent: str) -> list[Reply]:
         tr = turn.tr

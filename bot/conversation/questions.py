@@ -11,6 +11,7 @@ no list is showing, and the greeting of someone coming back to an unfinished gui
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from bot.conversation import answers
 from bot.conversation.actions import (
@@ -23,12 +24,13 @@ from bot.conversation.actions import (
     NAV_STUCK,
     Action,
     Kind,
+    payload,
 )
 from bot.conversation.commands import ANSWER_PHRASES, dung, simplify
 from bot.conversation.replies import menu_option
 from bot.conversation.state import Mode
 from bot.conversation.turn import Turn
-from bot.messages import Option, Reply, ReplyKind
+from bot.messages import Option, Reply, ReplyKind, shorten
 from intents.facets import Facet, FacetReading
 from intents.index import IntentKind
 from intents.router import Decision, Verdict, informative_words
@@ -107,6 +109,9 @@ NO_WORDS = frozenset(
 # A detail asked with at most this many other words ("nộp ở đâu?", "còn lệ phí thì sao") is about
 # the entry at hand, when the router finds nothing better.
 CONTEXT_WORDS = 3
+
+# A message split into more parts than this is a story, not a list of needs.
+MAX_PARTS = 4
 
 # A question asked again within this time moves forward; later, it is answered afresh.
 REPEAT_WINDOW = dt.timedelta(minutes=30)
@@ -248,6 +253,31 @@ def asked_facet(turn: Turn, reading: FacetReading) -> str:
         return reading.facet.value
     known = {facet.value for facet in Facet} | {answers.FEE_TIME}
     return pending if pending in known else reading.facet.value
+
+
+# Where a message joins two needs: "và", "với", "cả", "and", a comma or semicolon.
+_JOINS = re.compile(r"\s(?:và|va|với|voi|cả|and)\s|[,;]\s*", re.IGNORECASE)
+
+
+def with_second_need(turn: Turn, text: str, answered: str, replies: list[Reply]) -> list[Reply]:
+    """Offer a second procedure the message names beside the one answered, as one more button.
+
+    "cần làm căn cước và đăng ký tạm trú" is answered for one of them; the other is offered
+    when a part of the message alone is a confident match for it.
+    """
+    parts = [part for part in _JOINS.split(text) if part.strip()]
+    if not replies or not 2 <= len(parts) <= MAX_PARTS:
+        return replies
+    for part in parts:
+        decision = turn.snap.router.route(part)
+        top = decision.top
+        if decision.verdict is Verdict.MATCH and top is not None and top.kind is not IntentKind.GENERAL:
+            if top.intent != answered:
+                label = turn.tr.gettext("Also: {name}").format(name=top.label)
+                last = replies[-1]
+                option = Option(shorten(label), payload(Kind.PICK, top.intent))
+                return [*replies[:-1], Reply(last.text, (option, *last.options), last.links, last.kind, last.image)]
+    return replies
 
 
 def commune_name(turn: Turn) -> str | None:

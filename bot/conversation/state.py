@@ -49,6 +49,7 @@ class Position:
 
 MAX_ASSISTED = 5  # procedures recorded per household in a helper's session
 
+
 @dataclass
 class ConversationState:
     """Everything the engine remembers about one (channel, user) conversation."""
