@@ -9,6 +9,7 @@ the bot renders them in the officer's language.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -21,6 +22,9 @@ SUMMARY = N_(
     "national listing: +{listing_added} −{listing_removed} ~{listing_changed}"
 )
 NO_CHANGES = N_("No changes.")
+SHIPPED = N_("shipped catalog files")
+SHIPPED_UPDATE = N_("new shipped catalog files (release update)")
+ROLLBACK = N_("rollback to version {version} ({source})")
 ENTRY_ADDED = N_("New: {entry} ({name})")
 ENTRY_REMOVED = N_("Removed: {entry} ({name})")
 ENTRY_CHANGED = N_("Changed: {entry} ({name})")
@@ -276,3 +280,27 @@ def templates() -> list[str]:
     """Every message template and field word of this module (for translation catalogs)."""
     words = [value for name, value in globals().items() if name.isupper() and isinstance(value, str)]
     return words + [word for word in FIELD_WORDS.values() if word not in words]
+
+
+# The audit record keeps its summary in English (one record, many readers); these read it back.
+_STORED = (
+    (
+        re.compile(
+            r"^(?P<changed>\d+) procedures changed, (?P<added>\d+) added, (?P<removed>\d+) removed; "
+            r"national listing: \+(?P<listing_added>\d+) −(?P<listing_removed>\d+) ~(?P<listing_changed>\d+)$"
+        ),
+        SUMMARY,
+    ),
+    (re.compile(r"^shipped catalog files$"), SHIPPED),
+    (re.compile(r"^new shipped catalog files \(release update\)$"), SHIPPED_UPDATE),
+    (re.compile(r"^rollback to version (?P<version>\d+) \((?P<source>.*)\)$"), ROLLBACK),
+)
+
+
+def stored_summary(summary: str, gettext: Gettext) -> str:
+    """A version's stored (English) summary in the reader's language; any other text as it is."""
+    for pattern, template in _STORED:
+        found = pattern.match(summary)
+        if found is not None:
+            return fill(gettext(template), found.groupdict())
+    return summary

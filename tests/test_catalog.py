@@ -181,3 +181,14 @@ def test_every_field_an_upload_can_change_has_plain_words() -> None:
     from procedures.diff import FIELD_WORDS
 
     assert set(Procedure.model_fields) - {"id"} <= set(FIELD_WORDS)  # never a raw name such as "partial_codes"
+
+
+def test_a_stored_summary_is_read_in_the_readers_language() -> None:
+    from bot.i18n import Languages
+    from procedures.diff import stored_summary
+
+    vi = Languages().get("vi").gettext
+    stored = "2 procedures changed, 0 added, 1 removed; national listing: +0 −1 ~0"
+    assert stored_summary(stored, vi) == "2 thủ tục thay đổi, 0 thêm mới, 1 xoá; danh mục quốc gia: +0 −1 ~0"
+    assert "phiên bản 3" in stored_summary("rollback to version 3 (danh-muc.xlsx)", vi)
+    assert stored_summary("an officer's own words", vi) == "an officer's own words"

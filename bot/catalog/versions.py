@@ -35,7 +35,9 @@ from bot.clock import Clock
 from bot.storage.database import Database
 from bot.storage.tables import CatalogVersion
 from procedures.catalog import Catalog
+from procedures.diff import ROLLBACK, SHIPPED, SHIPPED_UPDATE
 from procedures.models import ListingEntry, Procedure
+from procedures.problems import fill
 
 log = logging.getLogger(__name__)
 
@@ -285,7 +287,11 @@ class CatalogStore:
         if old is None or old.status != APPLIED:
             return None
         with self.publishing():
-            audit = (author, f"rollback to version {version_id}", f"rollback to version {version_id} ({old.source})")
+            audit = (
+                author,
+                f"rollback to version {version_id}",
+                fill(ROLLBACK, {"version": version_id, "source": old.source}),
+            )
             row = self._copy(old, parent=self.latest_id(), audit=audit, shipped=old.shipped)
             with self.database.session() as session:
                 session.add(row)
@@ -309,7 +315,7 @@ class CatalogStore:
                     current.author,
                 )
             return current
-        summary = "shipped catalog files" if current is None else "new shipped catalog files (release update)"
+        summary = SHIPPED if current is None else SHIPPED_UPDATE  # kept in English: see diff.stored_summary
         try:
             return self.save(
                 list(shipped.entries.values()),

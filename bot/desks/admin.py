@@ -32,6 +32,7 @@ from bot.storage.outbox import Outbox
 from bot.storage.privacy import redact
 from bot.storage.roles import Role, Staff, format_code
 from procedures.addresses import CommuneNotFound, commune_from_name, commune_label, resolve
+from procedures.diff import stored_summary
 from procedures.links import LinkPolicy
 
 log = logging.getLogger(__name__)
@@ -206,7 +207,8 @@ class AdminDesk:
             mark = " ◀" if row.id == current else ""
             draft = f" [{tr.gettext('draft')}]" if row.status == DRAFT else ""
             when = tr.date(as_utc(row.created_at).astimezone(self.timezone).date())
-            lines.append(f"#{row.id}{draft} {when} · {row.author} · {row.source}{mark}\n   {row.summary[:160]}")
+            summary = stored_summary(row.summary, tr.gettext)[:160]
+            lines.append(f"#{row.id}{draft} {when} · {row.author} · {row.source}{mark}\n   {summary}")
         return Reply("\n".join(lines))
 
     def _rollback(self, turn: Turn, version_id: int) -> list[Reply]:

@@ -16,6 +16,7 @@ from starlette.responses import Response
 from bot.console.services import CHANGED, CatalogChanged
 from bot.web.console import MAX_UPLOAD_BYTES, Page, Visit
 from bot.web.console_html import button, esc, field, form, message, table
+from procedures.diff import stored_summary
 
 MAX_ENTRIES_SHOWN = 200
 MAX_PROBLEMS_SHOWN = 50
@@ -69,7 +70,17 @@ class CatalogPages:
                 action = form("/console/catalog/rollback", csrf, hidden + button(tr.gettext("Serve again")))
             mark = f" ({tr.gettext('in use')})" if row.id == current else ""
             local = when.astimezone(zone).strftime("%Y-%m-%d %H:%M")
-            rows.append((f"{row.id}{mark}", local, row.status, row.author, row.source, row.summary[:200], action))
+            rows.append(
+                (
+                    f"{row.id}{mark}",
+                    local,
+                    row.status,
+                    row.author,
+                    row.source,
+                    stored_summary(row.summary, tr.gettext)[:200],
+                    action,
+                )
+            )
         headers = ("#", tr.gettext("When"), tr.gettext("Status"), tr.gettext("Who"), tr.gettext("File"))
         return table((*headers, tr.gettext("Changes"), ""), rows, markup=(6,))
 
