@@ -17,7 +17,7 @@ import re
 from urllib.parse import urlsplit
 
 from bot.conversation.actions import NAV_MENU, Kind, payload
-from bot.conversation.answers import asked_phrase
+from bot.conversation.answers import asked_phrase, fit
 from bot.conversation.cards import BULLET, level_name
 from bot.i18n import N_, Translator
 from bot.messages import Link, Option, Reply, ReplyKind, shorten
@@ -235,6 +235,36 @@ def listing_card(card: ListingEntry, tr: Translator) -> Reply:
 
 
 LISTING_FACET_LIMIT = 400
+LISTING_SHORT_CHARS = 600  # the first answer about a record: one phone screen
+
+
+def listing_short(card: ListingEntry, tr: Translator) -> Reply:
+    """The first answer about a listing record: what, fee, time, online or not, where -- one screen.
+
+    The papers and the whole card are one tap away. The agency and its notice (an office that
+    no longer exists) travel together: one is never shown without the other.
+    """
+    if card.replaced_by:
+        return _repealed_card(card, tr)
+    lines = [f"📄 {shorten(card.name, 160)} ({tr.gettext('code')} {card.code})"]
+    lines += _listing_fee_lines(card, tr)
+    times = _listing_times(card, tr)
+    if len(times) == 1:
+        lines.append(f"{tr.gettext('Processing time')}: {times[0][len(BULLET) + 1 :]}")
+    elif times:
+        lines += [f"{tr.gettext('Processing time')}:", *times]
+    if card.agency:
+        lines.append("\n".join([f"{tr.gettext('Agency')}: {shorten(card.agency, 120)}", *_listing_notice(card, tr)]))
+    if card.channels:
+        online = tr.gettext("can be submitted online") if card.online else tr.gettext("not submitted online")
+        lines.append(f"{tr.gettext('How to submit')}: {', '.join(card.channels)} ({online})")
+    text = fit(lines, LISTING_SHORT_CHARS, tr.gettext("… more one tap away below."))
+    options = (
+        *((Option(tr.gettext("Papers to prepare"), payload(Kind.DOCS, card.code)),) if card.documents else ()),
+        Option(tr.gettext("The whole card"), payload(Kind.OPEN, card.code)),
+        Option(tr.gettext("Menu"), NAV_MENU),
+    )
+    return Reply(text, options, (Link(tr.gettext("Open on the national portal"), card.url),), ReplyKind.CARD)
 
 
 def listing_answer(card: ListingEntry, facet: str, tr: Translator) -> Reply | None:
@@ -308,4 +338,11 @@ def listing_not_held(card: ListingEntry, facet: str, tr: Translator) -> Reply:
     return Reply(text, options, (Link(tr.gettext("Open on the national portal"), card.url),), ReplyKind.TEXT)
 
 
-__all__ = ["LISTING_MAX_CHARS", "listing_answer", "listing_card", "listing_not_held"]
+__all__ = [
+    "LISTING_MAX_CHARS",
+    "LISTING_SHORT_CHARS",
+    "listing_answer",
+    "listing_card",
+    "listing_not_held",
+    "listing_short",
+]

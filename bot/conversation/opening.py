@@ -12,7 +12,7 @@ from bot.conversation import replies as fixed
 from bot.conversation.actions import NAV_RESUME, STAFF_DONE, Kind, payload
 from bot.conversation.answers import facet_answer
 from bot.conversation.cards import compact_card
-from bot.conversation.listing_cards import listing_answer, listing_card, listing_not_held
+from bot.conversation.listing_cards import listing_answer, listing_card, listing_not_held, listing_short
 from bot.conversation.state import ConversationState, Mode
 from bot.conversation.turn import Turn
 from bot.conversation.walkthrough import guide_digest
@@ -60,8 +60,13 @@ def open_entry(turn: Turn, intent: str, facet: str | None = None) -> list[Reply]
             # The card is at hand and its record does not hold this detail: say so (asked again: the card).
             state.answered = asked
             return [with_resume(state, listing_not_held(card, facet, tr), tr)]
-        state.answered = asked if answer is not None else f"{card.code}:card:"
-        shown_card = _with_partial_guide(turn, card.code, answer or listing_card(card, tr))
+        if answer is not None:
+            state.answered, first = asked, answer
+        elif shown.startswith(f"{card.code}:"):  # asked again (or "the whole card"): all of it
+            state.answered, first = f"{card.code}:card:", listing_card(card, tr)
+        else:  # the first answer: one screen
+            state.answered, first = f"{card.code}:short:", listing_short(card, tr)
+        shown_card = _with_partial_guide(turn, card.code, first)
         if state.household:  # a helper's session ends from any card
             done = Option(tr.gettext("End the session"), STAFF_DONE)
             return [Reply(shown_card.text, (*shown_card.options, done), shown_card.links, shown_card.kind)]
