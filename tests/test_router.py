@@ -323,3 +323,9 @@ def test_help_before_a_procedure_yields_to_it(router: Router) -> None:
     assert decision.intent == "can-cuoc" and decision.verdict is Verdict.AMBIGUOUS
     assert router.route("help me renew my passport").intent == "ho-chieu"
     assert router.route("giup toi voi").intent == "help"  # help alone is still help
+
+
+def test_an_english_fee_question_is_not_taken_for_the_registration_fee_on_property(router: Router) -> None:
+    # "registration fee" alone was an alias of lệ phí trước bạ: a generic word and an asking word.
+    assert router.route("how much is the birth registration fee").candidates[0].intent == "khai-sinh"
+    assert router.route("registration fee for my new car").candidates[0].intent == "le-phi-truoc-ba"
