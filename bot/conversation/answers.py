@@ -17,7 +17,6 @@ Pure functions of (entry, facet, translator, date): no state, no I/O.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Sequence
 
 from bot.conversation.actions import Kind, payload
@@ -25,8 +24,7 @@ from bot.conversation.cards import BULLET, conditional_legend, document_line, du
 from bot.i18n import Translator
 from bot.messages import Link, Option, Reply, ReplyKind, shorten
 from intents.facets import Facet
-from procedures.models import Channel, ChannelKind, Fee, OnlineLevel, Procedure
-from procedures.models import Kind as EntryKind
+from procedures.models import Channel, ChannelKind, Fee, OnlineLevel, Procedure, Text
 
 FACET_LIMIT = 400  # a facet answer: about six lines of a phone screen
 CARD_LIMIT = 600  # the short card: one phone screen
@@ -49,6 +47,7 @@ FACET_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
+BRIEF_NOTE = 50  # characters of a processing time's note when several times share little room
 # The shortest cut of a first line worth showing; below it the line is left to the buttons.
 MIN_CUT = 60
 
@@ -114,7 +113,8 @@ def fee_text(fee: Fee, tr: Translator, with_note: bool) -> str:
 
 def _fee_lines(entry: Procedure, tr: Translator, today: dt.date, with_notes: bool) -> list[str]:
     fees, ended = current_fees(entry, today)
-    lines = [f"{BULLET} {fee_text(fee, tr, with_notes)}" for fee in fees]
+    # Short of room, only a paid fee loses its note: "free" often holds only on a condition (on time).
+    lines = [f"{BULLET} {fee_text(fee, tr, with_notes or not fee.amount_vnd)}" for fee in fees]
     if ended:
         lines.append(tr.gettext("A reduced rate has ended; check the current fee on the portal page."))
     return lines
@@ -137,7 +137,8 @@ def _online_channels(entry: Procedure) -> list[Channel]:
     return [channel for channel in entry.channels if channel.kind in ONLINE_KINDS]
 
 
-def _online_sentence(entry: Procedure, tr: Translator) -> str | None:
+def online_sentence(entry: Procedure, tr: Translator) -> str | None:
+    """Whether it can be done online, in one sentence (None when nothing online is recorded)."""
     if entry.online_level is None:
         # Whether fully or partly online is not recorded, but a portal or an app is: say only that.
         return tr.gettext("It can be submitted online.") if _online_channels(entry) else None
@@ -148,7 +149,8 @@ def _online_sentence(entry: Procedure, tr: Translator) -> str | None:
     }[entry.online_level]
 
 
-def _portal_links(entry: Procedure, tr: Translator) -> tuple[Link, ...]:
+def portal_links(entry: Procedure, tr: Translator) -> tuple[Link, ...]:
+    """Links to the entry's online portals (at most two)."""
     return tuple(
         Link(channel.name.get(tr.locale), channel.url)
         for channel in entry.channels
@@ -182,9 +184,19 @@ def _money_time_lines(entry: Procedure, facet: str, tr: Translator, today: dt.da
         lines += _fee_lines(entry, tr, today, with_notes=notes)
     if facet in (Facet.TIME, FEE_TIME) and entry.processing_time:
         lines.append(_time_head(facet, name, tr))
-        items = entry.processing_time if notes else [t.model_copy(update={"note": None}) for t in entry.processing_time]
+        items = list(entry.processing_time)
+        if not notes:  # short of room: several times keep a word on which case each is for, one time none
+            several = len(items) > 1
+            items = [t.model_copy(update={"note": _brief(t.note) if several else None}) for t in items]
         lines += [f"{BULLET} {duration_line(item, tr)}" for item in items]
     return lines
+
+
+def _brief(note: Text | None) -> Text | None:
+    """A note cut to its first words: enough to tell one case from another."""
+    if note is None:
+        return None
+    return Text(vi=shorten(note.vi, BRIEF_NOTE), en=shorten(note.en, BRIEF_NOTE) if note.en else "")
 
 
 def _fee_time(entry: Procedure, facet: str, tr: Translator, today: dt.date) -> list[str]:
@@ -223,7 +235,7 @@ def _where(entry: Procedure, tr: Translator, commune: str | None) -> list[str]:
 
 
 def _online(entry: Procedure, tr: Translator) -> list[str]:
-    lines = [f"{entry.name.get(tr.locale)}: {_online_sentence(entry, tr)}"]
+    lines = [f"{entry.name.get(tr.locale)}: {online_sentence(entry, tr)}"]
     lines += [f"{BULLET} {channel.name.get(tr.locale)}" for channel in _online_channels(entry)[:4]]
     if entry.online_level is not OnlineLevel.NONE:
         lines.append(tr.gettext("Never give your password or OTP code to anyone, even an official."))
@@ -259,7 +271,7 @@ def _facet_lines(
         return papers, more
     if facet == Facet.WHERE and (entry.agency is not None or entry.channels):
         return _where(entry, tr, commune), tr.gettext("… more one tap away below.")
-    if facet == Facet.ONLINE and _online_sentence(entry, tr) is not None:
+    if facet == Facet.ONLINE and online_sentence(entry, tr) is not None:
         return _online(entry, tr), tr.gettext("… more one tap away below.")
     lines = _text_fact(entry, facet, tr)
     return (lines, tr.gettext("… more one tap away below.")) if lines else None
@@ -274,7 +286,7 @@ def facet_answer(entry: Procedure, facet: str, tr: Translator, today: dt.date, c
     if found is None:
         return not_held(entry, facet, tr)
     lines, more = found
-    links = _portal_links(entry, tr) if facet == Facet.ONLINE else ()
+    links = portal_links(entry, tr) if facet == Facet.ONLINE else ()
     caution = hedge(entry, FACET_FIELDS.get(facet, ()), tr)
     limit = FACET_LIMIT - (len(caution) + 1 if caution else 0)
     text = fit(lines, limit, more)
@@ -316,65 +328,6 @@ def not_held(entry: Procedure, facet: str, tr: Translator) -> Reply:
     return Reply(text, options_after(entry, facet, tr), (link,), ReplyKind.TEXT)
 
 
-# A full stop after these is an abbreviation, not a sentence's end ("e.g. when its details change",
-# "form no. 1", "TP. Hồ Chí Minh").
-ABBREVIATIONS = frozenset({"e.g", "i.e", "etc", "v.v", "vd", "tp", "no"})
-_SENTENCE_END = re.compile(r"[.;] ")
-
-
-def _first_sentence(text: str, limit: int = 160) -> str:
-    end = -1
-    for mark in _SENTENCE_END.finditer(text, 20):  # a sentence is at least 20 characters long
-        word = (text[: mark.start()].split() or [""])[-1].lower().lstrip("(")
-        if mark.group() == "; " or word not in ABBREVIATIONS:
-            end = mark.start()
-            break
-    sentence = text[: end + 1] if end > 0 else text
-    return sentence if len(sentence) <= limit else sentence[: limit - 1].rstrip() + "…"
-
-
-def short_card(entry: Procedure, tr: Translator, today: dt.date) -> Reply:
-    """What it is, online or not, fee and time -- within :data:`CARD_LIMIT` characters."""
-    loc = tr.locale
-    code = f" ({tr.gettext('code')} {', '.join(entry.codes)})" if entry.codes else ""
-    lines = [f"📄 {entry.name.get(loc)}{code}", _first_sentence(entry.summary.get(loc))]
-    online = _online_sentence(entry, tr) if entry.kind is EntryKind.PROCEDURE else None  # a how-to submits nothing
-    if online:
-        lines.append(online)
-    fees, _ended = current_fees(entry, today)
-    if fees:
-        amounts = sorted({fee.amount_vnd for fee in fees if fee.amount_vnd is not None})
-        if len(fees) == 1 and fees[0].label.vi.strip().lower() in GENERIC_FEE_LABELS:
-            lines.append(fee_text(fees[0], tr, with_note=fees[0].amount_vnd == 0))
-        elif amounts and len(fees) <= 2:
-            # A free fee keeps its note: "free" often holds only on a condition (registered on time).
-            lines.append(f"{tr.gettext('Fee')}:")
-            lines += [f"{BULLET} {fee_text(fee, tr, with_note=fee.amount_vnd == 0)}" for fee in fees]
-        elif amounts:
-            low, high = amounts[0], amounts[-1]
-            span = tr.money(low) if low == high else f"{tr.money(low)} – {tr.money(high)}"
-            lines.append(tr.gettext('Fee: {span} depending on the case (see "Fee and time").').format(span=span))
-        else:
-            lines.append(tr.gettext('Fee: see "Fee and time".'))
-    if entry.processing_time:
-        times = "; ".join(
-            duration_line(item.model_copy(update={"note": None}), tr) for item in entry.processing_time[:2]
-        )
-        lines.append(f"{tr.gettext('Processing time')}: {times}")
-    # Where the facts come from and when they were checked: the first line to go when space is short.
-    lines.append(
-        tr.gettext("Source: {source}, checked {date}.").format(
-            source=entry.source_url, date=tr.date(entry.last_verified)
-        )
-    )
-    caution = hedge(entry, ("online_level", "fees", "processing_time"), tr)
-    limit = CARD_LIMIT - (len(caution) + 1 if caution else 0)
-    text = fit(lines, limit, tr.gettext("… more one tap away below."))
-    if caution:
-        text += f"\n{caution}"
-    return Reply(text, options_after(entry, "card", tr), _portal_links(entry, tr), ReplyKind.CARD)
-
-
 __all__ = [
     "CARD_LIMIT",
     "FACET_FIELDS",
@@ -385,6 +338,7 @@ __all__ = [
     "fit",
     "hedge",
     "not_held",
+    "online_sentence",
     "options_after",
-    "short_card",
+    "portal_links",
 ]

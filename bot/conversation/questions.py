@@ -29,6 +29,7 @@ from bot.conversation.actions import (
 from bot.conversation.commands import ANSWER_PHRASES, dung, simplify
 from bot.conversation.replies import menu_option
 from bot.conversation.state import Mode
+from bot.conversation.summary_card import short_card
 from bot.conversation.turn import Turn
 from bot.messages import Option, Reply, ReplyKind, shorten
 from intents.facets import Facet, FacetReading
@@ -159,7 +160,7 @@ def answer(turn: Turn, entry: Procedure, facet: str) -> Reply | None:
     if stage == "guide":
         return None
     if stage == "card":
-        return answers.short_card(entry, turn.tr, turn.today)
+        return short_card(entry, turn.tr, turn.today)
     return answers.facet_answer(entry, facet, turn.tr, turn.today, commune_name(turn))
 
 

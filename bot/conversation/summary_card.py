@@ -1,0 +1,89 @@
+"""The short card: what a procedure is, online or not, fee and time -- one phone screen.
+
+The answer to a question that names a procedure and asks no detail; the rest (papers, where,
+the steps) is one tap away. It keeps a free fee's condition ("free when registered on time")
+and names its source and the date it was checked, the first line to go when space is short.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from bot.conversation.answers import (
+    CARD_LIMIT,
+    GENERIC_FEE_LABELS,
+    current_fees,
+    fee_text,
+    fit,
+    hedge,
+    online_sentence,
+    options_after,
+    portal_links,
+)
+from bot.conversation.cards import BULLET, duration_line
+from bot.i18n import Translator
+from bot.messages import Reply, ReplyKind
+from procedures.models import Kind as EntryKind
+from procedures.models import Procedure
+
+# A full stop after these is an abbreviation, not a sentence's end ("e.g. when its details change",
+# "form no. 1", "TP. Hồ Chí Minh").
+ABBREVIATIONS = frozenset({"e.g", "i.e", "etc", "v.v", "vd", "tp", "no"})
+_SENTENCE_END = re.compile(r"[.;] ")
+
+
+def _first_sentence(text: str, limit: int = 160) -> str:
+    end = -1
+    for mark in _SENTENCE_END.finditer(text, 20):  # a sentence is at least 20 characters long
+        word = (text[: mark.start()].split() or [""])[-1].lower().lstrip("(")
+        if mark.group() == "; " or word not in ABBREVIATIONS:
+            end = mark.start()
+            break
+    sentence = text[: end + 1] if end > 0 else text
+    return sentence if len(sentence) <= limit else sentence[: limit - 1].rstrip() + "…"
+
+
+def short_card(entry: Procedure, tr: Translator, today: dt.date) -> Reply:
+    """What it is, online or not, fee and time -- within :data:`CARD_LIMIT` characters."""
+    loc = tr.locale
+    code = f" ({tr.gettext('code')} {', '.join(entry.codes)})" if entry.codes else ""
+    lines = [f"📄 {entry.name.get(loc)}{code}", _first_sentence(entry.summary.get(loc))]
+    online = online_sentence(entry, tr) if entry.kind is EntryKind.PROCEDURE else None  # a how-to submits nothing
+    if online:
+        lines.append(online)
+    fees, _ended = current_fees(entry, today)
+    if fees:
+        amounts = sorted({fee.amount_vnd for fee in fees if fee.amount_vnd is not None})
+        if len(fees) == 1 and fees[0].label.vi.strip().lower() in GENERIC_FEE_LABELS:
+            lines.append(fee_text(fees[0], tr, with_note=fees[0].amount_vnd == 0))
+        elif amounts and len(fees) <= 2:
+            # A free fee keeps its note: "free" often holds only on a condition (registered on time).
+            lines.append(f"{tr.gettext('Fee')}:")
+            lines += [f"{BULLET} {fee_text(fee, tr, with_note=fee.amount_vnd == 0)}" for fee in fees]
+        elif amounts:
+            low, high = amounts[0], amounts[-1]
+            span = tr.money(low) if low == high else f"{tr.money(low)} – {tr.money(high)}"
+            lines.append(tr.gettext('Fee: {span} depending on the case (see "Fee and time").').format(span=span))
+        else:
+            lines.append(tr.gettext('Fee: see "Fee and time".'))
+    if entry.processing_time:
+        times = "; ".join(
+            duration_line(item.model_copy(update={"note": None}), tr) for item in entry.processing_time[:2]
+        )
+        lines.append(f"{tr.gettext('Processing time')}: {times}")
+    # Where the facts come from and when they were checked: the first line to go when space is short.
+    lines.append(
+        tr.gettext("Source: {source}, checked {date}.").format(
+            source=entry.source_url, date=tr.date(entry.last_verified)
+        )
+    )
+    caution = hedge(entry, ("online_level", "fees", "processing_time"), tr)
+    limit = CARD_LIMIT - (len(caution) + 1 if caution else 0)
+    text = fit(lines, limit, tr.gettext("… more one tap away below."))
+    if caution:
+        text += f"\n{caution}"
+    return Reply(text, options_after(entry, "card", tr), portal_links(entry, tr), ReplyKind.CARD)
+
+
+__all__ = ["ABBREVIATIONS", "short_card"]
