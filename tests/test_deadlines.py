@@ -32,3 +32,10 @@ def test_every_deadline_and_validity_is_sourced(catalog: Catalog) -> None:
         for field in ("deadline", "validity"):
             if getattr(entry, field) is not None:
                 assert field in sourced, (entry.id, field)
+
+
+def test_a_procedure_named_before_the_office_is_still_the_question(app: App) -> None:
+    # The "where" cue takes "làm giấy khai sinh ở ubnd xã": the whole message still names birth registration.
+    chat = Conversation(app.engine, user_id="office", now=NOW)
+    chat.say("lam giay khai sinh o ubnd xa dc ko").expect("Đăng ký khai sinh").expect_not("thủ tục nào")
+    chat.say("trợ cấp thất nghiệp nộp hồ sơ trong bao lâu sau khi nghỉ việc").expect("3 tháng")

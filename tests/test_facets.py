@@ -59,6 +59,10 @@ CASES = [
     ("mat chung minh thu, lam lai can cuoc thi phai di dau, bac khong biet dung dien thoai", Facet.WHERE),
     ("giấy tờ làm hộ chiếu", Facet.DOCUMENTS),  # the papers of a procedure, asked as a noun phrase
     ("hồ sơ đăng ký kết hôn nộp ở đâu", Facet.WHERE),
+    ("trợ cấp thất nghiệp nộp hồ sơ trong bao lâu sau khi nghỉ việc", Facet.DEADLINE),  # counted from an event
+    ("mấy tháng thì hết hạn nộp", Facet.DEADLINE),
+    ("hộ chiếu hết hạn bao lâu", Facet.VALIDITY),
+    ("phiếu lý lịch tư pháp có hạn bao lâu", Facet.VALIDITY),
     ("đổi bằng lái xe quá hạn", Facet.NONE),  # an expired licence to renew, not a question of lateness
     ("bằng lái quá hạn có bị phạt không", Facet.DEADLINE),
     ("cccd quá hạn thì sao", Facet.DEADLINE),

@@ -233,6 +233,13 @@ def names_nothing(turn: Turn, reading: FacetReading, decision: Decision) -> bool
     """A question that asks one detail and names no procedure ("lệ phí bao nhiêu?" out of the blue)."""
     if reading.facet is Facet.NONE or decision.verdict is Verdict.MATCH:
         return False
+    top = decision.top  # "làm giấy khai sinh ở ubnd xã được không": a cue took the name, the whole still holds it
+    if (
+        top is not None
+        and top.kind is not IntentKind.GENERAL
+        and decision.confidence >= turn.snap.router.thresholds.no_match
+    ):
+        return False
     # "giá xăng bao nhiêu" asks a price of something else: only a topic of at most one word
     # ("mất bao lâu", "nộp ở đâu") is a procedure question with the procedure left out.
     if informative_words(turn.snap.router.query_terms(reading.topic)) > 1:
