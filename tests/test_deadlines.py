@@ -39,3 +39,11 @@ def test_a_procedure_named_before_the_office_is_still_the_question(app: App) -> 
     chat = Conversation(app.engine, user_id="office", now=NOW)
     chat.say("lam giay khai sinh o ubnd xa dc ko").expect("Đăng ký khai sinh").expect_not("thủ tục nào")
     chat.say("trợ cấp thất nghiệp nộp hồ sơ trong bao lâu sau khi nghỉ việc").expect("3 tháng")
+
+
+def test_the_official_page_of_a_fact_not_held_is_the_national_portal_when_there_is_one(catalog: Catalog) -> None:
+    from bot.conversation.answers import official_page
+
+    # Its facts come from a provincial guide; the citizen is sent to the national portal.
+    assert official_page(catalog.get("tra-cuu-ho-so")) == "https://dichvucong.gov.vn"
+    assert official_page(catalog.get("khai-sinh")).startswith("https://dichvucong.gov.vn/thu-tuc-hanh-chinh/")

@@ -324,8 +324,20 @@ def not_held(entry: Procedure, facet: str, tr: Translator) -> Reply:
             tr.gettext("Please check the official page below or ask {agency}.").format(agency=agency),
         ]
     )
-    link = Link(tr.gettext("Official page"), entry.source_url)
+    link = Link(tr.gettext("Official page"), official_page(entry))
     return Reply(text, options_after(entry, facet, tr), (link,), ReplyKind.TEXT)
+
+
+NATIONAL_PORTAL = "dichvucong.gov.vn"
+
+
+def official_page(entry: Procedure) -> str:
+    """Where to check what the catalog does not hold: the national portal's page, else the source.
+
+    A provincial source page (possibly of a province merged in 2025) comes after the national portal.
+    """
+    national = [c.url for c in entry.channels if c.kind is ChannelKind.PORTAL and c.url and NATIONAL_PORTAL in c.url]
+    return entry.source_url if NATIONAL_PORTAL in entry.source_url or not national else national[0]
 
 
 __all__ = [
