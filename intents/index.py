@@ -322,6 +322,9 @@ def load_listing_aliases(path: Path = LISTING_ALIASES_FILE) -> dict[str, tuple[s
     return {code: tuple(names) for code, names in aliases.items()}
 
 
+DISTRICT_VARIANT = "(thực hiện tại cấp huyện)"
+
+
 def listing_docs(
     entries: Iterable[ListingEntry],
     skip_codes: Collection[str],
@@ -332,12 +335,14 @@ def listing_docs(
     A card is found by its official name and by the everyday names citizens use for it
     (``intents/listing_aliases.tsv``): nobody asks for "Khai báo tạm vắng" by that name.
     A repealed code (``replaced_by``) is never indexed: typed as a code it is answered with its
-    replacement, and no question is ever routed to it as a current procedure.
+    replacement, and no question is ever routed to it as a current procedure. Nor is a variant
+    named for the district level ("… (thực hiện tại cấp huyện)"), which no longer exists since
+    1 July 2025: its siblings for the other levels are the ones to offer.
     """
     aliases = aliases or {}
     docs = []
     for entry in entries:
-        if entry.code in skip_codes or entry.replaced_by:
+        if entry.code in skip_codes or entry.replaced_by or DISTRICT_VARIANT in entry.name.lower():
             continue
         # "Thủ tục" opens many official names and says nothing about the procedure.
         name = entry.name

@@ -114,6 +114,13 @@ def test_repealed_codes_are_never_routed_to(catalog: Catalog, router: Router) ->
         assert all(candidate.intent not in ("2.000986", "2.001023") for candidate in decision.candidates)
 
 
+def test_a_variant_for_the_abolished_district_level_is_never_routed_to(catalog: Catalog, router: Router) -> None:
+    indexed = {doc.intent for doc in listing_docs(catalog.listing.values(), skip_codes=())}
+    assert {"1.010385", "1.011727"}.isdisjoint(indexed)  # "(thực hiện tại cấp huyện)"
+    assert {"1.010386", "1.011726"} <= indexed  # their siblings for the levels that exist
+    assert "1.011727" not in [c.intent for c in router.route("trình báo mất thẻ ABTC").candidates]
+
+
 def test_the_shipped_listing_keeps_the_record_cells() -> None:
     cards = {card.code: card for card in iter_listing()}
     assert len(cards) == 2642
