@@ -28,6 +28,9 @@ ASKABLE = {
 }
 
 
+CHOICE_CHARS = 150  # one choice of "did you mean", on a phone screen
+
+
 def ask_which(turn: Turn, decision: Decision) -> Reply:
     """Ask "Ý bạn là: 1) … 2) …" for an ambiguous decision (one candidate: a yes/no question).
 
@@ -54,7 +57,7 @@ def ask_between(turn: Turn, intents: list[str]) -> Reply:
     choices: list[Option] = []
     for position, intent in enumerate(intents, 1):
         name = label(turn, intent)
-        lines.append(f"{position}) {name}")
+        lines.append(f"{position}) {shorten(name, CHOICE_CHARS)}")  # some official names run to 300 characters
         choices.append(Option(shorten(name), payload(Kind.PICK, intent)))
     choices.append(Option(tr.gettext("None of these"), NAV_MENU))
     return Reply("\n".join(lines), tuple(choices), kind=ReplyKind.QUESTION)
