@@ -70,6 +70,14 @@ def test_an_invite_is_bound_to_one_current_commune_by_its_code(staffed: App) -> 
     talk(staffed, ADMIN).say("/helpers").expect("• Xã Tân Lập, Tỉnh Tây Ninh — #")
 
 
+def test_a_member_is_not_given_a_second_code_of_the_same_commune(staffed: App) -> None:
+    helper = talk(staffed, "helper-1")
+    helper.say(f"/join {invite(staffed)}")
+    spare = invite(staffed)
+    helper.say(f"/join {spare}").expect("already in the team of Phường Sài Gòn")
+    talk(staffed, "helper-2").say(f"/join {spare}").expect("Welcome")  # the code stayed unused
+
+
 def test_expired_code_is_refused(staffed: App) -> None:
     code = invite(staffed)
     late = talk(staffed, "helper-1")

@@ -65,6 +65,9 @@ class HelperMode:
             return [Reply(text, turn.menu_option())]
         turn.state.helper_commune = result.helper.commune
         turn.role = Role.HELPER
+        if result.reason == "already":
+            text = tr.gettext("You are already in the team of {commune}; this code was not used.")
+            return [Reply(text.format(commune=commune_label(result.helper.commune, full=True)), turn.menu_option())]
         turn.log(EventType.HELPER_JOINED)
         text = tr.gettext(
             "Welcome to the community digital technology team of {commune}!\n"

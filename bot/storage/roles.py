@@ -55,7 +55,7 @@ class Redeemed:
     """The result of redeeming an invite: the helper row, or why it failed."""
 
     helper: Helper | None
-    reason: str = ""  # "unknown", "used", "expired" when ``helper`` is None
+    reason: str = ""  # "unknown", "used", "expired" when ``helper`` is None; "already" for a member of that commune
 
 
 class Staff:
@@ -95,6 +95,9 @@ class Staff:
                 return Redeemed(None, "used")
             if as_utc(invite.expires_at) < now:
                 return Redeemed(None, "expired")
+            member = session.get(Helper, user_hash)
+            if member is not None and member.active and member.commune == invite.commune:
+                return Redeemed(member, "already")  # the code stays unused, for someone else
             # Claim atomically: two people typing the same code at once cannot both join.
             claimed = session.execute(
                 update(Invite)
