@@ -257,6 +257,7 @@ def test_switching_language_after_a_long_pause_offers_the_paused_guide(chat: Con
     chat.say("khai sinh").press("Hướng dẫn từng bước")
     chat.now = start + dt.timedelta(hours=5)
     chat.say("english").expect("I will answer in English").expect_option("Continue the guide")
+    assert len(chat.replies) == 1  # the pause notice is not left behind in Vietnamese
     chat.press("Continue the guide").expect("Step 1/")
 
 

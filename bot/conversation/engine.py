@@ -129,10 +129,12 @@ class Engine:
         updated = pauses.guide_updated(turn)
         replies += updated
         if not updated or not self._continues_guide(turn, text):
+            spoken = turn.tr.locale
             held = self.live_desk.intercept(turn, text)  # an officer holds it, or it asked the commune
             answer = held if held is not None else self._dispatch(turn, inbound.payload, text)
-            if answer and answer[0].yes_no == (NAV_RESUME, NAV_MENU):
-                replies = [reply for reply in replies if reply not in paused]  # the greeting says it all
+            if answer and (answer[0].yes_no == (NAV_RESUME, NAV_MENU) or turn.tr.locale != spoken):
+                # the greeting says it all; after a language switch, its "continue the guide" does
+                replies = [reply for reply in replies if reply not in paused]
             replies += answer
         replies = self._with_notice(turn, replies, starting)
         if was_cut:
