@@ -59,14 +59,23 @@ def _syllable(word: str) -> bool:
     return word in _VIETNAMESE_SHORTHAND or _SYLLABLE.fullmatch(word) is not None
 
 
-def detect(text: str) -> str | None:
-    """``"vi"``, ``"en"``, or None when the message is too short or too mixed to tell."""
+def english_words(texts: list[str]) -> frozenset[str]:
+    """The words of English texts that no Vietnamese syllable spells ("building", "permit", not "ban")."""
+    return frozenset(word for text in texts for word in _WORD.findall(fold(text)) if not _syllable(word))
+
+
+def detect(text: str, known: frozenset[str] = frozenset()) -> str | None:
+    """``"vi"``, ``"en"``, or None when the message is too short or too mixed to tell.
+
+    ``known``: more English words (the catalog's own, :func:`english_words`), enough with one
+    another to tell a two-word message ("building permit").
+    """
     if text.lstrip().startswith("/"):
         return None  # a command: its argument says nothing about the asker's language
     words = _WORD.findall(fold(text))
     if _has_vietnamese_marks(text):
         return "vi" if len(words) >= MIN_WORDS else None
-    if len(words) == 2 and all(word in _ENGLISH and not _syllable(word) for word in words):
+    if len(words) == 2 and all((word in _ENGLISH or word in known) and not _syllable(word) for word in words):
         return "en"  # "passport fee", "marriage registration": two English words that no Vietnamese shares
     if len(words) < MIN_WORDS:
         return None
@@ -88,4 +97,4 @@ def detect(text: str) -> str | None:
     return None
 
 
-__all__ = ["detect"]
+__all__ = ["detect", "english_words"]

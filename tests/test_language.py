@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from intents.language import detect
+from intents.language import detect, english_words
 
 
 @pytest.mark.parametrize(
@@ -44,3 +44,13 @@ def test_vietnamese_with_or_without_marks_is_vietnamese(text: str) -> None:
 )
 def test_short_mixed_or_ambiguous_messages_keep_the_conversations_language(text: str) -> None:
     assert detect(text) is None
+
+
+def test_two_words_the_catalog_knows_in_english_are_english() -> None:
+    known = english_words(
+        ["Building permit for a private house", "Declaring and paying registration fee (lệ phí trước bạ)"]
+    )
+    assert "building" in known and "truoc" not in known  # Vietnamese inside an English name is not English
+    assert detect("building permit", known) == "en"
+    assert detect("building permit") is None  # without the catalog's words, two words are too few
+    assert detect("giay phep", known) is None

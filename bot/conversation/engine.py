@@ -108,7 +108,7 @@ class Engine:
         if not state.last_active and not state.locale_chosen:
             state.locale = pick_locale(inbound.locale_hint, self.config.default_locale)
         # The asker's language: an explicit choice, else a confident reading of this message.
-        detected = detect(text) if inbound.payload is None and not state.locale_chosen else None
+        detected = detect(text, snap.english) if inbound.payload is None and not state.locale_chosen else None
         if detected is not None:
             state.locale = detected
         turn = Turn(

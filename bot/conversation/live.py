@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from bot.catalog.versions import CatalogStore, decode
 from bot.conversation.walkthrough import Walkthrough
+from intents.language import english_words
 from intents.router import Router
 from procedures.catalog import Catalog
 
@@ -36,10 +37,13 @@ class Snapshot:
     router: Router
     walk: Walkthrough = field(init=False)
     sectors: tuple[str, ...] = field(init=False)
+    english: frozenset[str] = field(init=False)  # the English words of the catalog's names and aliases
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "walk", Walkthrough(self.catalog))
         object.__setattr__(self, "sectors", tuple(sorted({entry.sector.vi for entry in self.catalog})))
+        texts = [text for entry in self.catalog for text in (entry.name.en, *entry.aliases_en)]
+        object.__setattr__(self, "english", english_words(texts))
 
 
 class LiveCatalog:
