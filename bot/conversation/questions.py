@@ -111,8 +111,9 @@ NO_WORDS = frozenset(
 # the entry at hand, when the router finds nothing better.
 CONTEXT_WORDS = 3
 
-# A message split into more parts than this is a story, not a list of needs.
+# A message split into more parts, or longer, is a story, not a list of needs.
 MAX_PARTS = 4
+MAX_NEEDS_WORDS = 25
 
 # A question asked again within this time moves forward; later, it is answered afresh.
 REPEAT_WINDOW = dt.timedelta(minutes=30)
@@ -274,7 +275,7 @@ def with_second_need(turn: Turn, text: str, answered: str, replies: list[Reply])
     when a part of the message alone is a confident match for it.
     """
     parts = [part for part in _JOINS.split(text) if part.strip()]
-    if not replies or not 2 <= len(parts) <= MAX_PARTS:
+    if not replies or not 2 <= len(parts) <= MAX_PARTS or len(text.split()) > MAX_NEEDS_WORDS:
         return replies
     for part in parts:
         decision = turn.snap.router.route(part)
