@@ -58,6 +58,7 @@ class Facet(StrEnum):
     DEADLINE = "deadline"
     RESULT = "result"
     TRACKING = "tracking"
+    AMOUNT = "amount"  # how much money one receives (a benefit), not a fee one pays
     NONE = "none"
 
 

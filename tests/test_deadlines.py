@@ -1,4 +1,4 @@
-"""Deadlines and validity: answered from the catalog's own sourced texts, or said not held."""
+"""Deadlines, validity and benefit amounts: answered from the catalog's own sourced texts, or said not held."""
 
 from __future__ import annotations
 
@@ -47,3 +47,9 @@ def test_the_official_page_of_a_fact_not_held_is_the_national_portal_when_there_
     # Its facts come from a provincial guide; the citizen is sent to the national portal.
     assert official_page(catalog.get("tra-cuu-ho-so")) == "https://dichvucong.gov.vn"
     assert official_page(catalog.get("khai-sinh")).startswith("https://dichvucong.gov.vn/thu-tuc-hanh-chinh/")
+
+
+def test_the_amount_of_a_benefit_is_never_answered_with_a_fee(app: App) -> None:
+    chat = Conversation(app.engine, user_id="amount", now=NOW)
+    chat.say("rut bhxh 1 lan dc bao nhieu tien").expect("chưa có thông tin đã kiểm chứng", "số tiền bạn được nhận")
+    chat.expect_not("Miễn phí")  # the one-off withdrawal's fee is free; the asker wants the payout

@@ -63,6 +63,8 @@ CASES = [
     ("mấy tháng thì hết hạn nộp", Facet.DEADLINE),
     ("hộ chiếu hết hạn bao lâu", Facet.VALIDITY),
     ("phiếu lý lịch tư pháp có hạn bao lâu", Facet.VALIDITY),
+    ("rut bhxh 1 lan dc bao nhieu tien", Facet.AMOUNT),  # the money received, not a fee
+    ("lệ phí bao nhiêu tiền", Facet.FEE),
     ("đổi bằng lái xe quá hạn", Facet.NONE),  # an expired licence to renew, not a question of lateness
     ("bằng lái quá hạn có bị phạt không", Facet.DEADLINE),
     ("cccd quá hạn thì sao", Facet.DEADLINE),

@@ -44,6 +44,7 @@ FACET_FIELDS: dict[str, tuple[str, ...]] = {
     Facet.TRACKING: ("tracking",),
     Facet.VALIDITY: ("validity",),
     Facet.DEADLINE: ("deadline",),
+    Facet.AMOUNT: (),  # benefit amounts depend on each person's record: never stated
 }
 
 
@@ -309,6 +310,7 @@ def asked_phrase(facet: str, tr: Translator) -> str:
         Facet.DEADLINE: tr.gettext("the deadline or a penalty for lateness"),
         Facet.RESULT: tr.gettext("how the result is received"),
         Facet.TRACKING: tr.gettext("how to follow the application"),
+        Facet.AMOUNT: tr.gettext("the amount you would receive"),
     }.get(facet, tr.gettext("that detail"))
 
 
