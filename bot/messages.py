@@ -8,6 +8,7 @@ object, so every channel gives the same conversation.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import unicodedata
@@ -160,6 +161,11 @@ class Reply:
     image: Attachment | None = None  # a PNG sent as a photo, ``text`` as its caption
     # A yes/no question: the payloads a typed "có"/"ko"/"ok"/"dc" stands for (not sent or stored).
     yes_no: tuple[str, str] | None = None
+
+    def with_options(self, *options: Option, first: bool = False) -> Reply:
+        """The same reply with more options, after its own (or before them, ``first``)."""
+        merged = (*options, *self.options) if first else (*self.options, *options)
+        return dataclasses.replace(self, options=merged)
 
 
 def reply_to_json(reply: Reply) -> dict[str, Any]:

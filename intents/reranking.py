@@ -41,6 +41,13 @@ _FOREIGNER = re.compile(
 _AGE_STATED = re.compile(r"\b(\d{1,3})(?: ?(?:tuoi|t)\b|[ -]years?[ -]old\b)")
 
 
+def _promote(candidates: list[Candidate], position: int, lead: int = 0) -> list[Candidate]:
+    """Move the candidate at ``position`` to ``lead`` with the score of the one it displaces."""
+    candidate, displaced = candidates[position], candidates[lead]
+    promoted = Candidate(candidate.intent, candidate.kind, displaced.score, candidate.label)
+    return [*candidates[:lead], promoted, *candidates[lead:position], *candidates[position + 1 :]]
+
+
 def chatter_first(candidates: list[Candidate], margin: float) -> list[Candidate]:
     """Put chatter first when it explains a long message about as well as any procedure.
 
@@ -82,8 +89,7 @@ def prefer_distinctive(
             "_" not in term and term not in top_words and query[term] >= weights.distinct_weight
             for term in own.intersection(query)
         ):
-            promoted = Candidate(candidate.intent, candidate.kind, top.score, candidate.label)
-            return [promoted, *candidates[:position], *candidates[position + 1 :]]
+            return _promote(candidates, position)
     return candidates
 
 
@@ -124,8 +130,7 @@ def prefer_named_sibling(
         own = sum(query.get(term, 0.0) for term in name - top_name)
         theirs = sum(query.get(term, 0.0) for term in top_name - name)
         if own - theirs >= weights.distinct_weight:
-            promoted = Candidate(candidate.intent, candidate.kind, top.score, candidate.label)
-            return [*candidates[:lead], promoted, *candidates[lead:position], *candidates[position + 1 :]]
+            return _promote(candidates, position, lead)
     return candidates
 
 
@@ -171,8 +176,7 @@ def fit_age(
     for position, candidate in enumerate(candidates[1:AGE_REACH], 1):
         fits = bounds_by_intent.get(candidate.intent, ())
         if any(low <= young and old <= high for low, high in fits for young, old in ages):
-            promoted = Candidate(candidate.intent, candidate.kind, top.score, candidate.label)
-            return [promoted, *candidates[:position], *candidates[position + 1 :]]
+            return _promote(candidates, position)
     return candidates
 
 
@@ -196,8 +200,7 @@ def prefer_foreign(
         return candidates
     for position, candidate in enumerate(candidates[1:FOREIGN_REACH], 1):
         if candidate.intent in foreign:
-            promoted = Candidate(candidate.intent, candidate.kind, top.score, candidate.label)
-            return [promoted, *candidates[:position], *candidates[position + 1 :]]
+            return _promote(candidates, position)
     return candidates
 
 

@@ -41,8 +41,7 @@ def open_entry(turn: Turn, intent: str, facet: str | None = None) -> list[Reply]
             if facet == Facet.NONE:
                 return [compact_card(entry, tr, turn.today)]
             fact_reply = facet_answer(entry, facet, tr, turn.today, questions.commune_name(turn))
-            done = Option(tr.gettext("End the session"), STAFF_DONE)
-            return [Reply(fact_reply.text, (*fact_reply.options, done), fact_reply.links, fact_reply.kind)]
+            return [fact_reply.with_options(Option(tr.gettext("End the session"), STAFF_DONE))]
         reply = questions.answer(turn, entry, facet)
         if reply is None:  # asked again after the card: the steps
             return start_guide(turn, entry.id)
@@ -68,8 +67,7 @@ def open_entry(turn: Turn, intent: str, facet: str | None = None) -> list[Reply]
             state.answered, first = f"{card.code}:short:", listing_short(card, tr)
         shown_card = _with_partial_guide(turn, card.code, first)
         if state.household:  # a helper's session ends from any card
-            done = Option(tr.gettext("End the session"), STAFF_DONE)
-            return [Reply(shown_card.text, (*shown_card.options, done), shown_card.links, shown_card.kind)]
+            return [shown_card.with_options(Option(tr.gettext("End the session"), STAFF_DONE))]
         return [with_resume(state, shown_card, tr)]
     return [fixed.menu(turn)]
 
@@ -112,9 +110,7 @@ def _with_partial_guide(turn: Turn, code: str, reply: Reply) -> Reply:
     if guide is None:
         return reply
     label = turn.tr.gettext("Guide: {name}").format(name=guide.name.get(turn.tr.locale))
-    return Reply(
-        reply.text, (Option(shorten(label), payload(Kind.OPEN, guide.id)), *reply.options), reply.links, reply.kind
-    )
+    return reply.with_options(Option(shorten(label), payload(Kind.OPEN, guide.id)), first=True)
 
 
 def with_resume(state: ConversationState, reply: Reply, tr: Translator) -> Reply:
@@ -122,7 +118,7 @@ def with_resume(state: ConversationState, reply: Reply, tr: Translator) -> Reply
     if state.paused is None:
         return reply
     resume = Option(tr.gettext("Continue the guide"), NAV_RESUME)
-    return Reply(reply.text, (*reply.options, resume), reply.links, reply.kind)
+    return reply.with_options(resume)
 
 
 def start_guide(turn: Turn, entry_id: str) -> list[Reply]:

@@ -285,7 +285,7 @@ def with_second_need(turn: Turn, text: str, answered: str, replies: list[Reply])
                 label = turn.tr.gettext("Also: {name}").format(name=top.label)
                 last = replies[-1]
                 option = Option(shorten(label), payload(Kind.PICK, top.intent))
-                return [*replies[:-1], Reply(last.text, (option, *last.options), last.links, last.kind, last.image)]
+                return [*replies[:-1], last.with_options(option, first=True)]
     return replies
 
 

@@ -68,7 +68,7 @@ class ReminderChat:
             return reply
         label = turn.tr.gettext("⏰ Remind me to check in {n} days").format(n=self.default_days)
         option = Option(label, payload(Kind.REMIND, Remind.SET, self.default_days))
-        return Reply(reply.text, (*reply.options, option), reply.links, reply.kind, reply.image)
+        return reply.with_options(option)
 
     def act(self, turn: Turn, argument: str) -> list[Reply]:
         """``set:N``, ``cancel:ID`` or ``list`` (anything else lists too)."""
