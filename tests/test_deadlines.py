@@ -53,3 +53,13 @@ def test_the_amount_of_a_benefit_is_never_answered_with_a_fee(app: App) -> None:
     chat = Conversation(app.engine, user_id="amount", now=NOW)
     chat.say("rut bhxh 1 lan dc bao nhieu tien").expect("chưa có thông tin đã kiểm chứng", "số tiền bạn được nhận")
     chat.expect_not("Miễn phí")  # the one-off withdrawal's fee is free; the asker wants the payout
+
+
+def test_a_time_asked_for_the_result_is_about_the_procedure_at_hand(app: App) -> None:
+    # "kết quả" (the result) is part of the time question, not the guide to tracking an application.
+    chat = Conversation(app.engine, user_id="result", now=NOW)
+    chat.say("mấy ngày có kết quả?").expect("thủ tục nào").expect_not("Tra cứu tình trạng")
+    chat.say("hộ chiếu").expect("Thời gian giải quyết — Cấp hộ chiếu", "8 ngày làm việc")
+    after = Conversation(app.engine, user_id="after", now=NOW)
+    after.say("làm căn cước").say("bao lâu thì có kết quả").expect("Thời gian giải quyết — ").expect_not("Tra cứu")
+    after.say("tra cứu tình trạng hồ sơ đã nộp").expect_not("Thời gian giải quyết")

@@ -278,6 +278,11 @@ def _facet_lines(
     return (lines, tr.gettext("… more one tap away below.")) if lines else None
 
 
+def holds(entry: Procedure, facet: str, tr: Translator, today: dt.date) -> bool:
+    """Whether the entry holds the asked fact (else :func:`facet_answer` says it is not held)."""
+    return _facet_lines(entry, facet, tr, today, None) is not None
+
+
 def facet_answer(entry: Procedure, facet: str, tr: Translator, today: dt.date, commune: str | None = None) -> Reply:
     """The asked fact of a curated entry, first and within :data:`FACET_LIMIT` characters.
 
@@ -351,6 +356,7 @@ __all__ = [
     "fee_text",
     "fit",
     "hedge",
+    "holds",
     "not_held",
     "online_sentence",
     "options_after",

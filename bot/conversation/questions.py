@@ -207,6 +207,21 @@ def _topic_names(turn: Turn, reading: FacetReading) -> set[str] | None:
     return {candidate.intent for candidate in named.candidates}
 
 
+def _names_procedure(turn: Turn, reading: FacetReading, decision: Decision) -> bool:
+    """A confident match, unless it cannot answer the asked detail and the topic alone names nothing.
+
+    "mấy ngày có kết quả?" matches the guide to tracking an application through "kết quả"
+    alone: the guide holds no processing time, and the question without its asking words
+    names no procedure, so it is taken as a time asked of no procedure.
+    """
+    if decision.verdict is not Verdict.MATCH or decision.top is None:
+        return False
+    entry = turn.snap.catalog.get(decision.top.intent)
+    if reading.facet is Facet.NONE or entry is None or answers.holds(entry, reading.facet.value, turn.tr, turn.today):
+        return True
+    return _topic_names(turn, reading) is not None
+
+
 def context_entry(turn: Turn, reading: FacetReading, decision: Decision) -> str | list[str] | None:
     """What a short question that asks one detail and names nothing else is about.
 
@@ -220,7 +235,7 @@ def context_entry(turn: Turn, reading: FacetReading, decision: Decision) -> str 
     choices, about = offered_choices(turn), entry.id if entry is not None else current_card(turn)
     if about is not None and choices:  # the card at hand decides between the offered ones
         choices, about = ([], about) if about in choices else (choices, None)
-    if (about is None and not choices) or reading.facet is Facet.NONE or decision.verdict is Verdict.MATCH:
+    if (about is None and not choices) or reading.facet is Facet.NONE or _names_procedure(turn, reading, decision):
         return None
     if informative_words(turn.snap.router.query_terms(reading.topic)) > CONTEXT_WORDS:  # "and does it take?"
         return None
@@ -232,11 +247,12 @@ def context_entry(turn: Turn, reading: FacetReading, decision: Decision) -> str 
 
 def names_nothing(turn: Turn, reading: FacetReading, decision: Decision) -> bool:
     """A question that asks one detail and names no procedure ("lệ phí bao nhiêu?" out of the blue)."""
-    if reading.facet is Facet.NONE or decision.verdict is Verdict.MATCH:
+    if reading.facet is Facet.NONE or _names_procedure(turn, reading, decision):
         return False
     top = decision.top  # "làm giấy khai sinh ở ubnd xã được không": a cue took the name, the whole still holds it
     if (
-        top is not None
+        decision.verdict is not Verdict.MATCH  # a match its topic does not name rode on the asking words
+        and top is not None
         and top.kind is not IntentKind.GENERAL
         and decision.confidence >= turn.snap.router.thresholds.no_match
     ):
