@@ -48,7 +48,8 @@ _VIETNAMESE_SHORTHAND = frozenset(
 MIN_WORDS = 3
 
 
-def _has_vietnamese_marks(text: str) -> bool:
+def has_vietnamese_marks(text: str) -> bool:
+    """True when the text holds a letter or tone mark only Vietnamese uses: it is then never English."""
     if _VIETNAMESE_LETTER.search(text):
         return True
     return any(mark in _TONE_MARKS for mark in unicodedata.normalize("NFD", text))
@@ -73,7 +74,7 @@ def detect(text: str, known: frozenset[str] = frozenset()) -> str | None:
     if text.lstrip().startswith("/"):
         return None  # a command: its argument says nothing about the asker's language
     words = _WORD.findall(fold(text))
-    if _has_vietnamese_marks(text):
+    if has_vietnamese_marks(text):
         return "vi" if len(words) >= MIN_WORDS else None
     if len(words) == 2 and all((word in _ENGLISH or word in known) and not _syllable(word) for word in words):
         return "en"  # "passport fee", "marriage registration": two English words that no Vietnamese shares
@@ -97,4 +98,4 @@ def detect(text: str, known: frozenset[str] = frozenset()) -> str | None:
     return None
 
 
-__all__ = ["detect", "english_words"]
+__all__ = ["detect", "english_words", "has_vietnamese_marks"]

@@ -291,6 +291,19 @@ def _blocked(text: str, words: list[str], abbreviations: Abbreviations) -> set[i
     return {index for index, (word, piece) in enumerate(typed) if not abbreviations.alone(word, piece)}
 
 
+def plain_words(text: str) -> list[str]:
+    """The folded words of ``text`` as typed: contractions spelled out, numbers masked, nothing else.
+
+    No abbreviation, Telex or VNI reading: English words must stay English ("tax" is not
+    "ta" with a Telex tone key, "car" is not "CA"). Used by the English glossary.
+    """
+    text = mask_numbers(unicodedata.normalize("NFC", text))
+    if "'" in text or "’" in text:
+        for contraction, spelled in _CONTRACTIONS:
+            text = contraction.sub(spelled, text)
+    return [word for word in _NON_WORD.sub(" ", fold(text)).split() if word != NUMBER_TOKEN]
+
+
 def tokens(text: str, abbreviations: Abbreviations | None = None) -> list[str]:
     """Normalise ``text`` into folded tokens (see the module docstring for every step)."""
     abbreviations = default_abbreviations() if abbreviations is None else abbreviations

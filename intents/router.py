@@ -22,6 +22,7 @@ import heapq
 import math
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 
 from intents.decision import (
     CHATTER,
@@ -33,8 +34,9 @@ from intents.decision import (
     Verdict,
     decide,
 )
+from intents.glossary import SHIPPED_GLOSSARY, Glossary, is_english
 from intents.index import STOPWORD_WEIGHT, Index, IntentKind, Phrase, collection_paused, terms_of
-from intents.normalize import accented_words
+from intents.normalize import accented_words, tokens
 from intents.reranking import Reranker
 from intents.rereading import name_lookup, reread
 from intents.scope import (
@@ -68,8 +70,10 @@ class Router:
         weights: Weights | None = None,
         long_weights: Weights | None = None,
         scope_model: ScopeModel | None = SHIPPED_SCOPE_MODEL,
+        glossary: Glossary | None = SHIPPED_GLOSSARY,
     ):
         self.index = index
+        self.glossary = glossary  # English -> Vietnamese administrative words (intents.glossary)
         self.scope_model = scope_model
         self.thresholds = thresholds or Thresholds()
         self.weights = weights or Weights()
@@ -91,9 +95,11 @@ class Router:
 
         ``accents`` is :func:`accented_words` of the text, when the caller already has it.
         """
-        fixed, confidence = self.speller.correct(text, accented_words(text) if accents is None else accents)
-        weights: dict[str, float] = {}
+        words = tokens(text)
+        fixed, confidence = self.speller.correct(text, accented_words(text) if accents is None else accents, words)
         idf, unknown = self.index.idf, self.weights.unknown_weight
+        # An English question also holds the Vietnamese words official names use for it.
+        weights = self.glossary.weights(text, words, idf) if self.glossary is not None else {}
         for term in terms_of(fixed):
             weight = idf.get(term)
             if weight is None:
@@ -333,7 +339,12 @@ class Router:
 
     def decide(self, text: str, candidates: Sequence[Candidate]) -> Decision:
         """Turn ranked candidates into match / ambiguous / no_match (see :func:`intents.decision.decide`)."""
-        return decide(text, candidates, self.thresholds, self.index.stopwords)
+        thresholds = self.thresholds
+        if self.glossary is not None and thresholds.english_lead and is_english(text, tokens(text)):
+            # English words meet only the curated English names and the glossary's translations,
+            # so a right English match scores lower than its Vietnamese twin: its line is lower.
+            thresholds = replace(thresholds, no_match=thresholds.no_match - thresholds.english_lead)
+        return decide(text, candidates, thresholds, self.index.stopwords)
 
     def route(self, text: str) -> Decision:
         """Route one message; a short question led astray by its asking words is read again.

@@ -46,13 +46,16 @@ class Speller:
         for known in index.vocabulary:
             self._by_initial[known[0]].append(known)
 
-    def correct(self, text: str, typed: dict[str, str]) -> tuple[list[str], dict[str, float]]:
+    def correct(
+        self, text: str, typed: dict[str, str], words: list[str] | None = None
+    ) -> tuple[list[str], dict[str, float]]:
         """The message's normalised words as meant, and how far each corrected word counts.
 
         ``typed`` maps each folded word typed with marks to its accent key
-        (:func:`intents.normalize.accented_words` of the text).
+        (:func:`intents.normalize.accented_words` of the text); ``words`` is ``tokens(text)``
+        when the caller already has it.
         """
-        words = tokens(text)
+        words = tokens(text) if words is None else words
         fixed: list[str] = []
         kept: list[int] = []  # positions left as they were
         confidence: dict[str, float] = {}

@@ -15,6 +15,10 @@ GATHER_BUDGET = 1000  # postings read per message while gathering candidates
 GATHER_FLOOR = 0.25
 LONG_MESSAGE = 8  # informative words; longer messages are stories
 VOCABULARY_REFERENCE = 40  # terms; see Weights.vocabulary_damping
+# An English message's Vietnamese equivalents (intents.glossary) weigh this share of their IDF weight:
+# a translation is less sure than a typed word, and at full weight it outvotes the curated
+# English aliases (0.3-0.8 leave dev unchanged, 0.9-1.0 lower it; docs/router.md).
+GLOSSARY_WEIGHT = 0.7
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,9 @@ class Thresholds:
     margin: float = 0.07
     vague: float = 0.30  # below no_match, a short message still gets asked when the top two are this high...
     vague_margin: float = 0.05  # ...and this close
+    # How much lower the no-match line is for a message read as English (chosen on
+    # benchmarks/english-dev.jsonl: 0.03-0.06 turn away fewer right answers, 0.09 takes off-topic ones)
+    english_lead: float = 0.06
 
 
 @dataclass(frozen=True)
