@@ -63,3 +63,15 @@ def test_a_time_asked_for_the_result_is_about_the_procedure_at_hand(app: App) ->
     after = Conversation(app.engine, user_id="after", now=NOW)
     after.say("làm căn cước").say("bao lâu thì có kết quả").expect("Thời gian giải quyết — ").expect_not("Tra cứu")
     after.say("tra cứu tình trạng hồ sơ đã nộp").expect_not("Thời gian giải quyết")
+
+
+def test_fee_and_time_keeps_the_time_when_the_fee_notes_are_long(app: App) -> None:
+    # Birth registration's late fee note is long: it is cut short, the processing time still shows.
+    for locale, label, fee, time in (
+        ("vi", "Lệ phí và thời gian", "Miễn phí", "1 ngày làm việc"),
+        ("en", "Fee and time", "Free", "1 working day"),
+    ):
+        chat = Conversation(app.engine, user_id=f"feetime-{locale}", locale_hint=locale, now=NOW)
+        chat.say("đăng ký khai sinh" if locale == "vi" else "birth registration").press(label)
+        chat.expect(fee, time).expect_not("Lệ phí và thời gian\" hoặc", 'under "Fee and time"')
+        assert len(chat.text) <= 400

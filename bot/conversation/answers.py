@@ -69,6 +69,21 @@ def fit(lines: Sequence[str], limit: int, more: str) -> str:
     return "\n".join([*kept, more])
 
 
+def squeeze(lines: Sequence[str], limit: int) -> list[str]:
+    """Cut the longest bullet lines until all of ``lines`` fit ``limit``: every case keeps its line.
+
+    The fee and the time asked together: dropping the lines past the limit would drop the time
+    a long fee note pushed out, so the notes are cut instead (never below :data:`MIN_CUT`).
+    """
+    kept = list(lines)
+    while (excess := len("\n".join(kept)) - limit) > 0:
+        longest = max(range(len(kept)), key=lambda n: len(kept[n]) if kept[n].startswith(BULLET) else -1)
+        if not kept[longest].startswith(BULLET) or len(kept[longest]) <= MIN_CUT:
+            break  # nothing left to cut: fit() drops what still does not fit
+        kept[longest] = shorten(kept[longest], max(MIN_CUT, len(kept[longest]) - excess))
+    return kept
+
+
 def hedge(entry: Procedure, fields: Iterable[str], tr: Translator) -> str | None:
     """The one plain caution for these facts, if any of them is uncertain.
 
@@ -264,6 +279,8 @@ def _facet_lines(
     """The lines that answer ``facet`` and the line that says more exists, or None when not held."""
     money = facet in (Facet.FEE, FEE_TIME) and entry.fees or facet in (Facet.TIME, FEE_TIME) and entry.processing_time
     if money:
+        if facet == FEE_TIME:  # this is "Fee and time": the rest is in the guide
+            return _fee_time(entry, facet, tr, today), tr.gettext("… more one tap away below.")
         return _fee_time(entry, facet, tr, today), tr.gettext('… more under "Fee and time" or the guide.')
     if facet == Facet.DOCUMENTS and entry.documents:
         papers, more = _documents(entry, tr), tr.gettext('… and more: tap "Papers to prepare".')
@@ -295,6 +312,8 @@ def facet_answer(entry: Procedure, facet: str, tr: Translator, today: dt.date, c
     links = portal_links(entry, tr) if facet == Facet.ONLINE else ()
     caution = hedge(entry, FACET_FIELDS.get(facet, ()), tr)
     limit = FACET_LIMIT - (len(caution) + 1 if caution else 0)
+    if facet in (Facet.FEE, Facet.TIME, FEE_TIME):  # every fee and every time, notes cut short
+        lines = squeeze(lines, limit)
     text = fit(lines, limit, more)
     if caution:
         text += f"\n{caution}"
