@@ -266,3 +266,13 @@ def test_a_second_need_in_one_message_is_one_tap_away(chat: Conversation) -> Non
     chat.press("Thêm: Cấp đổi, cấp lại thẻ căn cước").expect("📄 Cấp đổi, cấp lại thẻ căn cước")
     chat.say("làm hộ chiếu hết bao nhiêu tiền và mất mấy ngày")  # one need, two details: nothing more offered
     assert not [option for option in chat.options if option.label.startswith("Thêm:")]
+
+
+def test_did_you_mean_buttons_of_sibling_cards_read_differently(app: App) -> None:
+    # Two national variants differ only in their ending "(thực hiện tại cấp …)": the buttons keep it.
+    chat = Conversation(app.engine, user_id="siblings")
+    chat.say("cap the thuong tru cho nguoi nuoc ngoai").expect("Ý bạn là")
+    labels = [option.label for option in chat.options]
+    assert len(set(labels)) == len(labels)
+    assert all(len(label) <= 60 for label in labels)
+    assert any(label.endswith("(thực hiện tại cấp Trung ương)") for label in labels)

@@ -43,6 +43,21 @@ def ask_which(turn: Turn, decision: Decision) -> Reply:
     return ask_between(turn, [candidate.intent for candidate in close[:3]])
 
 
+def distinct_labels(names: list[str], limit: int = 60) -> list[str]:
+    """Button labels for ``names``; two that would read alike keep their ending "(…)" instead.
+
+    "Cấp thẻ thường trú cho người nước ngoài tại Việt Nam (thực hiện tại cấp tỉnh)" and its
+    "(… cấp trung ương)" sibling differ only in the part a short label cuts off.
+    """
+    short = [shorten(name, limit) for name in names]
+    labels = list(short)
+    for position, name in enumerate(names):
+        tail = name[name.rfind("(") :] if name.endswith(")") and "(" in name else ""
+        if tail and short.count(short[position]) > 1 and len(tail) < limit - 10:
+            labels[position] = f"{shorten(name[: -len(tail)].rstrip(), limit - len(tail) - 1)} {tail}"
+    return labels
+
+
 def ask_between(turn: Turn, intents: list[str]) -> Reply:
     """Ask "Did you mean: 1) … 2) …" over these intents (one: a yes/no question); also asked again."""
     tr = turn.tr
@@ -55,10 +70,10 @@ def ask_between(turn: Turn, intents: list[str]) -> Reply:
         return Reply(text, options, kind=ReplyKind.QUESTION, yes_no=(payload(Kind.PICK, intents[0]), NAV_REPHRASE))
     lines = [tr.gettext("Did you mean:")]
     choices: list[Option] = []
-    for position, intent in enumerate(intents, 1):
-        name = label(turn, intent)
+    names = [label(turn, intent) for intent in intents]
+    for position, (intent, name, button) in enumerate(zip(intents, names, distinct_labels(names), strict=True), 1):
         lines.append(f"{position}) {shorten(name, CHOICE_CHARS)}")  # some official names run to 300 characters
-        choices.append(Option(shorten(name), payload(Kind.PICK, intent)))
+        choices.append(Option(button, payload(Kind.PICK, intent)))
     choices.append(Option(tr.gettext("None of these"), NAV_MENU))
     return Reply("\n".join(lines), tuple(choices), kind=ReplyKind.QUESTION)
 
