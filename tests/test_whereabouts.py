@@ -94,3 +94,11 @@ def test_telegram_answers_an_old_address(settings: Settings, patch) -> None:  # 
         await fake.stop(server)
 
     asyncio.run(scenario())
+
+
+def test_a_sentence_after_where_to_submit_is_not_read_as_a_bare_place_name(app: App) -> None:
+    # "bác là" folds like the commune "Bắc La": a whole sentence is a question, a name of a few words a place.
+    chat = Conversation(app.engine, user_id="sentence", now=NOW)
+    chat.say("khai sinh").say("lam o dau")
+    chat.say("con dau bac la nguoi han quoc thi co khac ko").expect_not("Bắc La", "nay thuộc")
+    chat.say("lam o dau").say("Bến Nghé").expect("Phường Bến Nghé", "nay thuộc Phường Sài Gòn")

@@ -117,6 +117,11 @@ def _question(turn: Turn, answer: AddressAnswer) -> Reply:
     return Reply("\n".join(lines), (*options, *menu_option(tr)), kind=ReplyKind.QUESTION)
 
 
+# A place typed without "xã", "phường" or a province is a name of a few words ("Bến Nghé", "Tân
+# Định, Quận 1 cũ"); a longer message without those words is a sentence that may hold a name.
+BARE_WORDS = 6
+
+
 def read(turn: Turn, text: str, asked: bool, placed_only: bool = False, question: bool = False) -> Reply | None:
     """Answer a message that is an address, or None to route it as a question.
 
@@ -132,6 +137,8 @@ def read(turn: Turn, text: str, asked: bool, placed_only: bool = False, question
     named = mentions_address(text)
     if not (asked or named) or (question and not named):
         return None
+    if not named and len(text.split()) > BARE_WORDS:  # "con dâu bác là người Hàn Quốc thì có khác không"
+        return None  # a sentence, not a bare place name ("Bác La" is a commune, but not here)
     if question or (not asked and _asks_beside(turn, text)):
         placed = resolve(text)
         if placed.commune is not None:  # kept for "where to submit"
