@@ -276,3 +276,13 @@ def test_did_you_mean_buttons_of_sibling_cards_read_differently(app: App) -> Non
     assert len(set(labels)) == len(labels)
     assert all(len(label) <= 60 for label in labels)
     assert any(label.endswith("(thực hiện tại cấp Trung ương)") for label in labels)
+
+
+def test_thanks_in_the_middle_of_a_guide_keeps_the_step_one_tap_away(app: App) -> None:
+    chat = Conversation(app.engine, user_id="thanks-mid-guide")
+    chat.say("đăng ký tạm trú").press("Hướng dẫn từng bước").expect("Bước 1/")
+    chat.say("cảm ơn").expect("Không có gì").expect_option("Quay lại bước")
+    chat.press("Quay lại bước").expect("Bước 1/")
+    english = Conversation(app.engine, user_id="help-mid-guide", locale_hint="en")
+    english.say("temporary residence registration").press("Step-by-step guide").say("help")
+    english.expect('"next", "back", "papers", "stuck" or "exit"').expect_option("Back to the step")

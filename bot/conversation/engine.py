@@ -256,7 +256,7 @@ class Engine:
         nav.register(Nav.STUCK, lambda turn, _argument: self._people(turn))
         nav.register(Nav.EXIT, lambda turn, _argument: pauses.stop(turn))
         nav.register(Nav.MENU, lambda turn, _argument: self._menu(turn))
-        nav.register(Nav.HELP, lambda turn, _argument: [fixed.help_reply(turn.tr)])
+        nav.register(Nav.HELP, lambda turn, _argument: [opening.keep_place(turn, fixed.help_reply(turn.tr))])
         nav.register(Nav.REPHRASE, lambda turn, _argument: [questions.rephrase(turn)])
         nav.register(
             Nav.LANG, lambda turn, _argument: self._language(turn, "vi" if turn.state.locale == "en" else "en")
@@ -370,14 +370,15 @@ class Engine:
         if intent == "greeting":
             return [questions.welcome_back(turn) or self._greeting(turn, first=turn.state.messages == 0)]
         if intent == "thanks":
-            return [Reply(tr.gettext("You're welcome! Ask me anytime about another procedure."), fixed.menu_option(tr))]
-        if intent == "goodbye":
-            return [
-                Reply(tr.gettext("Goodbye! Come back whenever you need help with a procedure."), fixed.menu_option(tr))
-            ]
-        if intent == "human":
+            reply = Reply(tr.gettext("You're welcome! Ask me anytime about another procedure."), fixed.menu_option(tr))
+        elif intent == "goodbye":
+            goodbye = tr.gettext("Goodbye! Come back whenever you need help with a procedure.")
+            reply = Reply(goodbye, fixed.menu_option(tr))
+        elif intent == "human":
             return self._people(turn)
-        return [fixed.help_reply(tr)]
+        else:
+            reply = fixed.help_reply(tr)
+        return [opening.keep_place(turn, reply)]  # "cảm ơn" in the middle of a guide
 
     # -- language ----------------------------------------------------------------------------
 

@@ -121,6 +121,14 @@ def with_resume(state: ConversationState, reply: Reply, tr: Translator) -> Reply
     return reply.with_options(resume)
 
 
+def keep_place(turn: Turn, reply: Reply) -> Reply:
+    """A reply between two steps ("cảm ơn", "help") keeps the open step, or the paused guide, one tap away."""
+    state, tr = turn.state, turn.tr
+    if state.mode in (Mode.GUIDE, Mode.CHECKLIST) and turn.snap.walk.current(state) is not None:
+        return reply.with_options(Option(tr.gettext("Back to the step"), NAV_RESUME), first=True)
+    return with_resume(state, reply, tr)
+
+
 def start_guide(turn: Turn, entry_id: str) -> list[Reply]:
     """Step 1 of an entry's guide (or back to its step when that guide is the one paused)."""
     entry = turn.snap.catalog.get(entry_id)
