@@ -75,3 +75,19 @@ def test_fee_and_time_keeps_the_time_when_the_fee_notes_are_long(app: App) -> No
         chat.say("đăng ký khai sinh" if locale == "vi" else "birth registration").press(label)
         chat.expect(fee, time).expect_not("Lệ phí và thời gian\" hoặc", 'under "Fee and time"')
         assert len(chat.text) <= 400
+
+
+def test_a_fee_asked_while_did_you_mean_waits_gives_each_offered_procedures_fee(app: App, catalog: Catalog) -> None:
+    chat = Conversation(app.engine, user_id="compare", now=NOW)
+    chat.say("bảo hiểm y tế").expect("Ý bạn là")
+    offered = [option.label for option in chat.options[:-1]]
+    chat.say("bao nhiêu tiền").expect("Bạn hỏi thủ tục nào?")
+    assert [option.label for option in chat.options[:-1]] == offered  # the same choice, still open
+    ids = [option.payload.rsplit(":", 1)[-1] for option in chat.options[:-1]]
+    for line, entry_id in zip(chat.text.splitlines(), ids, strict=False):
+        entry = catalog.get(entry_id)
+        assert entry is not None and line.startswith(f"{ids.index(entry_id) + 1}) ")
+        amounts = {fee.amount_vnd for fee in entry.fees}
+        if amounts == {0}:  # read from the catalog file, not from the code that wrote the line
+            assert line.endswith("Lệ phí: Miễn phí"), line
+    chat.press(offered[0]).expect("Lệ phí — ")  # the pick answers the detail in full

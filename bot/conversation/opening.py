@@ -7,13 +7,16 @@ one entry. Each leaves the conversation on that entry (a guide in progress is pa
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.conversation import pauses, questions
 from bot.conversation import replies as fixed
 from bot.conversation.actions import NAV_RESUME, STAFF_DONE, Kind, payload
-from bot.conversation.answers import facet_answer
+from bot.conversation.answers import FEE_TIME, facet_answer
 from bot.conversation.cards import compact_card
 from bot.conversation.listing_cards import listing_answer, listing_card, listing_not_held, listing_short
 from bot.conversation.state import ConversationState, Mode
+from bot.conversation.summary_card import compared
 from bot.conversation.turn import Turn
 from bot.conversation.walkthrough import guide_digest
 from bot.i18n import Translator
@@ -84,11 +87,28 @@ def asked_detail(turn: Turn, reading: FacetReading, decision: Decision, facet: s
         return fact(turn, about, facet)
     if about:
         turn.state.facet = facet
-        return [fixed.ask_between(turn, about)]
+        return [_compared(turn, about, facet) or fixed.ask_between(turn, about)]
     if questions.names_nothing(turn, reading, decision):  # "lệ phí bao nhiêu?" out of the blue
         turn.state.facet = facet
         return [fixed.ask_procedure(turn, facet)]
     return None
+
+
+def _compared(turn: Turn, choices: list[str], facet: str) -> Reply | None:
+    """The fee or time of each procedure a "did you mean" offers, above the same choice.
+
+    Asked again ("how much?", "mất bao lâu?") while the choice waits, the amounts answer it
+    without guessing which procedure is meant. Only when every choice is a curated entry.
+    """
+    entries = [entry for intent in choices if (entry := turn.snap.catalog.get(intent)) is not None]
+    if facet not in (Facet.FEE, Facet.TIME, FEE_TIME) or len(entries) != len(choices) or len(entries) < 2:
+        return None
+    lines = compared(entries, facet, turn.tr, turn.today)
+    if not lines:
+        return None
+    question = fixed.ask_between(turn, choices)
+    text = "\n".join([lines, turn.tr.gettext("Which one is yours? Tap it for the details.")])
+    return replace(question, text=text)
 
 
 def fact(turn: Turn, entry_id: str, facet: str) -> list[Reply]:

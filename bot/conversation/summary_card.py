@@ -23,7 +23,7 @@ from bot.conversation.answers import (
 )
 from bot.conversation.cards import BULLET, duration_line
 from bot.i18n import Translator
-from bot.messages import Reply, ReplyKind
+from bot.messages import Reply, ReplyKind, shorten
 from procedures.models import Kind as EntryKind
 from procedures.models import Procedure
 
@@ -31,6 +31,7 @@ from procedures.models import Procedure
 # "form no. 1", "TP. Hồ Chí Minh").
 ABBREVIATIONS = frozenset({"e.g", "i.e", "etc", "v.v", "vd", "tp", "no"})
 _SENTENCE_END = re.compile(r"[.;] ")
+CHOICE_NAME = 70  # characters of a procedure's name in a line that compares several
 
 
 def _first_sentence(text: str, limit: int = 160) -> str:
@@ -61,17 +62,10 @@ def short_card(entry: Procedure, tr: Translator, today: dt.date) -> Reply:
             # A free fee keeps its note: "free" often holds only on a condition (registered on time).
             lines.append(f"{tr.gettext('Fee')}:")
             lines += [f"{BULLET} {fee_text(fee, tr, with_note=fee.amount_vnd == 0)}" for fee in fees]
-        elif amounts:
-            low, high = amounts[0], amounts[-1]
-            span = tr.money(low) if low == high else f"{tr.money(low)} – {tr.money(high)}"
-            lines.append(tr.gettext('Fee: {span} depending on the case (see "Fee and time").').format(span=span))
         else:
-            lines.append(tr.gettext('Fee: see "Fee and time".'))
+            lines.append(fee_span(entry, tr, today))
     if entry.processing_time:
-        times = "; ".join(
-            duration_line(item.model_copy(update={"note": None}), tr) for item in entry.processing_time[:2]
-        )
-        lines.append(f"{tr.gettext('Processing time')}: {times}")
+        lines.append(f"{tr.gettext('Processing time')}: {_times(entry, tr)}")
     # Where the facts come from and when they were checked: the first line to go when space is short.
     lines.append(
         tr.gettext("Source: {source}, checked {date}.").format(
@@ -86,4 +80,44 @@ def short_card(entry: Procedure, tr: Translator, today: dt.date) -> Reply:
     return Reply(text, options_after(entry, "card", tr), portal_links(entry, tr), ReplyKind.CARD)
 
 
-__all__ = ["ABBREVIATIONS", "short_card"]
+def _times(entry: Procedure, tr: Translator) -> str:
+    return "; ".join(duration_line(item.model_copy(update={"note": None}), tr) for item in entry.processing_time[:2])
+
+
+def fee_span(entry: Procedure, tr: Translator, today: dt.date, pointer: bool = True) -> str:
+    """The fees in force as one line: the one amount, or the lowest and highest by case.
+
+    ``pointer``: name the "Fee and time" button that holds the cases (not where no such button is).
+    """
+    fees, _ended = current_fees(entry, today)
+    amounts = sorted({fee.amount_vnd for fee in fees if fee.amount_vnd is not None})
+    if not pointer and len(amounts) == 1 and all(fee.amount_vnd is not None for fee in fees):
+        return f"{tr.gettext('Fee')}: {tr.money(amounts[0])}"  # one amount whatever the case
+    if not amounts:
+        return tr.gettext('Fee: see "Fee and time".') if pointer else ""
+    low, high = amounts[0], amounts[-1]
+    span = tr.money(low) if low == high else f"{tr.money(low)} – {tr.money(high)}"
+    if not pointer:
+        return tr.gettext("Fee: {span} depending on the case").format(span=span)
+    return tr.gettext('Fee: {span} depending on the case (see "Fee and time").').format(span=span)
+
+
+def compared(entries: list[Procedure], facet: str, tr: Translator, today: dt.date) -> str:
+    """The fee or the time of each offered procedure, one numbered line each (a "did you mean" asked again).
+
+    "bao nhiêu tiền?" while "Ý bạn là: 1) … 2) …" waits: the amounts of each answer the question
+    without guessing which one is meant. Facts an entry does not hold are left out of its line.
+    """
+    lines = []
+    for number, entry in enumerate(entries, 1):
+        facts = []
+        if facet in ("fee", "feetime") and (fee := fee_span(entry, tr, today, pointer=False)):
+            facts.append(fee)
+        if facet in ("time", "feetime") and entry.processing_time:
+            facts.append(f"{tr.gettext('Processing time')}: {_times(entry, tr)}")
+        if facts:
+            lines.append(f"{number}) {shorten(entry.name.get(tr.locale), CHOICE_NAME)} — {'; '.join(facts)}")
+    return "\n".join(lines)
+
+
+__all__ = ["ABBREVIATIONS", "compared", "fee_span", "short_card"]
