@@ -91,3 +91,11 @@ def test_a_fee_asked_while_did_you_mean_waits_gives_each_offered_procedures_fee(
         if amounts == {0}:  # read from the catalog file, not from the code that wrote the line
             assert line.endswith("Lệ phí: Miễn phí"), line
     chat.press(offered[0]).expect("Lệ phí — ")  # the pick answers the detail in full
+
+
+def test_a_detail_asked_under_a_one_choice_did_you_mean_is_a_yes_that_asks_it(app: App) -> None:
+    chat = Conversation(app.engine, user_id="one-choice", locale_hint="en", now=NOW)
+    chat.say("i want make birth paper for my son").expect("Did you mean: Birth registration?")
+    chat.say("where go").expect("Where — Birth registration")
+    papers = Conversation(app.engine, user_id="one-choice-papers", locale_hint="en", now=NOW)
+    papers.say("i want make birth paper for my son").say("papers?").expect("Papers for Birth registration")

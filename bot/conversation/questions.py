@@ -242,7 +242,8 @@ def context_entry(turn: Turn, reading: FacetReading, decision: Decision) -> str 
     named = _topic_names(turn, reading)
     if named is not None and not named & ({about} if about else set(choices)):
         return None
-    return about or choices
+    # "Did you mean: Birth registration?" answered with "nộp ở đâu?": a yes that asks the detail
+    return about or (choices[0] if len(choices) == 1 else choices)
 
 
 def names_nothing(turn: Turn, reading: FacetReading, decision: Decision) -> bool:
