@@ -197,3 +197,11 @@ def test_the_first_answer_about_a_record_fits_one_screen(locale: str) -> None:
     tr = Languages().get(locale)
     for card in iter_listing():
         assert len(listing_short(card, tr).text) <= LISTING_SHORT_CHARS or card.replaced_by, card.code
+
+
+def test_a_fee_asked_of_a_record_with_a_long_quote_shows_the_fee_cut_short(app: App) -> None:
+    # 2.000806 quotes a long council-rate note beside «Miễn phí»: the line is cut, never dropped.
+    for locale, ask, free in (("vi", "lệ phí", "«Miễn phí»"), ("en", "fee", "«Miễn phí» (free)")):
+        chat = Conversation(app.engine, user_id=f"long-fee-{locale}", locale_hint=locale)
+        chat.say("2.000806").say(ask).expect(free, "2.000806")
+        assert len(chat.text) <= 400

@@ -17,7 +17,7 @@ import re
 from urllib.parse import urlsplit
 
 from bot.conversation.actions import NAV_MENU, Kind, payload
-from bot.conversation.answers import asked_phrase, fit
+from bot.conversation.answers import asked_phrase, fit, squeeze
 from bot.conversation.cards import BULLET, level_name
 from bot.i18n import N_, Translator
 from bot.messages import Link, Option, Reply, ReplyKind, shorten
@@ -300,6 +300,8 @@ def listing_answer(card: ListingEntry, facet: str, tr: Translator) -> Reply | No
         lines += [f"{BULLET} {shorten(document, LISTING_DOC_CHARS)}" for document in card.documents]
     else:
         return None
+    if facet in (Facet.FEE, Facet.TIME):  # every fee and time keeps its line, quotes cut short
+        lines = squeeze(lines, LISTING_FACET_LIMIT - 45)
     text = "\n".join(lines)
     if len(text) > LISTING_FACET_LIMIT:
         kept: list[str] = []
