@@ -13,6 +13,7 @@ import itertools
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from intents import build_router
 from intents.evaluation import is_correct, read_examples
@@ -36,7 +37,8 @@ def main(path: str) -> None:
     }
     results = []
     for values in itertools.product(*grid.values()):
-        router.weights = replace(Weights(), **dict(zip(grid, values, strict=True)))
+        chosen: dict[str, Any] = dict(zip(grid, values, strict=True))  # Weights mixes float and int fields
+        router.weights = replace(Weights(), **chosen)
         ranked = [router.score(example.text)[:3] for example in examples]
         for threshold in [x / 100 for x in range(20, 56, 2)]:
             top1 = oos = oos_n = rej = in_n = 0

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import SupportsIndex
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -34,8 +35,8 @@ if os.environ.get("FAKETIME"):
     # monotonic clock left real). libfaketime 0.9.10 (Debian 12) answers EINVAL to the
     # clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME) that time.sleep uses on Linux;
     # select() waits the same time without it.
-    def _sleep(seconds: float) -> None:
-        select.select([], [], [], seconds)
+    def _sleep(seconds: float | SupportsIndex) -> None:
+        select.select([], [], [], float(seconds))
 
     time.sleep = _sleep
 BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])

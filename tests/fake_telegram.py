@@ -369,20 +369,22 @@ def in_thread(fake: Served) -> Iterator[None]:
     For synchronous tests (the browser tests drive Chromium with blocking calls): the test reads
     the fake's lists (``sent``) and adds updates from its own thread, as the bot would see them.
     """
-    ready, holder = threading.Event(), {}
+    ready = threading.Event()
+    loops: list[asyncio.AbstractEventLoop] = []
+    stops: list[asyncio.Event] = []
 
     async def serve() -> None:
-        holder["loop"], holder["stopping"] = asyncio.get_running_loop(), asyncio.Event()
+        loops.append(asyncio.get_running_loop())
+        stops.append(asyncio.Event())
         task = await fake.start()
         ready.set()
-        await holder["stopping"].wait()  # type: ignore[attr-defined]
+        await stops[0].wait()
         await fake.stop(task)
 
     thread = threading.Thread(target=asyncio.run, args=(serve(),), daemon=True)
     thread.start()
     assert ready.wait(60), "the fake server did not start"
-    loop, stopping = holder["loop"], holder["stopping"]
-    assert isinstance(loop, asyncio.AbstractEventLoop) and isinstance(stopping, asyncio.Event)
+    loop, stopping = loops[0], stops[0]
     try:
         yield
     finally:

@@ -47,15 +47,17 @@ def test_curated_entries_take_precedence_over_listing(catalog: Catalog) -> None:
 def test_a_code_covered_in_part_keeps_its_listing_card(catalog: Catalog) -> None:
     # The health insurance card guide covers 1.002759 only for the card; the record's social
     # insurance book is found through its own listing card.
-    assert catalog.get("cap-lai-bhyt").partial_codes == ("1.002759",)
+    guide, birth = catalog.get("cap-lai-bhyt"), catalog.get("khai-sinh")
+    assert guide is not None and birth is not None
+    assert guide.partial_codes == ("1.002759",)
     assert catalog.card("1.002759") is not None
-    base = yaml.safe_load(dump_entry(catalog.get("khai-sinh")))
+    base = yaml.safe_load(dump_entry(birth))
     errors = parse_entry({**base, "partial_codes": ["1.002759"]}, "khai-sinh.yaml")
     assert isinstance(errors, list) and "partial_codes" in str(errors[0])
 
 
 def _entry(**changes: object) -> Procedure:
-    base = {
+    base: dict[str, object] = {
         "id": "thu-nghiem",
         "kind": "guide",
         "sector": {"vi": "Thử"},

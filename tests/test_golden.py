@@ -34,7 +34,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from openpyxl import load_workbook
+from openpyxl import load_workbook  # type: ignore[import-untyped, unused-ignore]
 
 from bot.app import App, build_app
 from bot.clock import ManualClock

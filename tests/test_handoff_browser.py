@@ -28,6 +28,7 @@ from pathlib import Path
 import httpx
 import pytest
 from sqlalchemy import select
+from sqlmodel import col
 
 from bot.app import build_app
 from bot.config import Settings
@@ -197,7 +198,7 @@ def test_a_zalo_conversation_past_its_reply_window_cannot_be_answered_silently(
     thread = browser.text("#thread")
     assert f"{OFFICER_A} (không gửi được: đã hết thời hạn trả lời) {late}" in thread, "kept on record, marked"
     with bot.app.database.reader() as session:
-        pending = session.scalars(select(OutboxItem.body).where(OutboxItem.status == PENDING)).all()  # type: ignore[arg-type]
+        pending = session.scalars(select(col(OutboxItem.body)).where(col(OutboxItem.status) == PENDING)).all()
     assert not any(late in (body or "") for body in pending), "nothing left to be sent"
     assert zalo.texts(ZALO_CITIZEN)[heard:] == [] and zalo.refused == [], "nothing even tried past the window"
 

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot.app import App, build_app
 from bot.config import Settings
@@ -98,7 +98,7 @@ def test_helper_session_counts_households_and_records_outcomes(staffed: App) -> 
     helper.say("/session").expect("household no. 2")
     helper.say("/done").press("Needs follow-up").expect("Households helped today: 2")
     with staffed.database.session() as session:
-        ended = session.exec(select(Event).where(Event.type == "helper_session_ended").order_by(Event.id)).all()
+        ended = session.exec(select(Event).where(Event.type == "helper_session_ended").order_by(col(Event.id))).all()
     assert [(e.decision, e.intent, e.commune, e.role) for e in ended] == [
         ("submitted", "khai-sinh", TAN_LAP, "helper"),
         ("follow_up", None, TAN_LAP, "helper"),
@@ -130,7 +130,9 @@ def test_every_procedure_of_a_session_is_reported_by_name(staffed: App) -> None:
     assert "Birth registration" in report and "Thủ tục cấp bản sao từ sổ gốc" in report  # a listing card by name
     assert "2.000908:" not in report
     with staffed.database.session() as session:
-        events = session.exec(select(Event).where(Event.type.in_(("helper_session_ended", "helper_assisted")))).all()
+        events = session.exec(
+            select(Event).where(col(Event.type).in_(("helper_session_ended", "helper_assisted")))
+        ).all()
     assert sorted(event.intent or "" for event in events) == ["2.000908", "can-cuoc", "khai-sinh"]  # each once
 
 

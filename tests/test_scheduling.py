@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
 import pytest
-from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore  # type: ignore[import-untyped]
 from sqlalchemy import insert
 from sqlmodel import col, select
 
@@ -171,7 +171,9 @@ def test_render_reminder_names_the_procedure_with_its_tracking_and_buttons(catal
     entry = catalog.get(PROCEDURE)
     assert entry is not None and entry.tracking is not None
     languages = Languages()
-    reminder = Reminder(channel="telegram", user=ALICE, chat_id="1", procedure=PROCEDURE, locale="en", due_at=NOW)
+    reminder = Reminder(
+        channel="telegram", user=ALICE, chat_id="1", procedure=PROCEDURE, locale="en", due_at=NOW, created_at=NOW
+    )
 
     (reply,) = render_reminder(reminder, catalog, languages)
 
@@ -231,7 +233,8 @@ def test_jobs_survive_a_restart_and_a_missed_digest_runs_once(database: Database
     assert second.run_due(week_later) == []
 
     times = second.next_run_times()
-    assert times[REMINDERS] is not None and week_later < times[REMINDERS] <= week_later + dt.timedelta(minutes=1)
+    next_reminders = times[REMINDERS]
+    assert next_reminders is not None and week_later < next_reminders <= week_later + dt.timedelta(minutes=1)
     # Down for three weeks: two missed digests are coalesced into one run.
     assert second.run_due(week_later + dt.timedelta(days=15)).count(DIGEST) == 1
     assert len(calls.calls[DIGEST]) == 2

@@ -262,7 +262,7 @@ def test_days_across_a_daylight_saving_change(database: Database) -> None:
 def test_empty_database(database: Database) -> None:
     report = collect(database, ALL, TZ)
     assert report.totals == Totals(0, 0, 0)
-    assert report.days == report.procedures == report.unresolved == report.funnels == ()
+    assert report.days == () and report.procedures == () and report.unresolved == () and report.funnels == ()
     assert report.routes == Routes(0, 0, 0, 0.0, 0.0, 0.0)
     assert report.satisfaction == Satisfaction(0, 0, 0.0)
     assert report.reminders == Reminders(0, 0, 0, 0)

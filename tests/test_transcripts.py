@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot.app import App, build_app
 from bot.config import Settings
@@ -44,7 +45,7 @@ def test_question_card_and_whole_guide_in_order(chat: Conversation, app: App) ->
     chat.expect("Hướng dẫn này có giúp được bạn không?")
     chat.press("👍").expect("Cảm ơn")
     with app.database.session() as session:
-        kinds = [event.type for event in session.exec(select(Event).order_by(Event.id))]
+        kinds = [event.type for event in session.exec(select(Event).order_by(col(Event.id)))]
     assert kinds.count("guide_started") == 1
     assert kinds.count("guide_completed") == 1
     assert "rating" in kinds
@@ -106,7 +107,9 @@ def test_checklist_ticks_item_by_item_and_returns_to_step(chat: Conversation) ->
     chat.press("Quay lại bước đang làm").expect("Bước 2/6")
 
 
-def test_stuck_gives_desk_team_and_configured_hotline(settings: Settings, patch, tmp_path: Path) -> None:
+def test_stuck_gives_desk_team_and_configured_hotline(
+    settings: Settings, patch: Callable[..., None], tmp_path: Path
+) -> None:
     contacts = tmp_path / "contacts.yaml"
     contacts.write_text(
         'default:\n  hotline: "0269 3800 000"\n'
@@ -153,7 +156,7 @@ def test_asking_for_someone_to_come_home_gets_the_community_team(chat: Conversat
     chat.say("ừ" if chat.replies[-1].yes_no else "1").expect("Tổ công nghệ số cộng đồng")
 
 
-def test_resume_after_restart(settings: Settings, patch) -> None:
+def test_resume_after_restart(settings: Settings, patch: Callable[..., None]) -> None:
     patch()
     first = build_app(settings)
     chat = Conversation(first.engine, user_id="42")

@@ -10,6 +10,7 @@ is not installed; ``.ci/run`` installs it and sets ``DVCBOT_REQUIRE_BROWSER=1``.
 from __future__ import annotations
 
 import asyncio
+import functools
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -153,6 +154,11 @@ def log_text(browser: Browser, scope: str) -> str:
     )
 
 
+def _changed(browser: Browser, before: str) -> bool:
+    """Whether the chat log reads differently from ``before`` (a new reply arrived)."""
+    return log_text(browser, PAGE) != before
+
+
 def expect(browser: Browser, scope: str, fragment: str) -> None:
     wait_for(lambda: fragment in log_text(browser, scope), f"{fragment!r} in the chat")
 
@@ -234,7 +240,7 @@ def test_a_guide_on_the_chat_page_resumes_after_a_reload(
             break
         before = log_text(browser, PAGE)
         press(browser, PAGE, "Tiếp theo")
-        wait_for(lambda seen=before: log_text(browser, PAGE) != seen, "the next step")
+        wait_for(functools.partial(_changed, browser, before), "the next step")
     expect(browser, PAGE, "Bạn đã làm xong")
     assert axe_problems(browser) == []
 
