@@ -289,3 +289,12 @@ def test_thanks_in_the_middle_of_a_guide_keeps_the_step_one_tap_away(app: App) -
     english = Conversation(app.engine, user_id="help-mid-guide", locale_hint="en")
     english.say("temporary residence registration").press("Step-by-step guide").say("help")
     english.expect('"next", "back", "papers", "stuck" or "exit"').expect_option("Back to the step")
+
+
+def test_typed_steps_and_start_over_are_commands(app: App) -> None:
+    chat = Conversation(app.engine, user_id="typed-steps")
+    chat.say("đăng ký tạm trú").say("các bước").expect("Bước 1/")
+    chat.say("bắt đầu lại").expect_option("Cư trú")
+    english = Conversation(app.engine, user_id="typed-steps-en", locale_hint="en")
+    english.say("passport fee").expect("Did you mean").say("steps").expect("Step 1/")
+    english.say("start over").expect("Choose a topic")
