@@ -298,3 +298,11 @@ def test_typed_steps_and_start_over_are_commands(app: App) -> None:
     english = Conversation(app.engine, user_id="typed-steps-en", locale_hint="en")
     english.say("passport fee").expect("Did you mean").say("steps").expect("Step 1/")
     english.say("start over").expect("Choose a topic")
+
+
+def test_a_second_no_at_a_step_that_asked_nothing_offers_a_person(app: App) -> None:
+    chat = Conversation(app.engine, user_id="no-twice")
+    chat.say("đăng ký tạm trú").press("Hướng dẫn từng bước").press("Có").expect("Bước 2/")
+    chat.say("ko").expect("Không vội đâu")
+    chat.say("ko").expect("Bạn có thể nhờ người hỗ trợ").expect_not("Không vội đâu")
+    chat.press("Quay lại bước").expect("Bước 2/")

@@ -332,16 +332,24 @@ def bare_number(turn: Turn, text: str) -> Reply | None:
     return Reply(text, menu_option(tr))
 
 
-def not_ready(turn: Turn) -> Reply:
-    """A "no" to a step that asked nothing: the citizen is not done yet -- no hurry, help is here."""
-    tr = turn.tr
+def not_ready(turn: Turn) -> list[Reply]:
+    """A "no" to a step that asked nothing: the citizen is not done yet -- no hurry, help is here.
+
+    Said again at the same step, nothing (the caller offers help from a person instead of
+    repeating "no hurry").
+    """
+    tr, state = turn.tr, turn.state
+    said = f"{state.procedure}:not-ready:{state.step}"
+    if state.answered == said:
+        return []
+    state.answered = said
     text = tr.gettext('No hurry. Tap "Next" when you have done this step, or "I\'m stuck" if something is unclear.')
     options = (
         Option(tr.gettext("Next"), NAV_NEXT),
         Option(tr.gettext("I'm stuck"), NAV_STUCK),
         Option(tr.gettext("Back"), NAV_BACK),
     )
-    return Reply(text, options)
+    return [Reply(text, options)]
 
 
 def welcome_back(turn: Turn) -> Reply | None:
