@@ -34,6 +34,7 @@ with stands and the next word can follow it (about 0.15 ms for a 300-character m
 from __future__ import annotations
 
 import functools
+import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -85,9 +86,31 @@ _SPACING = str.maketrans(
 _Hit = tuple[float, int, int, Facet]  # a cue found: its weight, its character span, its facet
 
 
+# Words before which a plain "muon" is "muốn" (to want), not "muộn" (late): "toi muon lam lai".
+_WANTERS = frozenset("toi tui em minh anh chi bac co chu con chau ba ong me bo vo chong ban t e m mk ck vk".split())
+
+
+def _wants(text: str, words: list[str]) -> list[str]:
+    """Mark "muốn" (to want) so the cues for "muộn" (late) never read it.
+
+    Both fold to "muon". "muốn" as typed, or a plain "muon" after a person ("tôi muốn làm lại
+    căn cước bị mất"), becomes "muoN": same length, so cue spans and the topic keep their
+    places, and the router, which lower-cases, still reads the topic's "muon".
+    """
+    typed = unicodedata.normalize("NFC", text).lower().translate(_SPACING).split()
+    marked = typed if len(typed) == len(words) else [""] * len(words)
+    for number, word in enumerate(words):
+        if word == "muon" and marked[number] != "muộn":
+            if marked[number] == "muốn" or (number and words[number - 1] in _WANTERS):
+                words[number] = "muoN"
+    return words
+
+
 def read_facet(text: str) -> FacetReading:
     """Which detail the message asks about (``Facet.NONE`` when it names no detail)."""
     words = fold(text).translate(_SPACING).split()
+    if "muon" in words:
+        words = _wants(text, words)
     folded = " ".join(words)
     starts = _starts(words)
     table = cue_table()

@@ -101,3 +101,12 @@ def test_a_detail_asked_under_a_one_choice_did_you_mean_is_a_yes_that_asks_it(ap
     chat.say("where go").expect("Where — Birth registration")
     papers = Conversation(app.engine, user_id="one-choice-papers", locale_hint="en", now=NOW)
     papers.say("i want make birth paper for my son").say("papers?").expect("Papers for Birth registration")
+
+
+def test_wanting_is_not_being_late(app: App) -> None:
+    # "muốn" (want) and "muộn" (late) fold alike: "tôi muốn làm lại … bị mất" asks for the card, no deadline.
+    for text in ("tôi muốn làm lại căn cước bị mất", "toi muon lam lai cccd bi mat"):
+        chat = Conversation(app.engine, user_id=f"want-{len(text)}", now=NOW)
+        chat.say(text).expect("căn cước").expect_not("thủ tục nào", "Thời hạn")
+    late = Conversation(app.engine, user_id="late", now=NOW)
+    late.say("đăng ký khai sinh muộn có bị phạt không").expect("Đăng ký khai sinh").expect_not("thủ tục nào")
