@@ -110,3 +110,10 @@ def test_wanting_is_not_being_late(app: App) -> None:
         chat.say(text).expect("căn cước").expect_not("thủ tục nào", "Thời hạn")
     late = Conversation(app.engine, user_id="late", now=NOW)
     late.say("đăng ký khai sinh muộn có bị phạt không").expect("Đăng ký khai sinh").expect_not("thủ tục nào")
+
+
+def test_where_or_papers_asked_while_did_you_mean_waits(app: App) -> None:
+    chat = Conversation(app.engine, user_id="compare-where", now=NOW)
+    chat.say("bảo hiểm y tế").say("o dau").expect("1) ", "Bảo hiểm xã hội", "Bạn hỏi thủ tục nào?")
+    chat.say("giay to j").expect("Để trả lời về giấy tờ cần chuẩn bị, mình cần biết bạn hỏi thủ tục nào:")
+    chat.press("Cấp lại, đổi thẻ BHYT").expect("Giấy tờ")

@@ -12,7 +12,7 @@ from dataclasses import replace
 from bot.conversation import pauses, questions
 from bot.conversation import replies as fixed
 from bot.conversation.actions import NAV_RESUME, STAFF_DONE, Kind, payload
-from bot.conversation.answers import FEE_TIME, facet_answer
+from bot.conversation.answers import FEE_TIME, asked_phrase, facet_answer
 from bot.conversation.cards import compact_card
 from bot.conversation.listing_cards import listing_answer, listing_card, listing_not_held, listing_short
 from bot.conversation.state import ConversationState, Mode
@@ -87,26 +87,29 @@ def asked_detail(turn: Turn, reading: FacetReading, decision: Decision, facet: s
         return fact(turn, about, facet)
     if about:
         turn.state.facet = facet
-        return [_compared(turn, about, facet) or fixed.ask_between(turn, about)]
+        return [_compared(turn, about, facet)]
     if questions.names_nothing(turn, reading, decision):  # "lệ phí bao nhiêu?" out of the blue
         turn.state.facet = facet
         return [fixed.ask_procedure(turn, facet)]
     return None
 
 
-def _compared(turn: Turn, choices: list[str], facet: str) -> Reply | None:
-    """The fee or time of each procedure a "did you mean" offers, above the same choice.
+def _compared(turn: Turn, choices: list[str], facet: str) -> Reply:
+    """The asked detail of each procedure a "did you mean" offers, above the same choice.
 
-    Asked again ("how much?", "mất bao lâu?") while the choice waits, the amounts answer it
-    without guessing which procedure is meant. Only when every choice is a curated entry.
+    Asked again ("how much?", "ở đâu?") while the choice waits, the fee, time, office or online
+    use of each answers it without guessing which procedure is meant (every choice a curated
+    entry); other details (the papers) say that the choice comes first.
     """
     entries = [entry for intent in choices if (entry := turn.snap.catalog.get(intent)) is not None]
-    if facet not in (Facet.FEE, Facet.TIME, FEE_TIME) or len(entries) != len(choices) or len(entries) < 2:
-        return None
-    lines = compared(entries, facet, turn.tr, turn.today)
-    if not lines:
-        return None
+    compares = facet in (Facet.FEE, Facet.TIME, FEE_TIME, Facet.WHERE, Facet.ONLINE)
+    lines = compared(entries, facet, turn.tr, turn.today) if compares and len(entries) == len(choices) > 1 else ""
     question = fixed.ask_between(turn, choices)
+    if not lines:  # the papers or a condition: too long side by side, so say why the choice comes first
+        asked = turn.tr.gettext("To answer {asked}, I need to know which one you mean:").format(
+            asked=asked_phrase(facet, turn.tr)
+        )
+        return replace(question, text="\n".join([asked, *question.text.splitlines()[1:]]))
     text = "\n".join([lines, turn.tr.gettext("Which one is yours? Tap it for the details.")])
     return replace(question, text=text)
 

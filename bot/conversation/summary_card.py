@@ -103,7 +103,7 @@ def fee_span(entry: Procedure, tr: Translator, today: dt.date, pointer: bool = T
 
 
 def compared(entries: list[Procedure], facet: str, tr: Translator, today: dt.date) -> str:
-    """The fee or the time of each offered procedure, one numbered line each (a "did you mean" asked again).
+    """The fee, time, office or online use of each offered procedure, one numbered line each.
 
     "bao nhiêu tiền?" while "Ý bạn là: 1) … 2) …" waits: the amounts of each answer the question
     without guessing which one is meant. Facts an entry does not hold are left out of its line.
@@ -115,6 +115,10 @@ def compared(entries: list[Procedure], facet: str, tr: Translator, today: dt.dat
             facts.append(fee)
         if facet in ("time", "feetime") and entry.processing_time:
             facts.append(f"{tr.gettext('Processing time')}: {_times(entry, tr)}")
+        if facet == "where" and entry.agency is not None:
+            facts.append(shorten(entry.agency.name.get(tr.locale), CHOICE_NAME))
+        if facet == "online" and (online := online_sentence(entry, tr)):
+            facts.append(online)
         if facts:
             lines.append(f"{number}) {shorten(entry.name.get(tr.locale), CHOICE_NAME)} — {'; '.join(facts)}")
     return "\n".join(lines)
