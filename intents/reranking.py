@@ -169,7 +169,7 @@ def fit_age(
     top = candidates[0]
     bounds = bounds_by_intent.get(top.intent)
     if bounds is None:
-        return candidates
+        return _second_fit(text, candidates, bounds_by_intent)
     ages = stated_ages(text)
     if not ages or any(low <= young and old <= high for low, high in bounds for young, old in ages):
         return candidates
@@ -177,6 +177,27 @@ def fit_age(
         fits = bounds_by_intent.get(candidate.intent, ())
         if any(low <= young and old <= high for low, high in fits for young, old in ages):
             return _promote(candidates, position)
+    return candidates
+
+
+def _second_fit(
+    text: str, candidates: list[Candidate], bounds_by_intent: Mapping[str, tuple[tuple[int, int], ...]]
+) -> list[Candidate]:
+    """Offer second the national card bounded by the age the message states, under a leader bounded by none.
+
+    "làm căn cước cho cháu 5 tuổi" leads to the curated renewal guide, but a child's first card
+    is "Cấp thẻ căn cước cho người dưới 14 tuổi": the card that fits the age comes second, close
+    enough to be asked about, and the leader keeps its place.
+    """
+    if len(candidates) < 2 or candidates[0].kind is not IntentKind.CURATED or candidates[1].intent in bounds_by_intent:
+        return candidates
+    ages = stated_ages(text)
+    if not ages:
+        return candidates
+    for position, candidate in enumerate(candidates[2:AGE_REACH], 2):
+        fits = bounds_by_intent.get(candidate.intent, ())
+        if any(low <= young and old <= high for low, high in fits for young, old in ages):
+            return _promote(candidates, position, lead=1)
     return candidates
 
 

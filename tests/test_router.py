@@ -248,6 +248,9 @@ def test_an_age_the_message_states_picks_the_card_it_falls_within(router: Router
     assert router.route("làm căn cước lần đầu").intent == "1.014061"
     # A stated bound is a range, not an age: "dưới 14 tuổi" is a child, not someone of 14.
     assert router.route("lam cccd cho tre duoi 14 tuoi").intent == "1.014062"
+    # Under the curated renewal guide, the card the stated age fits is offered second.
+    decision = router.route("làm căn cước cho cháu 5 tuổi")
+    assert [candidate.intent for candidate in decision.candidates[:2]] == ["can-cuoc", "1.014062"]
 
 
 # A home-furnishing question that shares a few everyday words with a curated guide (written for
