@@ -306,3 +306,14 @@ def test_a_second_no_at_a_step_that_asked_nothing_offers_a_person(app: App) -> N
     chat.say("ko").expect("Không vội đâu")
     chat.say("ko").expect("Bạn có thể nhờ người hỗ trợ").expect_not("Không vội đâu")
     chat.press("Quay lại bước").expect("Bước 2/")
+
+
+def test_thoi_at_a_guide_question_leaves_and_confusion_is_being_stuck(app: App) -> None:
+    quit_ = Conversation(app.engine, user_id="thoi")
+    quit_.say("đăng ký tạm trú").press("Hướng dẫn từng bước").expect("Bước 1/")
+    quit_.say("thôi").expect("Đã dừng").expect_not("Bước 1/", "VNeID")
+    lost = Conversation(app.engine, user_id="k-hieu")
+    lost.say("đăng ký tạm trú").press("Hướng dẫn từng bước").say("k hiểu")
+    lost.expect("Bạn có thể nhờ người hỗ trợ").expect_option("Quay lại bước")
+    offer = Conversation(app.engine, user_id="thoi-offer")  # at an offer, "thôi" is still a no
+    offer.say("passport fee").expect("Did you mean").say("thôi").expect_not("Issuing an ordinary passport")

@@ -18,6 +18,7 @@ from bot.conversation.actions import (
     ANS_NO,
     ANS_YES,
     NAV_BACK,
+    NAV_EXIT,
     NAV_MENU,
     NAV_NEXT,
     NAV_RESUME,
@@ -107,6 +108,9 @@ NO_WORDS = frozenset(
 )
 
 
+# At a guide's question, "thôi" is leaving the guide; at an offer ("Bạn có muốn …?") it is a no.
+QUIT_WORDS = frozenset({"thoi", "thoi bo", "thoi khong lam nua", "khong lam nua", "thoi nghi"})
+
 # A detail asked with at most this many other words ("nộp ở đâu?", "còn lệ phí thì sao") is about
 # the entry at hand, when the router finds nothing better.
 CONTEXT_WORDS = 3
@@ -134,6 +138,8 @@ def pending_answer(turn: Turn, text: str) -> str | None:
     pending = turn.state.pending
     if len(pending) != 2:
         return None
+    if turn.state.mode is Mode.GUIDE and simplify(text) in QUIT_WORDS:
+        return NAV_EXIT  # "Bạn đã đăng nhập được chưa?" "thôi": not "not yet", but "I give up"
     said = yes_or_no(text)
     if said is None:
         return None
