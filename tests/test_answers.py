@@ -11,8 +11,8 @@ import yaml
 
 from bot.app import App
 from bot.conversation.answers import CARD_LIMIT, FACET_LIMIT, FEE_TIME, facet_answer
+from bot.conversation.commands import yes_or_no
 from bot.conversation.listing_cards import listing_answer
-from bot.conversation.questions import yes_or_no
 from bot.conversation.summary_card import short_card
 from bot.i18n import Languages
 from bot.testing import Conversation

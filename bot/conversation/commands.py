@@ -151,6 +151,77 @@ COMMAND_PHRASES = {phrase: payload for payload, phrases in _WORDS.items() for ph
 ANSWER_PHRASES = {phrase: payload for payload, phrases in _ANSWERS.items() for phrase in phrases}
 
 
+# Shorthand a citizen types for "yes" and "no" (folded, punctuation dropped). ``ANSWER_PHRASES``
+# holds the guide's own answers; these add chat forms.
+YES_WORDS = frozenset(
+    {
+        "dc",
+        "duoc",
+        "duoc a",
+        "ok",
+        "oke",
+        "oki",
+        "okie",
+        "okay",
+        "u",
+        "uh",
+        "um",
+        "uhm",
+        "vang",
+        "vang a",
+        "da",
+        "da vang",
+        "da co",
+        "da duoc",
+        "co a",
+        "co nhe",
+        "yes",
+        "yep",
+        "yeah",
+        "sure",
+        "y",
+        "roi",
+        "co",
+        "co roi",
+        "muon",
+        "co muon",
+    }
+)
+NO_WORDS = frozenset(
+    {
+        "ko",
+        "k",
+        "kg",
+        "khong",
+        "khong a",
+        "hok",
+        "hong",
+        "khum",
+        "hem",
+        "hum",
+        "k co",
+        "ko co",
+        "khong co",
+        "no",
+        "nope",
+        "n",
+        "chua",
+        "chua a",
+        "chua co",
+        "thoi",
+        "thoi khong",
+        "khong muon",
+        "ko muon",
+        "da khong",
+        "khong can",
+        "ko can",
+        "not yet",
+    }
+)
+# At a guide's question, "thôi" is leaving the guide; at an offer ("Bạn có muốn …?") it is a no.
+QUIT_WORDS = frozenset({"thoi", "thoi bo", "thoi khong lam nua", "khong lam nua", "thoi nghi"})
+
+
 MAX_NUMBER_DIGITS = 9
 
 
@@ -223,3 +294,13 @@ def parse(text: str, options: list[str], awaiting_answer: bool, labels: Sequence
             return payload(Kind.STAFF, command[1:], parts[1].strip() if len(parts) > 1 else "")
         return COMMAND_PHRASES.get(command, payload(Kind.UNKNOWN, command))
     return COMMAND_PHRASES.get(simple)
+
+
+def yes_or_no(text: str) -> bool | None:
+    """True for a typed yes, False for a typed no, None for anything else."""
+    simple = simplify(text)
+    if simple in YES_WORDS or ANSWER_PHRASES.get(simple) == ANS_YES or dung(text) == ANS_YES:
+        return True
+    if simple in NO_WORDS or ANSWER_PHRASES.get(simple) == ANS_NO:
+        return False
+    return None

@@ -182,7 +182,7 @@ class Engine:
                 text, state.options, awaiting, state.labels
             )
             if payload is None and state.mode is Mode.GUIDE and not awaiting:
-                said = questions.yes_or_no(text)  # "dc", "ko" under a step that asked nothing
+                said = commands.yes_or_no(text)  # "dc", "ko" under a step that asked nothing
                 if said is False:  # a second "ko" at the same step: help from a person
                     return questions.not_ready(turn) or self._people(turn)
                 payload = NAV_NEXT if said else None

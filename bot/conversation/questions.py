@@ -15,8 +15,6 @@ import re
 
 from bot.conversation import answers
 from bot.conversation.actions import (
-    ANS_NO,
-    ANS_YES,
     NAV_BACK,
     NAV_EXIT,
     NAV_MENU,
@@ -27,7 +25,7 @@ from bot.conversation.actions import (
     Kind,
     payload,
 )
-from bot.conversation.commands import ANSWER_PHRASES, dung, simplify
+from bot.conversation.commands import QUIT_WORDS, simplify, yes_or_no
 from bot.conversation.replies import menu_option
 from bot.conversation.state import Mode
 from bot.conversation.summary_card import short_card
@@ -39,78 +37,6 @@ from intents.router import Decision, Verdict, informative_words
 from procedures.addresses import commune_label
 from procedures.models import Procedure
 
-# Shorthand a citizen types for "yes" and "no" (folded, punctuation dropped). ``ANSWER_PHRASES``
-# holds the guide's own answers; these add chat forms.
-YES_WORDS = frozenset(
-    {
-        "dc",
-        "duoc",
-        "duoc a",
-        "ok",
-        "oke",
-        "oki",
-        "okie",
-        "okay",
-        "u",
-        "uh",
-        "um",
-        "uhm",
-        "vang",
-        "vang a",
-        "da",
-        "da vang",
-        "da co",
-        "da duoc",
-        "co a",
-        "co nhe",
-        "yes",
-        "yep",
-        "yeah",
-        "sure",
-        "y",
-        "roi",
-        "co",
-        "co roi",
-        "muon",
-        "co muon",
-    }
-)
-NO_WORDS = frozenset(
-    {
-        "ko",
-        "k",
-        "kg",
-        "khong",
-        "khong a",
-        "hok",
-        "hong",
-        "khum",
-        "hem",
-        "hum",
-        "k co",
-        "ko co",
-        "khong co",
-        "no",
-        "nope",
-        "n",
-        "chua",
-        "chua a",
-        "chua co",
-        "thoi",
-        "thoi khong",
-        "khong muon",
-        "ko muon",
-        "da khong",
-        "khong can",
-        "ko can",
-        "not yet",
-    }
-)
-
-
-# At a guide's question, "thôi" is leaving the guide; at an offer ("Bạn có muốn …?") it is a no.
-QUIT_WORDS = frozenset({"thoi", "thoi bo", "thoi khong lam nua", "khong lam nua", "thoi nghi"})
-
 # A detail asked with at most this many other words ("nộp ở đâu?", "còn lệ phí thì sao") is about
 # the entry at hand, when the router finds nothing better.
 CONTEXT_WORDS = 3
@@ -121,16 +47,6 @@ MAX_NEEDS_WORDS = 25
 
 # A question asked again within this time moves forward; later, it is answered afresh.
 REPEAT_WINDOW = dt.timedelta(minutes=30)
-
-
-def yes_or_no(text: str) -> bool | None:
-    """True for a typed yes, False for a typed no, None for anything else."""
-    simple = simplify(text)
-    if simple in YES_WORDS or ANSWER_PHRASES.get(simple) == ANS_YES or dung(text) == ANS_YES:
-        return True
-    if simple in NO_WORDS or ANSWER_PHRASES.get(simple) == ANS_NO:
-        return False
-    return None
 
 
 def pending_answer(turn: Turn, text: str) -> str | None:
@@ -390,13 +306,10 @@ def rephrase(turn: Turn) -> Reply:
 
 
 __all__ = [
-    "NO_WORDS",
-    "YES_WORDS",
     "answer",
     "bare_number",
     "not_ready",
     "pending_answer",
     "rephrase",
     "welcome_back",
-    "yes_or_no",
 ]
