@@ -317,3 +317,15 @@ def test_thoi_at_a_guide_question_leaves_and_confusion_is_being_stuck(app: App) 
     lost.expect("Bạn có thể nhờ người hỗ trợ").expect_option("Quay lại bước")
     offer = Conversation(app.engine, user_id="thoi-offer")  # at an offer, "thôi" is still a no
     offer.say("passport fee").expect("Did you mean").say("thôi").expect_not("Issuing an ordinary passport")
+
+
+def test_everyday_shorthand_for_choices_yes_no_papers_and_greetings(app: App) -> None:
+    pick = Conversation(app.engine, user_id="ordinal")
+    pick.say("bảo hiểm y tế").expect("Ý bạn là").say("cái thứ 2").expect("📄").expect_not("Ý bạn là")
+    yes = Conversation(app.engine, user_id="phai", locale_hint="en")
+    yes.say("i want make birth paper for my son").expect("Did you mean").say("phải").expect("Birth registration")
+    yes.expect_not("Did you mean")
+    papers = Conversation(app.engine, user_id="con-giay-to")
+    papers.say("đăng ký tạm trú").say("còn giấy tờ?").expect("Giấy tờ")
+    papers.say("giấy tờ chi").expect("Giấy tờ")
+    Conversation(app.engine, user_id="chao").say("chao").expect_not("chưa có thông tin")

@@ -185,6 +185,9 @@ YES_WORDS = frozenset(
         "co roi",
         "muon",
         "co muon",
+        "phai",
+        "da phai",
+        "phai roi",
     }
 )
 NO_WORDS = frozenset(
@@ -216,11 +219,20 @@ NO_WORDS = frozenset(
         "khong can",
         "ko can",
         "not yet",
+        "khong phai",
+        "ko phai",
+        "k phai",
+        "hong phai",
+        "hok phai",
+        "khong phai a",
     }
 )
 # At a guide's question, "thôi" is leaving the guide; at an offer ("Bạn có muốn …?") it is a no.
 QUIT_WORDS = frozenset({"thoi", "thoi bo", "thoi khong lam nua", "khong lam nua", "thoi nghi"})
 
+
+# An item of a shown list named by its number: "số 3", "cái thứ 3", "mục 2", "chọn 1", "number 2".
+_ORDINAL = re.compile(r"(?:chon |lay )?(?:so |cai thu |cai so |cai |thu |muc |y |option |number |no )(\d{1,2})")
 
 MAX_NUMBER_DIGITS = 9
 
@@ -273,6 +285,8 @@ def parse(text: str, options: list[str], awaiting_answer: bool, labels: Sequence
     if stripped in _RATINGS:
         return _RATINGS[stripped]
     simple = simplify(stripped)
+    if options and (ordinal := _ORDINAL.fullmatch(simple)):  # "số 3", "cái thứ 3", "number 2"
+        simple = ordinal.group(1)
     if simple.isdigit():
         picked = number(simple)
         if picked is not None and 1 <= picked <= len(options):
