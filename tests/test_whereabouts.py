@@ -102,3 +102,9 @@ def test_a_sentence_after_where_to_submit_is_not_read_as_a_bare_place_name(app: 
     chat.say("khai sinh").say("lam o dau")
     chat.say("con dau bac la nguoi han quoc thi co khac ko").expect_not("Bắc La", "nay thuộc")
     chat.say("lam o dau").say("Bến Nghé").expect("Phường Bến Nghé", "nay thuộc Phường Sài Gòn")
+
+
+def test_a_district_alone_asks_which_commune_then_reads_both_together(app: App) -> None:
+    chat = Conversation(app.engine, user_id="district-alone", now=NOW)
+    chat.say("làm căn cước ở đâu").say("quận 1").expect("Trước đây bạn ở xã, phường nào (Thành phố Hồ Chí Minh)?")
+    chat.say("phường Bến Nghé").expect("Phường Bến Nghé, Quận 1, Thành phố Hồ Chí Minh nay thuộc Phường Sài Gòn")

@@ -109,6 +109,11 @@ def _question(turn: Turn, answer: AddressAnswer) -> Reply:
         head = tr.gettext("Several communes have that name. Which province is it in?")
     elif answer.ask is Ask.DISTRICT:
         head = tr.gettext("Several communes had that name. Which district was it in before the merger?")
+    elif answer.ask is Ask.COMMUNE and answer.province is not None:  # "quận 1", "huyện Củ Chi": which ward?
+        head = tr.gettext(
+            "Which commune or ward was it ({province})? Type its name, for example “phường Bến Nghé” "
+            "or “xã Tân Thông Hội”."
+        ).format(province=answer.province.name)
     else:
         head = tr.gettext("Is that the name before 1 July 2025, or today's? Which one is yours?")
     choices = answer.candidates[:MAX_CHOICES] if len(answer.candidates) <= MAX_CHOICES else ()
@@ -151,7 +156,8 @@ def read(turn: Turn, text: str, asked: bool, placed_only: bool = False, question
     state.place = ""
     if answer.commune is not None:
         return found(turn, answer.commune, answer)
-    if answer.status in (AddressStatus.SPLIT, AddressStatus.AMBIGUOUS) and answer.candidates:
+    place_only = answer.ask is Ask.COMMUNE and answer.province is not None and not earlier  # a district alone
+    if (answer.status in (AddressStatus.SPLIT, AddressStatus.AMBIGUOUS) and answer.candidates) or place_only:
         # Kept for the answer to the question: unit names only, never a street or house number.
         state.place = without_streets(text)[:MAX_PLACE]
         return _question(turn, answer)
