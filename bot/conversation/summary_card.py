@@ -92,7 +92,10 @@ def fee_span(entry: Procedure, tr: Translator, today: dt.date, pointer: bool = T
     fees, _ended = current_fees(entry, today)
     amounts = sorted({fee.amount_vnd for fee in fees if fee.amount_vnd is not None})
     if not pointer and len(amounts) == 1 and all(fee.amount_vnd is not None for fee in fees):
-        return f"{tr.gettext('Fee')}: {tr.money(amounts[0])}"  # one amount whatever the case
+        line = f"{tr.gettext('Fee')}: {tr.money(amounts[0])}"  # one amount whatever the case
+        note = fees[0].note if len(fees) == 1 and amounts[0] == 0 else None
+        # "free" often has a condition or a cost beside it (the health insurance contribution itself)
+        return f"{line} — {shorten(note.get(tr.locale), 2 * CHOICE_NAME)}" if note is not None else line
     if not amounts:
         return tr.gettext('Fee: see "Fee and time".') if pointer else ""
     low, high = amounts[0], amounts[-1]
