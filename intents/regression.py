@@ -4,7 +4,7 @@ A router alias proposed from the unanswered inbox is served only when no shipped
 worse (top-1, top-3, out-of-scope recall, in-scope false rejection). The sets are copies of
 ``benchmarks/*.jsonl`` in ``intents/data/eval`` so an installed package (the Docker image) can
 measure itself; the blind FAQ set is included because only its totals are compared and shown,
-never its questions.
+never its questions (so are the English sets).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from intents.evaluation import Example, Tally, evaluate, read_examples
 from intents.router import Router
 
 EVAL_DIR = Path(__file__).parent / "data" / "eval"
-SHIPPED_SETS = ("dev", "second-set", "faq-dev", "faq-set")  # the routing sets; facet sets measure another thing
+SHIPPED_SETS = ("dev", "second-set", "faq-dev", "faq-set", "english-dev", "english-set")  # the routing sets; facet sets measure another thing
 
 
 @dataclass(frozen=True)
