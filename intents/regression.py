@@ -17,7 +17,8 @@ from intents.evaluation import Example, Tally, evaluate, read_examples
 from intents.router import Router
 
 EVAL_DIR = Path(__file__).parent / "data" / "eval"
-SHIPPED_SETS = ("dev", "second-set", "faq-dev", "faq-set", "english-dev", "english-set")  # the routing sets; facet sets measure another thing
+# The routing sets; the facet sets measure another thing.
+SHIPPED_SETS = ("dev", "second-set", "faq-dev", "faq-set", "english-dev", "english-set")
 
 
 @dataclass(frozen=True)
