@@ -205,3 +205,9 @@ def test_a_fee_asked_of_a_record_with_a_long_quote_shows_the_fee_cut_short(app: 
         chat = Conversation(app.engine, user_id=f"long-fee-{locale}", locale_hint=locale)
         chat.say("2.000806").say(ask).expect(free, "2.000806")
         assert len(chat.text) <= 400
+
+
+def test_a_records_ways_to_submit_are_said_in_the_readers_language(app: App) -> None:
+    english = Conversation(app.engine, user_id="channels-en", locale_hint="en")
+    english.say("2.000806").say("can I do it online").expect("How to submit: online, by post, in person")
+    english.expect_not("Trực tiếp", "Dịch vụ bưu chính")

@@ -108,3 +108,10 @@ def test_a_district_alone_asks_which_commune_then_reads_both_together(app: App) 
     chat = Conversation(app.engine, user_id="district-alone", now=NOW)
     chat.say("làm căn cước ở đâu").say("quận 1").expect("Trước đây bạn ở xã, phường nào (Thành phố Hồ Chí Minh)?")
     chat.say("phường Bến Nghé").expect("Phường Bến Nghé, Quận 1, Thành phố Hồ Chí Minh nay thuộc Phường Sài Gòn")
+
+
+def test_an_office_serving_several_communes_is_not_said_to_be_in_the_ward(app: App) -> None:
+    # The health insurance card goes to a social insurance office (provincial or local), not "in" the ward.
+    chat = Conversation(app.engine, user_id="bhxh-office", now=NOW)
+    chat.say("cấp lại thẻ bhyt").say("nộp ở đâu").say("số 12 đường Lê Lợi, phường Bến Nghé, Quận 1 cũ")
+    chat.expect("nơi phụ trách Phường Sài Gòn").expect_not("— tại Phường Sài Gòn")

@@ -199,7 +199,7 @@ def listing_card(card: ListingEntry, tr: Translator) -> Reply:
     head += _listing_notice(card, tr)
     if card.channels:
         online = tr.gettext("can be submitted online") if card.online else tr.gettext("not submitted online")
-        head.append(f"{tr.gettext('How to submit')}: {', '.join(card.channels)} ({online})")
+        head.append(f"{tr.gettext('How to submit')}: {_channels(card, tr)} ({online})")
     tail = _listing_fee_lines(card, tr)
     times = _listing_times(card, tr)
     if len(times) == 1:
@@ -257,7 +257,7 @@ def listing_short(card: ListingEntry, tr: Translator) -> Reply:
         lines.append("\n".join([f"{tr.gettext('Agency')}: {shorten(card.agency, 120)}", *_listing_notice(card, tr)]))
     if card.channels:
         online = tr.gettext("can be submitted online") if card.online else tr.gettext("not submitted online")
-        lines.append(f"{tr.gettext('How to submit')}: {', '.join(card.channels)} ({online})")
+        lines.append(f"{tr.gettext('How to submit')}: {_channels(card, tr)} ({online})")
     text = fit(lines, LISTING_SHORT_CHARS, tr.gettext("… more one tap away below."))
     options = (
         *((Option(tr.gettext("Papers to prepare"), payload(Kind.DOCS, card.code)),) if card.documents else ()),
@@ -265,6 +265,11 @@ def listing_short(card: ListingEntry, tr: Translator) -> Reply:
         Option(tr.gettext("Menu"), NAV_MENU),
     )
     return Reply(text, options, (Link(tr.gettext("Open on the national portal"), card.url),), ReplyKind.CARD)
+
+
+def _channels(card: ListingEntry, tr: Translator) -> str:
+    """The record's ways to submit, joined; the three standard ones translated."""
+    return ", ".join(tr.gettext(_CHANNELS[channel]) if channel in _CHANNELS else channel for channel in card.channels)
 
 
 def listing_answer(card: ListingEntry, facet: str, tr: Translator) -> Reply | None:
@@ -294,7 +299,7 @@ def listing_answer(card: ListingEntry, facet: str, tr: Translator) -> Reply | No
         lines += _listing_notice(card, tr)
     elif facet == Facet.ONLINE and card.channels:
         online = tr.gettext("can be submitted online") if card.online else tr.gettext("not submitted online")
-        lines = [f"{head}: {online}.", f"{tr.gettext('How to submit')}: {', '.join(card.channels)}"]
+        lines = [f"{head}: {online}.", f"{tr.gettext('How to submit')}: {_channels(card, tr)}"]
     elif facet == Facet.DOCUMENTS and card.documents:
         lines = [tr.gettext("Papers for {name}:").format(name=head)]
         lines += [f"{BULLET} {shorten(document, LISTING_DOC_CHARS)}" for document in card.documents]

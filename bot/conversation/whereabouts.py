@@ -60,8 +60,13 @@ def _office(entry: Procedure | None, commune: NewCommune, turn: Turn) -> str | N
     if entry is None or entry.agency is None:
         return None
     tr, agency = turn.tr, entry.agency.name.get(turn.tr.locale)
-    if Level.COMMUNE in entry.agency.levels:
+    if Level.COMMUNE in entry.agency.levels and not {Level.PROVINCE, Level.MINISTRY} & set(entry.agency.levels):
+        # the commune's own People's Committee or police
         return tr.gettext("{procedure}: {agency} — in {commune}.").format(
+            procedure=entry.name.get(tr.locale), agency=agency, commune=commune.full_name
+        )
+    if Level.COMMUNE in entry.agency.levels:  # a social insurance office serves several communes
+        return tr.gettext("{procedure}: {agency} — the office serving {commune}.").format(
             procedure=entry.name.get(tr.locale), agency=agency, commune=commune.full_name
         )
     return tr.gettext("{procedure}: {agency} — in {province}.").format(
