@@ -41,6 +41,11 @@ _FOREIGNER = re.compile(
 _AGE_STATED = re.compile(r"\b(\d{1,3})(?: ?(?:tuoi|t)\b|[ -]years?[ -]old\b)")
 
 
+def mentions_foreigner(text: str) -> bool:
+    """Whether the message says a person is a foreigner ("người nước ngoài", "foreigner")."""
+    return _FOREIGNER.search(fold(text)) is not None
+
+
 def _promote(candidates: list[Candidate], position: int, lead: int = 0) -> list[Candidate]:
     """Move the candidate at ``position`` to ``lead`` with the score of the one it displaces."""
     candidate, displaced = candidates[position], candidates[lead]
@@ -281,6 +286,7 @@ __all__ = [
     "age_bounds",
     "chatter_first",
     "fit_age",
+    "mentions_foreigner",
     "prefer_distinctive",
     "prefer_foreign",
     "prefer_named_sibling",

@@ -118,3 +118,15 @@ def test_where_or_papers_asked_while_did_you_mean_waits(app: App) -> None:
     chat.say("bảo hiểm y tế").say("o dau").expect("1) ", "Bảo hiểm xã hội", "Bạn hỏi thủ tục nào?")
     chat.say("giay to j").expect("Để trả lời về giấy tờ cần chuẩn bị, mình cần biết bạn hỏi thủ tục nào:")
     chat.press("Cấp lại, đổi thẻ BHYT").expect("Giấy tờ")
+
+
+def test_a_foreigner_named_under_a_guide_for_citizens_is_offered_the_foreigners_procedure(app: App) -> None:
+    english = Conversation(app.engine, user_id="foreign-spouse", locale_hint="en", now=NOW)
+    english.say("marriage registration").say("I am a foreigner, is it the same for me?")
+    english.expect("a procedure of its own", "kết hôn có yếu tố nước ngoài").press("Yes").expect("2.000806")
+    birth = Conversation(app.engine, user_id="foreign-father", now=NOW)
+    birth.say("đăng ký khai sinh").say("bố là người nước ngoài thì sao")
+    birth.expect("một thủ tục riêng", "khai sinh có yếu tố nước ngoài")
+    # No foreigners' card shares "lưu trú" with the notice of stay: nothing is offered in its place.
+    stay = Conversation(app.engine, user_id="foreign-guest", locale_hint="en", now=NOW)
+    stay.say("notice of stay").say("does it apply to foreigners?").expect_not("a procedure of its own")

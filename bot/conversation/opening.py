@@ -82,6 +82,11 @@ def asked_detail(turn: Turn, reading: FacetReading, decision: Decision, facet: s
     and the detail answered once picked; with nothing at hand, the bot asks which procedure.
     ``facet`` is the detail as :func:`questions.asked_facet` read it (fee and time together).
     """
+    sibling = questions.foreign_sibling(turn, reading.topic, decision)
+    if sibling is not None:  # "is it the same for a foreigner?" under a guide for citizens
+        question = fixed.ask_between(turn, [sibling])
+        text = turn.tr.gettext("With a foreigner it is a procedure of its own: {name}. Open it?")
+        return [replace(question, text=text.format(name=fixed.label(turn, sibling)))]
     about = questions.context_entry(turn, reading, decision)
     if isinstance(about, str):  # "nộp ở đâu?" under a card or a step
         return fact(turn, about, facet)

@@ -33,6 +33,7 @@ from bot.conversation.turn import Turn
 from bot.messages import Option, Reply, ReplyKind, shorten
 from intents.facets import Facet, FacetReading
 from intents.index import IntentKind
+from intents.reranking import mentions_foreigner
 from intents.router import Decision, Verdict, informative_words
 from procedures.addresses import commune_label
 from procedures.models import Procedure
@@ -96,6 +97,35 @@ def current_entry(turn: Turn) -> Procedure | None:
         return turn.snap.catalog.get(state.root_procedure() or "")
     if state.mode is Mode.CARD:
         return turn.snap.catalog.get(state.procedure or "")
+    return None
+
+
+# How many of the router's candidates are searched for the foreigners' sibling of a guide, and
+# how rare a word pair of the guide's name it must share ("kết hôn" 4.5; "đăng ký" 1.7).
+FOREIGN_REACH = 6
+PAIR_WEIGHT = 2.5
+
+
+def foreign_sibling(turn: Turn, text: str, decision: Decision) -> str | None:
+    """The national card for foreigners beside the guide at hand, when a follow-up says one is involved.
+
+    "I am a foreigner, is it the same for me?" under marriage registration: a marriage with a
+    foreigner is a procedure of its own ("Thủ tục đăng ký kết hôn có yếu tố nước ngoài"), found
+    by the guide's own name with the foreign element added; None when there is none close.
+    """
+    entry = current_entry(turn)
+    if entry is None or not mentions_foreigner(text) or decision.verdict is Verdict.MATCH:
+        return None
+    router = turn.snap.router
+    # The guide's own word pairs ("kết hôn", "lưu trú"), not the common ones ("đăng ký"): the
+    # card must share one, so "Thông báo lưu trú" is not answered with a residence card.
+    pairs = {
+        term for term, weight in router.query_terms(entry.name.vi).items() if "_" in term and weight >= PAIR_WEIGHT
+    }
+    for candidate in router.score(f"{entry.name.vi} cho người nước ngoài")[:FOREIGN_REACH]:
+        if candidate.kind is IntentKind.LISTING and "nước ngoài" in candidate.label:
+            if pairs & set(router.query_terms(candidate.label)):
+                return candidate.intent
     return None
 
 
