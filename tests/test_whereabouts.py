@@ -115,3 +115,12 @@ def test_an_office_serving_several_communes_is_not_said_to_be_in_the_ward(app: A
     chat = Conversation(app.engine, user_id="bhxh-office", now=NOW)
     chat.say("cấp lại thẻ bhyt").say("nộp ở đâu").say("số 12 đường Lê Lợi, phường Bến Nghé, Quận 1 cũ")
     chat.expect("nơi phụ trách Phường Sài Gòn").expect_not("— tại Phường Sài Gòn")
+
+
+def test_an_old_ward_listed_under_another_name_says_so_first(app: App) -> None:
+    # "phường 3, quận 10" is listed within Phường 2, Quận 10 before 2025: said, not silently swapped.
+    chat = Conversation(app.engine, user_id="renamed-ward", now=NOW)
+    chat.say("làm căn cước ở đâu").say("phuong 3 quan 10")
+    chat.expect("Trong danh sách xã, phường trước ngày 1/7/2025, địa chỉ này thuộc Phường 2, Quận 10")
+    exact = Conversation(app.engine, user_id="same-ward", now=NOW)
+    exact.say("làm căn cước ở đâu").say("phường Bến Nghé, Quận 1 cũ").expect_not("Trong danh sách")

@@ -74,12 +74,23 @@ def _office(entry: Procedure | None, commune: NewCommune, turn: Turn) -> str | N
     )
 
 
-def found(turn: Turn, commune: NewCommune, answer: AddressAnswer | None) -> Reply:
-    """The new commune (and, from an old address, what it was), with the office of the procedure at hand."""
+def found(turn: Turn, commune: NewCommune, answer: AddressAnswer | None, typed: str = "") -> Reply:
+    """The new commune (and, from an old address, what it was), with the office of the procedure at hand.
+
+    ``typed``: the address as the citizen wrote it. When the list of old communes knows it under
+    another name ("phường 3, quận 10" is listed in Phường 2, Quận 10), that is said first, so
+    the answer does not read as a misreading.
+    """
     tr, state = turn.tr, turn.state
     state.commune = commune.code
     state.answered = f"{state.procedure or ''}:address:"  # answered: the next message is a new question
     lines = []
+    if answer is not None and answer.old and typed and fold(answer.old[0].name) not in fold(typed):
+        lines.append(
+            tr.gettext("In the list of communes before 1 July 2025, that address is in {old}.").format(
+                old=answer.old[0].full_name
+            )
+        )
     if answer is not None and answer.status is AddressStatus.EXACT and answer.old:
         lines.append(
             tr.gettext("{old} is now part of {new}.").format(old=answer.old[0].full_name, new=commune.full_name)
@@ -160,7 +171,7 @@ def read(turn: Turn, text: str, asked: bool, placed_only: bool = False, question
         answer = resolve(text)
     state.place = ""
     if answer.commune is not None:
-        return found(turn, answer.commune, answer)
+        return found(turn, answer.commune, answer, text)
     # "quận 1" typed after "where to submit": a district alone, to be asked which commune
     place_only = asked and not earlier and answer.ask is Ask.COMMUNE and answer.province is not None
     place_only = place_only and len(text.split()) <= BARE_WORDS
