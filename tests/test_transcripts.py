@@ -176,7 +176,7 @@ def test_idle_guide_expires_politely_and_resumes(chat: Conversation) -> None:
     chat.now = start
     chat.say("khai sinh").press("Hướng dẫn từng bước").press("Có").expect("Bước 2/6")
     chat.now = start + dt.timedelta(hours=3)
-    chat.say("tiep").expect("tạm dừng", "Bước 2/6")
+    chat.say("tiep").expect("Bước 2/6").expect_not('gõ "tiếp"')  # "tiếp" resumed it: no "type tiếp" notice
     chat.say("tiep").expect("Bước 3/6")
 
 
@@ -329,3 +329,11 @@ def test_everyday_shorthand_for_choices_yes_no_papers_and_greetings(app: App) ->
     papers.say("đăng ký tạm trú").say("còn giấy tờ?").expect("Giấy tờ")
     papers.say("giấy tờ chi").expect("Giấy tờ")
     Conversation(app.engine, user_id="chao").say("chao").expect_not("chưa có thông tin")
+
+
+def test_another_question_after_a_long_pause_still_mentions_the_paused_guide(app: App) -> None:
+    start = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
+    other = Conversation(app.engine, user_id="other-after-pause", now=start)
+    other.say("đăng ký tạm trú").press("Hướng dẫn từng bước").press("Có").expect("Bước 2/")
+    other.now = start + dt.timedelta(days=2)
+    other.say("làm hộ chiếu").expect('gõ "tiếp"')

@@ -132,8 +132,8 @@ class Engine:
             spoken = turn.tr.locale
             held = self.live_desk.intercept(turn, text)  # an officer holds it, or it asked the commune
             answer = held if held is not None else self._dispatch(turn, inbound.payload, text)
-            if answer and (answer[0].yes_no == (NAV_RESUME, NAV_MENU) or turn.tr.locale != spoken):
-                # the greeting says it all; after a language switch, its "continue the guide" does
+            # The greeting says it all; after a language switch, its "continue the guide" does; "tiếp" resumed it.
+            if answer and (answer[0].yes_no == (NAV_RESUME, NAV_MENU) or turn.tr.locale != spoken or not state.paused):
                 replies = [reply for reply in replies if reply not in paused]
             replies += answer
         replies = self._with_notice(turn, replies, starting)
