@@ -124,3 +124,10 @@ def test_an_old_ward_listed_under_another_name_says_so_first(app: App) -> None:
     chat.expect("Trong danh sách xã, phường trước ngày 1/7/2025, địa chỉ này thuộc Phường 2, Quận 10")
     exact = Conversation(app.engine, user_id="same-ward", now=NOW)
     exact.say("làm căn cước ở đâu").say("phường Bến Nghé, Quận 1 cũ").expect_not("Trong danh sách")
+
+
+def test_not_knowing_the_new_ward_names_who_knows_and_keeps_the_choice(app: App) -> None:
+    chat = Conversation(app.engine, user_id="unsure-ward", now=NOW)
+    chat.say("làm căn cước ở đâu").say("phường Dịch Vọng, Cầu Giấy").expect("Nay bạn thuộc nơi nào?")
+    chat.say("không biết nữa").expect("Không sao", "Phường Cầu Giấy, Thành phố Hà Nội; Phường Nghĩa Đô")
+    chat.expect_not("Nay bạn thuộc nơi nào?").press("Phường Nghĩa Đô").expect("tại Phường Nghĩa Đô")

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 from bot.conversation.actions import Kind, payload
+from bot.conversation.commands import simplify
 from bot.conversation.replies import menu_option
 from bot.conversation.turn import Turn
 from bot.messages import Option, Reply, ReplyKind, shorten
@@ -138,6 +139,28 @@ def _question(turn: Turn, answer: AddressAnswer) -> Reply:
     return Reply("\n".join(lines), (*options, *menu_option(tr)), kind=ReplyKind.QUESTION)
 
 
+# "I don't know" to "which of these is yours now?" (folded, punctuation dropped).
+UNSURE = frozenset(
+    {"khong biet", "ko biet", "k biet", "hong biet", "khong biet nua", "ko biet nua", "khong ro", "ko ro"}
+    | {"chiu", "dont know", "i dont know", "i do not know", "not sure", "no idea"}
+)
+
+
+def _unsure(turn: Turn, answer: AddressAnswer) -> Reply:
+    """Not knowing one's new ward: the choices stay open, and who knows the answer is named."""
+    tr = turn.tr
+    names = "; ".join(commune.full_name for commune in answer.candidates[:MAX_CHOICES])
+    lines = [
+        tr.gettext(
+            "No problem. Your home is now in one of these: {names}. Your residential group leader "
+            "(tổ trưởng tổ dân phố, trưởng thôn) or the commune police will know which; tap it when you know."
+        ).format(names=names)
+    ]
+    choices = answer.candidates[:MAX_CHOICES]
+    options = tuple(Option(shorten(commune.full_name), payload(Kind.WARD, commune.code)) for commune in choices)
+    return Reply("\n".join(lines), (*options, *menu_option(tr)), kind=ReplyKind.QUESTION)
+
+
 # A place typed without "xã", "phường" or a province is a name of a few words ("Bến Nghé", "Tân
 # Định, Quận 1 cũ"); a longer message without those words is a sentence that may hold a name.
 BARE_WORDS = 6
@@ -166,6 +189,8 @@ def read(turn: Turn, text: str, asked: bool, placed_only: bool = False, question
             state.commune = placed.commune.code
         return None
     earlier = state.place if asked and state.place else ""
+    if earlier and simplify(text) in UNSURE:  # "không biết nữa" to "which one is yours now?"
+        return _unsure(turn, resolve(earlier))
     answer = resolve(f"{earlier}, {text}" if earlier else text)
     if earlier and answer.commune is None and not answer.candidates:
         answer = resolve(text)
