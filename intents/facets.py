@@ -87,7 +87,8 @@ _Hit = tuple[float, int, int, Facet]  # a cue found: its weight, its character s
 
 
 # Words before which a plain "muon" is "muốn" (to want), not "muộn" (late): "toi muon lam lai".
-_WANTERS = frozenset("toi tui em minh anh chi bac co chu con chau ba ong me bo vo chong ban t e m mk ck vk".split())
+# Not "co": "co muon khong" is as often "có muộn không" (is it late?) as "cô muốn".
+_WANTERS = frozenset("toi tui em minh anh chi bac chu con chau ba ong me bo vo chong ban t e m mk ck vk".split())
 
 
 def _wants(text: str, words: list[str]) -> list[str]:

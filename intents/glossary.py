@@ -137,9 +137,11 @@ class Glossary:
         return found
 
 
-def is_english(text: str, words: Sequence[str]) -> bool:
-    """``text`` reads as English both as typed and as normalised ``words`` (``tokens(text)``)."""
-    return not has_vietnamese_marks(text) and detect(text) == "en" and detect(" ".join(words)) == "en"
+def is_english(text: str, words: Sequence[str] | None = None) -> bool:
+    """``text`` reads as English both as typed and normalised (``words``: ``tokens(text)``, made only when needed)."""
+    if has_vietnamese_marks(text) or detect(text) != "en":
+        return False  # most messages: no normalisation needed to say so
+    return detect(" ".join(tokens(text) if words is None else words)) == "en"
 
 
 def load_glossary(path: Path = GLOSSARY_FILE) -> Glossary:

@@ -176,13 +176,27 @@ def fit_age(
     if bounds is None:
         return _second_fit(text, candidates, bounds_by_intent)
     ages = stated_ages(text)
-    if not ages or any(low <= young and old <= high for low, high in bounds for young, old in ages):
+    if not ages or _fits(bounds, ages):
         return candidates
-    for position, candidate in enumerate(candidates[1:AGE_REACH], 1):
-        fits = bounds_by_intent.get(candidate.intent, ())
-        if any(low <= young and old <= high for low, high in fits for young, old in ages):
-            return _promote(candidates, position)
-    return candidates
+    position = _first_fitting(candidates, 1, ages, bounds_by_intent)
+    return candidates if position is None else _promote(candidates, position)
+
+
+def _fits(bounds: tuple[tuple[int, int], ...], ages: Sequence[tuple[int, int]]) -> bool:
+    return any(low <= young and old <= high for low, high in bounds for young, old in ages)
+
+
+def _first_fitting(
+    candidates: list[Candidate],
+    start: int,
+    ages: Sequence[tuple[int, int]],
+    bounds_by_intent: Mapping[str, tuple[tuple[int, int], ...]],
+) -> int | None:
+    """The position of the first candidate from ``start`` whose age bound the stated ages fall within."""
+    for position, candidate in enumerate(candidates[start:AGE_REACH], start):
+        if _fits(bounds_by_intent.get(candidate.intent, ()), ages):
+            return position
+    return None
 
 
 def _second_fit(
@@ -197,13 +211,8 @@ def _second_fit(
     if len(candidates) < 2 or candidates[0].kind is not IntentKind.CURATED or candidates[1].intent in bounds_by_intent:
         return candidates
     ages = stated_ages(text)
-    if not ages:
-        return candidates
-    for position, candidate in enumerate(candidates[2:AGE_REACH], 2):
-        fits = bounds_by_intent.get(candidate.intent, ())
-        if any(low <= young and old <= high for low, high in fits for young, old in ages):
-            return _promote(candidates, position, lead=1)
-    return candidates
+    position = _first_fitting(candidates, 2, ages, bounds_by_intent) if ages else None
+    return candidates if position is None else _promote(candidates, position, lead=1)
 
 
 def prefer_foreign(

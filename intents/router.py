@@ -340,7 +340,7 @@ class Router:
     def decide(self, text: str, candidates: Sequence[Candidate]) -> Decision:
         """Turn ranked candidates into match / ambiguous / no_match (see :func:`intents.decision.decide`)."""
         thresholds = self.thresholds
-        if self.glossary is not None and thresholds.english_lead and is_english(text, tokens(text)):
+        if self.glossary is not None and thresholds.english_lead and is_english(text):
             # English words meet only the curated English names and the glossary's translations,
             # so a right English match scores lower than its Vietnamese twin: its line is lower.
             thresholds = replace(thresholds, no_match=thresholds.no_match - thresholds.english_lead)

@@ -6,6 +6,7 @@ import datetime as dt
 
 from bot.app import App
 from bot.testing import Conversation
+from intents.facets import Facet, read_facet
 from procedures.catalog import Catalog
 
 NOW = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
@@ -111,6 +112,8 @@ def test_wanting_is_not_being_late(app: App) -> None:
         chat.say(text).expect("căn cước").expect_not("thủ tục nào", "Thời hạn")
     late = Conversation(app.engine, user_id="late", now=NOW)
     late.say("đăng ký khai sinh muộn có bị phạt không").expect("Đăng ký khai sinh").expect_not("thủ tục nào")
+    # Plain "co muon khong" is as often "có muộn không" (is it late?): still a deadline question.
+    assert read_facet("dang ky khai sinh co muon khong").facet is Facet.DEADLINE
 
 
 def test_where_or_papers_asked_while_did_you_mean_waits(app: App) -> None:

@@ -131,3 +131,5 @@ def test_not_knowing_the_new_ward_names_who_knows_and_keeps_the_choice(app: App)
     chat.say("làm căn cước ở đâu").say("phường Dịch Vọng, Cầu Giấy").expect("Nay bạn thuộc nơi nào?")
     chat.say("không biết nữa").expect("Không sao", "Phường Cầu Giấy, Thành phố Hà Nội; Phường Nghĩa Đô")
     chat.expect_not("Nay bạn thuộc nơi nào?").press("Phường Nghĩa Đô").expect("tại Phường Nghĩa Đô")
+    district = Conversation(app.engine, user_id="unsure-district", now=NOW)  # no list to choose from
+    district.say("làm căn cước ở đâu").say("quận 1").say("không biết").expect_not("một trong các nơi: .")

@@ -271,8 +271,8 @@ class Engine:
             return pauses.resume_paused(turn)
         if not in_guide and state.mode is Mode.CARD and action.argument in (Nav.NEXT, Nav.RESUME) and state.procedure:
             return opening.start_guide(turn, state.procedure)  # "tiếp" under a card starts its guide
-        if not in_guide and len(offered := questions.offered_choices(turn)) == 1:  # "Did you mean X?" "steps"
-            return opening.start_guide(turn, offered[0])
+        if not in_guide and (offered := questions.sole_choice(turn)) is not None:  # "Did you mean X?" "steps"
+            return opening.start_guide(turn, offered)
         if not in_guide:
             return [fixed.no_guide(tr)]
         state.mode = Mode.GUIDE

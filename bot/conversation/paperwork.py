@@ -11,7 +11,7 @@ from __future__ import annotations
 from bot.conversation import replies as fixed
 from bot.conversation.cards import checklist
 from bot.conversation.listing_cards import listing_answer, listing_card
-from bot.conversation.questions import offered_choices
+from bot.conversation.questions import sole_choice
 from bot.conversation.state import Mode
 from bot.conversation.turn import Turn
 from bot.messages import Reply
@@ -30,8 +30,8 @@ def _entry_for(turn: Turn, entry_id: str | None) -> tuple[str | None, bool]:
         if current is not None and current.documents:
             return current.id, True
         return state.root_procedure(), True
-    if not state.procedure and len(offered := offered_choices(turn)) == 1:
-        return offered[0], False  # "Did you mean: Birth registration?" answered with "giấy tờ?"
+    if not state.procedure and (offered := sole_choice(turn)) is not None:
+        return offered, False  # "Did you mean: Birth registration?" answered with "giấy tờ?"
     return state.procedure, False
 
 

@@ -139,6 +139,12 @@ def offered_choices(turn: Turn) -> list[str]:
     return found
 
 
+def sole_choice(turn: Turn) -> str | None:
+    """The one procedure a waiting "Did you mean X?" offers: a detail or "steps" typed to it is a yes."""
+    offered = offered_choices(turn)
+    return offered[0] if len(offered) == 1 else None
+
+
 def current_card(turn: Turn) -> str | None:
     """The national-listing card shown last, while a short question may still be about it."""
     state = turn.state

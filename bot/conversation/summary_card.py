@@ -12,6 +12,7 @@ import re
 
 from bot.conversation.answers import (
     CARD_LIMIT,
+    FEE_TIME,
     GENERIC_FEE_LABELS,
     current_fees,
     fee_text,
@@ -24,6 +25,7 @@ from bot.conversation.answers import (
 from bot.conversation.cards import BULLET, duration_line
 from bot.i18n import Translator
 from bot.messages import Reply, ReplyKind, shorten
+from intents.facets import Facet
 from procedures.models import Kind as EntryKind
 from procedures.models import Procedure
 
@@ -114,13 +116,13 @@ def compared(entries: list[Procedure], facet: str, tr: Translator, today: dt.dat
     lines = []
     for number, entry in enumerate(entries, 1):
         facts = []
-        if facet in ("fee", "feetime") and (fee := fee_span(entry, tr, today, pointer=False)):
+        if facet in (Facet.FEE, FEE_TIME) and (fee := fee_span(entry, tr, today, pointer=False)):
             facts.append(fee)
-        if facet in ("time", "feetime") and entry.processing_time:
+        if facet in (Facet.TIME, FEE_TIME) and entry.processing_time:
             facts.append(f"{tr.gettext('Processing time')}: {_times(entry, tr)}")
-        if facet == "where" and entry.agency is not None:
+        if facet == Facet.WHERE and entry.agency is not None:
             facts.append(shorten(entry.agency.name.get(tr.locale), CHOICE_NAME))
-        if facet == "online" and (online := online_sentence(entry, tr)):
+        if facet == Facet.ONLINE and (online := online_sentence(entry, tr)):
             facts.append(online)
         if facts:
             lines.append(f"{number}) {shorten(entry.name.get(tr.locale), CHOICE_NAME)} — {'; '.join(facts)}")

@@ -15,11 +15,13 @@ The reply never repeats a house number or a street: only unit names are shown.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from bot.conversation.actions import Kind, payload
 from bot.conversation.commands import simplify
 from bot.conversation.replies import menu_option
 from bot.conversation.turn import Turn
+from bot.i18n import Translator
 from bot.messages import Option, Reply, ReplyKind, shorten
 from intents.facets import Facet
 from intents.index import IntentKind
@@ -135,8 +137,13 @@ def _question(turn: Turn, answer: AddressAnswer) -> Reply:
         head = tr.gettext("Is that the name before 1 July 2025, or today's? Which one is yours?")
     choices = answer.candidates[:MAX_CHOICES] if len(answer.candidates) <= MAX_CHOICES else ()
     lines = [head] + [f"{number}) {commune.full_name}" for number, commune in enumerate(choices, 1)]
-    options = tuple(Option(shorten(commune.full_name), payload(Kind.WARD, commune.code)) for commune in choices)
-    return Reply("\n".join(lines), (*options, *menu_option(tr)), kind=ReplyKind.QUESTION)
+    return Reply("\n".join(lines), _ward_options(choices, tr), kind=ReplyKind.QUESTION)
+
+
+def _ward_options(choices: Sequence[NewCommune], tr: Translator) -> tuple[Option, ...]:
+    """A button per commune to choose from, then the menu."""
+    wards = (Option(shorten(commune.full_name), payload(Kind.WARD, commune.code)) for commune in choices)
+    return (*wards, *menu_option(tr))
 
 
 # "I don't know" to "which of these is yours now?" (folded, punctuation dropped).
@@ -146,19 +153,19 @@ UNSURE = frozenset(
 )
 
 
-def _unsure(turn: Turn, answer: AddressAnswer) -> Reply:
-    """Not knowing one's new ward: the choices stay open, and who knows the answer is named."""
-    tr = turn.tr
-    names = "; ".join(commune.full_name for commune in answer.candidates[:MAX_CHOICES])
-    lines = [
-        tr.gettext(
-            "No problem. Your home is now in one of these: {names}. Your residential group leader "
-            "(tổ trưởng tổ dân phố, trưởng thôn) or the commune police will know which; tap it when you know."
-        ).format(names=names)
-    ]
+def _unsure(turn: Turn, answer: AddressAnswer) -> Reply | None:
+    """Not knowing one's new ward: the choices stay open, and who knows the answer is named.
+
+    None when there is no list to choose from (a district alone was asked about): read as usual.
+    """
     choices = answer.candidates[:MAX_CHOICES]
-    options = tuple(Option(shorten(commune.full_name), payload(Kind.WARD, commune.code)) for commune in choices)
-    return Reply("\n".join(lines), (*options, *menu_option(tr)), kind=ReplyKind.QUESTION)
+    if not choices:
+        return None
+    text = turn.tr.gettext(
+        "No problem. Your home is now in one of these: {names}. Your residential group leader "
+        "(tổ trưởng tổ dân phố, trưởng thôn) or the commune police will know which; tap it when you know."
+    ).format(names="; ".join(commune.full_name for commune in choices))
+    return Reply(text, _ward_options(choices, turn.tr), kind=ReplyKind.QUESTION)
 
 
 # A place typed without "xã", "phường" or a province is a name of a few words ("Bến Nghé", "Tân
@@ -189,8 +196,9 @@ def read(turn: Turn, text: str, asked: bool, placed_only: bool = False, question
             state.commune = placed.commune.code
         return None
     earlier = state.place if asked and state.place else ""
-    if earlier and simplify(text) in UNSURE:  # "không biết nữa" to "which one is yours now?"
-        return _unsure(turn, resolve(earlier))
+    unsure = _unsure(turn, resolve(earlier)) if earlier and simplify(text) in UNSURE else None
+    if unsure is not None:  # "không biết nữa" to "which one is yours now?"
+        return unsure
     answer = resolve(f"{earlier}, {text}" if earlier else text)
     if earlier and answer.commune is None and not answer.candidates:
         answer = resolve(text)
