@@ -24,6 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from intents.decision import CHATTER, Candidate
+from intents.foreigners import is_for_foreigners, says_foreigner
 from intents.index import Index, IntentKind, Phrase
 from intents.normalize import fold
 from intents.tuning import Weights
@@ -33,17 +34,8 @@ AGE_REACH = 10  # candidates searched for a national card whose age bound fits t
 # "dưới 14 tuổi", "từ đủ 14 tuổi trở lên", "trên 80 tuổi" in a national name (folded).
 _AGE_BOUND = re.compile(r"\b(duoi|tu du|tu|tren|du) (\d{1,3}) tuoi(?: tro len)?")
 FOREIGN_REACH = 6  # candidates searched for a national card for foreigners
-# A message saying the person is a foreigner (folded).
-_FOREIGNER = re.compile(
-    r"\b(?:nguoi nuoc ngoai|quoc tich nuoc ngoai|yeu to nuoc ngoai|foreigners?|foreign nationals?)\b"
-)
 # An age stated in a message: "10 tuổi", "bé 6t", "my 10-year-old son".
 _AGE_STATED = re.compile(r"\b(\d{1,3})(?: ?(?:tuoi|t)\b|[ -]years?[ -]old\b)")
-
-
-def mentions_foreigner(text: str) -> bool:
-    """Whether the message says a person is a foreigner ("người nước ngoài", "foreigner")."""
-    return _FOREIGNER.search(fold(text)) is not None
 
 
 def _promote(candidates: list[Candidate], position: int, lead: int = 0) -> list[Candidate]:
@@ -264,7 +256,7 @@ class Reranker:
                 if doc.kind is IntentKind.CURATED
             },
             {doc.intent: bounds for doc in listing if "tuổi" in doc.label and (bounds := age_bounds(doc.label))},
-            frozenset(doc.intent for doc in listing if "nuoc ngoai" in fold(doc.label)),
+            frozenset(doc.intent for doc in listing if is_for_foreigners(doc.label)),
         )
 
     def rerank(
@@ -282,7 +274,7 @@ class Reranker:
         candidates = prefer_named_sibling(candidates, numbers, query, weights, self.names, self.idf)
         if candidates and self.age_bounds and any(character.isdigit() for character in text):
             candidates = fit_age(text, candidates, self.age_bounds)
-        if candidates and self.foreign and _FOREIGNER.search(fold(text)):
+        if candidates and self.foreign and says_foreigner(text):
             candidates = prefer_foreign(candidates, numbers, self.names, self.foreign)
         return candidates
 
@@ -295,7 +287,6 @@ __all__ = [
     "age_bounds",
     "chatter_first",
     "fit_age",
-    "mentions_foreigner",
     "prefer_distinctive",
     "prefer_foreign",
     "prefer_named_sibling",

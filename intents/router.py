@@ -34,6 +34,7 @@ from intents.decision import (
     Verdict,
     decide,
 )
+from intents.foreigners import offer_foreign_sibling
 from intents.glossary import SHIPPED_GLOSSARY, Glossary, is_english
 from intents.index import STOPWORD_WEIGHT, Index, IntentKind, Phrase, collection_paused, terms_of
 from intents.normalize import accented_words, tokens
@@ -356,10 +357,9 @@ class Router:
         candidates, features, informative = self._score(text)
         candidates = self._scoped(candidates, features)
         decision = self.decide(text, candidates)
-        if decision.verdict is Verdict.MATCH:
-            return decision
-        short = informative < self.weights.long_message
-        return reread(text, decision, candidates, self, short)
+        if decision.verdict is not Verdict.MATCH:
+            decision = reread(text, decision, candidates, self, informative < self.weights.long_message)
+        return offer_foreign_sibling(self, text, decision)
 
     def route_once(self, text: str) -> Decision:
         """Score and decide one text, without rereading it."""

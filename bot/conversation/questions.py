@@ -31,9 +31,10 @@ from bot.conversation.state import Mode
 from bot.conversation.summary_card import short_card
 from bot.conversation.turn import Turn
 from bot.messages import Option, Reply, ReplyKind, shorten
+from intents import foreigners
 from intents.facets import Facet, FacetReading
+from intents.foreigners import mentions_foreigner
 from intents.index import IntentKind
-from intents.reranking import mentions_foreigner
 from intents.router import Decision, Verdict, informative_words
 from procedures.addresses import commune_label
 from procedures.models import Procedure
@@ -100,12 +101,6 @@ def current_entry(turn: Turn) -> Procedure | None:
     return None
 
 
-# How many of the router's candidates are searched for the foreigners' sibling of a guide, and
-# how rare a word pair of the guide's name it must share ("kết hôn" 4.5; "đăng ký" 1.7).
-FOREIGN_REACH = 6
-PAIR_WEIGHT = 2.5
-
-
 def foreign_sibling(turn: Turn, text: str, decision: Decision) -> str | None:
     """The national card for foreigners beside the guide at hand, when a follow-up says one is involved.
 
@@ -116,17 +111,7 @@ def foreign_sibling(turn: Turn, text: str, decision: Decision) -> str | None:
     entry = current_entry(turn)
     if entry is None or not mentions_foreigner(text) or decision.verdict is Verdict.MATCH:
         return None
-    router = turn.snap.router
-    # The guide's own word pairs ("kết hôn", "lưu trú"), not the common ones ("đăng ký"): the
-    # card must share one, so "Thông báo lưu trú" is not answered with a residence card.
-    pairs = {
-        term for term, weight in router.query_terms(entry.name.vi).items() if "_" in term and weight >= PAIR_WEIGHT
-    }
-    for candidate in router.score(f"{entry.name.vi} cho người nước ngoài")[:FOREIGN_REACH]:
-        if candidate.kind is IntentKind.LISTING and "nước ngoài" in candidate.label:
-            if pairs & set(router.query_terms(candidate.label)):
-                return candidate.intent
-    return None
+    return foreigners.foreign_sibling(turn.snap.router, entry.name.vi)
 
 
 def offered_choices(turn: Turn) -> list[str]:

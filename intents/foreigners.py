@@ -1,0 +1,124 @@
+"""Foreigners: a message about a foreign person, and the procedure for foreigners beside a citizens' one.
+
+Many procedures have a twin for a foreign element: "Đăng ký khai sinh" and "Thủ tục đăng ký khai
+sinh có yếu tố nước ngoài", "Đăng ký tạm trú" and "Cấp thẻ tạm trú cho người nước ngoài". A story
+that says the person is a foreigner — in so many words ("người nước ngoài", "foreigner") or by
+nationality ("vợ tôi là người Hàn Quốc", "my Canadian husband") — reads like the citizens'
+procedure, whose everyday names it shares. The router must not then answer the citizens'
+procedure confidently: :func:`offer_foreign_sibling` turns such a match into a question with the
+foreigners' twin second. The twin is found by the leader's own name with the foreign element
+added, and must share one of its rarer word pairs ("kết hôn", not "đăng ký").
+
+Nationalities are matched only in phrases that name a person's origin ("người Nhật", "quốc tịch
+Mỹ", "công dân Pháp"): "người Anh" (an elder brother) and "người Hoa" (an ethnic group of Vietnam)
+are left out on purpose.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from intents.decision import Candidate, Decision, Verdict
+from intents.index import IntentKind
+from intents.normalize import fold
+
+if TYPE_CHECKING:
+    from intents.router import Router
+
+# The person is a foreigner, in so many words (folded).
+SAID = re.compile(r"\b(?:nguoi nuoc ngoai|quoc tich nuoc ngoai|yeu to nuoc ngoai|foreigners?|foreign nationals?)\b")
+# Countries whose people often marry, work or stay in Vietnam, folded; never a word that is also
+# an everyday one after "người" ("anh", "hoa", "y", "thai", "lao" as in "người lao động", "bi" as
+# in "người bị bệnh").
+_COUNTRIES = (
+    "han quoc|han|nhat ban|nhat|trung quoc|dai loan|hong kong|my|hoa ky|phap|duc|uc|canada|nga|thai lan|"
+    "campuchia|singapore|malaysia|an do|philippines|indonesia|myanmar|mong co|tay ban nha|ha lan|thuy dien|"
+    "thuy si|na uy|dan mach|phan lan|ba lan|sec|ukraine|bo dao nha|tho nhi ky|new zealand|ireland|brazil|mexico|"
+    "nam phi|nigeria|ai cap|iran|pakistan|bangladesh"
+)
+_ORIGIN = re.compile(rf"\b(?:nguoi|quoc tich|cong dan|viet kieu) (?:{_COUNTRIES})\b|\bviet kieu\b")
+# English nationality words (folded text is lower case); not "thai", which is also "người Thái", a
+# people of Vietnam.
+_NATIONALITY = re.compile(
+    r"\b(?:korean|japanese|chinese|taiwanese|american|french|german|british|australian|canadian|russian|"
+    r"laotian|cambodian|singaporean|malaysian|indian|filipino|indonesian|italian|spanish|dutch|belgian|swedish|"
+    r"swiss|norwegian|danish|finnish|polish|ukrainian|portuguese|turkish|irish|brazilian|mexican|expats?)\b"
+)
+SIBLING_REACH = 6  # candidates searched for the foreigners' twin of a procedure
+PAIR_WEIGHT = 2.5  # how rare a word pair of the leader's name the twin must share ("kết hôn" 4.5; "đăng ký" 1.7)
+
+
+def says_foreigner(text: str) -> bool:
+    """Whether the message says in so many words that a person is a foreigner."""
+    return SAID.search(fold(text)) is not None
+
+
+def mentions_foreigner(text: str) -> bool:
+    """Whether the message says a person is a foreigner, in so many words or by nationality."""
+    folded = fold(text)
+    return any(pattern.search(folded) for pattern in (SAID, _ORIGIN, _NATIONALITY))
+
+
+def is_for_foreigners(label: str) -> bool:
+    """Whether a procedure's name says it is for foreigners or a foreign element."""
+    return "nuoc ngoai" in fold(label)
+
+
+def _twins(router: Router, name: str, other: str) -> bool:
+    """Whether two procedure names share a rarer word pair ("kết hôn" does, "đăng ký" does not)."""
+    pairs = {term for term, weight in router.query_terms(name).items() if "_" in term and weight >= PAIR_WEIGHT}
+    return not pairs.isdisjoint(router.query_terms(other))
+
+
+def foreign_sibling(router: Router, name: str) -> str | None:
+    """The national card for foreigners that is the twin of the procedure named ``name``, if any."""
+    for candidate in router.score(f"{name} cho người nước ngoài")[:SIBLING_REACH]:
+        if candidate.kind is IntentKind.LISTING and is_for_foreigners(candidate.label):
+            if _twins(router, name, candidate.label):
+                return candidate.intent
+    return None
+
+
+def offer_foreign_sibling(router: Router, text: str, decision: Decision) -> Decision:
+    """A decision that also offers the foreigners' twin of its leading procedures when the message names a foreigner.
+
+    The leader keeps its place (the citizen in the story may need it: a Vietnamese bride's own
+    papers); the twin of the first of the two leading procedures that has one (or the second,
+    when it is itself for foreigners) comes second, and a confident match becomes a question.
+    A question that already offers a procedure for foreigners is left as it is.
+    """
+    top3 = decision.candidates[:3]
+    if decision.verdict is Verdict.NO_MATCH or not top3 or not mentions_foreigner(text):
+        return decision
+    if is_for_foreigners(top3[0].label):
+        return decision
+    if decision.verdict is Verdict.AMBIGUOUS and any(is_for_foreigners(c.label) for c in top3):
+        return decision
+    for candidate in top3[:2]:
+        if candidate.kind is IntentKind.GENERAL:
+            continue
+        if is_for_foreigners(candidate.label):  # second already: only the leader's own twin
+            twin: Candidate | None = candidate if _twins(router, top3[0].label, candidate.label) else None
+        else:
+            sibling = foreign_sibling(router, candidate.label)
+            found = router.score(f"{candidate.label} cho người nước ngoài") if sibling else []
+            twin = next((c for c in found if c.intent == sibling), None)
+        if twin is not None:
+            rest = [c for c in decision.candidates[1:] if c.intent != twin.intent]
+            offered = (top3[0], replace(twin, score=min(twin.score, decision.confidence)), *rest[:1])
+            return replace(decision, verdict=Verdict.AMBIGUOUS, candidates=offered)
+    return decision
+
+
+__all__ = [
+    "PAIR_WEIGHT",
+    "SAID",
+    "SIBLING_REACH",
+    "foreign_sibling",
+    "is_for_foreigners",
+    "mentions_foreigner",
+    "offer_foreign_sibling",
+    "says_foreigner",
+]

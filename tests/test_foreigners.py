@@ -1,0 +1,54 @@
+"""A foreigner named in a first question: the citizens' procedure is not answered confidently."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.app import App
+from bot.testing import Conversation
+from intents import Router, Verdict
+from intents.foreigners import mentions_foreigner, says_foreigner
+
+NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+
+
+def test_a_nationality_names_a_foreigner_but_everyday_words_do_not() -> None:
+    assert mentions_foreigner("Vợ tôi là người Hàn Quốc")
+    assert mentions_foreigner("ban trai em quoc tich My")
+    assert mentions_foreigner("I am French, my wife is Vietnamese")
+    assert mentions_foreigner("chồng tôi là người nước ngoài")
+    # "người lao động", "người bị mất", "người Anh" (an elder brother), "người Hoa", "người Thái"
+    # (peoples of Vietnam) are not foreigners.
+    for text in ("người lao động bị mất sổ", "người bị mất giấy tờ", "người anh trai tôi", "người Hoa ở Chợ Lớn"):
+        assert not mentions_foreigner(text), text
+    assert not mentions_foreigner("người Thái ở Sơn La")
+    # Only words that say it outright move a foreigners' card to the lead (see reranking).
+    assert not says_foreigner("Vợ tôi là người Hàn Quốc")
+
+
+def test_a_nationality_turns_the_citizens_match_into_a_question_with_the_foreigners_twin(router: Router) -> None:
+    for text, citizens, twin in (
+        ("Vợ tôi là người Hàn Quốc, muốn làm khai sinh cho con", "khai-sinh", "2.000528"),
+        ("Em là người Việt, bạn trai em quốc tịch Mỹ, tụi em muốn đăng ký kết hôn", "ket-hon", "2.000806"),
+        ("chồng tôi là người Nhật muốn đăng ký tạm trú", "tam-tru", "1.003460"),
+        ("I am French, my wife is Vietnamese, how do I register the birth?", "khai-sinh", "2.000528"),
+        # The twin was already third behind a confident match: still a question, the twin second.
+        ("My Japanese husband and I want to register our marriage in Vietnam, what do we need?", "ket-hon", "2.000806"),
+    ):
+        decision = router.route(text)
+        assert decision.verdict is Verdict.AMBIGUOUS, text
+        # The citizen in the story may need the citizens' procedure: it keeps its place.
+        assert [c.intent for c in decision.candidates[:2]] == [citizens, twin], text
+    # With no foreigner named, the citizens' procedure is still answered.
+    assert router.route("Vợ tôi muốn làm khai sinh cho con").verdict is Verdict.MATCH
+    assert router.route("đăng ký kết hôn").intent == "ket-hon"
+
+
+def test_a_foreign_spouse_asking_first_is_offered_both_procedures(app: App) -> None:
+    chat = Conversation(app.engine, user_id="foreign-first", now=NOW)
+    chat.say("Vợ tôi là người Hàn Quốc, muốn làm khai sinh cho con")
+    chat.expect("Đăng ký khai sinh", "khai sinh có yếu tố nước ngoài")
+    chat.press("có yếu tố nước ngoài").expect("2.000528")
+    english = Conversation(app.engine, user_id="foreign-first-en", locale_hint="en", now=NOW)
+    english.say("I am French, my wife is Vietnamese, how do I register the birth?")
+    english.expect("khai sinh có yếu tố nước ngoài").press("có yếu tố nước ngoài").expect("2.000528")
