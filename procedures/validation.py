@@ -98,6 +98,43 @@ def successors(entry: Procedure, index: int) -> set[int]:
     return result
 
 
+def _moves(entry: Procedure, index: int) -> set[int]:
+    """Indices of the steps a user can be shown next after step ``index`` (its answers, or its ``next``)."""
+    step = entry.steps[index]
+    targets = [step.check.if_yes, step.check.if_no] if step.check is not None else [step.next]
+    found: set[int] = set()
+    for target in targets:
+        kind, _, step_id = parse_target(target)
+        if step_id is not None and step_id in {s.id for s in entry.steps}:
+            found.add(entry.step_index(step_id))
+        elif kind in ("next", "guide") and index + 1 < len(entry.steps):
+            found.add(index + 1)  # a sub-guide returns to the step after the one that branched out
+    return found
+
+
+def step_numbers(entry: Procedure) -> list[tuple[int, int]]:
+    """Each step's number as a user walking the guide counts it, and the length of the walk through it.
+
+    Steps are numbered along the longest walk that reaches them, so two alternatives ("quét mã
+    QR" or "nhập mật khẩu") share a number and the step after them follows on: a walk through
+    either reads 5/6 then 6/6, not 5/7 then 7/7. The length is the longest walk on from the step:
+    at "nộp trực tuyến hay trực tiếp?" the guide may have 7 steps, and once "trực tiếp" is
+    chosen the in-person steps read 2/4, 3/4, 4/4 instead of 8/10, 9/10, 10/10. A step only
+    reached by a jump ahead keeps the number of the longer walk (the skipped steps were not needed).
+    """
+    count = len(entry.steps)
+    ahead = [{later for later in _moves(entry, index) if later > index} for index in range(count)]
+    numbers = [1 if index == 0 else 0 for index in range(count)]  # a jump back renumbers nothing
+    for index in range(count):
+        numbers[index] = numbers[index] or index + 1  # unreachable (validation reports it): its place
+        for later in ahead[index]:
+            numbers[later] = max(numbers[later], numbers[index] + 1)
+    rest = [0] * count  # the most steps still to come after each one
+    for index in reversed(range(count)):
+        rest[index] = max((1 + rest[later] for later in ahead[index]), default=0)
+    return [(number, number + after) for number, after in zip(numbers, rest, strict=True)]
+
+
 def _texts(entry: Procedure) -> Iterable[tuple[str, Text]]:
     yield "summary", entry.summary
     for name in ("audience", "result", "tracking", "deadline", "validity", "preparation"):

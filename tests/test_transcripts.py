@@ -16,6 +16,8 @@ from bot.config import Settings
 from bot.storage.tables import Conversation as ConversationRow
 from bot.storage.tables import Event
 from bot.testing import Conversation
+from procedures.catalog import Catalog
+from procedures.validation import step_numbers as numbered
 
 
 def step_numbers(text: str) -> list[tuple[int, int]]:
@@ -337,3 +339,23 @@ def test_another_question_after_a_long_pause_still_mentions_the_paused_guide(app
     other.say("đăng ký tạm trú").press("Hướng dẫn từng bước").press("Có").expect("Bước 2/")
     other.now = start + dt.timedelta(days=2)
     other.say("làm hộ chiếu").expect('gõ "tiếp"')
+
+
+def test_steps_are_numbered_along_the_walk_taken(chat: Conversation) -> None:
+    # The in-person branch sits at the end of the licence guide's list: it reads 2/4, 3/4, 4/4
+    # after "Không", not 8/10, 9/10, 10/10; "Quay lại" counts back.
+    chat.say("cấp lại bằng lái bị mất").press("Hướng dẫn từng bước").expect("Bước 1/7")
+    chat.press("Không").expect("Bước 2/4")
+    chat.say("tiep").expect("Bước 3/4")
+    chat.say("quay lai").expect("Bước 2/4")
+    turns = walk_to_end(chat)
+    assert [n for text in turns for n in step_numbers(text)] == [(2, 4), (3, 4), (4, 4)]
+
+
+def test_alternative_steps_share_a_number(catalog: Catalog) -> None:
+    # Logging in by QR code or by password are alternatives: the step after them follows on.
+    entry = catalog.get("dang-nhap-dvc")
+    assert entry is not None
+    by_id = dict(zip((step.id for step in entry.steps), numbered(entry), strict=True))
+    assert by_id["quet-qr"] == by_id["nhap-mat-khau"] == (5, 6)
+    assert by_id["da-vao"] == (6, 6)

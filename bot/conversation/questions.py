@@ -30,6 +30,7 @@ from bot.conversation.replies import menu_option
 from bot.conversation.state import Mode
 from bot.conversation.summary_card import short_card
 from bot.conversation.turn import Turn
+from bot.conversation.walkthrough import walked_number
 from bot.messages import Option, Reply, ReplyKind, shorten
 from intents import foreigners
 from intents.facets import Facet, FacetReading
@@ -307,12 +308,13 @@ def welcome_back(turn: Turn) -> Reply | None:
     if entry is None or inner is None:
         return None
     try:
-        number = inner.step_index(position.step) + 1
+        index = inner.step_index(position.step)
     except KeyError:
         return None
+    number, total = walked_number(inner, index, state.history, len(position.stack))  # as the step says it
     text = tr.gettext(
         'Hello again! Last time you were on step {number}/{total} of "{name}". Shall we continue from there?'
-    ).format(number=number, total=len(inner.steps), name=entry.name.get(tr.locale))
+    ).format(number=number, total=total, name=entry.name.get(tr.locale))
     options = (Option(tr.gettext("Yes"), NAV_RESUME), Option(tr.gettext("No"), NAV_MENU))
     return Reply(text, options, kind=ReplyKind.QUESTION, yes_no=(NAV_RESUME, NAV_MENU))
 

@@ -9,6 +9,7 @@ back to the outer guide when the inner one ends.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 
 from bot.conversation.actions import (
     ANS_NO,
@@ -22,13 +23,13 @@ from bot.conversation.actions import (
     RATE_DOWN,
     RATE_UP,
 )
-from bot.conversation.state import ConversationState, Frame, Mode
+from bot.conversation.state import ConversationState, Frame, Mode, Position
 from bot.i18n import Translator
 from bot.messages import Link, Option, Reply, ReplyKind
 from intents.normalize import fold
 from procedures.catalog import Catalog
 from procedures.models import Procedure, Step
-from procedures.validation import parse_target
+from procedures.validation import parse_target, step_numbers
 
 MAX_DEPTH = 3  # nested guides deeper than this are a catalog loop, not a real need
 
@@ -75,7 +76,8 @@ class Walkthrough:
             return Reply(tr.gettext("That guide is no longer available."), (Option(tr.gettext("Menu"), NAV_MENU),))
         entry, index = found
         step = entry.steps[index]
-        header = tr.gettext("Step {number}/{total}").format(number=index + 1, total=len(entry.steps))
+        number, total = walked_number(entry, index, state.history, len(state.stack))
+        header = tr.gettext("Step {number}/{total}").format(number=number, total=total)
         if state.stack:
             header = f"[{entry.name.get(tr.locale)}] {header}"
         lines = [f"{header}: {step.text.get(tr.locale)}"]
@@ -203,6 +205,22 @@ class Walkthrough:
             Option(tr.gettext("Menu"), NAV_MENU),
         )
         return [Reply("\n".join(lines), options, kind=ReplyKind.QUESTION)]
+
+
+def walked_number(entry: Procedure, index: int, history: Sequence[Position], depth: int) -> tuple[int, int]:
+    """Step ``index``'s number along the walk taken so far, and the most steps that walk can have.
+
+    The number counts the steps of this guide left behind (``history`` at this nesting ``depth``),
+    so a walk that took the in-person branch reads 1/4, 2/4, 3/4, 4/4 even where the steps it
+    joins again sit at the end of the list; the total adds the longest walk on from the step
+    (:func:`procedures.validation.step_numbers`). With no such history (a walk resumed after it
+    was cleared), the step's own number along the longest walk to it.
+    """
+    number, total = step_numbers(entry)[index]
+    walked = sum(1 for position in history if position.procedure == entry.id and len(position.stack) == depth)
+    if walked or index == 0:
+        return walked + 1, walked + 1 + total - number
+    return number, total
 
 
 def guide_digest(entry: Procedure) -> str:
