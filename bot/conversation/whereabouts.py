@@ -19,7 +19,8 @@ from collections.abc import Sequence
 
 from bot.conversation.actions import Kind, payload
 from bot.conversation.commands import simplify
-from bot.conversation.replies import menu_option
+from bot.conversation.questions import offered_choices
+from bot.conversation.replies import ask_between, menu_option
 from bot.conversation.turn import Turn
 from bot.i18n import Translator
 from bot.messages import Option, Reply, ReplyKind, shorten
@@ -102,6 +103,13 @@ def found(turn: Turn, commune: NewCommune, answer: AddressAnswer | None, typed: 
         lines.append(tr.gettext("Your commune or ward: {new}.").format(new=commune.full_name))
     entry = turn.snap.catalog.get(state.procedure or "")
     office = _office(entry, commune, turn)
+    choices = offered_choices(turn) if entry is None else []
+    if office is None and choices:  # a "did you mean" waits: each offered procedure's office, same choice
+        offices = [_office(turn.snap.catalog.get(choice), commune, turn) for choice in choices]
+        lines += [line for line in offices if line is not None]
+        lines.append(tr.gettext("Which one is yours? Tap it for the details."))
+        state.facet = Facet.WHERE.value  # answered for this commune once picked
+        return Reply("\n".join(lines), ask_between(turn, choices).options, kind=ReplyKind.QUESTION)
     if office is not None:
         lines.append(office)
     else:
