@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from procedures.communes import RANK, Gazetteer, Hit, Level, OldCommune
+from procedures.communes import _key as name_key
 from procedures.folding import FOLD_TABLE, fold
 
 MAX_WORDS = 8  # the longest name in words ("thanh pho ba ria vung tau", "van mieu quoc tu giam")
@@ -61,6 +62,9 @@ class Mention:
     position: int  # word index where it starts
     hits: tuple[Hit, ...]
     span: tuple[int, int] = (0, 0)  # where it stands in the text, in characters
+    # The communes of the same name whatever the unit word typed: "xã Tân Phú" in huyện Đồng Phú
+    # was a thị trấn, and people write "xã" for either.
+    loose: tuple[Hit, ...] = ()
 
     def of(self, level: Level) -> tuple[Hit, ...]:
         """The units of ``level`` the name may be."""
@@ -78,11 +82,19 @@ def find_mentions(text: str, data: Gazetteer) -> tuple[list[Mention], set[str]]:
     """Longest known names, left to right; also the words no name covers."""
     tokens = _tokens(text)
     words = [word for word, _, _ in tokens]
+    # A name never runs across a comma, a semicolon or a sentence's full stop: "xã Tân Phú, Đồng Phú"
+    # is not "Phú Đồng". The dot of a short form ("P. Bến Nghé", "Q.1", "TP.HCM") is no stop.
+    stops = [
+        any(mark in text[tokens[j][2] : tokens[j + 1][1]] for mark in ",;\n")
+        or ("." in text[tokens[j][2] : tokens[j + 1][1]] and tokens[j][2] - tokens[j][1] > 3)
+        for j in range(len(tokens) - 1)
+    ]
     mentions: list[Mention] = []
     free: set[str] = set()
     i = 0
     while i < len(words):
-        for n in range(min(MAX_WORDS, len(words) - i), 0, -1):
+        reach = next((j - i + 1 for j in range(i, len(words) - 1) if stops[j]), len(words) - i)
+        for n in range(min(MAX_WORDS, reach), 0, -1):
             hits = data.keys.get("".join(words[i : i + n]))
             if not hits:
                 continue
@@ -92,7 +104,15 @@ def find_mentions(text: str, data: Gazetteer) -> tuple[list[Mention], set[str]]:
             typed = _shape(text[tokens[i][1] : tokens[i + n - 1][2]])
             agreeing = [h for h in usable if _agrees(typed, h.name)]
             if agreeing or usable:
-                mentions.append(Mention(i, tuple(agreeing or usable), (tokens[i][1], tokens[i + n - 1][2])))
+                found = tuple(agreeing or usable)
+                loose = tuple(
+                    other
+                    for hit in found
+                    if hit.prefixed and hit.name and hit.level in ("old", "new")
+                    for other in data.keys.get(name_key(hit.name), ())
+                    if other.level in ("old", "new") and other not in found
+                )
+                mentions.append(Mention(i, found, (tokens[i][1], tokens[i + n - 1][2]), tuple(dict.fromkeys(loose))))
                 i += n
                 break
         else:
@@ -181,14 +201,20 @@ def _ward_readings(
     old_form: bool,
 ) -> list[Reading] | None:
     """The old and current communes a ward mention may be within the district and province; ``None`` if none."""
-    old = sorted(
-        {
-            int(hit.ref)
-            for hit in ward.of("old")
-            if (districts is None or data.old_place[int(hit.ref)][1] in districts)
-            and (old_provinces is None or data.old_place[int(hit.ref)][0] in old_provinces)
-        }
-    )
+    def within(hits: Sequence[Hit]) -> list[int]:
+        return sorted(
+            {
+                int(hit.ref)
+                for hit in hits
+                if hit.level == "old"
+                and (districts is None or data.old_place[int(hit.ref)][1] in districts)
+                and (old_provinces is None or data.old_place[int(hit.ref)][0] in old_provinces)
+            }
+        )
+
+    old = within(ward.hits)
+    if districts is not None and not old:
+        old = within(ward.loose)  # "xã Tân Phú, huyện Đồng Phú": the district's thị trấn Tân Phú
     if districts is not None and not old:
         return None  # a district was named, but no old commune of that name lies in it
     new = sorted(

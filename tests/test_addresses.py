@@ -197,3 +197,28 @@ def test_importing_the_module_does_not_load_the_data() -> None:
         "assert a._loaded is not None and 'vietnamadminunits' not in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "toi o xa tan phu huyen dong phu binh phuoc",
+        "xã Tân Phú, huyện Đồng Phú, Bình Phước",
+        "xa tan phu, dong phu, binh phuoc",
+    ],
+)
+def test_the_district_decides_when_the_unit_word_is_off(text: str) -> None:
+    # Tân Phú in huyện Đồng Phú was a thị trấn, now Xã Đồng Phú; a current Xã Tân Phú of Đồng Nai
+    # (the old huyện Tân Phú) lies about 100 km away and must not be answered for it.
+    answer = resolve(text)
+    assert answer.status is AddressStatus.EXACT
+    assert answer.commune is not None and answer.commune.name == "Xã Đồng Phú"
+    assert answer.old[0].full_name == "Thị trấn Tân Phú, Huyện Đồng Phú, Tỉnh Bình Phước"
+
+
+def test_a_name_does_not_run_across_a_comma() -> None:
+    # "Tân Phú, Đồng Nai" is not "Tân Phú Đông"; the dot of a short form still joins ("P. Bến Nghé, Q.1").
+    answer = resolve("xã Tân Phú, Đồng Nai")
+    assert answer.status is AddressStatus.ALREADY_NEW and answer.commune is not None
+    assert answer.commune.full_name == "Xã Tân Phú, Tỉnh Đồng Nai"
+    assert resolve("P. Bến Nghé, Q.1").status is AddressStatus.EXACT
