@@ -39,6 +39,9 @@ class Referral(Frozen):
     url: str = ""  # an official page; empty when the matter rests on a law with no such page
     related: tuple[str, ...] = ()  # catalog ids or national codes offered as the next step
     unless: tuple[str, ...] = ()  # folded phrases: a message that names one is about that step instead
+    # A note about where, not another body ("UBND huyện" no longer exists): the procedures the
+    # router found stay one tap away instead of ``related``.
+    keeps_match: bool = False
     source: str  # a national record code or a legal document
     checked: dt.date
     note: str = ""  # for editors, never shown

@@ -18,8 +18,6 @@ from bot.i18n import Languages
 from bot.testing import Conversation
 from intents.facets import Facet
 from procedures.catalog import Catalog
-from procedures.links import LinkPolicy
-from procedures.referrals import Referrals
 
 CATALOG_DIR = Path(__file__).resolve().parents[1] / "procedures" / "catalog"
 TODAY = dt.date(2026, 12, 1)
@@ -247,17 +245,6 @@ def test_yes_no_questions_offer_yes_and_no(app: App) -> None:
     chat.expect("không?").expect_option("Có", "Không")
 
 
-def test_a_divorce_is_referred_to_the_court_not_guided_as_a_commune_procedure(app: App) -> None:
-    chat = Conversation(app.engine, now=NOW)
-    chat.say("tôi muốn ly hôn thì làm thủ tục gì").expect("Tòa án", "3.000163").expect_not("Bước 1/", "tách hộ")
-    assert all(link.url.startswith("https://dichvucong.gov.vn/") for link in chat.replies[-1].links)
-    english = Conversation(app.engine, user_id="en", now=NOW)
-    english.say("How do I get a divorce from my Vietnamese husband?").expect("People's Court")
-    # A civil-status record of a divorce decided abroad is a procedure of its own, and keeps its card.
-    recorded = Conversation(app.engine, user_id="abroad", now=NOW)
-    recorded.say("2.000554").expect("2.000554")
-
-
 def test_a_listing_record_answers_the_asked_fact_first(catalog: Catalog, languages: Languages) -> None:
     tr = languages.get("vi")
     fee = listing_answer(catalog.listing["1.011436"], Facet.FEE, tr)
@@ -341,37 +328,6 @@ def test_a_detail_asked_while_did_you_mean_waits_asks_again_then_answers_it(app:
     birth = Conversation(app.engine, user_id="birth", now=NOW)  # the card shown before is one of the offered ones
     birth.say("làm giấy khai sinh cho con cần gì").say("con tôi sinh ở bệnh viện").expect("Ý bạn là")
     birth.say("mất bao lâu").expect("Thời gian giải quyết — Đăng ký khai sinh")
-
-
-def test_matters_of_other_bodies_are_referred_with_their_next_step(app: App) -> None:
-    notary = Conversation(app.engine, now=NOW)
-    notary.say("công chứng hợp đồng mua bán nhà").expect("văn phòng công chứng", "2.001035", "50.000")
-    notary.expect_not("Bước 1/").expect_option("Chứng thực giao dịch", "Đăng ký biến động")
-    notary.press(notary.options[0].label).expect("2.001035")
-    # Past the notary, the transfer itself is asked about: the guide answers, not the referral.
-    Conversation(app.engine, user_id="sold", now=NOW).say(
-        "đã công chứng hợp đồng mua bán xong, giờ sang tên sổ đỏ thế nào"
-    ).expect_not("văn phòng công chứng")
-    liquor = Conversation(app.engine, user_id="shop", now=NOW)
-    liquor.say("xin giấy phép bán rượu bia cho tạp hóa").expect("Giấy phép bán lẻ rượu", "105/2017")
-    assert [link.url for link in liquor.replies[-1].links] == ["https://dms.gov.vn/cau-hoi-ve-cap-phep-ruou"]
-    liquor.expect_option("hộ kinh doanh")
-    shop = Conversation(app.engine, user_id="shop-en", now=NOW)
-    shop.say("can I sell beer and liquor in my grocery store, what licence").expect("alcohol retail licence")
-    army = Conversation(app.engine, user_id="son", now=NOW)
-    army.say("đăng ký nghĩa vụ quân sự").expect("Ban Chỉ huy quân sự", "17 tuổi").expect_not("Công an nhân dân")
-    assert not army.replies[-1].links  # grounded in the law alone: no page to send anyone to
-    english = Conversation(app.engine, user_id="en-army", now=NOW)
-    english.say("How do I register for military service?").expect("commune military command")
-
-
-def test_every_referral_is_sourced_and_links_only_to_official_pages(catalog: Catalog) -> None:
-    policy = LinkPolicy()
-    for matter in Referrals.load().items:
-        assert matter.source and matter.text.vi and matter.text.en, matter.id
-        assert not matter.url or policy.is_allowed(matter.url), matter.url
-        for intent in matter.related:
-            assert catalog.get(intent) is not None or catalog.card(intent) is not None, intent
 
 
 def test_a_short_card_does_not_end_its_summary_at_an_abbreviation(app: App) -> None:

@@ -343,13 +343,13 @@ class Engine:
             decision=decision.verdict.value,
             confidence=round(decision.confidence, 4),
         )
+        named = [fixed.label(turn, candidate.intent) for candidate in decision.candidates[:1]]
+        referral = self.referrals.find(text, named)
+        if referral is not None:  # a matter for another body (a divorce goes to court), "UBND huyện"
+            return [fixed.referral(turn, referral, decision)]
         detail = opening.asked_detail(turn, reading, decision, facet)
         if detail is not None:  # "nộp ở đâu?" under a card, while "did you mean" waits, or out of the blue
             return detail
-        named = [fixed.label(turn, candidate.intent) for candidate in decision.candidates[:1]]
-        referral = self.referrals.find(text, named)
-        if referral is not None:  # a matter for another body (a divorce goes to court)
-            return [fixed.referral(turn, referral)]
         # "phường Bến Nghé, Quận 1 cũ" is an address, not a question; beside a question it is noted
         question = decision.verdict is Verdict.MATCH
         address = whereabouts.read(turn, text, asked=whereabouts.awaiting_address(turn), question=question)

@@ -18,7 +18,7 @@ from bot.i18n import N_, Translator
 from bot.messages import Link, Option, Reply, ReplyKind, shorten
 from bot.storage.events import EventType
 from intents.index import IntentKind
-from intents.router import Decision
+from intents.router import Decision, Verdict
 from procedures.referrals import Referral
 
 # General intents a "did you mean" may offer (small talk never needs asking about).
@@ -96,10 +96,20 @@ def label(turn: Turn, intent: str) -> str:
     return card.name if card is not None else intent
 
 
-def referral(turn: Turn, matter: Referral) -> Reply:
-    """A matter for another body: its text, the catalog entries it leads to, and its official page."""
+def referral(turn: Turn, matter: Referral, decision: Decision | None = None) -> Reply:
+    """A matter for another body: its text, the catalog entries it leads to, and its official page.
+
+    A referral that keeps the router's match (a note that the district level is gone, beside the
+    procedure asked about) offers the procedures ``decision`` found instead of ``related``.
+    """
     tr = turn.tr
-    related = [intent for intent in matter.related if label(turn, intent) != intent]  # served ones only
+    found: list[str] = []
+    if decision is not None and decision.verdict is not Verdict.NO_MATCH:  # the leader and any close to it
+        margin = turn.snap.router.thresholds.margin
+        close = [c for c in decision.candidates if decision.confidence - c.score < margin]
+        found = [c.intent for c in close if c.kind is not IntentKind.GENERAL]
+    offered = found[:3] if matter.keeps_match else matter.related
+    related = [intent for intent in offered if label(turn, intent) != intent]  # served ones only
     options = tuple(Option(shorten(label(turn, intent)), payload(Kind.PICK, intent)) for intent in related)
     links = (Link(tr.gettext("Official page"), matter.url),) if matter.url else ()
     return Reply(matter.text.get(tr.locale), options + menu_option(tr), links)

@@ -1,0 +1,70 @@
+"""Matters for other bodies (a divorce goes to court) and offices that no longer exist (the district level)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.app import App
+from bot.testing import Conversation
+from procedures.catalog import Catalog
+from procedures.links import LinkPolicy
+from procedures.referrals import Referrals
+
+NOW = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
+
+
+def test_a_divorce_is_referred_to_the_court_not_guided_as_a_commune_procedure(app: App) -> None:
+    chat = Conversation(app.engine, now=NOW)
+    chat.say("tôi muốn ly hôn thì làm thủ tục gì").expect("Tòa án", "3.000163").expect_not("Bước 1/", "tách hộ")
+    assert all(link.url.startswith("https://dichvucong.gov.vn/") for link in chat.replies[-1].links)
+    english = Conversation(app.engine, user_id="en", now=NOW)
+    english.say("How do I get a divorce from my Vietnamese husband?").expect("People's Court")
+    # A civil-status record of a divorce decided abroad is a procedure of its own, and keeps its card.
+    recorded = Conversation(app.engine, user_id="abroad", now=NOW)
+    recorded.say("2.000554").expect("2.000554")
+
+
+def test_matters_of_other_bodies_are_referred_with_their_next_step(app: App) -> None:
+    notary = Conversation(app.engine, now=NOW)
+    notary.say("công chứng hợp đồng mua bán nhà").expect("văn phòng công chứng", "2.001035", "50.000")
+    notary.expect_not("Bước 1/").expect_option("Chứng thực giao dịch", "Đăng ký biến động")
+    notary.press(notary.options[0].label).expect("2.001035")
+    # Past the notary, the transfer itself is asked about: the guide answers, not the referral.
+    Conversation(app.engine, user_id="sold", now=NOW).say(
+        "đã công chứng hợp đồng mua bán xong, giờ sang tên sổ đỏ thế nào"
+    ).expect_not("văn phòng công chứng")
+    liquor = Conversation(app.engine, user_id="shop", now=NOW)
+    liquor.say("xin giấy phép bán rượu bia cho tạp hóa").expect("Giấy phép bán lẻ rượu", "105/2017")
+    assert [link.url for link in liquor.replies[-1].links] == ["https://dms.gov.vn/cau-hoi-ve-cap-phep-ruou"]
+    liquor.expect_option("hộ kinh doanh")
+    shop = Conversation(app.engine, user_id="shop-en", now=NOW)
+    shop.say("can I sell beer and liquor in my grocery store, what licence").expect("alcohol retail licence")
+    army = Conversation(app.engine, user_id="son", now=NOW)
+    army.say("đăng ký nghĩa vụ quân sự").expect("Ban Chỉ huy quân sự", "17 tuổi").expect_not("Công an nhân dân")
+    assert not army.replies[-1].links  # grounded in the law alone: no page to send anyone to
+    english = Conversation(app.engine, user_id="en-army", now=NOW)
+    english.say("How do I register for military service?").expect("commune military command")
+
+
+def test_an_office_of_the_district_level_is_said_to_be_gone_with_the_procedure_one_tap_away(app: App) -> None:
+    chat = Conversation(app.engine, user_id="district-office", now=NOW)
+    chat.say("lam khai tu cho ba toi co phai len ubnd huyen dong phu ko").expect("Từ ngày 1/7/2025 không còn cấp huyện")
+    assert [option.label for option in chat.options] == ["Đăng ký khai tử", "Menu"]  # nothing far behind it
+    chat.press("Đăng ký khai tử").expect("1.000656")
+    # Out of the blue, the note alone; an address with "quận" is not an office.
+    Conversation(app.engine, user_id="gia-lam", now=NOW).say("nộp hồ sơ ở UBND huyện Gia Lâm được không").expect(
+        "không còn cấp huyện"
+    )
+    address = Conversation(app.engine, user_id="district-address", now=NOW)
+    address.say("đăng ký tạm trú").say("nộp ở đâu").say("phường Bến Nghé quận 1").expect_not("không còn cấp huyện")
+    english = Conversation(app.engine, user_id="district-en", locale_hint="en", now=NOW)
+    english.say("Can I apply at the district People's Committee?").expect("no district level")
+
+
+def test_every_referral_is_sourced_and_links_only_to_official_pages(catalog: Catalog) -> None:
+    policy = LinkPolicy()
+    for matter in Referrals.load().items:
+        assert matter.source and matter.text.vi and matter.text.en, matter.id
+        assert not matter.url or policy.is_allowed(matter.url), matter.url
+        for intent in matter.related:
+            assert catalog.get(intent) is not None or catalog.card(intent) is not None, intent
