@@ -273,8 +273,9 @@ class Engine:
             return opening.start_guide(turn, state.procedure)  # "tiếp" under a card starts its guide
         if not in_guide and (offered := questions.sole_choice(turn)) is not None:  # "Did you mean X?" "steps"
             return opening.start_guide(turn, offered)
-        if not in_guide:
-            return [fixed.no_guide(tr)]
+        if not in_guide:  # while "Ý bạn là: 1) … 2) …" waits, it is asked again
+            choices = questions.offered_choices(turn)
+            return [fixed.ask_first(turn, choices, tr.gettext("the steps")) if choices else fixed.no_guide(tr)]
         state.mode = Mode.GUIDE
         if action.kind == Kind.ANS:
             replies = turn.snap.walk.answer(state, action.argument == "yes", tr)

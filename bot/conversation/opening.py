@@ -111,10 +111,7 @@ def _compared(turn: Turn, choices: list[str], facet: str) -> Reply:
     lines = compared(entries, facet, turn.tr, turn.today) if compares and len(entries) == len(choices) > 1 else ""
     question = fixed.ask_between(turn, choices)
     if not lines:  # the papers or a condition: too long side by side, so say why the choice comes first
-        asked = turn.tr.gettext("To answer {asked}, I need to know which one you mean:").format(
-            asked=asked_phrase(facet, turn.tr)
-        )
-        return replace(question, text="\n".join([asked, *question.text.splitlines()[1:]]))
+        return fixed.ask_first(turn, choices, asked_phrase(facet, turn.tr))
     text = "\n".join([lines, turn.tr.gettext("Which one is yours? Tap it for the details.")])
     return replace(question, text=text)
 

@@ -9,9 +9,10 @@ entry in the conversation state, so they survive a restart and a detour.
 from __future__ import annotations
 
 from bot.conversation import replies as fixed
+from bot.conversation.answers import asked_phrase
 from bot.conversation.cards import checklist
 from bot.conversation.listing_cards import listing_answer, listing_card
-from bot.conversation.questions import sole_choice
+from bot.conversation.questions import offered_choices, sole_choice
 from bot.conversation.state import Mode
 from bot.conversation.turn import Turn
 from bot.messages import Reply
@@ -43,6 +44,9 @@ def show(turn: Turn, entry_id: str | None) -> list[Reply]:
     card = turn.snap.catalog.card(target or "") if entry is None else None
     if card is not None:  # a national listing card: the papers its record lists (nothing to tick)
         return [listing_answer(card, Facet.DOCUMENTS.value, tr) or listing_card(card, tr)]
+    if entry is None and (choices := offered_choices(turn)):  # "bhyt" → "Ý bạn là …" → "giấy tờ"
+        state.facet = Facet.DOCUMENTS.value  # answered once the user picks
+        return [fixed.ask_first(turn, choices, asked_phrase(Facet.DOCUMENTS.value, tr))]
     if entry is None:
         return [fixed.no_guide(tr)]
     if resume:

@@ -33,6 +33,7 @@ from bot.conversation.turn import Turn
 from bot.conversation.walkthrough import walked_number
 from bot.messages import Option, Reply, ReplyKind, shorten
 from intents import foreigners
+from intents.decision import SMALL_TALK
 from intents.facets import Facet, FacetReading
 from intents.foreigners import mentions_foreigner
 from intents.index import IntentKind
@@ -160,6 +161,8 @@ def _names_procedure(turn: Turn, reading: FacetReading, decision: Decision) -> b
     """
     if decision.verdict is not Verdict.MATCH or decision.top is None:
         return False
+    if decision.top.intent in SMALL_TALK and reading.facet is not Facet.NONE:
+        return False  # "ok cảm ơn, thế lệ phí bao nhiêu?": the thanks is politeness, the detail the question
     entry = turn.snap.catalog.get(decision.top.intent)
     if reading.facet is Facet.NONE or entry is None or answers.holds(entry, reading.facet.value, turn.tr, turn.today):
         return True

@@ -7,6 +7,8 @@ Vietnamese is in ``bot/locales``.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.conversation.actions import NAV_MENU, NAV_REPHRASE, NAV_RESUME, NAV_STUCK, Kind, payload
 from bot.conversation.answers import asked_phrase
 from bot.conversation.commands import number
@@ -76,6 +78,13 @@ def ask_between(turn: Turn, intents: list[str]) -> Reply:
         choices.append(Option(button, payload(Kind.PICK, intent)))
     choices.append(Option(tr.gettext("None of these"), NAV_MENU))
     return Reply("\n".join(lines), tuple(choices), kind=ReplyKind.QUESTION)
+
+
+def ask_first(turn: Turn, intents: list[str], asked: str) -> Reply:
+    """The waiting "Did you mean" asked again, saying why: "To answer {asked}, I need to know which one you mean"."""
+    question = ask_between(turn, intents)
+    text = turn.tr.gettext("To answer {asked}, I need to know which one you mean:").format(asked=asked)
+    return replace(question, text="\n".join([text, *question.text.splitlines()[1:]]))
 
 
 def ask_procedure(turn: Turn, facet: str) -> Reply:

@@ -1,0 +1,27 @@
+"""Follow-ups in the middle of a conversation: what the user asks next is answered, nothing is thrown away."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.app import App
+from bot.testing import Conversation
+
+NOW = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
+
+
+def test_thanks_with_a_question_answers_the_question(app: App) -> None:
+    chat = Conversation(app.engine, user_id="thanks-fee", now=NOW)
+    chat.say("đăng ký tạm trú").say("ok cảm ơn, thế lệ phí bao nhiêu?").expect("Lệ phí — Đăng ký tạm trú")
+    chat.say("ok cảm ơn").expect("Không có gì")  # thanks alone is still thanks
+    english = Conversation(app.engine, user_id="thanks-time", locale_hint="en", now=NOW)
+    english.say("passport").say("thanks! and how long does it take?").expect("Processing time —")
+
+
+def test_a_command_typed_while_did_you_mean_waits_asks_the_choice_again(app: App) -> None:
+    chat = Conversation(app.engine, user_id="choice-papers", now=NOW)
+    chat.say("bhyt").say("giấy tờ").expect("Để trả lời về giấy tờ cần chuẩn bị", "1) Cấp lại, đổi thẻ BHYT")
+    chat.press("Cấp lại, đổi thẻ BHYT").expect("Giấy tờ")  # the papers, once picked
+    steps = Conversation(app.engine, user_id="choice-steps", now=NOW)
+    steps.say("bhyt").say("hướng dẫn từng bước").expect("Để trả lời về các bước làm", "1) Cấp lại, đổi thẻ BHYT")
+    steps.expect_not("Hiện chưa mở hướng dẫn nào")
