@@ -46,19 +46,42 @@ _NATIONALITY = re.compile(
     r"laotian|cambodian|singaporean|malaysian|indian|filipino|indonesian|italian|spanish|dutch|belgian|swedish|"
     r"swiss|norwegian|danish|finnish|polish|ukrainian|portuguese|turkish|irish|brazilian|mexican|expats?)\b"
 )
+# Cards only foreigners hold (the law on foreigners' entry and residence): "thẻ tạm trú" is not the
+# citizens' "đăng ký tạm trú".
+_FOREIGNERS_CARD = re.compile(r"\b(?:the (?:tam|thuong) tru|(?:temporary|permanent) residence card)s?\b")
+# "I am from Australia", "she is from the Philippines" (folded English).
+_FROM = re.compile(
+    r"\bfrom the us\b|\bfrom (?:the )?(?:australia|america|usa|united states|states|uk|england|britain|scotland|"
+    r"ireland|france|germany|italy|spain|portugal|netherlands|holland|belgium|switzerland|austria|sweden|norway|denmark|finland|poland|russia|ukraine|"
+    r"czech republic|turkey|korea|south korea|japan|china|taiwan|hong kong|india|pakistan|bangladesh|thailand|laos|"
+    r"cambodia|myanmar|malaysia|singapore|indonesia|philippines|canada|mexico|brazil|argentina|new zealand|"
+    r"south africa|nigeria|egypt|iran|israel)\b"
+)
+# "my foreign wife", "a foreign guest"; "she is Thai" (never "người Thái", a people of Vietnam).
+_FOREIGN_PERSON = re.compile(
+    r"\bforeign (?:wife|husband|spouse|partner|fiance|fiancee|girlfriend|boyfriend|guest|guests|visitor|visitors|"
+    r"worker|workers|employee|employees|friend|friends|parent|parents|father|mother|citizen|resident)\b"
+    r"|\b(?:is|am|are|i m|she s|he s) thai\b"
+)
+# "chồng Tây", "lấy Tây": typed with its mark only ("người tày" is a people of Vietnam, "vỗ tay" a clap).
+_WESTERNER = re.compile(r"(?i)\b(?:chồng|vợ|người|lấy|ông|bà|bạn trai|bạn gái|anh|chị) tây\b")
 SIBLING_REACH = 6  # candidates searched for the foreigners' twin of a procedure
 PAIR_WEIGHT = 2.5  # how rare a word pair of the leader's name the twin must share ("kết hôn" 4.5; "đăng ký" 1.7)
 
 
 def says_foreigner(text: str) -> bool:
-    """Whether the message says in so many words that a person is a foreigner."""
-    return SAID.search(fold(text)) is not None
+    """Whether the message says in so many words that a person is a foreigner, or asks for a foreigner's card."""
+    folded = fold(text)
+    return SAID.search(folded) is not None or _FOREIGNERS_CARD.search(folded) is not None
 
 
 def mentions_foreigner(text: str) -> bool:
     """Whether the message says a person is a foreigner, in so many words or by nationality."""
     folded = fold(text)
-    return any(pattern.search(folded) for pattern in (SAID, _ORIGIN, _NATIONALITY))
+    by_origin = (_ORIGIN, _NATIONALITY, _FROM, _FOREIGN_PERSON)
+    if says_foreigner(text) or any(pattern.search(folded) for pattern in by_origin):
+        return True
+    return _WESTERNER.search(text) is not None
 
 
 def is_for_foreigners(label: str) -> bool:

@@ -22,6 +22,16 @@ def test_a_nationality_names_a_foreigner_but_everyday_words_do_not() -> None:
     for text in ("người lao động bị mất sổ", "người bị mất giấy tờ", "người anh trai tôi", "người Hoa ở Chợ Lớn"):
         assert not mentions_foreigner(text), text
     assert not mentions_foreigner("người Thái ở Sơn La")
+    for text in (
+        "I am from Australia",
+        "she is from the Philippines",
+        "my foreign wife is the mother",
+        "she is Thai",
+        "đăng ký kết hôn với chồng Tây",
+    ):
+        assert mentions_foreigner(text), text
+    for text in ("I need papers from us", "người Tày ở Cao Bằng", "vỗ tay", "đau tay"):
+        assert not mentions_foreigner(text), text
     # Only words that say it outright move a foreigners' card to the lead (see reranking).
     assert not says_foreigner("Vợ tôi là người Hàn Quốc")
 
@@ -39,6 +49,11 @@ def test_a_nationality_turns_the_citizens_match_into_a_question_with_the_foreign
         assert decision.verdict is Verdict.AMBIGUOUS, text
         # The citizen in the story may need the citizens' procedure: it keeps its place.
         assert [c.intent for c in decision.candidates[:2]] == [citizens, twin], text
+    # A card only foreigners hold is asked for: the foreigners' card leads, the citizens' registration is offered.
+    for text in ("temporary residence card", "làm thẻ tạm trú"):
+        decision = router.route(text)
+        assert [c.intent for c in decision.candidates[:2]] == ["1.003460", "tam-tru"], text
+    assert says_foreigner("thẻ tạm trú") and not says_foreigner("đăng ký tạm trú")
     # With no foreigner named, the citizens' procedure is still answered.
     assert router.route("Vợ tôi muốn làm khai sinh cho con").verdict is Verdict.MATCH
     assert router.route("đăng ký kết hôn").intent == "ket-hon"
