@@ -25,3 +25,13 @@ def test_a_command_typed_while_did_you_mean_waits_asks_the_choice_again(app: App
     steps = Conversation(app.engine, user_id="choice-steps", now=NOW)
     steps.say("bhyt").say("hướng dẫn từng bước").expect("Để trả lời về các bước làm", "1) Cấp lại, đổi thẻ BHYT")
     steps.expect_not("Hiện chưa mở hướng dẫn nào")
+
+
+def test_a_fee_asked_while_a_mixed_did_you_mean_waits_gives_each_plain_fee(app: App) -> None:
+    # The offered list holds a curated guide and national records: each states what it plainly holds.
+    chat = Conversation(app.engine, user_id="mixed-fee", now=NOW)
+    chat.say("vợ tôi là người Nhật, muốn làm giấy khai sinh cho con").expect("khai sinh có yếu tố nước ngoài")
+    chat.say("bao nhiêu tiền?").expect("1) Đăng ký khai sinh — Lệ phí", "Trích lục hộ tịch, bản sao Giấy khai sinh —")
+    chat.expect("Bạn hỏi thủ tục nào?").expect_not("Để trả lời về lệ phí")
+    # A record whose fee is set elsewhere (the provincial council) has no line of its own: never a guess.
+    chat.expect_not("2) Thủ tục đăng ký khai sinh có yếu tố nước ngoài —")

@@ -17,7 +17,7 @@ import re
 from urllib.parse import urlsplit
 
 from bot.conversation.actions import NAV_MENU, Kind, payload
-from bot.conversation.answers import asked_phrase, fit, squeeze
+from bot.conversation.answers import FEE_TIME, asked_phrase, fit, squeeze
 from bot.conversation.cards import BULLET, level_name
 from bot.i18n import N_, Translator
 from bot.messages import Link, Option, Reply, ReplyKind, shorten
@@ -28,6 +28,7 @@ from procedures.models import CODE_PATTERN, ListingEntry
 LISTING_TARGET_CHARS = 1000  # one phone screen
 LISTING_MAX_CHARS = 1900  # under Zalo's 2,000-character limit
 LISTING_DOC_CHARS = 90
+CHOICE_CHARS = 80  # an office named on a "did you mean" line
 _CHANNELS = {"Trực tuyến": N_("online"), "Trực tiếp": N_("in person"), "Dịch vụ bưu chính": N_("by post")}
 
 
@@ -272,6 +273,28 @@ def _channels(card: ListingEntry, tr: Translator) -> str:
     return ", ".join(tr.gettext(_CHANNELS[channel]) if channel in _CHANNELS else channel for channel in card.channels)
 
 
+def listing_brief(card: ListingEntry, facet: str, tr: Translator) -> list[str]:
+    """The asked fee, time, office or ways to submit of a record in a few words (a "did you mean" line).
+
+    Only what the record states plainly: a fee with a quote or several cases, a time without a
+    unit or an office the 2025 reform abolished is left to the card itself.
+    """
+    facts = []
+    fees = national.read_fees(card)
+    plain = (national.FeeKind.FREE, national.FeeKind.AMOUNT)
+    if facet in (Facet.FEE, FEE_TIME) and len(fees) == 1 and fees[0].kind in plain and not fees[0].case:
+        facts.append(f"{tr.gettext('Fee')}: {_listing_fee(fees[0], tr, where=False)}")
+    times = national.read_times(card)
+    if facet in (Facet.TIME, FEE_TIME) and len(times) == 1 and times[0].unit:
+        facts.append(f"{tr.gettext('Processing time')}: {_listing_unit(times[0].amount, times[0].unit, tr)}")
+    office = card.reception or card.agency
+    if facet == Facet.WHERE and office and national.office_notice(card) is None:
+        facts.append(shorten(office, CHOICE_CHARS))
+    if facet == Facet.ONLINE and card.channels:
+        facts.append(_channels(card, tr))
+    return facts
+
+
 def listing_answer(card: ListingEntry, facet: str, tr: Translator) -> Reply | None:
     """The asked fact of a listing record within 400 characters, or None to show the whole card.
 
@@ -349,6 +372,7 @@ __all__ = [
     "LISTING_MAX_CHARS",
     "LISTING_SHORT_CHARS",
     "listing_answer",
+    "listing_brief",
     "listing_card",
     "listing_not_held",
     "listing_short",

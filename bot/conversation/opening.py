@@ -14,9 +14,15 @@ from bot.conversation import replies as fixed
 from bot.conversation.actions import NAV_RESUME, STAFF_DONE, Kind, payload
 from bot.conversation.answers import FEE_TIME, asked_phrase, facet_answer
 from bot.conversation.cards import compact_card
-from bot.conversation.listing_cards import listing_answer, listing_card, listing_not_held, listing_short
+from bot.conversation.listing_cards import (
+    listing_answer,
+    listing_brief,
+    listing_card,
+    listing_not_held,
+    listing_short,
+)
 from bot.conversation.state import ConversationState, Mode
-from bot.conversation.summary_card import compared
+from bot.conversation.summary_card import compared, compared_facts
 from bot.conversation.turn import Turn
 from bot.conversation.walkthrough import guide_digest
 from bot.i18n import Translator
@@ -106,9 +112,15 @@ def _compared(turn: Turn, choices: list[str], facet: str) -> Reply:
     use of each answers it without guessing which procedure is meant (every choice a curated
     entry); other details (the papers) say that the choice comes first.
     """
-    entries = [entry for intent in choices if (entry := turn.snap.catalog.get(intent)) is not None]
+    tr, catalog = turn.tr, turn.snap.catalog
+    named: list[tuple[str, list[str]]] = []
+    for intent in choices:  # curated entries and national records alike (a foreigners' card beside a guide)
+        if (entry := catalog.get(intent)) is not None:
+            named.append((entry.name.get(tr.locale), compared_facts(entry, facet, tr, turn.today)))
+        elif (card := catalog.card(intent)) is not None:
+            named.append((card.name, listing_brief(card, facet, tr)))
     compares = facet in (Facet.FEE, Facet.TIME, FEE_TIME, Facet.WHERE, Facet.ONLINE)
-    lines = compared(entries, facet, turn.tr, turn.today) if compares and len(entries) == len(choices) > 1 else ""
+    lines = compared(named) if compares and len(named) == len(choices) > 1 else ""
     question = fixed.ask_between(turn, choices)
     if not lines:  # the papers or a condition: too long side by side, so say why the choice comes first
         return fixed.ask_first(turn, choices, asked_phrase(facet, turn.tr))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 
 from bot.conversation.answers import (
     CARD_LIMIT,
@@ -107,26 +108,33 @@ def fee_span(entry: Procedure, tr: Translator, today: dt.date, pointer: bool = T
     return tr.gettext('Fee: {span} depending on the case (see "Fee and time").').format(span=span)
 
 
-def compared(entries: list[Procedure], facet: str, tr: Translator, today: dt.date) -> str:
-    """The fee, time, office or online use of each offered procedure, one numbered line each.
+def compared_facts(entry: Procedure, facet: str, tr: Translator, today: dt.date) -> list[str]:
+    """The fee, time, office or online use of one curated entry, for a "did you mean" line."""
+    facts = []
+    if facet in (Facet.FEE, FEE_TIME) and (fee := fee_span(entry, tr, today, pointer=False)):
+        facts.append(fee)
+    if facet in (Facet.TIME, FEE_TIME) and entry.processing_time:
+        facts.append(f"{tr.gettext('Processing time')}: {_times(entry, tr)}")
+    if facet == Facet.WHERE and entry.agency is not None:
+        facts.append(shorten(entry.agency.name.get(tr.locale), CHOICE_NAME))
+    if facet == Facet.ONLINE and (online := online_sentence(entry, tr)):
+        facts.append(online)
+    return facts
+
+
+def compared(named: Sequence[tuple[str, list[str]]]) -> str:
+    """One numbered line per offered procedure: its name and the asked facts it holds.
 
     "bao nhiêu tiền?" while "Ý bạn là: 1) … 2) …" waits: the amounts of each answer the question
-    without guessing which one is meant. Facts an entry does not hold are left out of its line.
+    without guessing which one is meant. An entry that holds none of the facts keeps its number,
+    so the lines match the buttons, with no line of its own.
     """
-    lines = []
-    for number, entry in enumerate(entries, 1):
-        facts = []
-        if facet in (Facet.FEE, FEE_TIME) and (fee := fee_span(entry, tr, today, pointer=False)):
-            facts.append(fee)
-        if facet in (Facet.TIME, FEE_TIME) and entry.processing_time:
-            facts.append(f"{tr.gettext('Processing time')}: {_times(entry, tr)}")
-        if facet == Facet.WHERE and entry.agency is not None:
-            facts.append(shorten(entry.agency.name.get(tr.locale), CHOICE_NAME))
-        if facet == Facet.ONLINE and (online := online_sentence(entry, tr)):
-            facts.append(online)
-        if facts:
-            lines.append(f"{number}) {shorten(entry.name.get(tr.locale), CHOICE_NAME)} — {'; '.join(facts)}")
+    lines = [
+        f"{number}) {shorten(name, CHOICE_NAME)} — {'; '.join(facts)}"
+        for number, (name, facts) in enumerate(named, 1)
+        if facts
+    ]
     return "\n".join(lines)
 
 
-__all__ = ["ABBREVIATIONS", "compared", "fee_span", "short_card"]
+__all__ = ["ABBREVIATIONS", "compared", "compared_facts", "fee_span", "short_card"]
