@@ -35,3 +35,11 @@ def test_a_fee_asked_while_a_mixed_did_you_mean_waits_gives_each_plain_fee(app: 
     chat.expect("Bạn hỏi thủ tục nào?").expect_not("Để trả lời về lệ phí")
     # A record whose fee is set elsewhere (the provincial council) has no line of its own: never a guess.
     chat.expect_not("2) Thủ tục đăng ký khai sinh có yếu tố nước ngoài —")
+
+
+def test_a_bare_detail_word_after_a_national_code_is_answered(app: App) -> None:
+    helper = Conversation(app.engine, user_id="code-detail", now=NOW)
+    helper.say("1.003460 giay to").expect("Giấy tờ cho Cấp thẻ tạm trú cho người nước ngoài").expect_not("📄")
+    helper.say("1.004194 phi").expect("Lệ phí — Đăng ký tạm trú")
+    # A record that names no office but the commune level: said so, with where commune dossiers go.
+    helper.say("2.000806 nộp ở đâu").expect("chỉ ghi cấp thực hiện: cấp xã", "Trung tâm Phục vụ hành chính công")

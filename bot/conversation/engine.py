@@ -331,8 +331,8 @@ class Engine:
             # A national code ("1.001193", "mã 1.001193 cần giấy tờ gì") is a direct look-up, the helpers'
             # quickest path; a detail asked beside it is answered.
             found = turn.snap.catalog.by_code(code.group())
-            if found is not None:
-                facet = questions.asked_facet(turn, read_facet(text))
+            if found is not None:  # "1.003460 giấy tờ": the rest may be a bare detail word
+                facet = questions.asked_facet(turn, read_facet(questions.as_question(text, code.group())))
                 return opening.open_entry(turn, found.id if isinstance(found, Procedure) else found.code, facet)
         decision = turn.snap.router.route(text)
         reading = read_facet(text)

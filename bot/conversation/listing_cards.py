@@ -23,7 +23,7 @@ from bot.i18n import N_, Translator
 from bot.messages import Link, Option, Reply, ReplyKind, shorten
 from intents.facets import Facet
 from procedures import national
-from procedures.models import CODE_PATTERN, ListingEntry
+from procedures.models import CODE_PATTERN, Level, ListingEntry
 
 LISTING_TARGET_CHARS = 1000  # one phone screen
 LISTING_MAX_CHARS = 1900  # under Zalo's 2,000-character limit
@@ -320,6 +320,15 @@ def listing_answer(card: ListingEntry, facet: str, tr: Translator) -> Reply | No
     elif facet == Facet.WHERE and card.agency:
         lines = [tr.gettext("Where — {name}:").format(name=head), f"{BULLET} {shorten(card.agency, 200)}"]
         lines += _listing_notice(card, tr)
+    elif facet == Facet.WHERE and Level.COMMUNE in card.levels:  # no office named, but the level is
+        lines = [
+            tr.gettext("Where — {name}:").format(name=head),
+            tr.gettext(
+                "The portal names no office, only the level: {levels}. A commune-level dossier goes to the "
+                "commune or ward Public Administration Service Centre (Trung tâm Phục vụ hành chính công) or its "
+                "People's Committee."
+            ).format(levels=", ".join(level_name(level, tr) for level in card.levels)),
+        ]
     elif facet == Facet.ONLINE and card.channels:
         online = tr.gettext("can be submitted online") if card.online else tr.gettext("not submitted online")
         lines = [f"{head}: {online}.", f"{tr.gettext('How to submit')}: {_channels(card, tr)}"]

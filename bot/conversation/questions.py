@@ -126,6 +126,28 @@ def offered_choices(turn: Turn) -> list[str]:
     return found
 
 
+# A bare detail word after a national code ("1.003460 giấy tờ", "2.000806 phí") and the question it asks.
+_BARE_DETAILS = {
+    "giay to": "cần giấy tờ gì",
+    "ho so": "hồ sơ gồm những gì",
+    "papers": "what papers",
+    "documents": "what documents",
+    "phi": "lệ phí bao nhiêu",
+    "le phi": "lệ phí bao nhiêu",
+    "fee": "how much is the fee",
+    "thoi gian": "mất bao lâu",
+    "o dau": "nộp ở đâu",
+    "noi nop": "nộp ở đâu",
+    "where": "where to submit",
+}
+
+
+def as_question(text: str, code: str) -> str:
+    """A message naming a national code, its bare detail word made a question the facet reader knows."""
+    rest = simplify(text.replace(code, " "))
+    return _BARE_DETAILS.get(rest, text)
+
+
 def sole_choice(turn: Turn) -> str | None:
     """The one procedure a waiting "Did you mean X?" offers: a detail or "steps" typed to it is a yes."""
     offered = offered_choices(turn)
