@@ -119,19 +119,27 @@ def step_numbers(entry: Procedure) -> list[tuple[int, int]]:
     QR" or "nhập mật khẩu") share a number and the step after them follows on: a walk through
     either reads 5/6 then 6/6, not 5/7 then 7/7. The length is the longest walk on from the step:
     at "nộp trực tuyến hay trực tiếp?" the guide may have 7 steps, and once "trực tiếp" is
-    chosen the in-person steps read 2/4, 3/4, 4/4 instead of 8/10, 9/10, 10/10. A step only
-    reached by a jump ahead keeps the number of the longer walk (the skipped steps were not needed).
+    chosen the in-person steps read 2/4, 3/4, 4/4 instead of 8/10, 9/10, 10/10. Walks follow the
+    branches wherever they lead in the list (an in-person step may join a step above it); a loop
+    back is not followed twice. Guides have a dozen steps, so every walk is simply tried.
     """
     count = len(entry.steps)
-    ahead = [{later for later in _moves(entry, index) if later > index} for index in range(count)]
-    numbers = [1 if index == 0 else 0 for index in range(count)]  # a jump back renumbers nothing
-    for index in range(count):
-        numbers[index] = numbers[index] or index + 1  # unreachable (validation reports it): its place
-        for later in ahead[index]:
-            numbers[later] = max(numbers[later], numbers[index] + 1)
-    rest = [0] * count  # the most steps still to come after each one
-    for index in reversed(range(count)):
-        rest[index] = max((1 + rest[later] for later in ahead[index]), default=0)
+    moves = [_moves(entry, index) for index in range(count)]
+    numbers = [0] * count
+    rest = [0] * count
+
+    def walk(index: int, depth: int, path: frozenset[int]) -> int:
+        """Visit ``index`` at ``depth``; the most steps that can still follow it on this walk."""
+        numbers[index] = max(numbers[index], depth)
+        after = max(
+            (1 + walk(later, depth + 1, path | {later}) for later in moves[index] if later not in path), default=0
+        )
+        rest[index] = max(rest[index], after)
+        return after
+
+    if count:
+        walk(0, 1, frozenset({0}))
+    numbers = [number or index + 1 for index, number in enumerate(numbers)]  # unreachable: its place
     return [(number, number + after) for number, after in zip(numbers, rest, strict=True)]
 
 

@@ -359,3 +359,11 @@ def test_alternative_steps_share_a_number(catalog: Catalog) -> None:
     by_id = dict(zip((step.id for step in entry.steps), numbered(entry), strict=True))
     assert by_id["quet-qr"] == by_id["nhap-mat-khau"] == (5, 6)
     assert by_id["da-vao"] == (6, 6)
+
+
+def test_death_registration_can_be_walked_in_person(chat: Conversation) -> None:
+    # A widow without VNeID is not sent to register a VNeID account: the commune's desk is a way too.
+    chat.say("đăng ký khai tử").press("Hướng dẫn từng bước").press("Không").expect("Bạn muốn nộp trực tuyến không?")
+    chat.press("Không").expect("Bước 3/4", "Giấy báo tử", "Trung tâm Phục vụ hành chính công").expect_not("VNeID")
+    turns = walk_to_end(chat)
+    assert [n for text in turns for n in step_numbers(text)] == [(3, 4), (4, 4)]
