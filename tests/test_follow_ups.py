@@ -43,3 +43,14 @@ def test_a_bare_detail_word_after_a_national_code_is_answered(app: App) -> None:
     helper.say("1.004194 phi").expect("Lệ phí — Đăng ký tạm trú")
     # A record that names no office but the commune level: said so, with where commune dossiers go.
     helper.say("2.000806 nộp ở đâu").expect("chỉ ghi cấp thực hiện: cấp xã", "Trung tâm Phục vụ hành chính công")
+
+
+def test_the_guide_stays_one_tap_away_and_thoi_leaves_it(app: App) -> None:
+    chat = Conversation(app.engine, user_id="guide-edges", now=NOW)
+    chat.say("đăng ký khai tử").press("Hướng dẫn từng bước").press("Không").expect("Bạn muốn nộp trực tuyến không?")
+    chat.say("ko biet").expect("nhờ người hỗ trợ").expect_option("Quay lại bước đang làm")  # unsure: help, step kept
+    chat.say("sim cua ba toi dung ten toi thi sao").expect("chưa có thông tin").expect_option("Quay lại bước đang làm")
+    chat.press("Quay lại bước đang làm").expect("Bước 2/10")
+    chat.say("giay to gi").expect("Giấy tờ cho Đăng ký khai tử")  # a side question pauses the guide
+    chat.say("thôi").expect("Đã dừng")
+    chat.say("tiếp").expect("Hiện chưa mở hướng dẫn nào")  # left, not paused

@@ -100,6 +100,9 @@ _WORDS: dict[str, tuple[str, ...]] = {
         "thoi khong lam nua",
         "khong lam nua",
         "thoi bo",
+        # "thôi" with no question waiting: leave (a paused guide too); at an offer it is a no (NO_WORDS)
+        "thoi",
+        "thoi nghi",
     ),
     NAV_MENU: (
         "menu",
@@ -139,6 +142,24 @@ _WORDS: dict[str, tuple[str, ...]] = {
 _ANSWERS: dict[str, tuple[str, ...]] = {
     ANS_YES: ("co", "co roi", "da co", "roi", "yes", "y", "vang", "da", "u", "uh", "ok co"),
     ANS_NO: ("chua", "chua co", "khong", "ko", "k", "no", "n", "khong co", "not yet", "chua a"),
+    # Not knowing the answer to a guide's question is being stuck: help from a person, the step kept.
+    NAV_STUCK: (
+        "khong biet",
+        "ko biet",
+        "k biet",
+        "kh biet",
+        "hong biet",
+        "hok biet",
+        "chua biet",
+        "khong ro",
+        "ko ro",
+        "khong chac",
+        "not sure",
+        "i don't know",
+        "i dont know",
+        "dont know",
+        "idk",
+    ),
 }
 # Commands with an argument, handled by the helper and admin desks (and reminders for everyone).
 STAFF_COMMANDS = frozenset(

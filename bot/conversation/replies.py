@@ -249,7 +249,10 @@ def not_understood(turn: Turn) -> Reply:
         "Try asking in other words, or open the menu."
     )
     options = (*menu_option(tr), Option(tr.gettext("Talk to a person"), NAV_STUCK))
-    if turn.state.paused is not None:
+    state = turn.state
+    if state.mode in (Mode.GUIDE, Mode.CHECKLIST) and turn.snap.walk.current(state) is not None:
+        options = (Option(tr.gettext("Back to the step"), NAV_RESUME), *options)  # a question between steps
+    elif state.paused is not None:
         options = (Option(tr.gettext("Continue the guide"), NAV_RESUME), *options)
     return Reply(text, options)
 
