@@ -54,3 +54,10 @@ def test_the_guide_stays_one_tap_away_and_thoi_leaves_it(app: App) -> None:
     chat.say("giay to gi").expect("Giấy tờ cho Đăng ký khai tử")  # a side question pauses the guide
     chat.say("thôi").expect("Đã dừng")
     chat.say("tiếp").expect("Hiện chưa mở hướng dẫn nào")  # left, not paused
+
+
+def test_the_papers_legend_comes_only_with_a_starred_paper(app: App) -> None:
+    plain = Conversation(app.engine, user_id="papers-plain", now=NOW)
+    plain.say("tro cap xa hoi").say("can giay to gi").expect("Tờ khai đề nghị trợ giúp xã hội").expect_not("(*)")
+    starred = Conversation(app.engine, user_id="papers-starred", now=NOW)
+    starred.say("khai tu").say("giay to gi").expect("(bản chính) (*)", "(*) có lưu ý")

@@ -283,10 +283,7 @@ def _facet_lines(
             return _fee_time(entry, facet, tr, today), tr.gettext("… more one tap away below.")
         return _fee_time(entry, facet, tr, today), tr.gettext('… more under "Fee and time" or the guide.')
     if facet == Facet.DOCUMENTS and entry.documents:
-        papers, more = _documents(entry, tr), tr.gettext('… and more: tap "Papers to prepare".')
-        if any(document.condition is not None for document in entry.documents):
-            more += f"\n{conditional_legend(tr)}"  # a shortened list keeps what "(*)" means
-        return papers, more
+        return _documents(entry, tr), tr.gettext('… and more: tap "Papers to prepare".')
     if facet == Facet.WHERE and (entry.agency is not None or entry.channels):
         return _where(entry, tr, commune), tr.gettext("… more one tap away below.")
     if facet == Facet.ONLINE and online_sentence(entry, tr) is not None:
@@ -315,6 +312,10 @@ def facet_answer(entry: Procedure, facet: str, tr: Translator, today: dt.date, c
     if facet in (Facet.FEE, Facet.TIME, FEE_TIME):  # every fee and every time, notes cut short
         lines = squeeze(lines, limit)
     text = fit(lines, limit, more)
+    if facet == Facet.DOCUMENTS and "(*)" in text:  # a paper shown carries "(*)": say what it means
+        legend = conditional_legend(tr)
+        text = fit(lines, limit - len(legend) - 1, more)
+        text += f"\n{legend}" if "(*)" in text else ""  # the room it takes may leave no such paper
     if caution:
         text += f"\n{caution}"
     return Reply(text, options_after(entry, facet, tr), links, ReplyKind.CARD)
