@@ -61,3 +61,9 @@ def test_the_papers_legend_comes_only_with_a_starred_paper(app: App) -> None:
     plain.say("tro cap xa hoi").say("can giay to gi").expect("Tờ khai đề nghị trợ giúp xã hội").expect_not("(*)")
     starred = Conversation(app.engine, user_id="papers-starred", now=NOW)
     starred.say("khai tu").say("giay to gi").expect("(bản chính) (*)", "(*) có lưu ý")
+
+
+def test_a_code_the_catalog_does_not_hold_is_said_so(app: App) -> None:
+    chat = Conversation(app.engine, user_id="unknown-code", now=NOW)
+    chat.say("1.999999").expect("Không có thủ tục nào mang mã 1.999999").expect_not("chưa có thông tin về việc này")
+    chat.say("ma 1.001193 can giay to gi").expect("Giấy tờ")

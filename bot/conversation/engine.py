@@ -9,7 +9,6 @@ replies.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -33,10 +32,7 @@ from intents.facets import read_facet
 from intents.index import IntentKind
 from intents.language import detect
 from intents.router import Verdict
-from procedures.models import CODE_PATTERN, Procedure
 from procedures.referrals import Referrals
-
-NATIONAL_CODE = re.compile(r"(?<![\d.])" + CODE_PATTERN.strip("^$") + r"(?![\d])")
 
 if TYPE_CHECKING:
     # The desks sit above the conversation: the composition root hands them in.
@@ -326,14 +322,9 @@ class Engine:
     # -- routing -------------------------------------------------------------------------
 
     def _route(self, turn: Turn, text: str) -> list[Reply]:
-        code = NATIONAL_CODE.search(text)
-        if code is not None:
-            # A national code ("1.001193", "mã 1.001193 cần giấy tờ gì") is a direct look-up, the helpers'
-            # quickest path; a detail asked beside it is answered.
-            found = turn.snap.catalog.by_code(code.group())
-            if found is not None:  # "1.003460 giấy tờ": the rest may be a bare detail word
-                facet = questions.asked_facet(turn, read_facet(questions.as_question(text, code.group())))
-                return opening.open_entry(turn, found.id if isinstance(found, Procedure) else found.code, facet)
+        looked_up = opening.by_code(turn, text)  # "1.001193", "mã 1.001193 cần giấy tờ gì": the helpers' path
+        if looked_up is not None:
+            return looked_up
         decision = turn.snap.router.route(text)
         reading = read_facet(text)
         facet = questions.asked_facet(turn, reading)

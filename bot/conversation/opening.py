@@ -7,6 +7,7 @@ one entry. Each leaves the conversation on that entry (a guide in progress is pa
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from bot.conversation import pauses, questions
@@ -28,8 +29,12 @@ from bot.conversation.walkthrough import guide_digest
 from bot.i18n import Translator
 from bot.messages import Option, Reply, shorten
 from bot.storage.events import EventType
-from intents.facets import Facet, FacetReading
+from intents.facets import Facet, FacetReading, read_facet
 from intents.router import Decision
+from procedures.models import CODE_PATTERN, Procedure
+
+# A national code in a message ("1.001193", "mã 1.001193 cần giấy tờ gì").
+NATIONAL_CODE = re.compile(r"(?<![\d.])" + CODE_PATTERN.strip("^$") + r"(?![\d])")
 
 
 def open_entry(turn: Turn, intent: str, facet: str | None = None) -> list[Reply]:
@@ -79,6 +84,24 @@ def open_entry(turn: Turn, intent: str, facet: str | None = None) -> list[Reply]
             return [shown_card.with_options(Option(tr.gettext("End the session"), STAFF_DONE))]
         return [with_resume(state, shown_card, tr)]
     return [fixed.menu(turn)]
+
+
+def by_code(turn: Turn, text: str) -> list[Reply] | None:
+    """A national code typed: its entry or card, with a detail asked beside it; None when no code is typed.
+
+    A direct look-up, the helpers' quickest path ("1.003460 giấy tờ" answers the papers). A code
+    the catalog does not hold is said so, not routed as words (it would only find nothing).
+    """
+    code = NATIONAL_CODE.search(text)
+    if code is None:
+        return None
+    found = turn.snap.catalog.by_code(code.group())
+    if found is None:
+        tr = turn.tr
+        unknown = tr.gettext("No procedure with the code {code} is in the catalog. Check the code, or type the name.")
+        return [Reply(unknown.format(code=code.group()), fixed.menu_option(tr))]
+    facet = questions.asked_facet(turn, read_facet(questions.as_question(text, code.group())))
+    return open_entry(turn, found.id if isinstance(found, Procedure) else found.code, facet)
 
 
 def asked_detail(turn: Turn, reading: FacetReading, decision: Decision, facet: str) -> list[Reply] | None:
