@@ -28,7 +28,10 @@ if TYPE_CHECKING:
     from intents.router import Router
 
 # The person is a foreigner, in so many words (folded).
-SAID = re.compile(r"\b(?:nguoi nuoc ngoai|quoc tich nuoc ngoai|yeu to nuoc ngoai|foreigners?|foreign nationals?)\b")
+SAID = re.compile(
+    r"\b(?:nguoi|quoc tich|yeu to|khach|du khach|cong dan|lao dong|chuyen gia) nuoc ngoai\b"
+    r"|\bforeigners?\b|\bforeign nationals?\b"
+)
 # Countries whose people often marry, work or stay in Vietnam, folded; never a word that is also
 # an everyday one after "người" ("anh", "hoa", "y", "thai", "lao" as in "người lao động", "bi" as
 # in "người bị bệnh").

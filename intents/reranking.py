@@ -34,6 +34,7 @@ AGE_REACH = 10  # candidates searched for a national card whose age bound fits t
 # "dưới 14 tuổi", "từ đủ 14 tuổi trở lên", "trên 80 tuổi" in a national name (folded).
 _AGE_BOUND = re.compile(r"\b(duoi|tu du|tu|tren|du) (\d{1,3}) tuoi(?: tro len)?")
 FOREIGN_REACH = 6  # candidates searched for a national card for foreigners
+TWIN_PAIR = 2.5  # how rare a word pair a foreigners' card must share with the leader's names
 # An age stated in a message: "10 tuổi", "bé 6t", "my 10-year-old son".
 _AGE_STATED = re.compile(r"\b(\d{1,3})(?: ?(?:tuoi|t)\b|[ -]years?[ -]old\b)")
 
@@ -212,21 +213,28 @@ def prefer_foreign(
     numbers: Mapping[str, int],
     names: Mapping[int, list[Phrase]],
     foreign: frozenset[str],
+    idf: Mapping[str, float],
 ) -> list[Candidate]:
     """Put a national card for foreigners first when the message says the person is one.
 
     "người nước ngoài đăng ký tạm trú thế nào" reads like the citizens' "Đăng ký tạm trú", but a
     foreigner's stay is declared and carded by procedures of its own: like an age bound, the
     card close behind whose official name is for foreigners takes the lead, unless the leader's
-    own names already speak of them.
+    own names already speak of them. The card must be the leader's twin — share one of its
+    names' rarer word pairs ("tạm trú", "kết hôn") — so a hotelier declaring a foreign guest is
+    never led to "Thủ tục đăng ký khai tử có yếu tố nước ngoài" because it too names foreigners.
     """
     top = candidates[0]
     if top.kind is IntentKind.GENERAL or top.intent in foreign:
         return candidates
-    if any("nuoc_ngoai" in phrase.terms for phrase in names.get(numbers.get(top.intent, -1), ())):
+    own = names.get(numbers.get(top.intent, -1), ())
+    if any("nuoc_ngoai" in phrase.terms for phrase in own):
         return candidates
+    pairs = {term for phrase in own for term in phrase.terms if "_" in term and idf.get(term, 0.0) >= TWIN_PAIR}
     for position, candidate in enumerate(candidates[1:FOREIGN_REACH], 1):
-        if candidate.intent in foreign:
+        if candidate.intent in foreign and any(
+            not pairs.isdisjoint(phrase.terms) for phrase in names.get(numbers.get(candidate.intent, -1), ())
+        ):
             return _promote(candidates, position)
     return candidates
 
@@ -275,7 +283,7 @@ class Reranker:
         if candidates and self.age_bounds and any(character.isdigit() for character in text):
             candidates = fit_age(text, candidates, self.age_bounds)
         if candidates and self.foreign and says_foreigner(text):
-            candidates = prefer_foreign(candidates, numbers, self.names, self.foreign)
+            candidates = prefer_foreign(candidates, numbers, self.names, self.foreign, self.idf)
         return candidates
 
 

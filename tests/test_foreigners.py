@@ -67,3 +67,11 @@ def test_a_foreign_spouse_asking_first_is_offered_both_procedures(app: App) -> N
     english = Conversation(app.engine, user_id="foreign-first-en", locale_hint="en", now=NOW)
     english.say("I am French, my wife is Vietnamese, how do I register the birth?")
     english.expect("khai sinh có yếu tố nước ngoài").press("có yếu tố nước ngoài").expect("2.000528")
+
+
+def test_a_foreigners_card_leads_only_when_it_is_the_leaders_twin(router: Router) -> None:
+    # Every card for foreigners names foreigners: the death registration one must not lead a hotelier's question.
+    decision = router.route("declare temporary residence for foreigner staying at my hotel")
+    assert "1.001766" not in [c.intent for c in decision.candidates]  # khai tử có yếu tố nước ngoài
+    assert says_foreigner("khách nước ngoài ở nhà tôi") and not says_foreigner("tôi sắp đi nước ngoài")
+    assert router.route("kết hôn với người nước ngoài").candidates[0].intent == "2.000806"
