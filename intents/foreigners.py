@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
 
 from intents.decision import Candidate, Decision, Verdict
 from intents.index import IntentKind
@@ -68,6 +69,10 @@ _FOREIGN_PERSON = re.compile(
 )
 # "chồng Tây", "lấy Tây": typed with its mark only ("người tày" is a people of Vietnam, "vỗ tay" a clap).
 _WESTERNER = re.compile(r"(?i)\b(?:chồng|vợ|người|lấy|ông|bà|bạn trai|bạn gái|anh|chị) tây\b")
+# Every folded pattern in one, read once per message.
+_ANY_FOLDED = re.compile(
+    "|".join(f"(?:{p.pattern})" for p in (SAID, _FOREIGNERS_CARD, _ORIGIN, _NATIONALITY, _FROM, _FOREIGN_PERSON))
+)
 SIBLING_REACH = 6  # candidates searched for the foreigners' twin of a procedure
 PAIR_WEIGHT = 2.5  # how rare a word pair of the leader's name the twin must share ("kết hôn" 4.5; "đăng ký" 1.7)
 
@@ -80,11 +85,7 @@ def says_foreigner(text: str) -> bool:
 
 def mentions_foreigner(text: str) -> bool:
     """Whether the message says a person is a foreigner, in so many words or by nationality."""
-    folded = fold(text)
-    by_origin = (_ORIGIN, _NATIONALITY, _FROM, _FOREIGN_PERSON)
-    if says_foreigner(text) or any(pattern.search(folded) for pattern in by_origin):
-        return True
-    return _WESTERNER.search(text) is not None
+    return _ANY_FOLDED.search(fold(text)) is not None or _WESTERNER.search(text) is not None
 
 
 def is_for_foreigners(label: str) -> bool:
@@ -98,13 +99,32 @@ def _twins(router: Router, name: str, other: str) -> bool:
     return not pairs.isdisjoint(router.query_terms(other))
 
 
+# Per router, each procedure name's twin (or None): looking it up scores the name once more, which
+# would double the time of every message about a foreigner. Weak keys: a replaced router goes.
+_TWINS: WeakKeyDictionary[Router, dict[str, Candidate | None]] = WeakKeyDictionary()
+
+
+def _twin(router: Router, name: str) -> Candidate | None:
+    """The national card for foreigners that is the twin of the procedure named ``name``, as scored for it."""
+    known = _TWINS.setdefault(router, {})
+    if name not in known:
+        known[name] = next(
+            (
+                candidate
+                for candidate in router.score(f"{name} cho người nước ngoài")[:SIBLING_REACH]
+                if candidate.kind is IntentKind.LISTING
+                and is_for_foreigners(candidate.label)
+                and _twins(router, name, candidate.label)
+            ),
+            None,
+        )
+    return known[name]
+
+
 def foreign_sibling(router: Router, name: str) -> str | None:
     """The national card for foreigners that is the twin of the procedure named ``name``, if any."""
-    for candidate in router.score(f"{name} cho người nước ngoài")[:SIBLING_REACH]:
-        if candidate.kind is IntentKind.LISTING and is_for_foreigners(candidate.label):
-            if _twins(router, name, candidate.label):
-                return candidate.intent
-    return None
+    twin = _twin(router, name)
+    return twin.intent if twin is not None else None
 
 
 def offer_foreign_sibling(router: Router, text: str, decision: Decision) -> Decision:
@@ -128,9 +148,7 @@ def offer_foreign_sibling(router: Router, text: str, decision: Decision) -> Deci
         if is_for_foreigners(candidate.label):  # second already: only the leader's own twin
             twin: Candidate | None = candidate if _twins(router, top3[0].label, candidate.label) else None
         else:
-            sibling = foreign_sibling(router, candidate.label)
-            found = router.score(f"{candidate.label} cho người nước ngoài") if sibling else []
-            twin = next((c for c in found if c.intent == sibling), None)
+            twin = _twin(router, candidate.label)
         if twin is not None:
             rest = [c for c in decision.candidates[1:] if c.intent != twin.intent]
             offered = (top3[0], replace(twin, score=min(twin.score, decision.confidence)), *rest[:1])
