@@ -43,30 +43,38 @@ _COUNTRIES = (
     "nam phi|nigeria|ai cap|iran|pakistan|bangladesh"
 )
 _ORIGIN = re.compile(rf"\b(?:nguoi|quoc tich|cong dan|viet kieu) (?:{_COUNTRIES})\b|\bviet kieu\b")
-# English nationality words (folded text is lower case); not "thai", which is also "người Thái", a
-# people of Vietnam.
-_NATIONALITY = re.compile(
-    r"\b(?:korean|japanese|chinese|taiwanese|american|french|german|british|australian|canadian|russian|"
-    r"laotian|cambodian|singaporean|malaysian|indian|filipino|indonesian|italian|spanish|dutch|belgian|swedish|"
-    r"swiss|norwegian|danish|finnish|polish|ukrainian|portuguese|turkish|irish|brazilian|mexican|expats?)\b"
-)
+# English words, folded (lower case), that place a person abroad: nationalities ("thai" is left
+# out: it is also "người Thái", a people of Vietnam; "she is Thai" is read below), the countries
+# after "from", and the people called "foreign".
+_NATIONALITIES = (
+    "korean japanese chinese taiwanese american french german british australian canadian russian laotian "
+    "cambodian singaporean malaysian indian filipino indonesian italian spanish dutch belgian swedish swiss "
+    "norwegian danish finnish polish ukrainian portuguese turkish irish brazilian mexican expat expats"
+).split()
+_COUNTRIES_EN = (
+    "australia america usa united_states states uk england britain scotland ireland france germany italy spain "
+    "portugal netherlands holland belgium switzerland austria sweden norway denmark finland poland russia ukraine "
+    "czech_republic turkey korea south_korea japan china taiwan hong_kong india pakistan bangladesh thailand laos "
+    "cambodia myanmar malaysia singapore indonesia philippines canada mexico brazil argentina new_zealand "
+    "south_africa nigeria egypt iran israel"
+).split()
+_FOREIGN_NOUNS = (
+    "wife husband spouse partner fiance fiancee girlfriend boyfriend guest guests visitor visitors worker workers "
+    "employee employees friend friends parent parents father mother citizen resident"
+).split()
+
+
+def _words(words: list[str]) -> str:
+    """An alternation of words ("_" stands for a space)."""
+    return "|".join(word.replace("_", " ") for word in words)
+
+
+_NATIONALITY = re.compile(rf"\b(?:{_words(_NATIONALITIES)})\b")
 # Cards only foreigners hold (the law on foreigners' entry and residence): "thẻ tạm trú" is not the
 # citizens' "đăng ký tạm trú".
 _FOREIGNERS_CARD = re.compile(r"\b(?:the (?:tam|thuong) tru|(?:temporary|permanent) residence card)s?\b")
-# "I am from Australia", "she is from the Philippines" (folded English).
-_FROM = re.compile(
-    r"\bfrom the us\b|\bfrom (?:the )?(?:australia|america|usa|united states|states|uk|england|britain|scotland|"
-    r"ireland|france|germany|italy|spain|portugal|netherlands|holland|belgium|switzerland|austria|sweden|norway|denmark|finland|poland|russia|ukraine|"
-    r"czech republic|turkey|korea|south korea|japan|china|taiwan|hong kong|india|pakistan|bangladesh|thailand|laos|"
-    r"cambodia|myanmar|malaysia|singapore|indonesia|philippines|canada|mexico|brazil|argentina|new zealand|"
-    r"south africa|nigeria|egypt|iran|israel)\b"
-)
-# "my foreign wife", "a foreign guest"; "she is Thai" (never "người Thái", a people of Vietnam).
-_FOREIGN_PERSON = re.compile(
-    r"\bforeign (?:wife|husband|spouse|partner|fiance|fiancee|girlfriend|boyfriend|guest|guests|visitor|visitors|"
-    r"worker|workers|employee|employees|friend|friends|parent|parents|father|mother|citizen|resident)\b"
-    r"|\b(?:is|am|are|i m|she s|he s) thai\b"
-)
+_FROM = re.compile(rf"\bfrom the us\b|\bfrom (?:the )?(?:{_words(_COUNTRIES_EN)})\b")  # "I am from Australia"
+_FOREIGN_PERSON = re.compile(rf"\bforeign (?:{_words(_FOREIGN_NOUNS)})\b|\b(?:is|am|are|i m|she s|he s) thai\b")
 # "chồng Tây", "lấy Tây": typed with its mark only ("người tày" is a people of Vietnam, "vỗ tay" a clap).
 _WESTERNER = re.compile(r"(?i)\b(?:chồng|vợ|người|lấy|ông|bà|bạn trai|bạn gái|anh|chị) tây\b")
 # Every folded pattern in one, read once per message.
