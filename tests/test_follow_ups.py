@@ -67,3 +67,5 @@ def test_a_code_the_catalog_does_not_hold_is_said_so(app: App) -> None:
     chat = Conversation(app.engine, user_id="unknown-code", now=NOW)
     chat.say("1.999999").expect("Không có thủ tục nào mang mã 1.999999").expect_not("chưa có thông tin về việc này")
     chat.say("ma 1.001193 can giay to gi").expect("Giấy tờ")
+    chat.say("1001193").expect("Đăng ký khai sinh (mã 1.001193)")  # a code typed without its dot
+    chat.say("1234567").expect('Bạn vừa gõ "1234567"')  # a number that is no code is still asked about

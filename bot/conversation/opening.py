@@ -92,15 +92,16 @@ def by_code(turn: Turn, text: str) -> list[Reply] | None:
     A direct look-up, the helpers' quickest path ("1.003460 giấy tờ" answers the papers). A code
     the catalog does not hold is said so, not routed as words (it would only find nothing).
     """
-    code = NATIONAL_CODE.search(text)
+    typed = NATIONAL_CODE.search(text)
+    code = typed.group() if typed is not None else questions.dotless_code(turn, text)  # "1001193" too
     if code is None:
         return None
-    found = turn.snap.catalog.by_code(code.group())
+    found = turn.snap.catalog.by_code(code)
     if found is None:
         tr = turn.tr
         unknown = tr.gettext("No procedure with the code {code} is in the catalog. Check the code, or type the name.")
-        return [Reply(unknown.format(code=code.group()), fixed.menu_option(tr))]
-    facet = questions.asked_facet(turn, read_facet(questions.as_question(text, code.group())))
+        return [Reply(unknown.format(code=code), fixed.menu_option(tr))]
+    facet = questions.asked_facet(turn, read_facet(questions.as_question(text, code)))
     return open_entry(turn, found.id if isinstance(found, Procedure) else found.code, facet)
 
 

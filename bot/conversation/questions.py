@@ -283,10 +283,20 @@ def commune_name(turn: Turn) -> str | None:
     return commune_label(commune, full=True)
 
 
+_DOTLESS_CODE = re.compile(r"([1-3])(\d{6})")
+
+
+def dotless_code(turn: Turn, text: str) -> str | None:
+    """A national code typed without its dot ("1001193" for 1.001193), when the catalog has it."""
+    found = _DOTLESS_CODE.fullmatch(simplify(text))
+    code = f"{found.group(1)}.{found.group(2)}" if found else None
+    return code if code is not None and turn.snap.catalog.by_code(code) is not None else None
+
+
 def bare_number(turn: Turn, text: str) -> Reply | None:
     """A number typed when no list is showing: ask what it means rather than route it."""
     simple = simplify(text)
-    if not simple.isdigit():  # a number that picks a shown option never gets here
+    if not simple.isdigit() or dotless_code(turn, text):  # a number that picks an option never gets here
         return None
     tr, shown = turn.tr, len(turn.state.options)
     if shown > 1:  # a list is showing, but not that many items: keep it and say which numbers work
