@@ -141,3 +141,10 @@ def test_an_address_while_did_you_mean_waits_names_each_offered_office_and_keeps
     chat.expect("nay thuộc Phường Sài Gòn", "Cấp lại giấy phép lái xe bị mất:", "Đổi giấy phép lái xe:")
     chat.expect_not("Phần lớn thủ tục bắt đầu")  # not the commune's People's Committee for a licence
     chat.press("bị mất").expect("Nộp ở đâu — Cấp lại giấy phép lái xe bị mất")
+
+
+def test_an_address_answering_a_one_choice_did_you_mean_keeps_the_yes(app: App) -> None:
+    chat = Conversation(app.engine, user_id="address-one-choice", now=NOW)
+    chat.say("khai tu").expect("Đăng ký khai tử?")
+    chat.say("toi o xa ea tieu huyen cu kuin dak lak").expect("nay thuộc Xã Ea Ktur", "Đăng ký khai tử?")
+    chat.say("co").expect("Nộp ở đâu — Đăng ký khai tử", "Xã Ea Ktur")

@@ -107,9 +107,10 @@ def found(turn: Turn, commune: NewCommune, answer: AddressAnswer | None, typed: 
     if office is None and choices:  # a "did you mean" waits: each offered procedure's office, same choice
         offices = [_office(turn.snap.catalog.get(choice), commune, turn) for choice in choices]
         lines += [line for line in offices if line is not None]
-        lines.append(tr.gettext("Which one is yours? Tap it for the details."))
+        question = ask_between(turn, choices)  # one choice: "Did you mean X?" again, its Yes / No kept
+        lines.append(question.text if len(choices) == 1 else tr.gettext("Which one is yours? Tap it for the details."))
         state.facet = Facet.WHERE.value  # answered for this commune once picked
-        return Reply("\n".join(lines), ask_between(turn, choices).options, kind=ReplyKind.QUESTION)
+        return Reply("\n".join(lines), question.options, kind=ReplyKind.QUESTION, yes_no=question.yes_no)
     if office is not None:
         lines.append(office)
     else:
