@@ -139,27 +139,18 @@ _WORDS: dict[str, tuple[str, ...]] = {
     NAV_LANG: ("/lang", "/language", "doi ngon ngu", "language"),
     STAFF_REMINDERS: ("nhac nho", "lich nhac", "xem nhac nho", "my reminders", "reminders"),
 }
+# "I don't know" (folded): at a guide's question, help from a person; at "which of these is your
+# ward now?" (whereabouts), who would know.
+UNSURE_WORDS = frozenset(
+    {"khong biet", "ko biet", "k biet", "kh biet", "hong biet", "hok biet", "chua biet", "khong biet nua"}
+    | {"ko biet nua", "khong ro", "ko ro", "khong chac", "chiu", "not sure", "no idea", "idk"}
+    | {"i don't know", "i dont know", "dont know", "i do not know"}
+)
 _ANSWERS: dict[str, tuple[str, ...]] = {
     ANS_YES: ("co", "co roi", "da co", "roi", "yes", "y", "vang", "da", "u", "uh", "ok co"),
     ANS_NO: ("chua", "chua co", "khong", "ko", "k", "no", "n", "khong co", "not yet", "chua a"),
     # Not knowing the answer to a guide's question is being stuck: help from a person, the step kept.
-    NAV_STUCK: (
-        "khong biet",
-        "ko biet",
-        "k biet",
-        "kh biet",
-        "hong biet",
-        "hok biet",
-        "chua biet",
-        "khong ro",
-        "ko ro",
-        "khong chac",
-        "not sure",
-        "i don't know",
-        "i dont know",
-        "dont know",
-        "idk",
-    ),
+    NAV_STUCK: tuple(sorted(UNSURE_WORDS)),
 }
 # Commands with an argument, handled by the helper and admin desks (and reminders for everyone).
 STAFF_COMMANDS = frozenset(
@@ -249,7 +240,7 @@ NO_WORDS = frozenset(
     }
 )
 # At a guide's question, "thôi" is leaving the guide; at an offer ("Bạn có muốn …?") it is a no.
-QUIT_WORDS = frozenset({"thoi", "thoi bo", "thoi khong lam nua", "khong lam nua", "thoi nghi"})
+QUIT_WORDS = frozenset(phrase for phrase in _WORDS[NAV_EXIT] if phrase.startswith(("thoi", "khong lam")))
 
 
 # An item of a shown list named by its number: "số 3", "cái thứ 3", "mục 2", "chọn 1", "number 2".

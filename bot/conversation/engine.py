@@ -252,7 +252,7 @@ class Engine:
         nav.register(Nav.STUCK, lambda turn, _argument: self._people(turn))
         nav.register(Nav.EXIT, lambda turn, _argument: pauses.stop(turn))
         nav.register(Nav.MENU, lambda turn, _argument: self._menu(turn))
-        nav.register(Nav.HELP, lambda turn, _argument: [opening.keep_place(turn, fixed.help_reply(turn.tr))])
+        nav.register(Nav.HELP, lambda turn, _argument: [fixed.keep_place(turn, fixed.help_reply(turn.tr))])
         nav.register(Nav.REPHRASE, lambda turn, _argument: [questions.rephrase(turn)])
         nav.register(
             Nav.LANG, lambda turn, _argument: self._language(turn, "vi" if turn.state.locale == "en" else "en")
@@ -372,7 +372,7 @@ class Engine:
             return self._people(turn)
         else:
             reply = fixed.help_reply(tr)
-        return [opening.keep_place(turn, reply)]  # "cảm ơn" in the middle of a guide
+        return [fixed.keep_place(turn, reply)]  # "cảm ơn" in the middle of a guide
 
     # -- language ----------------------------------------------------------------------------
 
@@ -385,7 +385,7 @@ class Engine:
         if state.mode is Mode.GUIDE and turn.snap.walk.current(state) is not None:
             replies.append(turn.snap.walk.render_step(state, turn.tr))
         else:  # a guide paused by a long wait is one tap away, in the new language
-            replies[0] = opening.with_resume(state, Reply(replies[0].text, fixed.menu_option(turn.tr)), turn.tr)
+            replies[0] = fixed.with_resume(state, Reply(replies[0].text, fixed.menu_option(turn.tr)), turn.tr)
         return replies
 
     # -- fixed texts -------------------------------------------------------------------------

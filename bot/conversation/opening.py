@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from bot.conversation import pauses, questions
 from bot.conversation import replies as fixed
-from bot.conversation.actions import NAV_RESUME, STAFF_DONE, Kind, payload
+from bot.conversation.actions import STAFF_DONE, Kind, payload
 from bot.conversation.answers import FEE_TIME, asked_phrase, facet_answer
 from bot.conversation.cards import compact_card
 from bot.conversation.listing_cards import (
@@ -22,11 +22,10 @@ from bot.conversation.listing_cards import (
     listing_not_held,
     listing_short,
 )
-from bot.conversation.state import ConversationState, Mode
+from bot.conversation.state import Mode
 from bot.conversation.summary_card import compared, compared_facts
 from bot.conversation.turn import Turn
 from bot.conversation.walkthrough import guide_digest
-from bot.i18n import Translator
 from bot.messages import Option, Reply, shorten
 from bot.storage.events import EventType
 from intents.facets import Facet, FacetReading, read_facet
@@ -59,7 +58,7 @@ def open_entry(turn: Turn, intent: str, facet: str | None = None) -> list[Reply]
         reply = questions.answer(turn, entry, facet)
         if reply is None:  # asked again after the card: the steps
             return start_guide(turn, entry.id)
-        return [with_resume(state, reply, tr)]
+        return [fixed.with_resume(state, reply, tr)]
     card = turn.snap.catalog.card(intent)
     if card is not None:
         if state.household:
@@ -72,7 +71,7 @@ def open_entry(turn: Turn, intent: str, facet: str | None = None) -> list[Reply]
         if answer is None and facet != Facet.NONE and shown != asked and shown.startswith(f"{card.code}:"):
             # The card is at hand and its record does not hold this detail: say so (asked again: the card).
             state.answered = asked
-            return [with_resume(state, listing_not_held(card, facet, tr), tr)]
+            return [fixed.with_resume(state, listing_not_held(card, facet, tr), tr)]
         if answer is not None:
             state.answered, first = asked, answer
         elif shown.startswith(f"{card.code}:"):  # asked again (or "the whole card"): all of it
@@ -82,7 +81,7 @@ def open_entry(turn: Turn, intent: str, facet: str | None = None) -> list[Reply]
         shown_card = _with_partial_guide(turn, card.code, first)
         if state.household:  # a helper's session ends from any card
             return [shown_card.with_options(Option(tr.gettext("End the session"), STAFF_DONE))]
-        return [with_resume(state, shown_card, tr)]
+        return [fixed.with_resume(state, shown_card, tr)]
     return [fixed.menu(turn)]
 
 
@@ -162,7 +161,7 @@ def fact(turn: Turn, entry_id: str, facet: str) -> list[Reply]:
     state.mode, state.procedure, state.answered = Mode.CARD, entry.id, f"{entry.id}:facet:{facet}"
     turn.log(EventType.CARD, intent=entry.id)
     reply = facet_answer(entry, facet, turn.tr, turn.today, questions.commune_name(turn))
-    return [with_resume(state, reply, turn.tr)]
+    return [fixed.with_resume(state, reply, turn.tr)]
 
 
 def _with_partial_guide(turn: Turn, code: str, reply: Reply) -> Reply:
@@ -172,22 +171,6 @@ def _with_partial_guide(turn: Turn, code: str, reply: Reply) -> Reply:
         return reply
     label = turn.tr.gettext("Guide: {name}").format(name=guide.name.get(turn.tr.locale))
     return reply.with_options(Option(shorten(label), payload(Kind.OPEN, guide.id)), first=True)
-
-
-def with_resume(state: ConversationState, reply: Reply, tr: Translator) -> Reply:
-    """Offer to return to a paused guide under any other answer."""
-    if state.paused is None:
-        return reply
-    resume = Option(tr.gettext("Continue the guide"), NAV_RESUME)
-    return reply.with_options(resume)
-
-
-def keep_place(turn: Turn, reply: Reply) -> Reply:
-    """A reply between two steps ("cảm ơn", "help") keeps the open step, or the paused guide, one tap away."""
-    state, tr = turn.state, turn.tr
-    if state.mode in (Mode.GUIDE, Mode.CHECKLIST) and turn.snap.walk.current(state) is not None:
-        return reply.with_options(Option(tr.gettext("Back to the step"), NAV_RESUME), first=True)
-    return with_resume(state, reply, tr)
 
 
 def start_guide(turn: Turn, entry_id: str) -> list[Reply]:

@@ -14,7 +14,7 @@ from bot.conversation.answers import asked_phrase
 from bot.conversation.commands import number
 from bot.conversation.contacts import Contacts
 from bot.conversation.live import Snapshot
-from bot.conversation.state import Mode
+from bot.conversation.state import ConversationState, Mode
 from bot.conversation.turn import Turn
 from bot.i18n import N_, Translator
 from bot.messages import Link, Option, Reply, ReplyKind, shorten
@@ -240,6 +240,22 @@ def nothing_typed(turn: Turn) -> Reply:
     return Reply(turn.tr.gettext("I didn't get any text. Type your question, or open the menu."), menu_option(turn.tr))
 
 
+def with_resume(state: ConversationState, reply: Reply, tr: Translator) -> Reply:
+    """Offer to return to a paused guide under any other answer."""
+    if state.paused is None:
+        return reply
+    resume = Option(tr.gettext("Continue the guide"), NAV_RESUME)
+    return reply.with_options(resume)
+
+
+def keep_place(turn: Turn, reply: Reply) -> Reply:
+    """A reply between two steps ("cảm ơn", "help") keeps the open step, or the paused guide, one tap away."""
+    state, tr = turn.state, turn.tr
+    if state.mode in (Mode.GUIDE, Mode.CHECKLIST) and turn.snap.walk.current(state) is not None:
+        return reply.with_options(Option(tr.gettext("Back to the step"), NAV_RESUME), first=True)
+    return with_resume(state, reply, tr)
+
+
 def not_understood(turn: Turn) -> Reply:
     """Out of scope: say so, say what I can help with, offer the menu and a person."""
     tr = turn.tr
@@ -249,12 +265,7 @@ def not_understood(turn: Turn) -> Reply:
         "Try asking in other words, or open the menu."
     )
     options = (*menu_option(tr), Option(tr.gettext("Talk to a person"), NAV_STUCK))
-    state = turn.state
-    if state.mode in (Mode.GUIDE, Mode.CHECKLIST) and turn.snap.walk.current(state) is not None:
-        options = (Option(tr.gettext("Back to the step"), NAV_RESUME), *options)  # a question between steps
-    elif state.paused is not None:
-        options = (Option(tr.gettext("Continue the guide"), NAV_RESUME), *options)
-    return Reply(text, options)
+    return keep_place(turn, Reply(text, options))  # a question between steps keeps the step
 
 
 def secret_warning(tr: Translator, options: tuple[Option, ...] = ()) -> Reply:

@@ -18,7 +18,7 @@ import re
 from collections.abc import Sequence
 
 from bot.conversation.actions import Kind, payload
-from bot.conversation.commands import simplify
+from bot.conversation.commands import UNSURE_WORDS, simplify
 from bot.conversation.questions import offered_choices
 from bot.conversation.replies import ask_between, menu_option
 from bot.conversation.turn import Turn
@@ -155,13 +155,6 @@ def _ward_options(choices: Sequence[NewCommune], tr: Translator) -> tuple[Option
     return (*wards, *menu_option(tr))
 
 
-# "I don't know" to "which of these is yours now?" (folded, punctuation dropped).
-UNSURE = frozenset(
-    {"khong biet", "ko biet", "k biet", "hong biet", "khong biet nua", "ko biet nua", "khong ro", "ko ro"}
-    | {"chiu", "dont know", "i dont know", "i do not know", "not sure", "no idea"}
-)
-
-
 def _unsure(turn: Turn, answer: AddressAnswer) -> Reply | None:
     """Not knowing one's new ward: the choices stay open, and who knows the answer is named.
 
@@ -205,7 +198,7 @@ def read(turn: Turn, text: str, asked: bool, placed_only: bool = False, question
             state.commune = placed.commune.code
         return None
     earlier = state.place if asked and state.place else ""
-    unsure = _unsure(turn, resolve(earlier)) if earlier and simplify(text) in UNSURE else None
+    unsure = _unsure(turn, resolve(earlier)) if earlier and simplify(text) in UNSURE_WORDS else None
     if unsure is not None:  # "không biết nữa" to "which one is yours now?"
         return unsure
     answer = resolve(f"{earlier}, {text}" if earlier else text)
