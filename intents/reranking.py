@@ -68,7 +68,7 @@ def prefer_distinctive(
     curated_words: Mapping[int, frozenset[str]],
     intent_terms: Sequence[frozenset[str]],
 ) -> list[Candidate]:
-    """Put a listing card first when it alone explains a rare word of the message.
+    """Put a listing card first when it alone explains a rare word of the message, or more of it.
 
     "khai báo tạm vắng" resembles the curated "tạm trú", but "vắng" belongs only to the
     national procedure: the user asked for that one, not for its curated neighbour.
@@ -87,6 +87,11 @@ def prefer_distinctive(
             "_" not in term and term not in top_words and query[term] >= weights.distinct_weight
             for term in own.intersection(query)
         ):
+            return _promote(candidates, position)
+        # Or it explains every term the leader does and more: "mất sổ đỏ" is the reissue of a
+        # lost certificate (its alias holds "mất giấy"), not the first issuance it resembles.
+        mine, theirs = own.intersection(query), intent_terms[numbers[top.intent]].intersection(query)
+        if theirs <= mine and sum(query[term] for term in mine - theirs) >= weights.superset_weight:
             return _promote(candidates, position)
     return candidates
 

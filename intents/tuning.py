@@ -58,6 +58,7 @@ class Weights:
     distinct_gap: float = 0.2  # a listing card this close behind may take the lead...
     distinct_weight: float = 3.0  # ...when it alone explains a word at least this informative
     distinct_reach: int = 4  # candidates searched for such a card
+    superset_weight: float = 1.5  # ...or when it explains all the leader does and this much more
     # Long messages (stories, FAQ-style questions: at least ``long_message`` informative words)
     # are scored with LONG_WEIGHTS below; these four only matter there.
     long_message: int = 16

@@ -69,3 +69,12 @@ def test_a_code_the_catalog_does_not_hold_is_said_so(app: App) -> None:
     chat.say("ma 1.001193 can giay to gi").expect("Giấy tờ")
     chat.say("1001193").expect("Đăng ký khai sinh (mã 1.001193)")  # a code typed without its dot
     chat.say("1234567").expect('Bạn vừa gõ "1234567"')  # a number that is no code is still asked about
+
+
+def test_whether_one_must_register_is_answered_by_the_rule_that_says_when(app: App) -> None:
+    # "Do I have to register?" is answered by when one must (30 days or more), not by who may.
+    chat = Conversation(app.engine, user_id="must-register", now=NOW)
+    chat.say("bố mẹ tôi lên chơi 2 tuần ở nhà tôi thì có phải đăng ký tạm trú không")
+    chat.expect("Thời hạn phải làm — Đăng ký tạm trú", "từ 30 ngày trở lên")
+    plain = Conversation(app.engine, user_id="must-register-2", now=NOW)
+    plain.say("có bắt buộc đăng ký tạm trú không").expect("từ 30 ngày trở lên")

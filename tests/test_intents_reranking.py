@@ -72,3 +72,13 @@ def test_a_foreigner_is_offered_the_procedure_for_foreigners_first(router: Route
     assert "tam-tru" in [candidate.intent for candidate in decision.candidates]  # still offered
     assert router.route("kết hôn với người nước ngoài").candidates[0].intent == "2.000806"  # có yếu tố nước ngoài
     assert router.route("đăng ký tạm trú thế nào").candidates[0].intent == "tam-tru"  # no foreigner said
+
+
+def test_a_national_card_that_explains_all_the_curated_leader_does_and_more_leads(router: Router) -> None:
+    # "mất sổ đỏ" resembles the first-issuance guide, but the reissue card's alias holds every
+    # word the guide explains and "mất giấy" besides.
+    for text in ("mất sổ đỏ", "cấp lại sổ đỏ"):
+        decision = router.route(text)
+        assert decision.candidates[0].intent == "1.012786", text  # Cấp lại Giấy chứng nhận do bị mất
+        assert "cap-so-do" in [candidate.intent for candidate in decision.candidates[:3]], text
+    assert router.route("làm sổ đỏ lần đầu").candidates[0].intent == "cap-so-do"
