@@ -34,7 +34,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from intents.evaluation import Example, is_correct, read_examples
-from intents.index import Index, curated_docs, general_docs, listing_docs, load_listing_aliases
+from intents.index import Index, curated_docs, general_docs, shipped_listing_docs
 from intents.normalize import fold
 from intents.router import Router
 from procedures.catalog import Catalog
@@ -135,7 +135,7 @@ def run_size(label: str, sets: dict[str, list[Example]]) -> dict[str, Any]:
     else:
         cards = extended_listing(listing, int(label) - len(catalog))
     started = time.thread_time()
-    docs = curated_docs(catalog) + listing_docs(cards, (), load_listing_aliases()) + general_docs()
+    docs = curated_docs(catalog) + shipped_listing_docs(cards) + general_docs()
     router = Router(Index.build(docs))
     build_s = time.thread_time() - started
     listing_codes = {card.code for card in cards}

@@ -9,8 +9,7 @@ from intents.index import (
     IntentKind,
     curated_docs,
     general_docs,
-    listing_docs,
-    load_listing_aliases,
+    shipped_listing_docs,
 )
 from intents.router import Router
 from intents.tuning import Thresholds
@@ -21,11 +20,9 @@ def build_index(catalog: Catalog, with_listing: bool = True) -> Index:
     """Index the catalog's curated entries, its listing cards and the general intents."""
     docs: list[IntentDoc] = curated_docs(catalog)
     if with_listing:
-        aliases = load_listing_aliases()
-        for card in catalog.listing.values():
-            if card.aliases:  # names added from the unanswered inbox, carried by the catalog version
-                aliases[card.code] = (*aliases.get(card.code, ()), *card.aliases)
-        docs += listing_docs(catalog.listing.values(), skip_codes=(), aliases=aliases)
+        # Names added from the unanswered inbox are carried by the catalog version.
+        added = {card.code: card.aliases for card in catalog.listing.values() if card.aliases}
+        docs += shipped_listing_docs(catalog.listing.values(), added)
     docs += general_docs()
     return Index.build(docs)
 

@@ -37,6 +37,8 @@ STOPWORD_WEIGHT = 0.3
 CONTEXT_FILE = Path(__file__).resolve().parent / "context.txt"
 # Everyday names of national procedures that have no curated guide ("tạm vắng", "nuôi con nuôi").
 LISTING_ALIASES_FILE = Path(__file__).resolve().parent / "listing_aliases.tsv"
+# Everyday phrases for many more of them, weighed like a curated entry's keywords.
+LISTING_KEYWORDS_FILE = Path(__file__).resolve().parent / "listing_keywords.tsv"
 # Context words ("online", "vneid", "ở đâu") keep part of their weight: they help tell a
 # guide about the portal from one about a procedure, but never outweigh the procedure's name.
 CONTEXT_FACTOR = 0.4
@@ -329,17 +331,20 @@ def listing_docs(
     entries: Iterable[ListingEntry],
     skip_codes: Collection[str],
     aliases: Mapping[str, tuple[str, ...]] | None = None,
+    keywords: Mapping[str, tuple[str, ...]] | None = None,
 ) -> list[IntentDoc]:
     """Index documents for national-listing cards not already covered by a curated entry.
 
     A card is found by its official name and by the everyday names citizens use for it
-    (``intents/listing_aliases.tsv``): nobody asks for "Khai báo tạm vắng" by that name.
+    (``intents/listing_aliases.tsv``): nobody asks for "Khai báo tạm vắng" by that name; and
+    by everyday phrases (``keywords``, ``intents/listing_keywords.tsv``), which count like a
+    curated entry's keywords, a little less than a name.
     A repealed code (``replaced_by``) is never indexed: typed as a code it is answered with its
     replacement, and no question is ever routed to it as a current procedure. Nor is a variant
     named for the district level ("… (thực hiện tại cấp huyện)"), which no longer exists since
     1 July 2025: its siblings for the other levels are the ones to offer.
     """
-    aliases = aliases or {}
+    aliases, keywords = aliases or {}, keywords or {}
     docs = []
     for entry in entries:
         if entry.code in skip_codes or entry.replaced_by or DISTRICT_VARIANT in entry.name.lower():
@@ -348,6 +353,18 @@ def listing_docs(
         name = entry.name
         trimmed = name[len("Thủ tục ") :] if name.lower().startswith("thủ tục ") else name
         central = [level.value for level in entry.levels] == ["bo"]
-        phrases = (trimmed, *aliases.get(entry.code, ()))
-        docs.append(IntentDoc(entry.code, IntentKind.LISTING, phrases, name, prior=CENTRAL_PRIOR if central else 1.0))
+        named, described = (trimmed, *aliases.get(entry.code, ())), keywords.get(entry.code, ())
+        priorities = (1.0,) * len(named) + (KEYWORD_PRIORITY,) * len(described)
+        prior = CENTRAL_PRIOR if central else 1.0
+        docs.append(IntentDoc(entry.code, IntentKind.LISTING, (*named, *described), name, priorities, prior))
     return docs
+
+
+def shipped_listing_docs(
+    entries: Iterable[ListingEntry], added: Mapping[str, tuple[str, ...]] | None = None
+) -> list[IntentDoc]:
+    """:func:`listing_docs` with the shipped everyday names and phrases (and ``added`` names, by code)."""
+    aliases = load_listing_aliases()
+    for code, names in (added or {}).items():
+        aliases[code] = (*aliases.get(code, ()), *names)
+    return listing_docs(entries, (), aliases, load_listing_aliases(LISTING_KEYWORDS_FILE))

@@ -28,9 +28,8 @@ from intents.index import (  # noqa: E402
     IntentDoc,
     IntentKind,
     curated_docs,
-    listing_docs,
     load_general,
-    load_listing_aliases,
+    shipped_listing_docs,
 )
 from intents.normalize import fold  # noqa: E402
 from intents.router import CHATTER, SCOPE_FEATURES, SCOPE_MODEL_FILE, Router  # noqa: E402
@@ -139,7 +138,7 @@ def main() -> int:
     """Generate the questions, fit the model, write intents/scope_model.tsv."""
     rng = random.Random(SEED)
     catalog = Catalog.load()
-    base = curated_docs(catalog) + listing_docs(catalog.listing.values(), skip_codes=(), aliases=load_listing_aliases())
+    base = curated_docs(catalog) + shipped_listing_docs(catalog.listing.values())
     general = load_general()
     chatter_data = load_yaml(CHATTER_FILE.read_text(encoding="utf-8"))[CHATTER]
     lines = [*chatter_data.get("vi", ()), *chatter_data.get("en", ())]

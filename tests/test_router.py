@@ -92,11 +92,27 @@ def test_politeness_before_a_question_does_not_hide_it(router: Router, text: str
 
 
 def test_every_listing_alias_names_a_real_uncurated_procedure(catalog) -> None:  # type: ignore[no-untyped-def]
-    from intents.index import load_listing_aliases
+    from intents.index import LISTING_KEYWORDS_FILE, load_listing_aliases
 
-    aliases = load_listing_aliases()
-    unknown = sorted(code for code in aliases if code not in catalog.listing)
-    assert not unknown, f"codes not in the national listing (or covered by a curated entry): {unknown}"
+    for names in (load_listing_aliases(), load_listing_aliases(LISTING_KEYWORDS_FILE)):
+        unknown = sorted(code for code in names if code not in catalog.listing)
+        assert not unknown, f"codes not in the national listing (or covered by a curated entry): {unknown}"
+
+
+def test_everyday_phrases_reach_national_cards_named_otherwise(router: Router) -> None:
+    # Official names: "Giải thể doanh nghiệp …", "Cấp giấy phép xây dựng sửa chữa, cải tạo đối
+    # với công trình cấp III, cấp IV …" -- nobody types them; listing_keywords.tsv says them plainly.
+    assert router.route("giải thể công ty").candidates[0].intent == "2.002023"
+    assert router.route("xin phép sửa nhà thờ họ").candidates[0].intent == "1.013229"
+
+
+def test_removing_a_residence_is_not_taken_for_a_death(router: Router) -> None:
+    # The death bundle removes a residence only for someone who died; the national procedure
+    # for everyone else must be offered, and the bundle never answered with confidence.
+    decision = router.route("xóa thường trú")
+    assert decision.verdict is not Verdict.MATCH
+    assert "1.003197" in [candidate.intent for candidate in decision.candidates]
+    assert router.route("xóa thường trú cho người đi nước ngoài").candidates[0].intent == "1.003197"
 
 
 def test_a_national_card_that_alone_explains_a_rare_word_comes_first(router: Router) -> None:
