@@ -43,6 +43,7 @@ _CONTRACTIONS = tuple(
         (r"(?<=[a-z])['’]s\b", ""),
     )
 )
+_RE_PREFIX = re.compile(r"(?<![\w-])re-([a-z]+)")
 _REPEAT = re.compile(r"([a-z])\1{2,}")
 # Telex leftovers: doubled letters and "w" marks that never occur in folded Vietnamese.
 _TELEX = (("dd", "d"), ("aw", "a"), ("aa", "a"), ("ee", "e"), ("ow", "o"), ("uw", "u"), ("oo", "o"))
@@ -291,6 +292,12 @@ def _blocked(text: str, words: list[str], abbreviations: Abbreviations) -> set[i
     return {index for index, (word, piece) in enumerate(typed) if not abbreviations.alone(word, piece)}
 
 
+def _joined_prefix(match: re.Match[str]) -> str:
+    """Join an English "re-" to its word ("reregister"); "rẻ-đẹp" (folded "re-dep") stays apart."""
+    word = match.group(1)
+    return match.group(0) if is_syllable(word) else f"re{word}"
+
+
 def plain_words(text: str) -> list[str]:
     """The folded words of ``text`` as typed: contractions spelled out, numbers masked, nothing else.
 
@@ -312,7 +319,8 @@ def tokens(text: str, abbreviations: Abbreviations | None = None) -> list[str]:
     if "'" in text or "’" in text:
         for contraction, spelled in _CONTRACTIONS:
             text = contraction.sub(spelled, text)
-    words = _NON_WORD.sub(" ", fold(text)).split()
+    # English "re-register", "re-issue": a bare "re" would be the Vietnamese "rẻ" (cheap).
+    words = _NON_WORD.sub(" ", _RE_PREFIX.sub(_joined_prefix, fold(text))).split()
     blocked = _blocked(text, words, abbreviations) if not abbreviations.watched.isdisjoint(words) else set()
     # Abbreviations first: "cccd" must not lose its repeated letters.
     raw, blocked = _expand(words, abbreviations, blocked)

@@ -42,13 +42,16 @@ def test_a_nationality_turns_the_citizens_match_into_a_question_with_the_foreign
         ("Em là người Việt, bạn trai em quốc tịch Mỹ, tụi em muốn đăng ký kết hôn", "ket-hon", "2.000806"),
         ("chồng tôi là người Nhật muốn đăng ký tạm trú", "tam-tru", "1.003460"),
         ("I am French, my wife is Vietnamese, how do I register the birth?", "khai-sinh", "2.000528"),
-        # The twin was already third behind a confident match: still a question, the twin second.
-        ("My Japanese husband and I want to register our marriage in Vietnam, what do we need?", "ket-hon", "2.000806"),
     ):
         decision = router.route(text)
         assert decision.verdict is Verdict.AMBIGUOUS, text
         # The citizen in the story may need the citizens' procedure: it keeps its place.
         assert [c.intent for c in decision.candidates[:2]] == [citizens, twin], text
+    # When the twin's own words lead (its English phrase "register a marriage with a foreigner"),
+    # the citizens' procedure is the one offered second.
+    decision = router.route("My Japanese husband and I want to register our marriage in Vietnam, what do we need?")
+    assert decision.verdict is Verdict.AMBIGUOUS
+    assert [c.intent for c in decision.candidates[:2]] == ["2.000806", "ket-hon"]
     # A card only foreigners hold is asked for: the foreigners' card leads, the citizens' registration is offered.
     for text in ("temporary residence card", "làm thẻ tạm trú"):
         decision = router.route(text)

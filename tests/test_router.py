@@ -104,6 +104,10 @@ def test_everyday_phrases_reach_national_cards_named_otherwise(router: Router) -
     # với công trình cấp III, cấp IV …" -- nobody types them; listing_keywords.tsv says them plainly.
     assert router.route("giải thể công ty").candidates[0].intent == "2.002023"
     assert router.route("xin phép sửa nhà thờ họ").candidates[0].intent == "1.013229"
+    # And in English, for the cards foreigners ask about: the official names are Vietnamese only.
+    assert router.route("dissolve my company").candidates[0].intent == "2.002023"
+    # 1.001146: Gia hạn tạm trú cho người nước ngoài.
+    assert router.route("extend my tourist visa").candidates[0].intent == "1.001146"
 
 
 def test_removing_a_residence_is_not_taken_for_a_death(router: Router) -> None:
