@@ -135,3 +135,10 @@ def test_the_fold_table_covers_every_letter_whose_marks_leave_an_ascii_letter() 
         bare = "".join(c for c in unicodedata.normalize("NFD", chr(code)) if not unicodedata.combining(c))
         if bare != chr(code) and bare.isascii() and bare.isalpha():
             assert FOLD_TABLE.get(code) == bare.lower(), hex(code)
+
+
+def test_an_english_re_prefix_joins_its_word_but_a_vietnamese_pair_stays_apart() -> None:
+    # A bare "re" folds onto the Vietnamese "rẻ" (cheap): "re-register a boat" is not about prices.
+    assert tokens("re-register a jet ski")[:1] == ["reregister"]
+    assert tokens("I need to re-issue my card")[3] == "reissue"
+    assert tokens("giá rẻ-đẹp") == ["gia", "re", "dep"]
