@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from pathlib import Path
+from sys import intern
 from typing import Any
 
 from intents.normalize import accented_words, tokens
@@ -87,7 +88,7 @@ class IntentDoc:
         return self.priorities[number] if number < len(self.priorities) else 1.0
 
 
-@dataclass
+@dataclass(slots=True)  # no __dict__: ten thousand of them in the shipped index
 class Phrase:
     """One indexed phrase: which intent it belongs to and its term set."""
 
@@ -128,8 +129,10 @@ def _part_terms(text: str, seen: dict[str, frozenset[str]]) -> frozenset[str]:
 
 def terms_of(words: Sequence[str]) -> list[str]:
     """Words plus adjacent pairs ("khai", "sinh", "khai_sinh"): pairs keep word order meaning."""
-    pairs = [f"{first}_{second}" for first, second in zip(words, words[1:], strict=False)]
-    return list(words) + pairs
+    # Interned: the same word or pair recurs in thousands of phrases, and one shared string each
+    # keeps the index (and its start-up cache, which pickles shared objects once) small.
+    pairs = [intern(f"{first}_{second}") for first, second in zip(words, words[1:], strict=False)]
+    return [intern(word) for word in words] + pairs
 
 
 def general_docs() -> list[IntentDoc]:
