@@ -55,6 +55,30 @@ def _agrees(typed: str, known: str) -> bool:
     return all(t == k or t.isascii() for t, k in zip(typed, known, strict=True))
 
 
+def _same_syllables(typed: Sequence[str], known: str) -> bool:
+    """Whether the words typed split where the known name's syllables do ("công an" is not "Cô Ngân").
+
+    Keys join a name's letters without spaces, so "cong an" and "Cô Ngân" meet as "congan";
+    only the places the words break tell them apart. Compared from the end (a unit word may
+    come first); a name typed in one piece ("benghe") has no break to compare.
+    """
+    known_words = [word for word, _, _ in _tokens(known)]
+    if not known or len(typed) < 2 or len(known_words) < 2:
+        return True
+    length = sum(len(word) for word in known_words)
+    return _breaks(typed, length) == _breaks(known_words, length)
+
+
+def _breaks(words: Sequence[str], within: int) -> set[int]:
+    """Where the words break, counted in letters from the end, up to ``within`` letters."""
+    total, found = 0, set()
+    for word in reversed(words[1:]):
+        total += len(word)
+        if total < within:
+            found.add(total)
+    return found
+
+
 @dataclass(frozen=True)
 class Mention:
     """A known name found in a text, with every unit it may name."""
@@ -98,7 +122,11 @@ def find_mentions(text: str, data: Gazetteer) -> tuple[list[Mention], set[str]]:
             hits = data.keys.get("".join(words[i : i + n]))
             if not hits:
                 continue
-            usable = [h for h in dict.fromkeys(hits) if n >= 2 or h.prefixed or h.level == "province"]
+            usable = [
+                h
+                for h in dict.fromkeys(hits)
+                if (n >= 2 or h.prefixed or h.level == "province") and _same_syllables(words[i : i + n], h.name)
+            ]
             if n == 1 and words[i].isdigit():
                 usable = []
             typed = _shape(text[tokens[i][1] : tokens[i + n - 1][2]])

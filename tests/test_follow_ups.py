@@ -78,3 +78,12 @@ def test_whether_one_must_register_is_answered_by_the_rule_that_says_when(app: A
     chat.expect("Thời hạn phải làm — Đăng ký tạm trú", "từ 30 ngày trở lên")
     plain = Conversation(app.engine, user_id="must-register-2", now=NOW)
     plain.say("có bắt buộc đăng ký tạm trú không").expect("từ 30 ngày trở lên")
+
+
+def test_can_i_do_it_at_the_commune_police_asks_where_not_an_address(app: App) -> None:
+    # "công an" shares its letters with the commune "Cô Ngân" (Cao Bằng): it was read as an address.
+    chat = Conversation(app.engine, user_id="commune-police", now=NOW)
+    chat.say("khai báo tạm vắng").say("ở công an xã được không")
+    chat.expect("Nộp ở đâu — Khai báo tạm vắng").expect_not("Cao Bằng")
+    other = Conversation(app.engine, user_id="to-province", now=NOW)
+    other.say("khai báo tạm vắng").say("có phải lên tỉnh không").expect("Nộp ở đâu — Khai báo tạm vắng")
