@@ -151,6 +151,14 @@ def test_a_detail_asked_under_a_listing_card_is_answered_from_its_record(talk: C
     english.say("1.001632").say("who can apply?").expect("does not state who can apply", "one-stop desk")
 
 
+def test_a_detail_of_a_record_with_a_very_long_name_still_states_it(talk: Conversation) -> None:
+    # The official name of 1.013949 runs to about 330 characters: it had filled the answer, and
+    # only "… and more on the portal page" was left of the fee, the time and the office.
+    talk.say("1.013949").say("mất bao lâu").expect("Thời gian giải quyết — Giao đất", "15 ngày")
+    talk.say("nộp ở đâu").expect("Nộp ở đâu — Giao đất", "Văn phòng đăng ký đất đai")
+    assert len(talk.text) <= 400
+
+
 def test_a_cell_of_steps_is_not_read_as_papers() -> None:
     assert national.parse_documents(".\nBước 2. Nộp hồ sơ a) Đối với nhận chế độ BHXH hàng tháng: 1 bản chính") == []
     stepped = [card.code for card in iter_listing() if any(paper.startswith("Bước") for paper in card.documents)]

@@ -236,6 +236,7 @@ def listing_card(card: ListingEntry, tr: Translator) -> Reply:
 
 
 LISTING_FACET_LIMIT = 400
+LISTING_HEAD_CHARS = 140  # an official name in a facet answer's first line
 LISTING_SHORT_CHARS = 600  # the first answer about a record: one phone screen
 
 
@@ -304,7 +305,8 @@ def listing_answer(card: ListingEntry, facet: str, tr: Translator) -> Reply | No
     """
     if card.replaced_by:
         return None
-    head = f"{card.name} ({tr.gettext('code')} {card.code})"
+    # Some official names run to 330 characters: the answer must keep room for the fact itself.
+    head = f"{shorten(card.name, LISTING_HEAD_CHARS)} ({tr.gettext('code')} {card.code})"
     lines: list[str] = []
     if facet == Facet.FEE:
         fees = national.read_fees(card)
@@ -346,7 +348,7 @@ def listing_answer(card: ListingEntry, facet: str, tr: Translator) -> Reply | No
             if len("\n".join([*kept, line])) > LISTING_FACET_LIMIT - 45:
                 break
             kept.append(line)
-        text = "\n".join([*kept, tr.gettext("… and more on the portal page.")])
+        text = "\n".join([*kept, tr.gettext("… more on the portal page.")])
     options = (
         Option(tr.gettext("The whole card"), payload(Kind.OPEN, card.code)),
         Option(tr.gettext("Menu"), NAV_MENU),
