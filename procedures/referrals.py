@@ -89,5 +89,9 @@ class Referrals:
                     return referral
         return None
 
+    def for_code(self, code: str) -> Referral | None:
+        """The referral that rests on national code ``code`` (one the catalog itself does not hold)."""
+        return next((referral for referral in self.items if referral.source == code), None)
+
 
 __all__ = ["REFERRALS_FILE", "Referral", "Referrals"]

@@ -68,3 +68,13 @@ def test_every_referral_is_sourced_and_links_only_to_official_pages(catalog: Cat
         assert not matter.url or policy.is_allowed(matter.url), matter.url
         for intent in matter.related:
             assert catalog.get(intent) is not None or catalog.card(intent) is not None, intent
+
+
+def test_the_social_pension_is_not_voluntary_insurance(app: App) -> None:
+    # It had been answered with confidence as "Đăng ký tham gia BHXH tự nguyện" (paying contributions);
+    # the social-allowance guide's own tip names its code, which the listing does not hold.
+    chat = Conversation(app.engine, user_id="social-pension", now=NOW)
+    chat.say("trợ cấp hưu trí xã hội").expect("mã 1.014027", "không phải", "bộ phận một cửa")
+    chat.expect_not("📄 Đăng ký tham gia BHXH tự nguyện").expect_option("Trợ cấp xã hội hằng tháng")
+    code = Conversation(app.engine, user_id="social-pension-code", now=NOW)
+    code.say("1.014027").expect("Trợ cấp hưu trí xã hội là chế độ riêng").expect_not("Không có thủ tục nào")

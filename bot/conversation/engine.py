@@ -322,7 +322,7 @@ class Engine:
     # -- routing -------------------------------------------------------------------------
 
     def _route(self, turn: Turn, text: str) -> list[Reply]:
-        looked_up = opening.by_code(turn, text)  # "1.001193", "mã 1.001193 cần giấy tờ gì": the helpers' path
+        looked_up = opening.by_code(turn, text, self.referrals)  # "1.001193", "mã 1.001193 giấy tờ": helpers
         if looked_up is not None:
             return looked_up
         decision = turn.snap.router.route(text)

@@ -31,6 +31,7 @@ from bot.storage.events import EventType
 from intents.facets import Facet, FacetReading, read_facet
 from intents.router import Decision
 from procedures.models import CODE_PATTERN, Procedure
+from procedures.referrals import Referrals
 
 # A national code in a message ("1.001193", "mã 1.001193 cần giấy tờ gì").
 NATIONAL_CODE = re.compile(r"(?<![\d.])" + CODE_PATTERN.strip("^$") + r"(?![\d])")
@@ -85,11 +86,12 @@ def open_entry(turn: Turn, intent: str, facet: str | None = None) -> list[Reply]
     return [fixed.menu(turn)]
 
 
-def by_code(turn: Turn, text: str) -> list[Reply] | None:
+def by_code(turn: Turn, text: str, referrals: Referrals | None = None) -> list[Reply] | None:
     """A national code typed: its entry or card, with a detail asked beside it; None when no code is typed.
 
     A direct look-up, the helpers' quickest path ("1.003460 giấy tờ" answers the papers). A code
-    the catalog does not hold is said so, not routed as words (it would only find nothing).
+    the catalog does not hold is said so, not routed as words (it would only find nothing) --
+    unless a referral rests on it (1.014027, the social pension, which a guide's tip names).
     """
     typed = NATIONAL_CODE.search(text)
     code = typed.group() if typed is not None else questions.dotless_code(turn, text)  # "1001193" too
@@ -97,6 +99,9 @@ def by_code(turn: Turn, text: str) -> list[Reply] | None:
         return None
     found = turn.snap.catalog.by_code(code)
     if found is None:
+        matter = referrals.for_code(code) if referrals is not None else None
+        if matter is not None:
+            return [fixed.referral(turn, matter)]
         tr = turn.tr
         unknown = tr.gettext("No procedure with the code {code} is in the catalog. Check the code, or type the name.")
         return [Reply(unknown.format(code=code), fixed.menu_option(tr))]
