@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from bot.catalog.versions import CatalogStore, decode
 from bot.conversation.walkthrough import Walkthrough
+from intents.index import IntentKind
 from intents.language import english_words
 from intents.router import Router
 from procedures.catalog import Catalog
@@ -43,6 +44,15 @@ class Snapshot:
         object.__setattr__(self, "walk", Walkthrough(self.catalog))
         object.__setattr__(self, "sectors", tuple(sorted({entry.sector.vi for entry in self.catalog})))
         texts = [text for entry in self.catalog for text in (entry.name.en, *entry.aliases_en)]
+        # And the English phrases of national cards ("visa extension", "work permit"): with them a
+        # two-word English question is read as English, not answered in Vietnamese.
+        texts += [
+            phrase
+            for doc in self.router.index.docs
+            if doc.kind is IntentKind.LISTING
+            for phrase in doc.phrases[1:]
+            if phrase.isascii()
+        ]
         object.__setattr__(self, "english", english_words(texts))
 
 
