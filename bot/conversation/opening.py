@@ -148,7 +148,8 @@ def _compared(turn: Turn, choices: list[str], facet: str) -> Reply:
         elif (card := catalog.card(intent)) is not None:
             named.append((card.name, listing_brief(card, facet, tr)))
     compares = facet in (Facet.FEE, Facet.TIME, FEE_TIME, Facet.WHERE, Facet.ONLINE)
-    lines = compared(named) if compares and len(named) == len(choices) > 1 else ""
+    unstated = tr.gettext("tap it to see")
+    lines = compared(named, unstated) if compares and len(named) == len(choices) > 1 else ""
     question = fixed.ask_between(turn, choices)
     if not lines:  # the papers or a condition: too long side by side, so say why the choice comes first
         return fixed.ask_first(turn, choices, asked_phrase(facet, turn.tr))

@@ -122,17 +122,20 @@ def compared_facts(entry: Procedure, facet: str, tr: Translator, today: dt.date)
     return facts
 
 
-def compared(named: Sequence[tuple[str, list[str]]]) -> str:
+def compared(named: Sequence[tuple[str, list[str]]], unstated: str) -> str:
     """One numbered line per offered procedure: its name and the asked facts it holds.
 
     "bao nhiêu tiền?" while "Ý bạn là: 1) … 2) …" waits: the amounts of each answer the question
-    without guessing which one is meant. An entry that holds none of the facts keeps its number,
-    so the lines match the buttons, with no line of its own.
+    without guessing which one is meant. An entry that holds none of the facts in a plain form
+    still has its line, saying ``unstated`` ("tap it to see"): left out, the one the user needed
+    seemed not to exist ("tạm vắng" had vanished beside "tạm trú"). No line states a fact at all:
+    "".
     """
+    if not any(facts for _, facts in named):
+        return ""
     lines = [
-        f"{number}) {shorten(name, CHOICE_NAME)} — {'; '.join(facts)}"
+        f"{number}) {shorten(name, CHOICE_NAME)} — {'; '.join(facts) if facts else unstated}"
         for number, (name, facts) in enumerate(named, 1)
-        if facts
     ]
     return "\n".join(lines)
 
