@@ -32,6 +32,13 @@ CASES = [
     ("có thể đổi bằng lái xe trực tuyến không ạ", Facet.ONLINE),
     ("khai báo tạm trú trên vneid dc ko hay phải lên công an", Facet.ONLINE),
     ("can I submit the birth registration from my phone?", Facet.ONLINE),
+    ("nộp lệ phí qua ngân hàng được không", Facet.ONLINE),
+    ("nhan luong huu qua ngan hang", Facet.NONE),  # money received through a bank is the topic
+    # where, asked of the procedure just shown
+    ("ở công an xã được không", Facet.WHERE),
+    ("có phải lên tỉnh không", Facet.WHERE),
+    # whether one must at all: the rule that says when
+    ("có bắt buộc đăng ký tạm trú không", Facet.DEADLINE),
     # eligibility
     ("người nước ngoài có được mua nhà ở Việt Nam không", Facet.ELIGIBILITY),
     ("vợ có thể đi làm thủ tục thay chồng được không", Facet.ELIGIBILITY),
