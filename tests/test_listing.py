@@ -219,3 +219,9 @@ def test_a_records_ways_to_submit_are_said_in_the_readers_language(app: App) -> 
     english = Conversation(app.engine, user_id="channels-en", locale_hint="en")
     english.say("2.000806").say("can I do it online").expect("How to submit: online, by post, in person")
     english.expect_not("Trực tiếp", "Dịch vụ bưu chính")
+
+
+def test_a_record_that_names_one_provinces_office_says_so(talk: Conversation) -> None:
+    # 1.004223's agency is "Sở Nông nghiệp và Môi trường Thành phố Hà Nội" for every province.
+    talk.say("1.004223").expect("Thành phố Hà Nội", "Cổng DVC ghi cơ quan của Hà Nội", "tỉnh, thành khác")
+    talk.say("nộp ở đâu").expect("Cổng DVC ghi cơ quan của Hà Nội")

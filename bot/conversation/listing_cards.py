@@ -123,6 +123,13 @@ def _listing_source(source: str, tr: Translator) -> str:
 
 
 def _listing_notice(card: ListingEntry, tr: Translator) -> list[str]:
+    """What to know about the agency a record names: one province's office, an abolished office."""
+    province = national.named_province(card)
+    named = tr.gettext("⚠️ The portal names the office of {province}; elsewhere ask your province's one-stop desk.")
+    return ([named.format(province=province)] if province else []) + _district_notice(card, tr)
+
+
+def _district_notice(card: ListingEntry, tr: Translator) -> list[str]:
     notice = national.office_notice(card)
     if notice is None:
         return []

@@ -58,6 +58,7 @@ from procedures.national.offices import (
     abolished_in,
     card_texts,
     load_offices,
+    named_province,
     office_notice,
 )
 from procedures.national.records import DATA_DIR, load_repealed, to_listing
@@ -90,6 +91,7 @@ __all__ = [
     "money_cell",
     "names_a_fee",
     "nfc",
+    "named_province",
     "office_notice",
     "parse_documents",
     "parse_levels",

@@ -91,6 +91,20 @@ def card_texts(card: ListingEntry) -> list[str]:
     return [card.name, card.agency, card.authority, card.reception, *card.documents, *rows]
 
 
+# "Sở Nông nghiệp và Môi trường Thành phố Hà Nội": a unit word, then a capitalised name.
+_PROVINCE_NAMED = re.compile(r"\b(?:Thành phố|thành phố|Tỉnh|tỉnh) ((?:[A-ZÀ-ỸĐ][\wÀ-ỹ]*)(?: [A-ZÀ-ỸĐ][\wÀ-ỹ]*)*)")
+
+
+def named_province(card: ListingEntry) -> str | None:
+    """The one province or city a card's agency names ("Hà Nội"), or None (none, or several).
+
+    Some national records carry one province's office as their agency (the portal's example):
+    shown as it is, it would send a farmer in Gia Lai to Hà Nội's department.
+    """
+    names = set(_PROVINCE_NAMED.findall(unicodedata.normalize("NFC", card.agency)))
+    return names.pop() if len(names) == 1 else None
+
+
 def office_notice(card: ListingEntry) -> OfficeNotice | None:
     """The notice a card needs when its record names an abolished office (None when it names none)."""
     found = [item for text in card_texts(card) for item in abolished_in(text)]
