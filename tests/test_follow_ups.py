@@ -88,3 +88,13 @@ def test_can_i_do_it_at_the_commune_police_asks_where_not_an_address(app: App) -
     chat.expect("Nộp ở đâu — Khai báo tạm vắng").expect_not("Cao Bằng")
     other = Conversation(app.engine, user_id="to-province", now=NOW)
     other.say("khai báo tạm vắng").say("có phải lên tỉnh không").expect("Nộp ở đâu — Khai báo tạm vắng")
+
+
+def test_how_is_it_done_under_a_national_card_points_to_its_page(app: App) -> None:
+    # No guide is held for a national record: "thủ tục ntn" and the steps button had said "no information".
+    chat = Conversation(app.engine, user_id="card-steps", now=NOW)
+    chat.say("1.001570").say("thu tuc ntn").expect("chưa có hướng dẫn từng bước cho Tạm ngừng kinh doanh")
+    chat.expect_option("Giấy tờ cần chuẩn bị").expect_not("Xin lỗi")
+    chat.say("toi ko hieu").expect("Mình có thể:").expect_not("Xin lỗi")  # what the bot can do
+    guide = Conversation(app.engine, user_id="guide-steps", now=NOW)
+    guide.say("đăng ký tạm trú").say("cac buoc lam").expect("Bước 1/")  # a curated card: its guide

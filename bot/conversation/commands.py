@@ -131,8 +131,20 @@ _WORDS: dict[str, tuple[str, ...]] = {
         "show steps",
         "show me the steps",
         "step by step guide",
+        # "how is it done?" typed under a card (out of the blue: no guide is open, said so)
+        "cac buoc lam",
+        "cac buoc thuc hien",
+        "thu tuc ntn",
+        "thu tuc the nao",
+        "thu tuc nhu the nao",
+        "lam the nao",
+        "lam ntn",
+        "lam nhu the nao",
+        "how do i do it",
     ),
-    NAV_HELP: ("/help", "help", "tro giup"),
+    # "I don't understand": what the bot can do, with the place kept (it had said "no information")
+    NAV_HELP: ("/help", "help", "tro giup", "khong hieu", "ko hieu", "toi khong hieu", "toi ko hieu", "chua hieu")
+    + ("em khong hieu", "em ko hieu", "i don't understand", "i dont understand"),
     CMD_START: ("/start", "start", "bat dau"),
     LANG_EN: ("english", "tieng anh", "en", "in english"),
     LANG_VI: ("tieng viet", "vietnamese", "vi", "tieng viet nam"),

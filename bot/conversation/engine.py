@@ -269,6 +269,8 @@ class Engine:
             return opening.start_guide(turn, state.procedure)  # "tiếp" under a card starts its guide
         if not in_guide and (offered := questions.sole_choice(turn)) is not None:  # "Did you mean X?" "steps"
             return opening.start_guide(turn, offered)
+        if not in_guide and (code := questions.current_card(turn)) is not None:  # a national record: no steps
+            return opening.no_steps(turn, code)
         if not in_guide:  # while "Ý bạn là: 1) … 2) …" waits, it is asked again
             choices = questions.offered_choices(turn)
             return [fixed.ask_first(turn, choices, tr.gettext("the steps")) if choices else fixed.no_guide(tr)]

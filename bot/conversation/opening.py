@@ -12,10 +12,11 @@ from dataclasses import replace
 
 from bot.conversation import pauses, questions
 from bot.conversation import replies as fixed
-from bot.conversation.actions import STAFF_DONE, Kind, payload
+from bot.conversation.actions import NAV_MENU, STAFF_DONE, Kind, payload
 from bot.conversation.answers import FEE_TIME, asked_phrase, facet_answer
 from bot.conversation.cards import compact_card
 from bot.conversation.listing_cards import (
+    LISTING_HEAD_CHARS,
     listing_answer,
     listing_brief,
     listing_card,
@@ -26,7 +27,7 @@ from bot.conversation.state import Mode
 from bot.conversation.summary_card import compared, compared_facts
 from bot.conversation.turn import Turn
 from bot.conversation.walkthrough import guide_digest
-from bot.messages import Option, Reply, shorten
+from bot.messages import Link, Option, Reply, ReplyKind, shorten
 from bot.storage.events import EventType
 from intents.facets import Facet, FacetReading, read_facet
 from intents.router import Decision
@@ -177,6 +178,24 @@ def _with_partial_guide(turn: Turn, code: str, reply: Reply) -> Reply:
         return reply
     label = turn.tr.gettext("Guide: {name}").format(name=guide.name.get(turn.tr.locale))
     return reply.with_options(Option(shorten(label), payload(Kind.OPEN, guide.id)), first=True)
+
+
+def no_steps(turn: Turn, code: str) -> list[Reply]:
+    """"Các bước?" under a national card: no guide is held for it, the steps are on its portal page."""
+    card, tr = turn.snap.catalog.card(code), turn.tr
+    if card is None:
+        return [fixed.no_guide(tr)]
+    text = tr.gettext(
+        "There is no step-by-step guide here for {name}. The portal's page below describes how it is done; "
+        "the one-stop desk can help."
+    ).format(name=f"{shorten(card.name, LISTING_HEAD_CHARS)} ({tr.gettext('code')} {card.code})")
+    options = (
+        *((Option(tr.gettext("Papers to prepare"), payload(Kind.DOCS, card.code)),) if card.documents else ()),
+        Option(tr.gettext("The whole card"), payload(Kind.OPEN, card.code)),
+        Option(tr.gettext("Menu"), NAV_MENU),
+    )
+    link = Link(tr.gettext("Open on the national portal"), card.url)
+    return [Reply(text, options, (link,), ReplyKind.TEXT)]
 
 
 def start_guide(turn: Turn, entry_id: str) -> list[Reply]:
