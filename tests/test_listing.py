@@ -225,3 +225,16 @@ def test_a_record_that_names_one_provinces_office_says_so(talk: Conversation) ->
     # 1.004223's agency is "Sở Nông nghiệp và Môi trường Thành phố Hà Nội" for every province.
     talk.say("1.004223").expect("Thành phố Hà Nội", "Cổng DVC ghi cơ quan của Hà Nội", "tỉnh, thành khác")
     talk.say("nộp ở đâu").expect("Cổng DVC ghi cơ quan của Hà Nội")
+
+
+def test_two_national_names_alike_for_sixty_characters_get_buttons_that_differ() -> None:
+    from bot.conversation.replies import distinct_labels
+
+    # Two records named alike up to their long parenthesised scope: the buttons had read the same.
+    head = "Cấp, cấp lại Giấy xác nhận nuôi trồng thủy sản lồng bè, đối tượng thủy sản nuôi chủ lực (hoạt động"
+    scope = "trên nội địa thuộc phạm vi quản lý"
+    names = [f"{head} {scope} và cơ sở nuôi ở một tỉnh, thành phố)", f"{head} {scope} từ 02 tỉnh, thành phố trở lên)"]
+    labels = distinct_labels(names)
+    assert labels[0] != labels[1] and all(len(label) <= 60 for label in labels)
+    assert "và cơ sở" in labels[0] and "từ 02 tỉnh" in labels[1]
+    assert distinct_labels(["Đăng ký khai sinh", "Đăng ký kết hôn"]) == ["Đăng ký khai sinh", "Đăng ký kết hôn"]

@@ -57,7 +57,21 @@ def distinct_labels(names: list[str], limit: int = 60) -> list[str]:
         tail = name[name.rfind("(") :] if name.endswith(")") and "(" in name else ""
         if tail and short.count(short[position]) > 1 and len(tail) < limit - 10:
             labels[position] = f"{shorten(name[: -len(tail)].rstrip(), limit - len(tail) - 1)} {tail}"
+    alike = list(labels)
+    for position, name in enumerate(names):
+        twins = [other for other, label in zip(names, alike, strict=True) if label == alike[position]]
+        if len(twins) > 1:  # still alike: show where they part ("… quản lý và cơ sở nuôi…" / "… từ 02 tỉnh…")
+            labels[position] = _parting(name, twins, limit)
     return labels
+
+
+def _parting(name: str, twins: list[str], limit: int) -> str:
+    """A label for ``name`` that starts a little before the first word where it parts from ``twins``."""
+    words = name.split()
+    split = [twin.split() for twin in twins]
+    same = next((n for n in range(len(words)) if any(other[n : n + 1] != words[n : n + 1] for other in split)), 0)
+    start = max(same - 2, 0)
+    return shorten(f"{' '.join(words[: min(2, start)])} … {' '.join(words[start:])}" if start else name, limit)
 
 
 def ask_between(turn: Turn, intents: list[str]) -> Reply:
