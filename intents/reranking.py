@@ -79,6 +79,7 @@ def prefer_distinctive(
         return candidates
     top = candidates[0]
     top_words = curated_words[numbers[top.intent]]
+    theirs = intent_terms[numbers[top.intent]].intersection(query)  # the terms the leader explains
     for position, candidate in enumerate(candidates[1 : weights.distinct_reach], 1):
         if candidate.kind is not IntentKind.LISTING or top.score - candidate.score > weights.distinct_gap:
             continue
@@ -90,7 +91,7 @@ def prefer_distinctive(
             return _promote(candidates, position)
         # Or it explains every term the leader does and more: "mất sổ đỏ" is the reissue of a
         # lost certificate (its alias holds "mất giấy"), not the first issuance it resembles.
-        mine, theirs = own.intersection(query), intent_terms[numbers[top.intent]].intersection(query)
+        mine = own.intersection(query)
         if theirs <= mine and sum(query[term] for term in mine - theirs) >= weights.superset_weight:
             return _promote(candidates, position)
     return candidates

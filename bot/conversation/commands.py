@@ -143,8 +143,20 @@ _WORDS: dict[str, tuple[str, ...]] = {
         "how do i do it",
     ),
     # "I don't understand": what the bot can do, with the place kept (it had said "no information")
-    NAV_HELP: ("/help", "help", "tro giup", "khong hieu", "ko hieu", "toi khong hieu", "toi ko hieu", "chua hieu")
-    + ("em khong hieu", "em ko hieu", "i don't understand", "i dont understand"),
+    NAV_HELP: (
+        "/help",
+        "help",
+        "tro giup",
+        "khong hieu",
+        "ko hieu",
+        "toi khong hieu",
+        "toi ko hieu",
+        "em khong hieu",
+        "em ko hieu",
+        "chua hieu",
+        "i don't understand",
+        "i dont understand",
+    ),
     CMD_START: ("/start", "start", "bat dau"),
     LANG_EN: ("english", "tieng anh", "en", "in english"),
     LANG_VI: ("tieng viet", "vietnamese", "vi", "tieng viet nam"),

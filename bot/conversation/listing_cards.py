@@ -237,7 +237,7 @@ def listing_card(card: ListingEntry, tr: Translator) -> Reply:
     return Reply(
         shorten(text, LISTING_MAX_CHARS),
         (Option(tr.gettext("Menu"), NAV_MENU),),
-        (Link(tr.gettext("Open on the national portal"), card.url),),
+        (portal_link(card, tr),),
         ReplyKind.CARD,
     )
 
@@ -268,12 +268,21 @@ def listing_short(card: ListingEntry, tr: Translator) -> Reply:
         online = tr.gettext("can be submitted online") if card.online else tr.gettext("not submitted online")
         lines.append(f"{tr.gettext('How to submit')}: {_channels(card, tr)} ({online})")
     text = fit(lines, LISTING_SHORT_CHARS, tr.gettext("… more one tap away below."))
-    options = (
-        *((Option(tr.gettext("Papers to prepare"), payload(Kind.DOCS, card.code)),) if card.documents else ()),
-        Option(tr.gettext("The whole card"), payload(Kind.OPEN, card.code)),
-        Option(tr.gettext("Menu"), NAV_MENU),
+    return Reply(text, card_options(card, tr), (portal_link(card, tr),), ReplyKind.CARD)
+
+
+def card_options(card: ListingEntry, tr: Translator, papers: bool = True) -> tuple[Option, ...]:
+    """The taps under an answer about a record: its papers (when asked for and listed), the whole card, the menu."""
+    first = (
+        (Option(tr.gettext("Papers to prepare"), payload(Kind.DOCS, card.code)),) if papers and card.documents else ()
     )
-    return Reply(text, options, (Link(tr.gettext("Open on the national portal"), card.url),), ReplyKind.CARD)
+    whole = Option(tr.gettext("The whole card"), payload(Kind.OPEN, card.code))
+    return (*first, whole, Option(tr.gettext("Menu"), NAV_MENU))
+
+
+def portal_link(card: ListingEntry, tr: Translator) -> Link:
+    """The record's page on the national portal."""
+    return Link(tr.gettext("Open on the national portal"), card.url)
 
 
 def _channels(card: ListingEntry, tr: Translator) -> str:
@@ -356,11 +365,7 @@ def listing_answer(card: ListingEntry, facet: str, tr: Translator) -> Reply | No
                 break
             kept.append(line)
         text = "\n".join([*kept, tr.gettext("… more on the portal page.")])
-    options = (
-        Option(tr.gettext("The whole card"), payload(Kind.OPEN, card.code)),
-        Option(tr.gettext("Menu"), NAV_MENU),
-    )
-    return Reply(text, options, (Link(tr.gettext("Open on the national portal"), card.url),), ReplyKind.CARD)
+    return Reply(text, card_options(card, tr, papers=False), (portal_link(card, tr),), ReplyKind.CARD)
 
 
 def listing_not_held(card: ListingEntry, facet: str, tr: Translator) -> Reply:
@@ -379,19 +384,17 @@ def listing_not_held(card: ListingEntry, facet: str, tr: Translator) -> Reply:
             ),
         ]
     )
-    options = (
-        Option(tr.gettext("The whole card"), payload(Kind.OPEN, card.code)),
-        Option(tr.gettext("Menu"), NAV_MENU),
-    )
-    return Reply(text, options, (Link(tr.gettext("Open on the national portal"), card.url),), ReplyKind.TEXT)
+    return Reply(text, card_options(card, tr, papers=False), (portal_link(card, tr),), ReplyKind.TEXT)
 
 
 __all__ = [
     "LISTING_MAX_CHARS",
     "LISTING_SHORT_CHARS",
+    "card_options",
     "listing_answer",
     "listing_brief",
     "listing_card",
     "listing_not_held",
     "listing_short",
+    "portal_link",
 ]

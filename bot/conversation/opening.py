@@ -12,22 +12,24 @@ from dataclasses import replace
 
 from bot.conversation import pauses, questions
 from bot.conversation import replies as fixed
-from bot.conversation.actions import NAV_MENU, STAFF_DONE, Kind, payload
+from bot.conversation.actions import STAFF_DONE, Kind, payload
 from bot.conversation.answers import FEE_TIME, asked_phrase, facet_answer
 from bot.conversation.cards import compact_card
 from bot.conversation.listing_cards import (
     LISTING_HEAD_CHARS,
+    card_options,
     listing_answer,
     listing_brief,
     listing_card,
     listing_not_held,
     listing_short,
+    portal_link,
 )
 from bot.conversation.state import Mode
 from bot.conversation.summary_card import compared, compared_facts
 from bot.conversation.turn import Turn
 from bot.conversation.walkthrough import guide_digest
-from bot.messages import Link, Option, Reply, ReplyKind, shorten
+from bot.messages import Option, Reply, ReplyKind, shorten
 from bot.storage.events import EventType
 from intents.facets import Facet, FacetReading, read_facet
 from intents.router import Decision
@@ -181,7 +183,7 @@ def _with_partial_guide(turn: Turn, code: str, reply: Reply) -> Reply:
 
 
 def no_steps(turn: Turn, code: str) -> list[Reply]:
-    """"Các bước?" under a national card: no guide is held for it, the steps are on its portal page."""
+    """Steps asked under a national card ("các bước?"): no guide is held for it, its portal page has them."""
     card, tr = turn.snap.catalog.card(code), turn.tr
     if card is None:
         return [fixed.no_guide(tr)]
@@ -189,13 +191,7 @@ def no_steps(turn: Turn, code: str) -> list[Reply]:
         "There is no step-by-step guide here for {name}. The portal's page below describes how it is done; "
         "the one-stop desk can help."
     ).format(name=f"{shorten(card.name, LISTING_HEAD_CHARS)} ({tr.gettext('code')} {card.code})")
-    options = (
-        *((Option(tr.gettext("Papers to prepare"), payload(Kind.DOCS, card.code)),) if card.documents else ()),
-        Option(tr.gettext("The whole card"), payload(Kind.OPEN, card.code)),
-        Option(tr.gettext("Menu"), NAV_MENU),
-    )
-    link = Link(tr.gettext("Open on the national portal"), card.url)
-    return [Reply(text, options, (link,), ReplyKind.TEXT)]
+    return [Reply(text, card_options(card, tr), (portal_link(card, tr),), ReplyKind.TEXT)]
 
 
 def start_guide(turn: Turn, entry_id: str) -> list[Reply]:

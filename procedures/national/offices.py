@@ -8,6 +8,7 @@ and the successor a source names, so the card can tell people where to go instea
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -91,8 +92,8 @@ def card_texts(card: ListingEntry) -> list[str]:
     return [card.name, card.agency, card.authority, card.reception, *card.documents, *rows]
 
 
-# "Sở Nông nghiệp và Môi trường Thành phố Hà Nội": a unit word, then a capitalised name.
-_PROVINCE_NAMED = re.compile(r"\b(?:Thành phố|thành phố|Tỉnh|tỉnh) ((?:[A-ZÀ-ỸĐ][\wÀ-ỹ]*)(?: [A-ZÀ-ỸĐ][\wÀ-ỹ]*)*)")
+# "Sở Nông nghiệp và Môi trường Thành phố Hà Nội": a unit word, then the words of a name.
+_PROVINCE_NAMED = re.compile(r"\b(?:[Tt]hành phố|[Tt]ỉnh)((?: \w+)+)")
 
 
 def named_province(card: ListingEntry) -> str | None:
@@ -101,7 +102,12 @@ def named_province(card: ListingEntry) -> str | None:
     Some national records carry one province's office as their agency (the portal's example):
     shown as it is, it would send a farmer in Gia Lai to Hà Nội's department.
     """
-    names = set(_PROVINCE_NAMED.findall(unicodedata.normalize("NFC", card.agency)))
+    names = set()
+    for words in _PROVINCE_NAMED.findall(unicodedata.normalize("NFC", card.agency)):
+        # A name is its capitalised words ("Hà Nội"); "tỉnh thành phố" or "cấp tỉnh" name none.
+        name = " ".join(itertools.takewhile(lambda word: word[0].isupper(), words.split()))
+        if name:
+            names.add(name)
     return names.pop() if len(names) == 1 else None
 
 
