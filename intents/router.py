@@ -11,8 +11,9 @@ to the nearest known word with rapidfuzz (typos). Listing cards are discounted s
 curated entry beats a long-tail listing name that merely looks alike.
 
 The parts: the tuned numbers are :mod:`intents.tuning`, the second looks at the ranking
-:mod:`intents.reranking`, the scope model for long messages :mod:`intents.scope`, and the
-rule that turns scores into a decision :mod:`intents.decision`. The names callers import
+:mod:`intents.reranking`, the scope model for long messages :mod:`intents.scope`, the topic
+model that reads whether a message's words are about public administration at all
+:mod:`intents.topic`, and the rule that turns scores into a decision :mod:`intents.decision`. The names callers import
 from here are re-exported below.
 """
 
@@ -24,30 +25,16 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
 
-from intents.decision import (
-    CHATTER,
-    OUT_OF_SCOPE,
-    PERSON,
-    SMALL_TALK,
-    Candidate,
-    Decision,
-    Verdict,
-    decide,
-)
+from intents.decision import CHATTER, OUT_OF_SCOPE, PERSON, SMALL_TALK, Candidate, Decision, Verdict, decide
 from intents.foreigners import offer_foreign_sibling
 from intents.glossary import SHIPPED_GLOSSARY, Glossary, is_english
 from intents.index import STOPWORD_WEIGHT, Index, IntentKind, Phrase, collection_paused, terms_of
 from intents.normalize import accented_words, tokens
 from intents.reranking import Reranker
 from intents.rereading import name_lookup, reread
-from intents.scope import (
-    SCOPE_FEATURES,
-    SCOPE_MODEL_FILE,
-    SHIPPED_SCOPE_MODEL,
-    ScopeModel,
-    scope_features,
-)
+from intents.scope import SCOPE_FEATURES, SCOPE_MODEL_FILE, SHIPPED_SCOPE_MODEL, ScopeModel, scope_features
 from intents.spelling import Speller
+from intents.topic import SHIPPED_TOPIC_MODEL, TopicModel
 from intents.tuning import (
     GATHER_BUDGET,
     GATHER_FLOOR,
@@ -72,10 +59,12 @@ class Router:
         long_weights: Weights | None = None,
         scope_model: ScopeModel | None = SHIPPED_SCOPE_MODEL,
         glossary: Glossary | None = SHIPPED_GLOSSARY,
+        topic_model: TopicModel | None = SHIPPED_TOPIC_MODEL,
     ):
         self.index = index
         self.glossary = glossary  # English -> Vietnamese administrative words (intents.glossary)
         self.scope_model = scope_model
+        self.topic_model = topic_model
         self.thresholds = thresholds or Thresholds()
         self.weights = weights or Weights()
         self.long_weights = long_weights or (LONG_WEIGHTS if weights is None else weights)
@@ -143,17 +132,21 @@ class Router:
         A message the scope model (see :meth:`scope_features`) judges out of scope is led by
         a chatter candidate, which :meth:`decide` reads as no match.
         """
-        return self._scoped(*self._score(text)[:2])
+        candidates, features, _, off_topic = self._score(text)
+        return self._scoped(candidates, features, off_topic)
 
-    def _scoped(self, candidates: list[Candidate], features: list[float] | None) -> list[Candidate]:
+    def _scoped(self, candidates: list[Candidate], features: list[float] | None, off_topic: bool) -> list[Candidate]:
+        """The candidates, led by chatter when the scope or topic model turns the message away."""
+        if not candidates or candidates[0].intent in (PERSON, CHATTER):
+            return candidates  # a request for a person stays one; chatter already leads
         model = self.scope_model
-        if (
+        doubted = (
             model is not None
             and features is not None
             and features[-1] >= model.min_words
-            and candidates[0].intent != PERSON  # a request for a person stays one
             and model.in_scope(features) < model.threshold
-        ):
+        )
+        if doubted or off_topic:
             return [Candidate(CHATTER, IntentKind.GENERAL, candidates[0].score, CHATTER), *candidates]
         return candidates
 
@@ -161,8 +154,14 @@ class Router:
         """What the scope model reads (:data:`SCOPE_FEATURES`); None when no procedure is found."""
         return self._score(text, features_wanted=True)[1]
 
-    def _score(self, text: str, features_wanted: bool = False) -> tuple[list[Candidate], list[float] | None, int]:
-        """Rank the intents, best first, with the scope features and the count of informative words.
+    def off_topic(self, text: str) -> bool:
+        """True when the topic model (:mod:`intents.topic`) finds a long message's words off-topic."""
+        return self._score(text)[3]
+
+    def _score(self, text: str, features_wanted: bool = False) -> tuple[list[Candidate], list[float] | None, int, bool]:
+        """Rank the intents, best first, with the scope features, informative words and topic verdict.
+
+        The last: whether the topic model finds a long message's words off-topic.
 
         Two passes keep this fast on large catalogs: gather candidate phrases from the
         informative terms' postings, then score the most promising ones exactly (every
@@ -171,10 +170,10 @@ class Router:
         accents = accented_words(text)
         query = self.query_terms(text, accents)
         if not query:
-            return [], None, 0
+            return [], None, 0, False
         shortlist = self._shortlist(query)
         if shortlist is None:
-            return [], None, informative_words(query)
+            return [], None, informative_words(query), False
         query_weight = sum(query.values())
         # A long story names no procedure outright: trust accumulated evidence over any one phrase.
         informative = informative_words(query)
@@ -187,7 +186,8 @@ class Router:
             features = scope_features(
                 self.index, self._names, candidates, numbers, query, heaviest, query_weight, informative
             )
-        return candidates, features, informative
+        off_topic = self.topic_model is not None and self.topic_model.off_topic(query, informative)
+        return candidates, features, informative, off_topic
 
     def _shortlist(self, query: dict[str, float]) -> list[tuple[float, int]] | None:
         """The most promising phrases, as ``(promise, -phrase number)``; None when none shares a term.
@@ -354,8 +354,8 @@ class Router:
         holds the asking words, and they sink the topic under the no-match line) and "hộ chiếu
         có giá trị bao lâu" (a sibling's name holds them) are routed by their topic alone.
         """
-        candidates, features, informative = self._score(text)
-        candidates = self._scoped(candidates, features)
+        candidates, features, informative, off_topic = self._score(text)
+        candidates = self._scoped(candidates, features, off_topic)
         decision = self.decide(text, candidates)
         if decision.verdict is not Verdict.MATCH:
             decision = reread(text, decision, candidates, self, informative < self.weights.long_message)

@@ -230,6 +230,7 @@ def _ward_readings(
     old_form: bool,
 ) -> list[Reading] | None:
     """The old and current communes a ward mention may be within the district and province; ``None`` if none."""
+
     def within(hits: Sequence[Hit]) -> list[int]:
         return sorted(
             {

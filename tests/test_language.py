@@ -58,7 +58,6 @@ def test_two_words_the_catalog_knows_in_english_are_english() -> None:
     assert detect("giay phep", known) is None
 
 
-
 def test_the_english_phrases_of_national_cards_are_known_english(app: App) -> None:
     # "visa extension" had been answered in Vietnamese: neither word is in a curated English name.
     assert {"visa", "extension"} <= app.engine.live.current.english

@@ -286,7 +286,7 @@ def test_the_scope_model_turns_a_long_off_topic_question_away(router: Router) ->
     from intents.router import SHIPPED_SCOPE_MODEL
 
     assert router.scope_model is SHIPPED_SCOPE_MODEL is not None
-    assert Router(router.index, scope_model=None).route(FURNISHING).verdict is not Verdict.NO_MATCH
+    assert Router(router.index, scope_model=None, topic_model=None).route(FURNISHING).verdict is not Verdict.NO_MATCH
     assert router.route(FURNISHING).verdict is Verdict.NO_MATCH
 
 

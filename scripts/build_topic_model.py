@@ -1,0 +1,123 @@
+"""Fit the router's topic model (intents/topic_model.tsv): are a message's words about public administration.
+
+Nothing here reads an evaluation set. The model learns from four kinds of questions, each kind
+weighing a quarter:
+
+- in scope, generated from the catalog's own fields (the generator of
+  ``scripts/build_scope_model.py``: example questions, summaries, names, national records'
+  names and papers, wrapped in everyday openings and asks);
+- out of scope, generated from the chatter data the same way;
+- in scope, written: ``scripts/topic_questions/in_scope.jsonl``, long stories about 44 curated
+  guides and 400 national records, written by helpers who saw only those procedures' names;
+- out of scope, written: ``scripts/topic_questions/out_of_scope.jsonl``, long questions near
+  the domain (banks, telecoms, private insurers, shops, health, private employers, courts,
+  schools, renting, cars, travel, farming, family, home, religion, money, technology) by
+  helpers who never saw an evaluation set, the catalog's data or the router.
+
+The model is a logistic regression over the message's normalised terms (single words and word
+pairs above filler weight, as :meth:`intents.router.Router.query_terms` gives them; terms seen
+in at least two questions), fitted by AdaGrad with L2 (pure Python, seeded, about 30 s).
+Usage: ``.venv/bin/python scripts/build_topic_model.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import sys
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from intents import build_router  # noqa: E402
+from intents.index import CHATTER_FILE, STOPWORD_WEIGHT  # noqa: E402
+from intents.router import CHATTER  # noqa: E402
+from intents.topic import TOPIC_MODEL_FILE  # noqa: E402
+from procedures.catalog import Catalog  # noqa: E402
+from procedures.loader import load_yaml  # noqa: E402
+from scripts.build_scope_model import in_scope_cores, out_of_scope_cores, wrap  # noqa: E402
+
+SEED = 13
+QUESTIONS = Path(__file__).resolve().parent / "topic_questions"
+CHATTER_QUESTIONS = 400  # generated off-topic questions (two or three chatter lines each)
+EPOCHS = 40
+L2 = 1e-3
+RATE = 0.3
+MIN_QUESTIONS = 2  # a term must appear in this many questions to get a weight
+KEEP = 0.01  # smaller weights are not shipped
+
+
+def read_questions(path: Path) -> list[str]:
+    """The texts of a JSON-lines file of written questions."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line)["text"] for line in lines if line.strip()]
+
+
+def fit(rows: list[tuple[frozenset[str], int, float]], rng: random.Random) -> tuple[dict[str, float], float]:
+    """Logistic regression by AdaGrad over (terms, label, sample weight) rows."""
+    counts = Counter(term for terms, _, _ in rows for term in terms)
+    vocabulary = {term for term, count in counts.items() if count >= MIN_QUESTIONS}
+    total = sum(weight for _, _, weight in rows)
+    weights: dict[str, float] = {}
+    squares: dict[str, float] = {}
+    bias, bias_square = 0.0, 1e-8
+    order = list(rows)
+    for _ in range(EPOCHS):
+        rng.shuffle(order)
+        for terms, label, sample in order:
+            known = [term for term in terms if term in vocabulary]
+            z = bias + sum(weights.get(term, 0.0) for term in known)
+            p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+            step = (p - label) * sample / total * len(order)
+            for term in known:
+                gradient = step + L2 * weights.get(term, 0.0)
+                squares[term] = squares.get(term, 1e-8) + gradient * gradient
+                weights[term] = weights.get(term, 0.0) - RATE * gradient / math.sqrt(squares[term])
+            bias_square += step * step
+            bias -= RATE * step / math.sqrt(bias_square)
+    return weights, bias
+
+
+def main() -> int:
+    """Generate and read the questions, fit the model, write intents/topic_model.tsv."""
+    rng = random.Random(SEED)
+    catalog = Catalog.load()
+    router = build_router(catalog)
+    chatter = load_yaml(CHATTER_FILE.read_text(encoding="utf-8"))[CHATTER]
+    lines = [*chatter.get("vi", ()), *chatter.get("en", ())]
+    groups = {
+        "generated in scope": ([wrap(core, rng) for core in in_scope_cores(catalog, rng)], 1),
+        "generated out of scope": (
+            [wrap(core, rng) for core in out_of_scope_cores(lines, rng, CHATTER_QUESTIONS)],
+            0,
+        ),
+        "written in scope": (read_questions(QUESTIONS / "in_scope.jsonl"), 1),
+        "written out of scope": (read_questions(QUESTIONS / "out_of_scope.jsonl"), 0),
+    }
+    rows = []
+    for texts, label in groups.values():
+        for text in texts:
+            terms = frozenset(term for term, weight in router.query_terms(text).items() if weight > STOPWORD_WEIGHT)
+            rows.append((terms, label, 0.25 / len(texts)))  # each group weighs a quarter
+    weights, bias = fit(rows, rng)
+    right = sum(
+        (bias + sum(weights.get(term, 0.0) for term in terms) >= 0) == (label == 1) for terms, label, _ in rows
+    ) / len(rows)
+    kept = sorted((term, weight) for term, weight in weights.items() if abs(weight) >= KEEP)
+    sizes = ", ".join(f"{len(texts)} {name}" for name, (texts, _) in groups.items())
+    out = [
+        "# The router's topic model: written by scripts/build_topic_model.py (do not edit by hand).",
+        f"# Fitted on {sizes} questions (seed {SEED}); training accuracy {right:.3f}.",
+        "# term\tweight (log-odds of being about public administration, summed over a message's terms)",
+        *(f"{term}\t{weight:.4f}" for term, weight in kept),
+        f"bias\t{bias:.4f}",
+    ]
+    TOPIC_MODEL_FILE.write_text("\n".join(out) + "\n", encoding="utf-8")
+    print(f"{len(rows)} questions ({sizes}); {len(kept)} terms; training accuracy {right:.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
