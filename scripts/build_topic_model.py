@@ -5,7 +5,9 @@ weighing a quarter:
 
 - in scope, generated from the catalog's own fields (the generator of
   ``scripts/build_scope_model.py``: example questions, summaries, names, national records'
-  names and papers, wrapped in everyday openings and asks);
+  names and papers, wrapped in everyday openings and asks), and English ones from the curated
+  entries' English names, summaries and aliases (an English story would otherwise read as
+  off-topic: few written questions are English);
 - out of scope, generated from the chatter data the same way;
 - in scope, written: ``scripts/topic_questions/in_scope.jsonl``, long stories about 44 curated
   guides and 400 national records, written by helpers who saw only those procedures' names;
@@ -49,6 +51,37 @@ MIN_QUESTIONS = 2  # a term must appear in this many questions to get a weight
 KEEP = 0.01  # smaller weights are not shipped
 
 
+ENGLISH_OPENINGS = (
+    "",
+    "Hello, I have a question.",
+    "Hi, I'm a foreigner living in Vietnam.",
+    "My wife asked me to check.",
+)
+ENGLISH_ASKS = (
+    "What papers do I need?",
+    "Where do I apply and how long does it take?",
+    "How much is the fee?",
+    "Can I do it online or must I go in person?",
+    "Who can apply, and is there a deadline?",
+)
+
+
+def english_questions(catalog: Catalog, rng: random.Random) -> list[str]:
+    """In-scope English questions from the curated entries' English names, summaries and aliases."""
+    cores = []
+    for entry in catalog:
+        summary = entry.summary.en.split(". ")[0].rstrip(".") if entry.summary and entry.summary.en else ""
+        cores += [f"I need help with {entry.name.en.lower()}." if entry.name.en else "", summary]
+        cores += [f"I want to know about {alias}." for alias in entry.aliases_en]
+    return [
+        " ".join(
+            part for part in (rng.choice(ENGLISH_OPENINGS), core, *rng.sample(ENGLISH_ASKS, rng.randint(1, 3))) if part
+        )
+        for core in cores
+        if core
+    ]
+
+
 def read_questions(path: Path) -> list[str]:
     """The texts of a JSON-lines file of written questions."""
     lines = path.read_text(encoding="utf-8").splitlines()
@@ -88,7 +121,10 @@ def main() -> int:
     chatter = load_yaml(CHATTER_FILE.read_text(encoding="utf-8"))[CHATTER]
     lines = [*chatter.get("vi", ()), *chatter.get("en", ())]
     groups = {
-        "generated in scope": ([wrap(core, rng) for core in in_scope_cores(catalog, rng)], 1),
+        "generated in scope": (
+            [wrap(core, rng) for core in in_scope_cores(catalog, rng)] + english_questions(catalog, rng),
+            1,
+        ),
         "generated out of scope": (
             [wrap(core, rng) for core in out_of_scope_cores(lines, rng, CHATTER_QUESTIONS)],
             0,
