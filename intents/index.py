@@ -251,6 +251,7 @@ class Index:
             # Official listing names are not typed by citizens: only curated and small-talk
             # phrases need the tone check, and skipping it keeps large catalogs small.
             accents = accented_words(phrase) if doc.kind is not IntentKind.LISTING else {}
+            accents = {word: key for word, key in accents.items() if "_" not in word}  # words only
             self.phrases.append(Phrase(doc_number, terms, 0.0, doc.priority(position), accents, core))
             for term in terms:
                 postings[term].append(phrase_number)

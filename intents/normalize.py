@@ -89,23 +89,46 @@ def accented_words(text: str) -> dict[str, str]:
     """Map each folded word of ``text`` to its accent key, when the text carries diacritics.
 
     Only words typed as plain words are mapped (abbreviations and Telex leftovers are not),
-    and a message typed entirely without marks maps nothing: its words' tones are unknown.
+    and a message typed entirely without marks maps nothing: its words' tones are unknown. A
+    word typed with two tones is not mapped; the word pairs holding it are ("a_b": "key key").
     """
     text = unicodedata.normalize("NFC", text)
     if not has_diacritics(text):
         return {}
     mapping: dict[str, str] = {}
     twice: set[str] = set()
+    typed: list[tuple[str, str | None]] = []  # the words in order, each with its key if it counts
     for raw in re.findall(r"[^\W\d_]+", text.lower()):
         folded, key = fold(raw), accent_key(raw)
         if _STOP_FINAL.search(folded) and key[-1] not in _STOP_TONES:
             # "kêt", "thât": a syllable closed by p/t/c/ch takes only sắc or nặng, so this is a
             # typo whose intended tone is unknown -- it must not count as another word's tone.
+            typed.append((folded, None))
             continue
+        typed.append((folded, key))
         if mapping.setdefault(folded, key) != key:
             twice.add(folded)
     # "tôi cần làm căn cước": two words fold to "can"; neither tone may count against the other.
-    return {folded: key for folded, key in mapping.items() if folded not in twice}
+    words = {folded: key for folded, key in mapping.items() if folded not in twice}
+    if twice:
+        # ... but each word pair holding one keeps its own keys ("thue_khong": "thuế1 không0" in
+        # "cho thuê nhà phải khai thuế không"), so the pair still tells "thuế" from "thuê".
+        for (first, one), (second, other) in zip(typed, typed[1:], strict=False):
+            if one and other and (first in twice or second in twice):
+                words.setdefault(f"{first}_{second}", f"{one} {other}")
+    return words
+
+
+def mistoned(term: str, key: str, spellings: Mapping[str, Collection[str]]) -> bool:
+    """True when a typed word or a word of a typed pair has a tone ``spellings`` never uses.
+
+    ``key`` is the term's value in :func:`accented_words`; ``spellings`` maps a folded word to
+    the accent keys a text uses for it.
+    """
+    return any(
+        word in spellings and typed not in spellings[word]
+        for word, typed in zip(term.split("_"), key.split(" "), strict=False)
+    )
 
 
 def mask_numbers(text: str) -> str:

@@ -29,7 +29,7 @@ from intents.decision import CHATTER, OUT_OF_SCOPE, PERSON, SMALL_TALK, Candidat
 from intents.foreigners import offer_foreign_sibling
 from intents.glossary import SHIPPED_GLOSSARY, Glossary, is_english
 from intents.index import STOPWORD_WEIGHT, Index, IntentKind, Phrase, collection_paused, terms_of
-from intents.normalize import accented_words, tokens
+from intents.normalize import accented_words, mistoned, tokens
 from intents.reranking import Reranker
 from intents.rereading import name_lookup, reread
 from intents.scope import SCOPE_FEATURES, SCOPE_MODEL_FILE, SHIPPED_SCOPE_MODEL, ScopeModel, scope_features
@@ -321,10 +321,10 @@ class Router:
         counted = {term: query[term] for term in shared}
         if accents and doc_accents:
             # Words this intent only spells with other tones ("cưới" when "cười" was typed).
-            wrong = {w for w, key in accents.items() if w in doc_accents and key not in doc_accents[w]}
+            wrong = {w for w, key in accents.items() if mistoned(w, key, doc_accents)}
             if wrong:
                 for term in shared:
-                    if not wrong.isdisjoint(term.split("_")):
+                    if term in wrong or not wrong.isdisjoint(term.split("_")):
                         counted[term] *= weights.wrong_tone
         return counted
 
@@ -332,8 +332,10 @@ class Router:
         """Discount a shared term whose words were typed with different tones than the phrase's."""
         if not query or not phrase:
             return 1.0
-        for word in term.split("_"):
-            typed, expected = query.get(word), phrase.get(word)
+        words = term.split("_")
+        pair = query.get(term) if len(words) > 1 else None  # a pair holding a word typed two ways
+        for word, typed in zip(words, pair.split(" ") if pair else map(query.get, words), strict=False):
+            expected = phrase.get(word)
             if typed is not None and expected is not None and typed != expected:
                 return self.weights.wrong_tone
         return 1.0

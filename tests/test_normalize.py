@@ -85,6 +85,14 @@ def test_a_word_typed_with_two_tones_in_one_message_has_no_tone() -> None:
     assert accented_words("làm căn cước")["can"] == "căn0"
 
 
+def test_the_pairs_of_a_word_typed_with_two_tones_keep_their_own_tones() -> None:
+    # "thuê" (rent) and "thuế" (tax) fold alike; each pair still says which one it holds.
+    words = accented_words("cho thuê nhà phải khai thuế không")
+    assert "thue" not in words
+    assert words["cho_thue"] == "cho0 thuê0" and words["thue_khong"] == "thuê1 không0"
+    assert "nha_phai" not in words  # pairs are kept only around the word typed two ways
+
+
 def test_impossible_tones_are_typos_not_other_words() -> None:
     # A syllable closed by p/t/c/ch takes only sắc or nặng: "kêt" is a typo for "kết", so its
     # tone is unknown; "cười" (laugh) is a real word and keeps its tone against "cưới".

@@ -352,3 +352,11 @@ def test_an_english_fee_question_is_not_taken_for_the_registration_fee_on_proper
     # "registration fee" alone was an alias of lệ phí trước bạ: a generic word and an asking word.
     assert router.route("how much is the birth registration fee").candidates[0].intent == "khai-sinh"
     assert router.route("registration fee for my new car").candidates[0].intent == "le-phi-truoc-ba"
+
+
+def test_a_tax_question_on_renting_out_a_home_is_not_read_as_temporary_residence(router: Router) -> None:
+    # "thuê" (rent) and "thuế" (tax) in one message: the pair "thuế không" had matched the
+    # temporary-residence guide's "thuê … không" at full weight, a confident wrong answer.
+    decision = router.route("cho thuê nhà phải khai thuế không")
+    assert decision.verdict is not Verdict.MATCH
+    assert "1.007689" in [candidate.intent for candidate in decision.candidates[:3]]  # the landlord's tax return
