@@ -1,7 +1,8 @@
 """The units a free text mentions, and what they can mean together.
 
 :func:`find_mentions` finds the longest known names in a text, left to right (diacritics the
-citizen typed must agree with the name's: "Hải Dương" is not "Hải Đường").
+citizen typed must agree with the name's: "Hải Dương" is not "Hải Đường", "tỉnh bác sĩ" is not
+Tịnh Bắc).
 :func:`best_outcomes` tries every choice of those mentions as ward, district and province,
 drops the choices that clash (a ward that is not in the named district) and keeps the
 best-scoring ones.
@@ -37,6 +38,23 @@ def _shape(text: str) -> str:
     return "".join(_TOKEN.findall(unicodedata.normalize("NFC", bare)))
 
 
+def _typed_shape(text: str) -> str:
+    """What the citizen typed as :func:`_shape` does, but a plain vowel typed with a tone is upper case.
+
+    "bác" → "bAc": the syllable carries a mark, so its vowel is a plain "a" -- not "ă" ("Bắc").
+    A vowel typed bare ("bac") may stand for any.
+    """
+    letters = []
+    for char in unicodedata.normalize("NFC", text.lower()):
+        parts = unicodedata.normalize("NFD", char)
+        base, marks = parts[0], parts[1:]
+        if marks and base.isascii() and all(ord(mark) in _TONES for mark in marks):
+            letters.append(base.upper())
+        else:
+            letters.append(_shape(char) if marks else char)
+    return "".join(_TOKEN.findall("".join(letters)))
+
+
 def _tokens(text: str) -> list[tuple[str, int, int]]:
     """Folded words with their place in ``text``; letters and digits typed together split ("q1" → q, 1)."""
     found: list[tuple[str, int, int]] = []
@@ -50,9 +68,11 @@ def _agrees(typed: str, known: str) -> bool:
     """Whether marks the citizen typed agree with a known name (same folded letters; bare letters match any)."""
     known = _shape(known)
     typed = typed[-len(known) :] if known else ""
-    if not known or len(typed) != len(known) or fold(typed) != fold(known):
+    if not known or len(typed) != len(known) or fold(typed.lower()) != fold(known):
         return True  # matched through an alias or a short form: nothing to compare
-    return all(t == k or t.isascii() for t, k in zip(typed, known, strict=True))
+    # A bare letter matches any; an upper-case one is a plain vowel typed with a tone (_typed_shape).
+    pairs = zip(typed, known, strict=True)
+    return all(t == k or t.islower() and t.isascii() or t.isupper() and t.lower() == k for t, k in pairs)
 
 
 def _same_syllables(typed: Sequence[str], known: str) -> bool:
@@ -130,8 +150,13 @@ def find_mentions(text: str, data: Gazetteer) -> tuple[list[Mention], set[str]]:
             ]
             if n == 1 and words[i].isdigit():
                 usable = []
-            typed = _shape(text[tokens[i][1] : tokens[i + n - 1][2]])
+            typed = _typed_shape(text[tokens[i][1] : tokens[i + n - 1][2]])
             agreeing = [h for h in usable if _agrees(typed, h.name)]
+            # Marks typed that agree with no name mean another word ("bệnh viện tỉnh bác sĩ" is
+            # not Tịnh Bắc, nor an alias spelled alike); a name typed bare may be any that folds alike.
+            marked = not typed.isascii() or any(letter.isupper() for letter in typed)
+            if marked and any(h.name for h in usable) and not any(h.name for h in agreeing):
+                agreeing, usable = [], []
             if agreeing or usable:
                 found = tuple(agreeing or usable)
                 loose = tuple(

@@ -90,6 +90,16 @@ def test_can_i_do_it_at_the_commune_police_asks_where_not_an_address(app: App) -
     other.say("khai báo tạm vắng").say("có phải lên tỉnh không").expect("Nộp ở đâu — Khai báo tạm vắng")
 
 
+def test_a_long_health_question_is_not_read_as_an_address(app: App) -> None:
+    # "bệnh viện tỉnh bác sĩ bảo …" had been read as the commune Tịnh Bắc: "which province?"
+    chat = Conversation(app.engine, user_id="back-pain", now=NOW)
+    chat.say(
+        "Chồng tôi bị đau lưng lâu năm, đi khám ở bệnh viện tỉnh bác sĩ bảo thoát vị đĩa đệm, có nên mổ "
+        "hay chỉ cần tập vật lý trị liệu, chi phí khoảng bao nhiêu?"
+    )
+    chat.expect("chưa có thông tin").expect_not("Lạng Sơn").expect_not("tỉnh, thành phố nào")
+
+
 def test_how_is_it_done_under_a_national_card_points_to_its_page(app: App) -> None:
     # No guide is held for a national record: "thủ tục ntn" and the steps button had said "no information".
     chat = Conversation(app.engine, user_id="card-steps", now=NOW)
