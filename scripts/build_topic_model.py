@@ -16,6 +16,9 @@ weighing a quarter:
   schools, renting, cars, travel, farming, family, home, religion, money, technology) by
   helpers who never saw an evaluation set, the catalog's data or the router.
 
+``scripts/topic_questions/threshold_check.jsonl`` (600 short messages, written blind later) is
+never read here: it checked the medium-length threshold of :mod:`intents.topic` only.
+
 The model is a logistic regression over the message's normalised terms (single words and word
 pairs above filler weight, as :meth:`intents.router.Router.query_terms` gives them; terms seen
 in at least two questions), fitted by AdaGrad with L2 (pure Python, seeded, about 30 s).

@@ -45,7 +45,21 @@ def test_short_messages_are_not_judged_by_the_topic_model(router: Router) -> Non
     assert model is not None
     query = router.query_terms(BACK_PAIN)
     assert model.off_topic(query, informative=model.min_words)  # off-topic words …
-    assert not model.off_topic(query, informative=model.min_words - 1)  # … but too few to be judged
+    assert not model.off_topic(query, informative=model.medium_words - 1)  # … but too few to be judged
+
+
+def test_medium_messages_are_judged_against_a_stricter_line() -> None:
+    model = TopicModel({"vay": -2.5}, bias=0.0)  # a chance of about 0.08
+    query = {"vay": 4.0}
+    assert model.threshold > model.probability(query) > model.medium_threshold
+    assert model.off_topic(query, informative=model.min_words)
+    assert not model.off_topic(query, informative=model.min_words - 1)
+
+
+def test_a_medium_off_topic_message_is_turned_away(router: Router) -> None:
+    text = "muốn mua bảo hiểm xe máy bắt buộc online ở đâu rẻ, app nào uy tín vậy"  # a private insurer
+    assert Router(router.index, topic_model=None).route(text).verdict is not Verdict.NO_MATCH
+    assert router.route(text).verdict is Verdict.NO_MATCH
 
 
 def test_filler_words_carry_no_weight() -> None:
