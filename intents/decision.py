@@ -19,6 +19,7 @@ from enum import StrEnum
 
 from intents.index import IntentKind
 from intents.normalize import tokens
+from intents.topic import TopicModel
 from intents.tuning import Thresholds
 
 OUT_OF_SCOPE = "out_of_scope"
@@ -130,6 +131,37 @@ def decide(text: str, candidates: Sequence[Candidate], thresholds: Thresholds, s
     return Decision(text, Verdict.AMBIGUOUS, top.score, top3)
 
 
+def rescued(
+    decision: Decision,
+    candidates: Sequence[Candidate],
+    thresholds: Thresholds,
+    topic_model: TopicModel | None,
+    topic: float | None,
+) -> Decision:
+    """A national record just under the no-match line, asked about when the message is surely on topic.
+
+    National records are discounted against curated guides, so a plain question about one of
+    them ("cty mới muốn đổi kỳ khai thuế từ tháng sang quý") often leads at 0.42-0.48 and was
+    turned away. When the topic model is sure the message is about public administration
+    (``topic`` is its probability, None when not judged) and
+    nothing turned it away as off-topic (chatter does not lead ``candidates``), a national
+    record within ``thresholds.listing_rescue`` of the line is asked about ("Ý bạn là").
+    """
+    top = decision.top
+    if (
+        decision.verdict is not Verdict.NO_MATCH
+        or topic_model is None
+        or not topic_model.on_topic(topic)
+        or top is None
+        or not candidates
+        or candidates[0].intent == CHATTER
+        or top.kind is not IntentKind.LISTING
+        or top.score < thresholds.no_match - thresholds.listing_rescue
+    ):
+        return decision
+    return Decision(decision.text, Verdict.AMBIGUOUS, top.score, decision.candidates)
+
+
 __all__ = [
     "CHATTER",
     "OUT_OF_SCOPE",
@@ -141,4 +173,5 @@ __all__ = [
     "Decision",
     "Verdict",
     "decide",
+    "rescued",
 ]

@@ -2,19 +2,15 @@
 
 ``route(text) -> Decision``. The router only returns data -- ranked candidates and a
 calibrated confidence (:mod:`intents.decision`) -- and the engine decides what to say.
-
 Scoring: each phrase is scored by the IDF weight the query and phrase share, relative to
 both sizes (a weighted cosine over word and word-pair terms); an intent takes its best
 phrase, plus a share of the query it covers across all its phrases (so a long story that
-mentions several of an entry's keywords wins). Words the index does not know are mapped
-to the nearest known word with rapidfuzz (typos). Listing cards are discounted so that a
-curated entry beats a long-tail listing name that merely looks alike.
-
-The parts: the tuned numbers are :mod:`intents.tuning`, the second looks at the ranking
-:mod:`intents.reranking`, the scope model for long messages :mod:`intents.scope`, the topic
-model that reads whether a message's words are about public administration at all
-:mod:`intents.topic`, and the rule that turns scores into a decision :mod:`intents.decision`. The names callers import
-from here are re-exported below.
+mentions several of an entry's keywords wins). Unknown words are mapped to the nearest known
+word with rapidfuzz (typos). Listing cards are discounted so that a curated entry beats a
+long-tail listing name that merely looks alike. The parts: tuned numbers :mod:`intents.tuning`,
+the second look :mod:`intents.reranking`, the scope model :mod:`intents.scope`, the topic model
+(are the words about public administration at all) :mod:`intents.topic`, the decision rule
+:mod:`intents.decision`. The names callers import from here are re-exported below.
 """
 
 from __future__ import annotations
@@ -25,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
 
-from intents.decision import CHATTER, OUT_OF_SCOPE, PERSON, SMALL_TALK, Candidate, Decision, Verdict, decide
+from intents.decision import CHATTER, OUT_OF_SCOPE, PERSON, SMALL_TALK, Candidate, Decision, Verdict, decide, rescued
 from intents.foreigners import offer_foreign_sibling
 from intents.glossary import SHIPPED_GLOSSARY, Glossary, is_english
 from intents.index import STOPWORD_WEIGHT, Index, IntentKind, Phrase, collection_paused, terms_of
@@ -45,6 +41,9 @@ from intents.tuning import (
     Thresholds,
     Weights,
 )
+
+# Ranked candidates, scope features, informative words, topic probability (see Router._score).
+Scored = tuple[list[Candidate], list[float] | None, int, float | None]
 
 
 class Router:
@@ -132,11 +131,13 @@ class Router:
         A message the scope model (see :meth:`scope_features`) judges out of scope is led by
         a chatter candidate, which :meth:`decide` reads as no match.
         """
-        candidates, features, _, off_topic = self._score(text)
-        return self._scoped(candidates, features, off_topic)
+        return self._scoped(*self._score(text))
 
-    def _scoped(self, candidates: list[Candidate], features: list[float] | None, off_topic: bool) -> list[Candidate]:
+    def _scoped(
+        self, candidates: list[Candidate], features: list[float] | None, informative: int, topic: float | None
+    ) -> list[Candidate]:
         """The candidates, led by chatter when the scope or topic model turns the message away."""
+        off_topic = self.topic_model is not None and self.topic_model.off_topic(topic, informative)
         if not candidates or candidates[0].intent in (PERSON, CHATTER):
             return candidates  # a request for a person stays one; chatter already leads
         model = self.scope_model
@@ -154,14 +155,11 @@ class Router:
         """What the scope model reads (:data:`SCOPE_FEATURES`); None when no procedure is found."""
         return self._score(text, features_wanted=True)[1]
 
-    def off_topic(self, text: str) -> bool:
-        """True when the topic model (:mod:`intents.topic`) finds a long message's words off-topic."""
-        return self._score(text)[3]
+    def _score(self, text: str, features_wanted: bool = False) -> Scored:
+        """Rank the intents, best first, with the scope features, informative words and topic.
 
-    def _score(self, text: str, features_wanted: bool = False) -> tuple[list[Candidate], list[float] | None, int, bool]:
-        """Rank the intents, best first, with the scope features, informative words and topic verdict.
-
-        The last: whether the topic model finds a long message's words off-topic.
+        The last: the topic model's chance that the message is about public administration
+        (None when it is too short to be judged or there is no model).
 
         Two passes keep this fast on large catalogs: gather candidate phrases from the
         informative terms' postings, then score the most promising ones exactly (every
@@ -170,10 +168,10 @@ class Router:
         accents = accented_words(text)
         query = self.query_terms(text, accents)
         if not query:
-            return [], None, 0, False
+            return [], None, 0, None
         shortlist = self._shortlist(query)
         if shortlist is None:
-            return [], None, informative_words(query), False
+            return [], None, informative_words(query), None
         query_weight = sum(query.values())
         # A long story names no procedure outright: trust accumulated evidence over any one phrase.
         informative = informative_words(query)
@@ -186,8 +184,8 @@ class Router:
             features = scope_features(
                 self.index, self._names, candidates, numbers, query, heaviest, query_weight, informative
             )
-        off_topic = self.topic_model is not None and self.topic_model.off_topic(query, informative)
-        return candidates, features, informative, off_topic
+        topic = self.topic_model.judged(query, informative) if self.topic_model is not None else None
+        return candidates, features, informative, topic
 
     def _shortlist(self, query: dict[str, float]) -> list[tuple[float, int]] | None:
         """The most promising phrases, as ``(promise, -phrase number)``; None when none shares a term.
@@ -356,11 +354,12 @@ class Router:
         holds the asking words, and they sink the topic under the no-match line) and "hộ chiếu
         có giá trị bao lâu" (a sibling's name holds them) are routed by their topic alone.
         """
-        candidates, features, informative, off_topic = self._score(text)
-        candidates = self._scoped(candidates, features, off_topic)
+        candidates, features, informative, topic = self._score(text)
+        candidates = self._scoped(candidates, features, informative, topic)
         decision = self.decide(text, candidates)
         if decision.verdict is not Verdict.MATCH:
             decision = reread(text, decision, candidates, self, informative < self.weights.long_message)
+        decision = rescued(decision, candidates, self.thresholds, self.topic_model, topic)
         return offer_foreign_sibling(self, text, decision)
 
     def route_once(self, text: str) -> Decision:
