@@ -108,3 +108,25 @@ def test_how_is_it_done_under_a_national_card_points_to_its_page(app: App) -> No
     chat.say("toi ko hieu").expect("Mình có thể:").expect_not("Xin lỗi")  # what the bot can do
     guide = Conversation(app.engine, user_id="guide-steps", now=NOW)
     guide.say("đăng ký tạm trú").say("cac buoc lam").expect("Bước 1/")  # a curated card: its guide
+
+
+def test_no_to_did_you_mean_is_none_of_these(app: App) -> None:
+    # "ko" to "Ý bạn là: 1) … 2) …" had been answered "Xin lỗi, mình chưa có thông tin…".
+    for said in ("ko", "không"):
+        chat = Conversation(app.engine, user_id=f"no-to-which-{said}", now=NOW)
+        chat.say("e muon doi cccd vi doi ten").expect("Ý bạn là")
+        chat.say(said).expect("gõ câu hỏi của bạn").expect_not("chưa có thông tin")
+
+
+def test_where_for_a_procedure_done_only_online_names_the_portal(app: App) -> None:
+    # Paying a traffic fine online: the answer had been "Ngoài ra: Cổng …" under an empty heading,
+    # with a hint to type an old address for an office that plays no part.
+    chat = Conversation(app.engine, user_id="fine-where", now=NOW)
+    chat.say("cho em hỏi bị phạt nguội xe máy vượt đèn đỏ thì nộp phạt online ở đâu")
+    chat.expect("• Cổng Dịch vụ công quốc gia").expect_not("Ngoài ra").expect_not("địa chỉ cũ")
+
+
+def test_moving_ones_household_registration_is_not_asking_how_the_result_comes(app: App) -> None:
+    # "chuyển khẩu về nhà chồng" had been read as "how is the result sent home".
+    chat = Conversation(app.engine, user_id="move-residence", now=NOW)
+    chat.say("toi muon chuyen khau ve nha chong o que").expect("Đăng ký thường trú").expect_not("Kết quả —")

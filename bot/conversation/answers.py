@@ -238,6 +238,9 @@ def _where(entry: Procedure, tr: Translator, commune: str | None) -> list[str]:
     if entry.agency is not None and entry.agency.name.get(loc) not in [desk.name.get(loc) for desk in desks]:
         lines.append(tr.gettext("Handled by: {agency}").format(agency=entry.agency.name.get(loc)))
     online = [channel for channel in entry.channels if channel.kind is not ChannelKind.IN_PERSON]
+    if online and len(lines) == 1:
+        # Done online only (a fine paid on the portal): the portal is where, and no office is near.
+        return [*lines, *(f"{BULLET} {channel.name.get(loc)}" for channel in online[:3])]
     if online:
         names = ", ".join(channel.name.get(loc) for channel in online[:3])
         lines.append(tr.gettext("Also: {names}.").format(names=names))
