@@ -182,8 +182,6 @@ class Engine:
                 if said is False:  # a second "ko" at the same step: help from a person
                     return questions.not_ready(turn) or self._people(turn)
                 payload = NAV_NEXT if said else None
-            if payload is None and commands.yes_or_no(text) is False and questions.offered_choices(turn):
-                payload = NAV_MENU  # "ko" to "Ý bạn là: 1) … 2) …" is its "None of these"
             if payload is None and self.desks is not None:
                 payload = self.desks.reminders.parse(text)
         if payload is not None:

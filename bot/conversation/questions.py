@@ -54,10 +54,11 @@ REPEAT_WINDOW = dt.timedelta(minutes=30)
 
 
 def pending_answer(turn: Turn, text: str) -> str | None:
-    """The payload a typed yes/no stands for when the bot's last reply asked a yes/no question."""
+    """The payload a typed yes/no stands for when the bot's last reply asked a yes/no question (or "did you mean")."""
     pending = turn.state.pending
     if len(pending) != 2:
-        return None
+        # "ko" to "Ý bạn là: 1) … 2) …" is its "None of these"
+        return NAV_MENU if yes_or_no(text) is False and offered_choices(turn) else None
     if turn.state.mode is Mode.GUIDE and simplify(text) in QUIT_WORDS:
         return NAV_EXIT  # "Bạn đã đăng nhập được chưa?" "thôi": not "not yet", but "I give up"
     said = yes_or_no(text)
