@@ -78,3 +78,8 @@ def test_the_social_pension_is_not_voluntary_insurance(app: App) -> None:
     chat.expect_not("📄 Đăng ký tham gia BHXH tự nguyện").expect_option("Trợ cấp xã hội hằng tháng")
     code = Conversation(app.engine, user_id="social-pension-code", now=NOW)
     code.say("1.014027").expect("Trợ cấp hưu trí xã hội là chế độ riêng").expect_not("Không có thủ tục nào")
+    # What defines it, in a parent's words: old and without a pension. It had been answered with the
+    # social allowance's circular "who may apply" ("Đối tượng bảo trợ xã hội…").
+    words = Conversation(app.engine, user_id="social-pension-words", now=NOW)
+    words.say("me toi 76 tuoi ko co luong huu co dc nhan tien gi ko").expect("mã 1.014027")
+    words.expect_option("Trợ cấp xã hội hằng tháng")
