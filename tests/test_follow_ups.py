@@ -130,3 +130,10 @@ def test_moving_ones_household_registration_is_not_asking_how_the_result_comes(a
     # "chuyển khẩu về nhà chồng" had been read as "how is the result sent home".
     chat = Conversation(app.engine, user_id="move-residence", now=NOW)
     chat.say("toi muon chuyen khau ve nha chong o que").expect("Đăng ký thường trú").expect_not("Kết quả —")
+
+
+def test_someone_who_cannot_use_a_phone_is_pointed_to_people(app: App) -> None:
+    # "bà ko biết dùng điện thoại" had been read as "can it be done online?" and asked which procedure.
+    for said in ("ba ko biet dung dien thoai", "Tôi không biết làm online"):
+        chat = Conversation(app.engine, user_id=f"no-phone-{said}", now=NOW)
+        chat.say(said).expect("Tổ công nghệ số cộng đồng", "Bộ phận Một cửa").expect_not("thủ tục nào")

@@ -183,6 +183,27 @@ STAFF_COMMANDS = frozenset(
 _RATINGS = {"👍": RATE_UP, "👎": RATE_DOWN}
 _PUNCTUATION = re.compile(r"[^\w\s/']+")
 
+# "bà ko biết dùng điện thoại": someone who cannot use a phone or do it online needs a person (the
+# one-stop desk, the community digital-technology team), said by whoever types it.
+_CANNOT_GO_ONLINE = (
+    "khong biet dung dien thoai",
+    "ko biet dung dien thoai",
+    "k biet dung dien thoai",
+    "khong biet dung dt",
+    "ko biet dung dt",
+    "khong biet xai dien thoai",
+    "ko biet xai dien thoai",
+    "khong ranh dien thoai",
+    "khong biet lam online",
+    "ko biet lam online",
+    "khong biet lam tren mang",
+    "ko biet lam tren mang",
+    "khong biet dung may tinh",
+    "ko biet dung may tinh",
+)
+_SPEAKERS = ("", "toi ", "tui ", "em ", "ba ", "me ", "bac ", "chau ", "minh ", "ong ", "co ", "chu ", "di ")
+_WORDS[NAV_STUCK] += tuple(speaker + words for speaker in _SPEAKERS for words in _CANNOT_GO_ONLINE)
+_WORDS[NAV_STUCK] += ("i cant use a smartphone", "i can't use a smartphone", "i cannot use a smartphone")
 COMMAND_PHRASES = {phrase: payload for payload, phrases in _WORDS.items() for phrase in phrases}
 ANSWER_PHRASES = {phrase: payload for payload, phrases in _ANSWERS.items() for phrase in phrases}
 
