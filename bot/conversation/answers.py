@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from bot.conversation.actions import Kind, payload
 from bot.conversation.cards import BULLET, conditional_legend, document_line, duration_line
@@ -300,15 +301,20 @@ def holds(entry: Procedure, facet: str, tr: Translator, today: dt.date) -> bool:
     return _facet_lines(entry, facet, tr, today, None) is not None
 
 
-def facet_answer(entry: Procedure, facet: str, tr: Translator, today: dt.date, commune: str | None = None) -> Reply:
+def facet_answer(
+    entry: Procedure, facet: str, tr: Translator, today: dt.date, commune: str | None = None, preface: str = ""
+) -> Reply:
     """The asked fact of a curated entry, first and within :data:`FACET_LIMIT` characters.
 
     ``commune``: the user's commune or ward (full name), when known, for "where to submit".
+    ``preface``: a sentence said first (which money the fee is not), within the same limit.
     """
     found = _facet_lines(entry, facet, tr, today, commune)
     if found is None:
-        return not_held(entry, facet, tr)
+        held_not = not_held(entry, facet, tr)
+        return replace(held_not, text=f"{preface}\n{held_not.text}") if preface else held_not
     lines, more = found
+    lines = [preface, *lines] if preface else lines
     links = portal_links(entry, tr) if facet == Facet.ONLINE else ()
     caution = hedge(entry, FACET_FIELDS.get(facet, ()), tr)
     limit = FACET_LIMIT - (len(caution) + 1 if caution else 0)

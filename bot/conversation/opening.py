@@ -25,6 +25,7 @@ from bot.conversation.listing_cards import (
     listing_short,
     portal_link,
 )
+from bot.conversation.money import preface_for
 from bot.conversation.state import Mode
 from bot.conversation.summary_card import compared, compared_facts
 from bot.conversation.turn import Turn
@@ -169,7 +170,8 @@ def fact(turn: Turn, entry_id: str, facet: str) -> list[Reply]:
     pauses.pause(state)  # a guide in progress is kept: "Tiếp tục hướng dẫn" returns to the step
     state.mode, state.procedure, state.answered = Mode.CARD, entry.id, f"{entry.id}:facet:{facet}"
     turn.log(EventType.CARD, intent=entry.id)
-    reply = facet_answer(entry, facet, turn.tr, turn.today, questions.commune_name(turn))
+    said = preface_for(turn.inbound.text, facet, turn.tr)  # "mỗi tháng đóng bao nhiêu": not the fee
+    reply = facet_answer(entry, facet, turn.tr, turn.today, questions.commune_name(turn), said)
     return [fixed.with_resume(state, reply, turn.tr)]
 
 

@@ -26,6 +26,7 @@ from bot.conversation.actions import (
     payload,
 )
 from bot.conversation.commands import QUIT_WORDS, simplify, yes_or_no
+from bot.conversation.money import preface_for
 from bot.conversation.replies import menu_option
 from bot.conversation.state import Mode
 from bot.conversation.summary_card import short_card
@@ -89,7 +90,8 @@ def answer(turn: Turn, entry: Procedure, facet: str) -> Reply | None:
         return None
     if stage == "card":
         return short_card(entry, turn.tr, turn.today)
-    return answers.facet_answer(entry, facet, turn.tr, turn.today, commune_name(turn))
+    said = preface_for(turn.inbound.text, facet, turn.tr)  # "học phí bao nhiêu": tuition is not the fee
+    return answers.facet_answer(entry, facet, turn.tr, turn.today, commune_name(turn), said)
 
 
 def current_entry(turn: Turn) -> Procedure | None:
