@@ -137,3 +137,18 @@ def test_someone_who_cannot_use_a_phone_is_pointed_to_people(app: App) -> None:
     for said in ("ba ko biet dung dien thoai", "Tôi không biết làm online"):
         chat = Conversation(app.engine, user_id=f"no-phone-{said}", now=NOW)
         chat.say(said).expect("Tổ công nghệ số cộng đồng", "Bộ phận Một cửa").expect_not("thủ tục nào")
+
+
+def test_two_details_asked_at_once_are_both_answered_when_they_fit(app: App) -> None:
+    # "ở đâu, mất bao lâu": only the time had been answered, the office one tap away.
+    chat = Conversation(app.engine, user_id="two-details", now=NOW)
+    chat.say("làm căn cước ở đâu, mất bao lâu").expect("Thời gian giải quyết —", "Nộp ở đâu —", "7 ngày làm việc")
+    assert len(chat.replies[0].text) <= 400
+    assert not any("Nộp ở đâu" in option.label for option in chat.options)  # neither detail offered again
+    chat.expect_option("Giấy tờ cần chuẩn bị")
+
+
+def test_the_conditional_papers_legend_is_said_once(app: App) -> None:
+    chat = Conversation(app.engine, user_id="legend-once", now=NOW)
+    chat.say("giấy tờ gì và nộp ở đâu để đăng ký tạm trú")
+    assert chat.replies[0].text.count("(*) có lưu ý") == 1

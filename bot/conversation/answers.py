@@ -324,7 +324,8 @@ def facet_answer(
     if facet == Facet.DOCUMENTS and "(*)" in text:  # a paper shown carries "(*)": say what it means
         legend = conditional_legend(tr)
         text = fit(lines, limit - len(legend) - 1, more)
-        text += f"\n{legend}" if "(*)" in text else ""  # the room it takes may leave no such paper
+        # the room it takes may leave no such paper; the papers' own lines may already end with it
+        text += f"\n{legend}" if "(*)" in text and legend not in text else ""
     if caution:
         text += f"\n{caution}"
     return Reply(text, options_after(entry, facet, tr), links, ReplyKind.CARD)

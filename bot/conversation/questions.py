@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 
 from bot.conversation import answers
 from bot.conversation.actions import (
@@ -35,7 +36,7 @@ from bot.conversation.walkthrough import walked_number
 from bot.messages import Option, Reply, ReplyKind, shorten
 from intents import foreigners
 from intents.decision import SMALL_TALK
-from intents.facets import Facet, FacetReading
+from intents.facets import Facet, FacetReading, read_facet
 from intents.foreigners import mentions_foreigner
 from intents.index import IntentKind
 from intents.router import Decision, Verdict, informative_words
@@ -91,7 +92,25 @@ def answer(turn: Turn, entry: Procedure, facet: str) -> Reply | None:
     if stage == "card":
         return short_card(entry, turn.tr, turn.today)
     said = preface_for(turn.inbound.text, facet, turn.tr)  # "học phí bao nhiêu": tuition is not the fee
-    return answers.facet_answer(entry, facet, turn.tr, turn.today, commune_name(turn), said)
+    reply = answers.facet_answer(entry, facet, turn.tr, turn.today, commune_name(turn), said)
+    return _with_second_detail(turn, entry, facet, reply)
+
+
+def _with_second_detail(turn: Turn, entry: Procedure, facet: str, reply: Reply) -> Reply:
+    """The reply with a second detail the same message asked ("ở đâu, mất bao lâu"), when both fit.
+
+    Both must be held and fit one screen (:data:`answers.FACET_LIMIT`); otherwise the second
+    stays one tap away, as before.
+    """
+    also = read_facet(turn.inbound.text).also.value
+    if also == Facet.NONE or also == facet or answers.FEE_TIME in (facet, also) or {facet, also} <= {"fee", "time"}:
+        return reply
+    second = answers.facet_answer(entry, also, turn.tr, turn.today, commune_name(turn))
+    text = f"{reply.text}\n\n{second.text}"
+    if ReplyKind.CARD not in (reply.kind, second.kind) or reply.kind != second.kind or len(text) > answers.FACET_LIMIT:
+        return reply
+    options = tuple(option for option in reply.options if option in second.options)  # neither detail again
+    return replace(reply, text=text, options=options, links=(*reply.links, *second.links))
 
 
 def current_entry(turn: Turn) -> Procedure | None:
