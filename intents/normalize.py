@@ -97,25 +97,33 @@ def accented_words(text: str) -> dict[str, str]:
         return {}
     mapping: dict[str, str] = {}
     twice: set[str] = set()
-    typed: list[tuple[str, str | None]] = []  # the words in order, each with its key if it counts
-    for raw in re.findall(r"[^\W\d_]+", text.lower()):
+    typed: list[tuple[str, str | None, bool]] = []  # in order: word, key if it counts, next to the one before
+    end, lowered = -1, text.lower()
+    for found in re.finditer(r"[^\W\d_]+", lowered):
+        raw, joined = found.group(), end >= 0 and lowered[end : found.start()].isspace()
+        end = found.end()
         folded, key = fold(raw), accent_key(raw)
         if _STOP_FINAL.search(folded) and key[-1] not in _STOP_TONES:
             # "kêt", "thât": a syllable closed by p/t/c/ch takes only sắc or nặng, so this is a
             # typo whose intended tone is unknown -- it must not count as another word's tone.
-            typed.append((folded, None))
+            typed.append((folded, None, joined))
             continue
-        typed.append((folded, key))
+        typed.append((folded, key, joined))
         if mapping.setdefault(folded, key) != key:
             twice.add(folded)
     # "tôi cần làm căn cước": two words fold to "can"; neither tone may count against the other.
     words = {folded: key for folded, key in mapping.items() if folded not in twice}
     if twice:
-        # ... but each word pair holding one keeps its own keys ("thue_khong": "thuế1 không0" in
-        # "cho thuê nhà phải khai thuế không"), so the pair still tells "thuế" from "thuê".
-        for (first, one), (second, other) in zip(typed, typed[1:], strict=False):
-            if one and other and (first in twice or second in twice):
-                words.setdefault(f"{first}_{second}", f"{one} {other}")
+        # ... but each word pair holding one keeps its own keys ("thue_khong": "thuê1 không0" in
+        # "cho thuê nhà phải khai thuế không"), so the pair still tells "thuế" from "thuê" -- unless
+        # the same pair is typed both ways too ("thuê nhà và thuế nhà"). Only words typed side by
+        # side make a pair (not across a digit or a full stop).
+        pairs: dict[str, str] = {}
+        for (first, one, _), (second, other, joined) in zip(typed, typed[1:], strict=False):
+            if one and other and joined and (first in twice or second in twice):
+                pair, keys = f"{first}_{second}", f"{one} {other}"
+                pairs[pair] = keys if pairs.setdefault(pair, keys) == keys else ""
+        words.update((pair, keys) for pair, keys in pairs.items() if keys)
     return words
 
 

@@ -128,8 +128,8 @@ class Router:
     def score(self, text: str) -> list[Candidate]:
         """Rank the intents that best explain the message, best first.
 
-        A message the scope model (see :meth:`scope_features`) judges out of scope is led by
-        a chatter candidate, which :meth:`decide` reads as no match.
+        A message the scope model (see :meth:`scope_features`) or the topic model judges out of
+        scope is led by a chatter candidate, which :meth:`decide` reads as no match.
         """
         return self._scoped(*self._score(text))
 

@@ -154,8 +154,11 @@ def find_mentions(text: str, data: Gazetteer) -> tuple[list[Mention], set[str]]:
             agreeing = [h for h in usable if _agrees(typed, h.name)]
             # Marks typed that agree with no name mean another word ("bệnh viện tỉnh bác sĩ" is
             # not Tịnh Bắc, nor an alias spelled alike); a name typed bare may be any that folds alike.
+            # Only a bare commune or district name is dropped so: a province ("Hué", "Hà Nọi") or a
+            # name after its own unit word ("phường Bén Nghé") is meant even when a hat is missing.
             marked = not typed.isascii() or any(letter.isupper() for letter in typed)
-            if marked and any(h.name for h in usable) and not any(h.name for h in agreeing):
+            bare = all(not h.prefixed and h.level != "province" for h in usable)
+            if marked and bare and any(h.name for h in usable) and not any(h.name for h in agreeing):
                 agreeing, usable = [], []
             if agreeing or usable:
                 found = tuple(agreeing or usable)

@@ -144,7 +144,8 @@ def main() -> int:
     right = sum(
         (bias + sum(weights.get(term, 0.0) for term in terms) >= 0) == (label == 1) for terms, label, _ in rows
     ) / len(rows)
-    kept = sorted((term, weight) for term, weight in weights.items() if abs(weight) >= KEEP)
+    # "bias" names the bias line of the file: a term spelled so (an English word) is left out.
+    kept = sorted((term, weight) for term, weight in weights.items() if abs(weight) >= KEEP and term != "bias")
     sizes = ", ".join(f"{len(texts)} {name}" for name, (texts, _) in groups.items())
     out = [
         "# The router's topic model: written by scripts/build_topic_model.py (do not edit by hand).",

@@ -129,6 +129,12 @@ def test_typed_diacritics_tell_names_apart() -> None:
     # Typed without marks a name may be any that folds alike; with its own marks it is itself.
     assert any(old.name == "Xã Tịnh Bắc" for old in resolve("xa tinh bac").old)
     assert any(old.name == "Xã Tịnh Bắc" for old in resolve("xã Tịnh Bắc, tỉnh Quảng Ngãi").old)
+    # A hat left out under a typed tone still names a province, or a name after its unit word.
+    for typed, province in (("Hué", "Thành phố Huế"), ("Hà Nọi", "Thành phố Hà Nội"), ("Bác Ninh", "Tỉnh Bắc Ninh")):
+        found = resolve(typed).province
+        assert found is not None and found.name == province, typed
+    ward = resolve("phường Bén Nghé quận 1")
+    assert ward.commune is not None and ward.commune.name == "Phường Sài Gòn"
 
 
 def test_an_earlier_name_of_a_ward_is_understood() -> None:

@@ -22,6 +22,7 @@ NOW = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
         ("how much is the fine", Money.FINE),
         ("lệ phí bao nhiêu", None),
         ("nộp phạt ở đâu", None),
+        ("làm hộ chiếu đóng bao nhiêu tiền", None),  # any fee is "paid"
     ],
 )
 def test_the_money_a_question_names(text: str, money: Money | None) -> None:
@@ -43,3 +44,5 @@ def test_a_tuition_question_is_told_the_school_sets_it(app: App) -> None:
     chat.expect("Học phí không phải lệ phí", "hỏi nhà trường")
     plain = Conversation(app.engine, user_id="plain-fee", now=NOW)
     plain.say("đăng ký bhxh tự nguyện").say("lệ phí bao nhiêu").expect_not("không phải lệ phí")
+    passport = Conversation(app.engine, user_id="passport-fee", now=NOW)
+    passport.say("làm hộ chiếu").say("đóng bao nhiêu tiền").expect("Lệ phí").expect_not("bảo hiểm")

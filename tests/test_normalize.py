@@ -150,3 +150,8 @@ def test_an_english_re_prefix_joins_its_word_but_a_vietnamese_pair_stays_apart()
     assert tokens("re-register a jet ski")[:1] == ["reregister"]
     assert tokens("I need to re-issue my card")[3] == "reissue"
     assert tokens("giá rẻ-đẹp") == ["gia", "re", "dep"]
+
+
+def test_a_pair_typed_both_ways_or_across_a_stop_has_no_tone() -> None:
+    assert "thue_nha" not in accented_words("thuê nhà và thuế nhà")  # the same pair, both tones
+    assert "thue_khong" not in accented_words("cho thuê. Thuế 2 không")  # not side by side

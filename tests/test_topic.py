@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from intents.decision import Verdict
-from intents.router import Router
+from intents.router import Router, informative_words
 from intents.topic import SHIPPED_TOPIC_MODEL, TOPIC_MODEL_FILE, TopicModel
 
 QUESTIONS = Path(__file__).resolve().parent.parent / "scripts" / "topic_questions"
@@ -49,7 +49,7 @@ def test_short_messages_are_not_judged_by_the_topic_model(router: Router) -> Non
     assert not model.off_topic(None, informative=model.min_words)
 
 
-def test_medium_messages_are_judged_against_a_stricter_line() -> None:
+def test_medium_messages_are_turned_away_only_when_the_model_is_surer() -> None:
     model = TopicModel({"vay": -2.5}, bias=0.0)  # a chance of about 0.08
     chance = model.probability({"vay": 4.0})
     assert model.threshold > chance > model.medium_threshold
@@ -85,7 +85,8 @@ def test_a_national_record_just_under_the_line_is_asked_about_when_surely_on_top
     # a fishing boat (1.003650) led at 0.46 and was turned away as if it were off-topic.
     text = "tôi muốn đăng ký tàu cá mới đóng của gia đình thì làm ở chi cục thủy sản nào"
     model = router.topic_model
-    assert model is not None and model.on_topic(model.judged(router.query_terms(text), informative=12))
+    query = router.query_terms(text)
+    assert model is not None and model.on_topic(model.judged(query, informative_words(query)))
     before = Router(router.index, topic_model=None).route(text)
     assert before.verdict is Verdict.NO_MATCH and before.candidates[0].intent == "1.003650"
     decision = router.route(text)

@@ -240,7 +240,7 @@ def _where(entry: Procedure, tr: Translator, commune: str | None) -> list[str]:
         lines.append(tr.gettext("Handled by: {agency}").format(agency=entry.agency.name.get(loc)))
     online = [channel for channel in entry.channels if channel.kind is not ChannelKind.IN_PERSON]
     if online and len(lines) == 1:
-        # Done online only (a fine paid on the portal): the portal is where, and no office is near.
+        # Done only from afar (a fine paid on the portal, or by post): that is where; no office is near.
         return [*lines, *(f"{BULLET} {channel.name.get(loc)}" for channel in online[:3])]
     if online:
         names = ", ".join(channel.name.get(loc) for channel in online[:3])
@@ -311,13 +311,13 @@ def facet_answer(
     """
     found = _facet_lines(entry, facet, tr, today, commune)
     if found is None:
-        held_not = not_held(entry, facet, tr)
+        held_not = not_held(entry, facet, tr)  # two short sentences: the preface fits beside them
         return replace(held_not, text=f"{preface}\n{held_not.text}") if preface else held_not
     lines, more = found
-    lines = [preface, *lines] if preface else lines
     links = portal_links(entry, tr) if facet == Facet.ONLINE else ()
     caution = hedge(entry, FACET_FIELDS.get(facet, ()), tr)
-    limit = FACET_LIMIT - (len(caution) + 1 if caution else 0)
+    # The preface goes first but is not one of the lines fit() cuts (its heading rule reads line one).
+    limit = FACET_LIMIT - (len(caution) + 1 if caution else 0) - (len(preface) + 1 if preface else 0)
     if facet in (Facet.FEE, Facet.TIME, FEE_TIME):  # every fee and every time, notes cut short
         lines = squeeze(lines, limit)
     text = fit(lines, limit, more)
@@ -328,6 +328,7 @@ def facet_answer(
         text += f"\n{legend}" if "(*)" in text and legend not in text else ""
     if caution:
         text += f"\n{caution}"
+    text = f"{preface}\n{text}" if preface else text
     return Reply(text, options_after(entry, facet, tr), links, ReplyKind.CARD)
 
 

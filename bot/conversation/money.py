@@ -29,12 +29,13 @@ class Money(StrEnum):
 # Folded words that name the money (a fee question's other words are the facet reader's).
 _NAMES = (
     (Money.TUITION, re.compile(r"\b(?:hoc phi|tien hoc|tuition|school fees?)\b")),
-    (Money.FINE, re.compile(r"\b(?:tien phat|muc phat|phat bao nhieu|(?:the|a) fine|fines|penalty)\b")),
+    (Money.FINE, re.compile(r"\b(?:tien phat|muc phat|phat bao nhieu|(?:the|a) fine(?! print| art)|fines|penalty)\b")),
     (
         Money.CONTRIBUTION,
         re.compile(
-            r"\b(?:muc dong|dong bao nhieu|(?:moi|1|mot) (?:thang|nam) (?:phai )?dong|dong (?:moi|hang) (?:thang|nam)"
-            r"|tien dong|contributions?|premiums?)\b"
+            # not "đóng bao nhiêu" alone: any fee is "paid" ("làm hộ chiếu đóng bao nhiêu tiền")
+            r"\b(?:muc dong|(?:moi|1|mot) (?:thang|nam) (?:phai )?dong|dong (?:moi|hang) (?:thang|nam)"
+            r"|contributions?|premiums?)\b"
         ),
     ),
 )

@@ -59,8 +59,9 @@ def pending_answer(turn: Turn, text: str) -> str | None:
     """The payload a typed yes/no stands for when the bot's last reply asked a yes/no question (or "did you mean")."""
     pending = turn.state.pending
     if len(pending) != 2:
-        # "ko" to "Ý bạn là: 1) … 2) …" is its "None of these"
-        return NAV_MENU if yes_or_no(text) is False and offered_choices(turn) else None
+        # "ko" to "Ý bạn là: 1) … 2) …" is its "None of these" (that button's payload is offered too)
+        which = NAV_MENU in turn.state.options and bool(offered_choices(turn)) and turn.state.mode is not Mode.GUIDE
+        return NAV_MENU if which and yes_or_no(text) is False else None
     if turn.state.mode is Mode.GUIDE and simplify(text) in QUIT_WORDS:
         return NAV_EXIT  # "Bạn đã đăng nhập được chưa?" "thôi": not "not yet", but "I give up"
     said = yes_or_no(text)
@@ -105,7 +106,8 @@ def _with_second_detail(turn: Turn, entry: Procedure, facet: str, reply: Reply) 
     also = read_facet(turn.inbound.text).also.value
     if also == Facet.NONE or also == facet or answers.FEE_TIME in (facet, also) or {facet, also} <= {"fee", "time"}:
         return reply
-    second = answers.facet_answer(entry, also, turn.tr, turn.today, commune_name(turn))
+    said = preface_for(turn.inbound.text, also, turn.tr)  # "ở đâu, học phí bao nhiêu"
+    second = answers.facet_answer(entry, also, turn.tr, turn.today, commune_name(turn), said)
     text = f"{reply.text}\n\n{second.text}"
     if ReplyKind.CARD not in (reply.kind, second.kind) or reply.kind != second.kind or len(text) > answers.FACET_LIMIT:
         return reply
