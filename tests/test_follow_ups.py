@@ -152,3 +152,10 @@ def test_the_conditional_papers_legend_is_said_once(app: App) -> None:
     chat = Conversation(app.engine, user_id="legend-once", now=NOW)
     chat.say("giấy tờ gì và nộp ở đâu để đăng ký tạm trú")
     assert chat.replies[0].text.count("(*) có lưu ý") == 1
+
+
+def test_a_phones_curly_apostrophe_is_an_apostrophe(app: App) -> None:
+    # iOS types "don’t" with U+2019: "I don’t understand" had been routed as a question.
+    chat = Conversation(app.engine, user_id="curly", now=NOW, locale_hint="en")
+    chat.say("I don’t understand").expect_not("Sorry")
+    assert chat.replies and chat.replies[0].kind.value == "help"

@@ -327,8 +327,11 @@ def dung(text: str) -> str | None:
 
 
 def simplify(text: str) -> str:
-    """Fold, drop punctuation and collapse spaces ("Quay lại!" -> "quay lai")."""
-    return " ".join(_PUNCTUATION.sub(" ", fold(text)).split())
+    """Fold, drop punctuation and collapse spaces ("Quay lại!" -> "quay lai").
+
+    A phone's typographic apostrophe ("I don’t understand", the default on iOS) is the plain one.
+    """
+    return " ".join(_PUNCTUATION.sub(" ", fold(text.replace("\u2019", "'").replace("\u2018", "'"))).split())
 
 
 def parse(text: str, options: list[str], awaiting_answer: bool, labels: Sequence[str] = ()) -> str | None:
