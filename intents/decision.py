@@ -143,9 +143,9 @@ def rescued(
     National records are discounted against curated guides, so a plain question about one of
     them ("cty mới muốn đổi kỳ khai thuế từ tháng sang quý") often leads at 0.42-0.48 and was
     turned away. When the topic model is sure the message is about public administration
-    (``topic`` is its probability, None when not judged) and
-    nothing turned it away as off-topic (chatter does not lead ``candidates``), a national
-    record within ``thresholds.listing_rescue`` of the line is asked about ("Ý bạn là").
+    (``topic`` is its probability, None when not judged) and nothing turned it away as
+    off-topic (chatter does not lead ``candidates``), a national record within
+    ``thresholds.listing_rescue`` of the line is asked about ("Ý bạn là").
     """
     top = decision.top
     if (

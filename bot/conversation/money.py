@@ -56,8 +56,9 @@ def preface_for(text: str, facet: str, tr: Translator) -> str:
 def preface(money: Money, tr: Translator) -> str:
     """One sentence before the fee lines: this is not that money, and who knows its amount."""
     if money is Money.TUITION:
-        return tr.gettext("Tuition is not the fee of this procedure: the school announces it. Ask the school.")
+        return tr.gettext("Tuition is not the fee of this procedure: ask the school about it.")
     if money is Money.FINE:
+        # The fines guide's own sourced preparation: "Số tiền phạt ghi trong quyết định."
         return tr.gettext("A fine is not a procedure fee: its amount is written in the penalty decision you received.")
     return tr.gettext(
         "Insurance contributions are not the fee of this procedure: ask the social insurance office about the rate."

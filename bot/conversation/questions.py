@@ -104,12 +104,14 @@ def _with_second_detail(turn: Turn, entry: Procedure, facet: str, reply: Reply) 
     stays one tap away, as before.
     """
     also = read_facet(turn.inbound.text).also.value
-    if also == Facet.NONE or also == facet or answers.FEE_TIME in (facet, also) or {facet, also} <= {"fee", "time"}:
+    money_time = {Facet.FEE, Facet.TIME, answers.FEE_TIME}  # asked together, already answered together
+    if also in (Facet.NONE, facet) or {facet, also} <= money_time:
         return reply
     said = preface_for(turn.inbound.text, also, turn.tr)  # "ở đâu, học phí bao nhiêu"
     second = answers.facet_answer(entry, also, turn.tr, turn.today, commune_name(turn), said)
     text = f"{reply.text}\n\n{second.text}"
-    if ReplyKind.CARD not in (reply.kind, second.kind) or reply.kind != second.kind or len(text) > answers.FACET_LIMIT:
+    held = reply.kind is ReplyKind.CARD and second.kind is ReplyKind.CARD  # "not known" is not combined
+    if not held or len(text) > answers.FACET_LIMIT:
         return reply
     options = tuple(option for option in reply.options if option in second.options)  # neither detail again
     return replace(reply, text=text, options=options, links=(*reply.links, *second.links))
