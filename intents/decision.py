@@ -17,9 +17,10 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from intents.glossary import is_english
 from intents.index import IntentKind
 from intents.normalize import tokens
-from intents.topic import TopicModel
+from intents.topic import DOUBT, MATCH_DOUBT, TopicModel
 from intents.tuning import Thresholds
 
 OUT_OF_SCOPE = "out_of_scope"
@@ -162,6 +163,48 @@ def rescued(
     return Decision(decision.text, Verdict.AMBIGUOUS, top.score, decision.candidates)
 
 
+def doubted(
+    decision: Decision, topic_model: TopicModel | None, topic: float | None, informative: int, english: bool
+) -> Decision:
+    """A medium Vietnamese message doubted by both the router and the topic model: not guessed at.
+
+    ``topic`` is the topic model's probability (None when the message was not judged),
+    ``informative`` its informative words. When the router would ask "Ý bạn là" and the words
+    are unlikely (below :data:`~intents.topic.DOUBT`) to be about public administration at all
+    ("cho thuê xe máy đi Hà Giang ở đâu"), the message is out of scope; a confident match whose
+    words are very unlikely (below :data:`~intents.topic.MATCH_DOUBT`) is asked about instead of
+    answered. General intents (a greeting, a request for a person) are never doubted so, nor is
+    English, which the topic model read little of. Nor is a national record's "did you mean":
+    a helper's look-up by official name ("khôi phục giá trị sử dụng hộ chiếu") is made of
+    bureaucratic words the model reads as unlikely (0.23), and it must still be offered.
+    """
+    top = decision.top
+    if topic_model is None or english or top is None or top.kind is IntentKind.GENERAL:
+        return decision
+    if (
+        decision.verdict is Verdict.AMBIGUOUS
+        and top.kind is not IntentKind.LISTING
+        and topic_model.doubts(topic, informative, DOUBT)
+    ):
+        return Decision(decision.text, Verdict.NO_MATCH, top.score, decision.candidates)
+    if decision.verdict is Verdict.MATCH and topic_model.doubts(topic, informative, MATCH_DOUBT):
+        return Decision(decision.text, Verdict.AMBIGUOUS, top.score, decision.candidates)
+    return decision
+
+
+def settled(
+    decision: Decision,
+    candidates: Sequence[Candidate],
+    thresholds: Thresholds,
+    topic_model: TopicModel | None,
+    topic: float | None,
+    informative: int,
+) -> Decision:
+    """The topic model's word on a decision: :func:`rescued`, then :func:`doubted`."""
+    rescued_decision = rescued(decision, candidates, thresholds, topic_model, topic)
+    return doubted(rescued_decision, topic_model, topic, informative, is_english(decision.text))
+
+
 __all__ = [
     "CHATTER",
     "OUT_OF_SCOPE",
@@ -173,5 +216,7 @@ __all__ = [
     "Decision",
     "Verdict",
     "decide",
+    "doubted",
     "rescued",
+    "settled",
 ]

@@ -21,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
 
-from intents.decision import CHATTER, OUT_OF_SCOPE, PERSON, SMALL_TALK, Candidate, Decision, Verdict, decide, rescued
+from intents.decision import CHATTER, OUT_OF_SCOPE, PERSON, SMALL_TALK, Candidate, Decision, Verdict, decide, settled
 from intents.foreigners import offer_foreign_sibling
 from intents.glossary import SHIPPED_GLOSSARY, Glossary, is_english
 from intents.index import STOPWORD_WEIGHT, Index, IntentKind, Phrase, collection_paused, terms_of
@@ -359,7 +359,7 @@ class Router:
         decision = self.decide(text, candidates)
         if decision.verdict is not Verdict.MATCH:
             decision = reread(text, decision, candidates, self, informative < self.weights.long_message)
-        decision = rescued(decision, candidates, self.thresholds, self.topic_model, topic)
+        decision = settled(decision, candidates, self.thresholds, self.topic_model, topic, informative)
         return offer_foreign_sibling(self, text, decision)
 
     def route_once(self, text: str) -> Decision:

@@ -113,3 +113,50 @@ def test_the_rescue_never_takes_what_the_topic_model_doubts() -> None:
     assert (
         rescued(Decision("…", Verdict.NO_MATCH, 0.45, (guide,)), [guide], lines, model, 0.9).verdict is Verdict.NO_MATCH
     )
+
+
+def test_a_medium_message_both_models_doubt_is_turned_away(router: Router) -> None:
+    # A motorbike rental for a trip shares the vehicle guide's words; the router would ask
+    # "Ý bạn là: đăng ký xe?", and the topic model finds the words unlikely to be administrative.
+    text = "cho thuê xe máy đi Hà Giang ở đâu rẻ mà xe tốt vậy mn"
+    assert Router(router.index, topic_model=None).route(text).verdict is Verdict.AMBIGUOUS
+    assert router.route(text).verdict is Verdict.NO_MATCH
+
+
+def test_a_confident_match_whose_words_are_doubted_is_asked_about(router: Router) -> None:
+    # A scam call in the electricity company's name is not the electricity bill guide.
+    text = "cuộc gọi giả danh nhân viên điện lực đòi tiền điện nhận biết sao"
+    assert Router(router.index, topic_model=None).route(text).verdict is Verdict.MATCH
+    decision = router.route(text)
+    assert decision.verdict is Verdict.AMBIGUOUS and decision.intent == "tien-dien"
+
+
+def test_medium_questions_about_a_procedure_are_not_doubted(router: Router) -> None:
+    for text, intent in (
+        ("anh họ ở quê lên chơi ngủ lại nhà mình mấy đêm có phải báo công an không", "thong-bao-luu-tru"),
+        ("vợ chồng mình muốn tách hộ khẩu ra riêng mà vẫn ở chung nhà bố mẹ được không", "tach-ho"),
+        ("mất bằng tốt nghiệp cấp ba rồi xin lại bản sao ở trường cũ được không mn", "ban-sao-van-bang"),
+    ):
+        decision = router.route(text)
+        assert (decision.verdict, decision.intent) == (Verdict.MATCH, intent), text
+
+
+def test_doubt_reads_only_medium_vietnamese_procedure_questions() -> None:
+    from intents.decision import Candidate, Decision, doubted
+    from intents.index import IntentKind
+
+    model = TopicModel()
+    guide = Candidate("dang-ky-xe", IntentKind.CURATED, 0.55, "Đăng ký xe")
+    unsure = Decision("…", Verdict.AMBIGUOUS, 0.55, (guide,))
+    sure = Decision("…", Verdict.MATCH, 0.7, (guide,))
+    medium, long = model.medium_words, model.min_words
+    assert doubted(unsure, model, 0.2, medium, english=False).verdict is Verdict.NO_MATCH
+    assert doubted(unsure, model, 0.3, medium, english=False).verdict is Verdict.AMBIGUOUS  # likely enough
+    assert doubted(unsure, model, 0.2, long, english=False).verdict is Verdict.AMBIGUOUS  # a long story's words dilute
+    assert doubted(unsure, model, None, 5, english=False).verdict is Verdict.AMBIGUOUS  # too short to judge
+    assert doubted(unsure, model, 0.2, medium, english=True).verdict is Verdict.AMBIGUOUS
+    assert doubted(sure, model, 0.05, medium, english=False).verdict is Verdict.AMBIGUOUS
+    assert doubted(sure, model, 0.2, medium, english=False).verdict is Verdict.MATCH
+    person = Candidate("human", IntentKind.GENERAL, 0.7, "")
+    assert doubted(Decision("…", Verdict.MATCH, 0.7, (person,)), model, 0.05, medium, False).verdict is Verdict.MATCH
+    assert doubted(unsure, None, 0.2, medium, english=False) is unsure
