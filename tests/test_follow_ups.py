@@ -118,6 +118,19 @@ def test_no_to_did_you_mean_is_none_of_these(app: App) -> None:
         chat.say(said).expect("gõ câu hỏi của bạn").expect_not("chưa có thông tin")
 
 
+def test_yes_to_did_you_mean_asks_which_one(app: App) -> None:
+    # "có" to "Ý bạn là: 1) … 2) …" had been "Xin lỗi, mình chưa có thông tin…": a yes picks nothing.
+    for said in ("có", "ok", "ừ"):
+        chat = Conversation(app.engine, user_id=f"yes-to-which-{said}", now=NOW)
+        chat.say("thẻ tạm trú").expect("Ý bạn là", "2) Đăng ký tạm trú")
+        chat.say(said).expect("Bạn muốn hỏi mục nào?", "2) Đăng ký tạm trú").expect_not("chưa có thông tin")
+        chat.expect_option("Đăng ký tạm trú")
+        chat.say("2").expect("Đăng ký tạm trú (mã 1.004194)")  # and the pick still works
+    english = Conversation(app.engine, user_id="yes-to-which-en", locale_hint="en", now=NOW)
+    english.say("I am a foreigner, how do I get a temporary residence card?").say("yes")
+    english.expect("Which one do you mean?").expect_not("Sorry")
+
+
 def test_where_for_a_procedure_done_only_online_names_the_portal(app: App) -> None:
     # Paying a traffic fine online: the answer had been "Ngoài ra: Cổng …" under an empty heading,
     # with a hint to type an old address for an office that plays no part.

@@ -172,6 +172,9 @@ class Engine:
             if self.desks is not None and turn.role is Role.ADMIN:
                 return self.desks.admin.upload(turn, document.name, document.content)
             return [fixed.media(turn.tr, "document")]
+        several = questions.offered_choices(turn) if state.mode is not Mode.GUIDE else []
+        if payload is None and len(several) > 1 and commands.yes_or_no(text):  # "có" to "1) … 2) …"
+            return [fixed.which_one(turn, several)]
         if payload is None:
             awaiting = state.mode is Mode.GUIDE and self._awaiting_answer(turn)
             payload = questions.pending_answer(turn, text) or commands.parse(

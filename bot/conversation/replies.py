@@ -101,6 +101,13 @@ def ask_first(turn: Turn, intents: list[str], asked: str) -> Reply:
     return replace(question, text="\n".join([text, *question.text.splitlines()[1:]]))
 
 
+def which_one(turn: Turn, intents: list[str]) -> Reply:
+    """A "yes" to "Did you mean: 1) … 2) …" asked which one it agrees to (a bare yes picks nothing)."""
+    question = ask_between(turn, intents)
+    text = turn.tr.gettext("Which one do you mean? Tap it below:")
+    return replace(question, text="\n".join([text, *question.text.splitlines()[1:]]))
+
+
 def ask_procedure(turn: Turn, facet: str) -> Reply:
     """Ask which procedure a question about one detail means ("lệ phí bao nhiêu?" with nothing at hand)."""
     tr = turn.tr
