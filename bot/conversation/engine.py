@@ -167,14 +167,10 @@ class Engine:
 
     def _dispatch(self, turn: Turn, payload: str | None, text: str) -> list[Reply]:
         state = turn.state
-        document = turn.inbound.document
-        if document is not None:
-            if self.desks is not None and turn.role is Role.ADMIN:
-                return self.desks.admin.upload(turn, document.name, document.content)
-            return [fixed.media(turn.tr, "document")]
-        several = questions.offered_choices(turn) if state.mode is not Mode.GUIDE else []
-        if payload is None and len(several) > 1 and commands.yes_or_no(text):  # "có" to "1) … 2) …"
-            return [fixed.which_one(turn, several)]
+        if turn.inbound.document is not None:
+            return self._document(turn)
+        if payload is None and (which := fixed.which_one(turn, text)) is not None:  # "có" to "1) … 2) …"
+            return [which]
         if payload is None:
             awaiting = state.mode is Mode.GUIDE and self._awaiting_answer(turn)
             payload = questions.pending_answer(turn, text) or commands.parse(
@@ -290,6 +286,12 @@ class Engine:
         if state.mode is Mode.RATING and self.desks is not None:
             replies[-1] = self.desks.reminders.offer(turn, replies[-1])
         return replies
+
+    def _document(self, turn: Turn) -> list[Reply]:
+        document = turn.inbound.document
+        if self.desks is not None and turn.role is Role.ADMIN and document is not None:
+            return self.desks.admin.upload(turn, document.name, document.content)
+        return [fixed.media(turn.tr, "document")]
 
     def _with_notice(self, turn: Turn, replies: list[Reply], starting: bool) -> list[Reply]:
         """The officers' notice first, when a conversation starts (unless the greeting carries it)."""

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.conversation.actions import NAV_MENU, NAV_REPHRASE, NAV_RESUME, NAV_STUCK, Kind, payload
+from bot.conversation.actions import NAV_MENU, NAV_REPHRASE, NAV_RESUME, NAV_STUCK, Action, Kind, payload
 from bot.conversation.answers import asked_phrase
-from bot.conversation.commands import number
+from bot.conversation.commands import number, yes_or_no
 from bot.conversation.contacts import Contacts
 from bot.conversation.live import Snapshot
 from bot.conversation.state import ConversationState, Mode
@@ -101,8 +101,14 @@ def ask_first(turn: Turn, intents: list[str], asked: str) -> Reply:
     return replace(question, text="\n".join([text, *question.text.splitlines()[1:]]))
 
 
-def which_one(turn: Turn, intents: list[str]) -> Reply:
-    """A "yes" to "Did you mean: 1) … 2) …" asked which one it agrees to (a bare yes picks nothing)."""
+def which_one(turn: Turn, text: str) -> Reply | None:
+    """A "yes" to "Did you mean: 1) … 2) …" asked which one it agrees to (a bare yes picks nothing).
+
+    None when ``text`` is not a yes or no "did you mean" of several procedures waits (outside a guide).
+    """
+    intents = list(dict.fromkeys(a.argument for a in map(Action.parse, turn.state.options) if a.kind == Kind.PICK))
+    if turn.state.mode is Mode.GUIDE or len(intents) < 2 or not yes_or_no(text):
+        return None
     question = ask_between(turn, intents)
     text = turn.tr.gettext("Which one do you mean? Tap it below:")
     return replace(question, text="\n".join([text, *question.text.splitlines()[1:]]))
