@@ -101,7 +101,18 @@ def is_for_foreigners(label: str) -> bool:
     return "nuoc ngoai" in fold(label)
 
 
-def _twins(router: Router, name: str, other: str) -> bool:
+def asked_by_a_body(label: str) -> bool:
+    """Whether a procedure's name says an agency, not a person, asks for it.
+
+    "Cấp Phiếu lý lịch tư pháp theo yêu cầu của cơ quan tiến hành tố tụng (… người nước ngoài …)"
+    names foreigners, but a court asks for it: a foreigner asking for their own record needs
+    the one for "người nước ngoài đã cư trú tại Việt Nam".
+    """
+    folded = fold(label)
+    return "theo yeu cau cua co quan" in folded or "theo de nghi cua co quan" in folded
+
+
+def twins(router: Router, name: str, other: str) -> bool:
     """Whether two procedure names share a rarer word pair ("kết hôn" does, "đăng ký" does not)."""
     pairs = {term for term, weight in router.query_terms(name).items() if "_" in term and weight >= PAIR_WEIGHT}
     return not pairs.isdisjoint(router.query_terms(other))
@@ -122,7 +133,8 @@ def _twin(router: Router, name: str) -> Candidate | None:
                 for candidate in router.score(f"{name} cho người nước ngoài")[:SIBLING_REACH]
                 if candidate.kind is IntentKind.LISTING
                 and is_for_foreigners(candidate.label)
-                and _twins(router, name, candidate.label)
+                and not asked_by_a_body(candidate.label)
+                and twins(router, name, candidate.label)
             ),
             None,
         )
@@ -154,7 +166,7 @@ def offer_foreign_sibling(router: Router, text: str, decision: Decision) -> Deci
         if candidate.kind is IntentKind.GENERAL:
             continue
         if is_for_foreigners(candidate.label):  # second already: only the leader's own twin
-            twin: Candidate | None = candidate if _twins(router, top3[0].label, candidate.label) else None
+            twin: Candidate | None = candidate if twins(router, top3[0].label, candidate.label) else None
         else:
             twin = _twin(router, candidate.label)
         if twin is not None:
@@ -169,6 +181,7 @@ __all__ = [
     "SAID",
     "SIBLING_REACH",
     "foreign_sibling",
+    "twins",
     "is_for_foreigners",
     "mentions_foreigner",
     "offer_foreign_sibling",

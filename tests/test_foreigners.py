@@ -78,3 +78,14 @@ def test_a_foreigners_card_leads_only_when_it_is_the_leaders_twin(router: Router
     assert "1.001766" not in [c.intent for c in decision.candidates]  # khai tử có yếu tố nước ngoài
     assert says_foreigner("khách nước ngoài ở nhà tôi") and not says_foreigner("tôi sắp đi nước ngoài")
     assert router.route("kết hôn với người nước ngoài").candidates[0].intent == "2.000806"
+
+
+def test_a_foreigners_own_criminal_record_is_not_the_one_a_court_asks_for(app: App) -> None:
+    # The twin had been "… theo yêu cầu của cơ quan tiến hành tố tụng (… người nước ngoài …)", which
+    # a court asks for, shown as free of charge.
+    said_in = (("vi", "tôi là người nước ngoài", "Có"), ("en", "I am a foreigner who lived in Vietnam", "Yes"))
+    for locale, said, yes in said_in:
+        chat = Conversation(app.engine, user_id=f"foreign-record-{locale}", locale_hint=locale, now=NOW)
+        chat.say("lý lịch tư pháp" if locale == "vi" else "criminal record certificate").say(said)
+        chat.expect("người nước ngoài đã cư trú tại Việt Nam").expect_not("tố tụng")
+        chat.press(yes).expect("3.000330")
