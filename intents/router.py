@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from intents.decision import CHATTER, OUT_OF_SCOPE, PERSON, SMALL_TALK, Candidate, Decision, Verdict, decide, settled
+from intents.firsts import offer_first_issue
 from intents.foreigners import offer_foreign_sibling
 from intents.glossary import SHIPPED_GLOSSARY, Glossary, is_english
 from intents.index import STOPWORD_WEIGHT, Index, IntentKind, Phrase, collection_paused, terms_of
@@ -360,7 +361,7 @@ class Router:
         if decision.verdict is not Verdict.MATCH:
             decision = reread(text, decision, candidates, self, informative < self.weights.long_message)
         decision = settled(decision, candidates, self.thresholds, self.topic_model, topic, informative)
-        return offer_foreign_sibling(self, text, decision)
+        return offer_first_issue(self, text, offer_foreign_sibling(self, text, decision))
 
     def route_once(self, text: str) -> Decision:
         """Score and decide one text, without rereading it."""

@@ -1,0 +1,53 @@
+"""A first card is not the renewal guide: a first-time question is offered the first-issue record."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.app import App
+from bot.testing import Conversation
+from intents import Router, Verdict
+from intents.firsts import age_bound, stated_age
+
+NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+
+
+def test_ages_are_read_from_messages_and_bounds_from_names() -> None:
+    assert stated_age("con tôi 15 tuổi muốn làm căn cước") == 15
+    assert stated_age("lam cccd cho con 16t") == 16
+    assert stated_age("My son just turned 14") == 14
+    assert stated_age("my daughter is 10 years old") == 10
+    assert stated_age("làm căn cước mất bao lâu") is None
+    assert age_bound("Cấp thẻ căn cước cho người dưới 14 tuổi") == (0, 14)
+    assert age_bound("Cấp thẻ căn cước cho người từ đủ 14 tuổi trở lên") == (14, 200)
+    assert age_bound("Cấp đổi, cấp lại thẻ căn cước") is None
+
+
+def test_a_first_card_leads_when_the_message_says_first_time(router: Router) -> None:
+    for text, first in (
+        ("con tôi 5 tuổi chưa có căn cước, làm thế nào", "1.014062"),  # under 14
+        ("cháu 14 tuổi làm căn cước lần đầu cần giấy tờ gì", "1.014061"),  # 14 and over
+        ("My son is 14 and never had an ID card", "1.014061"),
+    ):
+        decision = router.route(text)
+        assert decision.verdict is Verdict.AMBIGUOUS, text
+        assert [c.intent for c in decision.candidates[:2]] == [first, "can-cuoc"], text
+
+
+def test_an_age_alone_offers_the_record_for_that_age_second(router: Router) -> None:
+    decision = router.route("con tôi 15 tuổi muốn làm căn cước")  # had been a confident renewal card
+    assert decision.verdict is Verdict.AMBIGUOUS
+    assert [c.intent for c in decision.candidates[:2]] == ["can-cuoc", "1.014061"]
+
+
+def test_renewing_or_replacing_keeps_the_guide(router: Router) -> None:
+    for text in ("mất căn cước chưa có thẻ mới thì đi máy bay được không", "làm lại căn cước cho mẹ 70 tuổi"):
+        decision = router.route(text)
+        assert (decision.verdict, decision.intent) == (Verdict.MATCH, "can-cuoc"), text
+
+
+def test_a_parent_asking_for_a_childs_first_card_is_not_told_to_bring_the_old_one(app: App) -> None:
+    chat = Conversation(app.engine, user_id="first-card", now=NOW)
+    chat.say("con tôi 5 tuổi chưa có căn cước, làm thế nào")
+    chat.expect("Ý bạn là", "1) Cấp thẻ căn cước cho người dưới 14 tuổi", "2) Cấp đổi, cấp lại thẻ căn cước")
+    chat.say("1").expect("1.014062").expect_not("Thẻ căn cước cũ")
