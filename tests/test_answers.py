@@ -348,3 +348,11 @@ def test_which_fee_is_current_is_decided_by_the_local_day(app: App) -> None:
     new_year.say("lệ phí làm lại căn cước bao nhiêu").expect("70.000").expect_not("35.000")
     eve = Conversation(app.engine, user_id="eve", now=dt.datetime(2026, 12, 31, 16, 0, tzinfo=dt.UTC))
     eve.say("lệ phí làm lại căn cước bao nhiêu").expect("35.000")  # 23:00 on 31 December, still reduced
+
+
+def test_a_long_portal_quote_is_cut_inside_the_quote_not_in_the_advice(app: App) -> None:
+    # The fee of 2.000806 quotes the portal's note, then says whom to ask; the answer had been cut
+    # at "hỏi bộ phận một cửa hoặc…", losing where to ask.
+    chat = Conversation(app.engine, user_id="quote-cut", now=NOW)
+    chat.say("2.000806 lệ phí").expect("Lệ phí —", "nơi bạn nộp hồ sơ.", "…»")
+    assert len(chat.text) <= FACET_LIMIT

@@ -73,15 +73,21 @@ def fit(lines: Sequence[str], limit: int, more: str) -> str:
 def squeeze(lines: Sequence[str], limit: int) -> list[str]:
     """Cut the longest bullet lines until all of ``lines`` fit ``limit``: every case keeps its line.
 
-    The fee and the time asked together: dropping the lines past the limit would drop the time
-    a long fee note pushed out, so the notes are cut instead (never below :data:`MIN_CUT`).
+    Dropping the lines past the limit would drop the time a long fee note pushed out, so the notes
+    are cut instead (never below :data:`MIN_CUT`), inside a quote of the portal's words first.
     """
     kept = list(lines)
     while (excess := len("\n".join(kept)) - limit) > 0:
         longest = max(range(len(kept)), key=lambda n: len(kept[n]) if kept[n].startswith(BULLET) else -1)
-        if not kept[longest].startswith(BULLET) or len(kept[longest]) <= MIN_CUT:
+        line = kept[longest]
+        start, end = line.find("«"), line.rfind("»")
+        if line.startswith(BULLET) and end - start - 1 > MIN_CUT:  # not the advice after the quote
+            quote = line[start + 1 : end]
+            kept[longest] = f"{line[: start + 1]}{shorten(quote, max(MIN_CUT, len(quote) - excess))}{line[end:]}"
+            continue
+        if not line.startswith(BULLET) or len(line) <= MIN_CUT:
             break  # nothing left to cut: fit() drops what still does not fit
-        kept[longest] = shorten(kept[longest], max(MIN_CUT, len(kept[longest]) - excess))
+        kept[longest] = shorten(line, max(MIN_CUT, len(line) - excess))
     return kept
 
 
@@ -370,10 +376,7 @@ NATIONAL_PORTAL = "dichvucong.gov.vn"
 
 
 def official_page(entry: Procedure) -> str:
-    """Where to check what the catalog does not hold: the national portal's page, else the source.
-
-    A provincial source page (possibly of a province merged in 2025) comes after the national portal.
-    """
+    """Where to check what the catalog does not hold: the national portal's page, else the (provincial) source."""
     national = [c.url for c in entry.channels if c.kind is ChannelKind.PORTAL and c.url and NATIONAL_PORTAL in c.url]
     return entry.source_url if NATIONAL_PORTAL in entry.source_url or not national else national[0]
 
