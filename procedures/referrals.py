@@ -89,6 +89,10 @@ class Referrals:
                     return referral
         return None
 
+    def by_id(self, matter: str) -> Referral | None:
+        """The referral with this id, if it is still shipped."""
+        return next((referral for referral in self.items if referral.id == matter), None)
+
     def for_code(self, code: str) -> Referral | None:
         """The referral that rests on national code ``code`` (one the catalog itself does not hold)."""
         return next((referral for referral in self.items if referral.source == code), None)

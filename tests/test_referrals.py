@@ -83,3 +83,16 @@ def test_the_social_pension_is_not_voluntary_insurance(app: App) -> None:
     words = Conversation(app.engine, user_id="social-pension-words", now=NOW)
     words.say("me toi 76 tuoi ko co luong huu co dc nhan tien gi ko").expect("mã 1.014027")
     words.expect_option("Trợ cấp xã hội hằng tháng")
+
+
+def test_a_detail_asked_after_a_referral_is_answered_by_it(app: App) -> None:
+    # "nộp đơn ở đâu?" after the divorce referral had been "Xin lỗi, mình chưa có thông tin…".
+    chat = Conversation(app.engine, user_id="divorce-follow-up", now=NOW)
+    chat.say("e muon ly hon thi lam sao a").expect("Tòa án nhân dân")
+    chat.say("nop don o dau").expect("Tòa án nhân dân").expect_not("chưa có thông tin")
+    chat.say("án phí bao nhiêu").expect("hỏi Tòa án").expect_not("chưa có thông tin")
+    chat.say("làm căn cước ở đâu").expect("Nộp ở đâu — Cấp đổi, cấp lại thẻ căn cước")  # a procedure is itself
+    chat.say("án phí bao nhiêu").expect_not("Tòa án")  # the matter is forgotten once another is asked
+    english = Conversation(app.engine, user_id="divorce-follow-up-en", locale_hint="en", now=NOW)
+    english.say("how do I get a divorce").expect("People's Court")
+    english.say("where do I file it?").expect("People's Court").expect_not("Sorry")

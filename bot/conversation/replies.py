@@ -19,9 +19,10 @@ from bot.conversation.turn import Turn
 from bot.i18n import N_, Translator
 from bot.messages import Link, Option, Reply, ReplyKind, shorten
 from bot.storage.events import EventType
+from intents.facets import Facet
 from intents.index import IntentKind
 from intents.router import Decision, Verdict
-from procedures.referrals import Referral
+from procedures.referrals import Referral, Referrals
 
 # General intents a "did you mean" may offer (small talk never needs asking about).
 ASKABLE = {
@@ -144,11 +145,25 @@ def referral(turn: Turn, matter: Referral, decision: Decision | None = None) -> 
         margin = turn.snap.router.thresholds.margin
         close = [c for c in decision.candidates if decision.confidence - c.score < margin]
         found = [c.intent for c in close if c.kind is not IntentKind.GENERAL]
+    turn.state.referral = matter.id  # "nộp đơn ở đâu?" next is asked about this matter
     offered = found[:3] if matter.keeps_match else matter.related
     related = [intent for intent in offered if label(turn, intent) != intent]  # served ones only
     options = tuple(Option(shorten(label(turn, intent)), payload(Kind.PICK, intent)) for intent in related)
     links = (Link(tr.gettext("Official page"), matter.url),) if matter.url else ()
     return Reply(matter.text.get(tr.locale), options + menu_option(tr), links)
+
+
+def referred_before(turn: Turn, referrals: Referrals, decision: Decision, facet: str) -> Referral | None:
+    """The matter the previous reply referred, when this message asks a detail no procedure answers.
+
+    "ly hôn" → the court; "nộp đơn ở đâu?", "án phí bao nhiêu?" next had been "no information":
+    the referral (who decides, where to file, whom to ask about fees) is said again. Any other
+    message forgets the matter.
+    """
+    last, turn.state.referral = turn.state.referral, ""
+    if not last or decision.verdict is not Verdict.NO_MATCH or facet in ("", Facet.NONE):
+        return None
+    return referrals.by_id(last)
 
 
 def menu_option(tr: Translator) -> tuple[Option, ...]:
