@@ -121,3 +121,18 @@ def test_a_long_story_asks_for_the_result() -> None:  # its speed: benchmarks/fa
         "nhận bằng cách nào, có ai mang đến nhà không hay tôi phải lên xã lĩnh ạ?"
     )
     assert read_facet(text).facet is Facet.RESULT
+
+
+@pytest.mark.parametrize(
+    ("text", "facet"),
+    [
+        ("cái tạm trú đó nhiêu tiền", Facet.FEE),  # Southern "nhiêu" for "bao nhiêu"
+        ("tốn nhiêu tiền hông", Facet.FEE),
+        ("phí nhiêu vậy", Facet.FEE),
+        ("làm hộ chiếu có tốn nhiều tiền không", Facet.FEE),  # folded, "nhiều" (much) asks the cost too
+        ("mất nhiêu ngày", Facet.TIME),
+        ("nhà nhiều tiền có được hưởng trợ cấp không", Facet.ELIGIBILITY),  # wealth is not a price
+    ],
+)
+def test_southern_nhieu_asks_how_much(text: str, facet: Facet) -> None:
+    assert read_facet(text).facet is facet
