@@ -172,3 +172,12 @@ def test_a_phones_curly_apostrophe_is_an_apostrophe(app: App) -> None:
     chat = Conversation(app.engine, user_id="curly", now=NOW, locale_hint="en")
     chat.say("I don’t understand").expect_not("Sorry")
     assert chat.replies and chat.replies[0].kind.value == "help"
+
+
+def test_a_code_without_its_dot_answers_the_detail_typed_beside_it(app: App) -> None:
+    # A helper's quick look-up: "1004222 thời gian" had been "Xin lỗi, mình chưa có thông tin…".
+    chat = Conversation(app.engine, user_id="dotless-detail", now=NOW)
+    chat.say("1004222 thời gian").expect("Thời gian giải quyết — Đăng ký thường trú")
+    chat.say("1003460 giấy tờ").expect("Giấy tờ cho Cấp thẻ tạm trú cho người nước ngoài")
+    chat.say("1.001193 cơ quan thực hiện").expect("Nộp ở đâu — Đăng ký khai sinh")  # the agency asked, not the card
+    chat.say("0912345678").expect_not("mã 1.")  # a phone number is no code

@@ -154,23 +154,17 @@ def offered_choices(turn: Turn) -> list[str]:
 
 # A bare detail word after a national code ("1.003460 giấy tờ", "2.000806 phí") and the question it asks.
 _BARE_DETAILS = {
-    "giay to": "cần giấy tờ gì",
-    "ho so": "hồ sơ gồm những gì",
-    "papers": "what papers",
-    "documents": "what documents",
-    "phi": "lệ phí bao nhiêu",
-    "le phi": "lệ phí bao nhiêu",
-    "fee": "how much is the fee",
-    "thoi gian": "mất bao lâu",
-    "o dau": "nộp ở đâu",
-    "noi nop": "nộp ở đâu",
-    "where": "where to submit",
-}
+    "giay to": "cần giấy tờ gì", "ho so": "hồ sơ gồm những gì", "papers": "what papers", "documents": "what documents",
+    "phi": "lệ phí bao nhiêu", "le phi": "lệ phí bao nhiêu", "fee": "how much is the fee",
+    "thoi gian": "mất bao lâu", "thoi gian giai quyet": "mất bao lâu", "time": "how long does it take",
+    "o dau": "nộp ở đâu", "noi nop": "nộp ở đâu", "where": "where to submit",
+    "co quan": "cơ quan nào giải quyết", "co quan thuc hien": "cơ quan nào giải quyết", "agency": "where to submit",
+}  # fmt: skip
 
 
 def as_question(text: str, code: str) -> str:
-    """A message naming a national code, its bare detail word made a question the facet reader knows."""
-    rest = simplify(text.replace(code, " "))
+    """A message naming a national code (dotted or not), its bare detail word made a question the facet reader knows."""
+    rest = simplify(text.replace(code, " ").replace(code.replace(".", ""), " "))
     return _BARE_DETAILS.get(rest, text)
 
 
@@ -309,12 +303,12 @@ def commune_name(turn: Turn) -> str | None:
     return commune_label(commune, full=True)
 
 
-_DOTLESS_CODE = re.compile(r"([1-3])(\d{6})")
+_DOTLESS_CODE = re.compile(r"([1-3])(\d{6})(?![\d.,])")
 
 
 def dotless_code(turn: Turn, text: str) -> str | None:
-    """A national code typed without its dot ("1001193" for 1.001193), when the catalog has it."""
-    found = _DOTLESS_CODE.fullmatch(simplify(text))
+    """A national code typed without its dot ("1001193", "1001193 giấy tờ" for 1.001193), when the catalog has it."""
+    found = _DOTLESS_CODE.match(simplify(text))
     code = f"{found.group(1)}.{found.group(2)}" if found else None
     return code if code is not None and turn.snap.catalog.by_code(code) is not None else None
 
