@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from bot.app import App
 from bot.testing import Conversation
 from intents.language import detect, english_words
+
+NOW = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
 
 
 @pytest.mark.parametrize(
@@ -63,3 +67,11 @@ def test_the_english_phrases_of_national_cards_are_known_english(app: App) -> No
     assert {"visa", "extension"} <= app.engine.live.current.english
     chat = Conversation(app.engine, user_id="two-english-words")
     chat.say("visa extension").expect_not("Xin lỗi", "Ý bạn là", "Có phải bạn muốn hỏi")  # English, whatever it finds
+
+
+def test_the_first_greeting_offers_the_other_language(app: App) -> None:
+    # In English the greeting had ended 'Type "english" for English.'
+    english = Conversation(app.engine, user_id="greet-en", locale_hint="en", now=NOW)
+    english.say("hello").expect('Gõ "tiếng việt" để dùng tiếng Việt.').expect_not('Type "english"')
+    vietnamese = Conversation(app.engine, user_id="greet-vi", now=NOW)
+    vietnamese.say("xin chào").expect("Xin đừng gửi số căn cước", 'Type "english" for English.')

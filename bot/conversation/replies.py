@@ -212,10 +212,9 @@ def greeting(tr: Translator, first: bool, welcome: str | None = None, notice: st
     )
     if notice:
         text = f"{notice}\n\n{text}"
-    if first:
-        text += "\n" + tr.gettext(
-            '🔒 Please do not send ID numbers, passwords or OTP codes here. Type "english" for English.'
-        )
+    if first:  # the switch offered is to the other language ("Type "english"" read in English was no use)
+        switch = 'Gõ "tiếng việt" để dùng tiếng Việt.' if tr.locale == "en" else 'Type "english" for English.'
+        text += "\n" + tr.gettext("🔒 Please do not send ID numbers, passwords or OTP codes here.") + " " + switch
     return Reply(text, menu_option(tr), kind=ReplyKind.HELP)
 
 
