@@ -271,13 +271,15 @@ def _ward_readings(
         )
 
     old = within(ward.hits)
-    if districts is not None and not old:
-        old = within(ward.loose)  # "xã Tân Phú, huyện Đồng Phú": the district's thị trấn Tân Phú
-    if districts is not None and not old:
-        return None  # a district was named, but no old commune of that name lies in it
     new = sorted(
         {hit.ref for hit in ward.of("new") if new_provinces is None or data.new[hit.ref].province.code in new_provinces}
     )
+    if not old and (districts is not None or (old_provinces is not None and not new)):
+        # "xã Tân Phú, huyện Đồng Phú": the district's thị trấn Tân Phú; "xã Phú Hòa, tỉnh Gia Lai",
+        # where no commune is so called: the province's thị trấn Phú Hòa (people say "xã" for it too)
+        old = within(ward.loose)
+    if districts is not None and not old:
+        return None  # a district was named, but no old commune of that name lies in it
     readings = [Reading(data.old[i], data.old[i].successors) for i in old]
     if not old_form or not old:
         readings += [Reading(None, (code,)) for code in new]

@@ -148,3 +148,14 @@ def test_an_address_answering_a_one_choice_did_you_mean_keeps_the_yes(app: App) 
     chat.say("khai tu").expect("Đăng ký khai tử?")
     chat.say("toi o xa ea tieu huyen cu kuin dak lak").expect("nay thuộc Xã Ea Ktur", "Đăng ký khai tử?")
     chat.say("co").expect("Nộp ở đâu — Đăng ký khai tử", "Xã Ea Ktur")
+
+
+def test_a_named_province_finds_its_township_called_a_commune(app: App) -> None:
+    # "xã Phú Hòa, tỉnh Gia Lai" (a thị trấn there) had offered four Phú Hòa elsewhere, and "Gia Lai"
+    # typed in answer brought the same question again.
+    chat = Conversation(app.engine, user_id="township-province", now=NOW)
+    chat.say("xã Phú Hòa, tỉnh Gia Lai").expect("nay thuộc Xã Chư Păh, Tỉnh Gia Lai")
+    chat.expect_not("Ở tỉnh, thành phố nào")
+    again = Conversation(app.engine, user_id="township-answer", now=NOW)
+    again.say("xã Phú Hòa").expect("Ở tỉnh, thành phố nào")
+    again.say("Gia Lai").expect("nay thuộc Xã Chư Păh, Tỉnh Gia Lai")
