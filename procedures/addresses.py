@@ -165,6 +165,9 @@ def resolve(text: str, *, current: bool = False) -> AddressAnswer:
     return _answer(data, readings, settled)
 
 
+PLACE_REACH = 3  # words between a bare place name and the unit word or province that makes it one
+
+
 def without_places(text: str) -> str:
     """The text with the places it names taken out, to read what else it says.
 
@@ -173,6 +176,10 @@ def without_places(text: str) -> str:
     """
     cleaned = without_streets(text[:MAX_TEXT])
     mentions, _ = find_mentions(cleaned, _data())
+    # A bare name far from any unit word or province is no address here: "đăng ký thường trú" holds
+    # "ký thường" (Kỳ Thượng, a commune), and taking it out left "đăng trú".
+    sure = [m.position for m in mentions if any(hit.prefixed or hit.level == "province" for hit in m.hits)]
+    mentions = [m for m in mentions if any(abs(m.position - position) <= PLACE_REACH for position in sure)]
     for mention in sorted(mentions, key=lambda found: -found.span[0]):
         start, end = mention.span
         cleaned = f"{cleaned[:start]} {cleaned[end:]}"

@@ -16,6 +16,7 @@ from bot.app import App
 from bot.config import Settings
 from bot.storage.tables import Event
 from bot.testing import Conversation
+from procedures.addresses import without_places
 from tests.fake_telegram import FakeTelegram
 from tests.test_telegram import running
 
@@ -159,3 +160,12 @@ def test_a_named_province_finds_its_township_called_a_commune(app: App) -> None:
     again = Conversation(app.engine, user_id="township-answer", now=NOW)
     again.say("xã Phú Hòa").expect("Ở tỉnh, thành phố nào")
     again.say("Gia Lai").expect("nay thuộc Xã Chư Păh, Tỉnh Gia Lai")
+
+
+def test_an_old_address_beside_a_procedure_keeps_the_procedure(app: App) -> None:
+    # The address had been answered alone: "đăng ký thường trú" lost "ký thường" (read as the
+    # commune Kỳ Thượng) when the places were taken out, so no question was left beside the address.
+    assert without_places("tui ở phường Bến Nghé, Quận 1 cũ, muốn đăng ký thường trú").endswith("đăng ký thường trú")
+    chat = Conversation(app.engine, user_id="address-and-question", now=NOW)
+    chat.say("tui ở phường Bến Nghé, Quận 1 cũ, muốn đăng ký thường trú").expect("Đăng ký thường trú")
+    chat.say("nộp ở đâu").expect("Nộp ở đâu — Đăng ký thường trú", "Xã/phường của bạn: Phường Sài Gòn")
