@@ -96,3 +96,15 @@ def test_a_detail_asked_after_a_referral_is_answered_by_it(app: App) -> None:
     english = Conversation(app.engine, user_id="divorce-follow-up-en", locale_hint="en", now=NOW)
     english.say("how do I get a divorce").expect("People's Court")
     english.say("where do I file it?").expect("People's Court").expect_not("Sorry")
+
+
+def test_the_no_district_note_offers_the_procedure_on_screen_or_no_tap(app: App) -> None:
+    # "Bấm tên thủ tục bên dưới" had pointed to buttons that were not there.
+    chat = Conversation(app.engine, user_id="district-under-card", now=NOW)
+    chat.say("đăng ký khai sinh").say("có phải lên UBND huyện không")
+    chat.expect("không còn cấp huyện", "Bấm tên thủ tục bên dưới").expect_option("Đăng ký khai sinh")
+    bare = Conversation(app.engine, user_id="district-bare", now=NOW)
+    bare.say("làm ở phòng tài chính kế hoạch huyện phải không").expect("không còn cấp huyện")
+    bare.expect_not("Bấm tên thủ tục")
+    district = Conversation(app.engine, user_id="district-alone", now=NOW)
+    district.say("quận 1").expect("Trước đây bạn ở xã, phường nào").expect_not("chưa có thông tin")

@@ -147,10 +147,15 @@ def referral(turn: Turn, matter: Referral, decision: Decision | None = None) -> 
         found = [c.intent for c in close if c.kind is not IntentKind.GENERAL]
     turn.state.referral = matter.id  # "nộp đơn ở đâu?" next is asked about this matter
     offered = found[:3] if matter.keeps_match else matter.related
+    if matter.keeps_match and not offered and turn.state.procedure:  # "lên huyện à?" under a card: that one
+        offered = [turn.state.procedure]
     related = [intent for intent in offered if label(turn, intent) != intent]  # served ones only
     options = tuple(Option(shorten(label(turn, intent)), payload(Kind.PICK, intent)) for intent in related)
     links = (Link(tr.gettext("Official page"), matter.url),) if matter.url else ()
-    return Reply(matter.text.get(tr.locale), options + menu_option(tr), links)
+    text = matter.text.get(tr.locale)
+    if matter.keeps_match and related:  # said only when there is a procedure to tap
+        text += " " + tr.gettext("Tap a procedure below to see where to apply.")
+    return Reply(text, options + menu_option(tr), links)
 
 
 def referred_before(turn: Turn, referrals: Referrals, decision: Decision, facet: str) -> Referral | None:

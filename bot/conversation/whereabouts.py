@@ -207,8 +207,8 @@ def read(turn: Turn, text: str, asked: bool, placed_only: bool = False, question
     state.place = ""
     if answer.commune is not None:
         return found(turn, answer.commune, answer, text)
-    # "quận 1" typed after "where to submit": a district alone, to be asked which commune
-    place_only = asked and not earlier and answer.ask is Ask.COMMUNE and answer.province is not None
+    # "quận 1" typed alone (or after "where to submit"): a district, to be asked which commune
+    place_only = (asked or named) and not earlier and answer.ask is Ask.COMMUNE and answer.province is not None
     place_only = place_only and len(text.split()) <= BARE_WORDS
     if (answer.status in (AddressStatus.SPLIT, AddressStatus.AMBIGUOUS) and answer.candidates) or place_only:
         # Kept for the answer to the question: unit names only, never a street or house number.
