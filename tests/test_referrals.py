@@ -108,3 +108,13 @@ def test_the_no_district_note_offers_the_procedure_on_screen_or_no_tap(app: App)
     bare.expect_not("Bấm tên thủ tục")
     district = Conversation(app.engine, user_id="district-alone", now=NOW)
     district.say("quận 1").expect("Trước đây bạn ở xã, phường nào").expect_not("chưa có thông tin")
+
+
+def test_a_lawsuit_is_sent_to_the_court(app: App) -> None:
+    # An inheritance dispute taken to court had been answered with confidence as a land transfer.
+    chat = Conversation(app.engine, user_id="lawsuit", now=NOW)
+    chat.say("các cô chú tranh chấp căn nhà của ông bà, tôi muốn khởi kiện chia thừa kế thì hồ sơ gồm gì")
+    chat.expect("Tòa án nhân dân", "3.000163").expect_not("Sang tên")
+    chat.expect_option("Dịch vụ công trực tuyến gửi, nhận đơn khởi kiện")
+    divorce = Conversation(app.engine, user_id="lawsuit-divorce", now=NOW)
+    divorce.say("ly hôn đơn phương khởi kiện ở đâu").expect("Ly hôn do Tòa án")  # the divorce keeps its own
