@@ -160,7 +160,29 @@ class Walkthrough:
         step = found[0].steps[found[1]]
         if step.check is None:
             return self.go(state, step.next, tr)
-        return self.go(state, step.check.if_yes if yes else step.check.if_no, tr)
+        target = step.check.if_yes if yes else step.check.if_no
+        kind, inner, back = parse_target(target)
+        # "Bạn đăng nhập được chưa?" "Chưa" → the login guide, which comes back to ask again; a second
+        # "Chưa" right after walking it would send the user round the same steps for ever.
+        guide = self.catalog.get(inner or "")
+        if kind == "guide" and back == step.id and guide is not None and self._just_walked(state, guide.id):
+            return [self._still_stuck(guide, tr)]
+        return self.go(state, target, tr)
+
+    @staticmethod
+    def _just_walked(state: ConversationState, guide: str) -> bool:
+        """Whether the step shown before this one was in ``guide`` (the user has just come back from it)."""
+        return bool(state.history) and state.history[-1].procedure == guide
+
+    @staticmethod
+    def _still_stuck(guide: Procedure, tr: Translator) -> Reply:
+        """A person's help, after a guide walked through did not get the user past a step."""
+        text = tr.gettext(
+            "You have been through “{name}” and it still does not work. A person can help: tap “I'm stuck”, "
+            "or ask at the one-stop desk of your commune."
+        ).format(name=guide.name.get(tr.locale))
+        options = (Option(tr.gettext("I'm stuck"), NAV_STUCK), Option(tr.gettext("Exit"), NAV_EXIT))
+        return Reply(text, options, kind=ReplyKind.QUESTION)
 
     def back(self, state: ConversationState, tr: Translator) -> list[Reply]:
         """Go back ("Quay lại") to the previously shown step, across nested guides."""
