@@ -170,6 +170,9 @@ class Step(Frozen):
     check: Check | None = None
     next: str = "next"
     url: str | None = None  # an official page the step opens
+    # The user must wait days before going on (a card or an account is being issued): inside
+    # another guide, that procedure's in-person way is offered beside the step.
+    waits: bool = False
 
 
 # The facts an evidence record may name: a whole field, or one fee or time line ("fees.0").

@@ -22,13 +22,16 @@ from bot.conversation.actions import (
     NAV_STUCK,
     RATE_DOWN,
     RATE_UP,
+    Kind,
+    payload,
 )
 from bot.conversation.state import ConversationState, Frame, Mode, Position
 from bot.i18n import Translator
 from bot.messages import Link, Option, Reply, ReplyKind
+from intents.facets import Facet
 from intents.normalize import fold
 from procedures.catalog import Catalog
-from procedures.models import Procedure, Step
+from procedures.models import ChannelKind, Procedure, Step
 from procedures.validation import parse_target, step_numbers
 
 MAX_DEPTH = 3  # nested guides deeper than this are a catalog loop, not a real need
@@ -89,7 +92,15 @@ class Walkthrough:
             kind = ReplyKind.QUESTION
         links = (Link(tr.gettext("Open the page"), step.url),) if step.url else ()
         yes_no = (ANS_YES, ANS_NO) if step.check is not None else None
-        return Reply("\n".join(lines), self.step_options(step, tr), links, kind, yes_no=yes_no)
+        options = self.step_options(step, tr)
+        outer = self.catalog.get(state.stack[0].procedure) if step.waits and state.stack else None
+        desks = [c.name.get(tr.locale) for c in outer.channels if c.kind is ChannelKind.IN_PERSON] if outer else []
+        if outer is not None and desks:  # days to wait: the procedure asked for can be done in person
+            said = tr.gettext("Rather not wait? {name} can also be done in person: {place}.")
+            lines.append(said.format(name=outer.name.get(tr.locale), place=desks[0]))
+            where = Option(tr.gettext("Where to submit"), payload(Kind.FACT, outer.id, Facet.WHERE))
+            options = (*options[:1], where, *options[1:])
+        return Reply("\n".join(lines), options, links, kind, yes_no=yes_no)
 
     # -- transitions ---------------------------------------------------------------------
 
@@ -247,5 +258,7 @@ def walked_number(entry: Procedure, index: int, history: Sequence[Position], dep
 
 def guide_digest(entry: Procedure) -> str:
     """A short digest of a guide's steps: when it changes, a user mid-guide is told."""
-    payload = "".join(step.model_dump_json() for step in entry.steps)
+    # A field added later ("waits") is left out while it keeps its default: the digests stored for
+    # guides in progress stay the same, and nobody mid-guide is told to start again for nothing.
+    payload = "".join(step.model_dump_json(exclude=None if step.waits else {"waits"}) for step in entry.steps)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]

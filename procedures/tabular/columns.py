@@ -259,6 +259,12 @@ STEPS = Table(
         Column("if_no", "Trả lời Không thì đi đến (giá trị như if_yes).", width=18),
         Column("next", "Nút Tiếp theo đi đến (giá trị như if_yes); để trống là bước sau.", width=14),
         Column("url", "Trang chính thức mở ở bước này (chỉ tên miền .gov.vn).", width=40),
+        Column(
+            "waits",
+            "Ghi x nếu người dân phải chờ nhiều ngày ở bước này (ví dụ chờ cấp thẻ); để trống nếu không.",
+            optional=True,
+            width=8,
+        ),
     ),
 )
 

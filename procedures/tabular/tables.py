@@ -99,7 +99,7 @@ def entry_rows(entry: Procedure) -> dict[str, list[dict[str, Value]]]:
         | _pair("tip", step.tip)
         | _pair("question", step.check.question if step.check else None)
         | {"if_yes": step.check.if_yes if step.check else None, "if_no": step.check.if_no if step.check else None}
-        | {"next": step.next, "url": step.url}
+        | {"next": step.next, "url": step.url, "waits": "x" if step.waits else None}
         for step in entry.steps
     ]
     rows["evidence"] = [
@@ -297,6 +297,8 @@ def _child(table: str, row: Row) -> dict[str, Any]:
             _put(check, "if_yes", if_yes)
             _put(check, "if_no", if_no)
             data["check"] = check
+        if (row.get("waits") or "").strip().lower() in ("x", "true", "1", "có", "co", "yes"):
+            data["waits"] = True
     return data
 
 
