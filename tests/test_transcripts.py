@@ -296,6 +296,9 @@ def test_a_second_need_in_one_message_is_one_tap_away(chat: Conversation) -> Non
     chat.press("Thêm: Cấp đổi, cấp lại thẻ căn cước").expect("📄 Cấp đổi, cấp lại thẻ căn cước")
     chat.say("làm hộ chiếu hết bao nhiêu tiền và mất mấy ngày")  # one need, two details: nothing more offered
     assert not [option for option in chat.options if option.label.startswith("Thêm:")]
+    # A part too short for the match line still names its need when it clearly leads ("mất cả cccd").
+    chat.say("toi bi mat vi, mat ca cccd va bang lai").expect("Cấp lại giấy phép lái xe")
+    chat.expect_option("Thêm: Cấp đổi, cấp lại thẻ căn cước")
 
 
 def test_did_you_mean_buttons_of_sibling_cards_read_differently(app: App) -> None:
