@@ -17,15 +17,19 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
 
 from intents.decision import Candidate, Decision, Verdict
-from intents.foreigners import SIBLING_REACH, twins
+from intents.foreigners import PAIR_WEIGHT
 from intents.index import IntentKind
 from intents.normalize import fold
+from intents.reranking import age_bounds, stated_ages
 
 if TYPE_CHECKING:
     from intents.router import Router
 
+# "(thực hiện tại cấp tỉnh)": the level a national card's name ends with.
+LEVEL_SUFFIX = re.compile(r"\s*\(thực hiện tại[^)]*\)\s*$", re.IGNORECASE)
 # The message says the person never had the thing (folded).
 FIRST_TIME = re.compile(
     r"\blan dau\b|\bchua (?:tung|bao gio)\b|\bchua (?:co|lam|duoc cap) (?:the|can cuoc|cccd|cmnd|ho chieu|bang)\b"
@@ -35,41 +39,17 @@ FIRST_TIME = re.compile(
 RENEWAL = re.compile(r"\b(?:doi|cap lai|lam lai|renew\w*|replace\w*)\b")
 # A message that itself speaks of renewing or replacing: lost, expired, damaged, wrong, again.
 AGAIN = re.compile(
-    r"\b(?:doi|lai|mat|het han|hong|sai|cu|lost|stolen|expired?|damaged|wrong|old|again|renew\w*|replace\w*)\b"
+    r"\b(?:doi|lai|mat|het han|hong|sai|cu|lost|stolen|expired?|damaged|wrong|again|renew\w*|replace\w*)\b"
 )
-# A person's age: "15 tuổi", "15t", "15 years old", "aged 15", "is 14", "turned 14".
-AGE = re.compile(
-    r"\b(\d{1,3}) ?(?:tuoi|t)\b|\b(\d{1,3})[ -]years?[ -]old\b|\b(?:aged|is|turned|turns) (\d{1,3})\b"
-)
-# A national name's age bound: "dưới 14 tuổi" (under), "từ đủ 14 tuổi trở lên" (from 14 on).
-UNDER = re.compile(r"\bduoi (\d{1,3}) tuoi\b")
-FROM = re.compile(r"\btu (?:du )?(\d{1,3}) tuoi tro len\b")
-
-
-def stated_age(text: str) -> int | None:
-    """The first age the message states, if any ("con tôi 15 tuổi" → 15)."""
-    found = AGE.search(fold(text))
-    if found is None:
-        return None
-    return int(next(group for group in found.groups() if group is not None))
-
-
-def age_bound(name: str) -> tuple[int, int] | None:
-    """The ages (from, up to but not including) a procedure's name is for, when it says so."""
-    folded = fold(name)
-    if (under := UNDER.search(folded)) is not None:
-        return 0, int(under.group(1))
-    if (start := FROM.search(folded)) is not None:
-        return int(start.group(1)), 200
-    return None
 
 
 def offer_first_issue(router: Router, text: str, decision: Decision) -> Decision:
     """A decision that also offers the first-issue record when a renewal guide leads a first-time question.
 
-    Said to be the first time: the first-issue record leads and the renewal guide comes second.
-    Only an age given: the guide keeps its place and the record whose age bound agrees comes second.
-    A confident match becomes a question either way; other decisions are left as they are.
+    Said to be the first time: the first-issue records (those the stated age fits, or both
+    bounds when no age is stated) lead and the renewal guide comes after them. Only an age
+    given: the guide keeps its place and the record whose age bound fits comes second. A
+    confident match becomes a question either way; other decisions are left as they are.
     """
     top = decision.top
     if decision.verdict is Verdict.NO_MATCH or top is None or top.kind is IntentKind.GENERAL:
@@ -78,36 +58,70 @@ def offer_first_issue(router: Router, text: str, decision: Decision) -> Decision
         return decision
     folded = fold(text)
     first = FIRST_TIME.search(folded) is not None
-    age = stated_age(text)
-    if (not first and age is None) or AGAIN.search(folded) is not None:
+    ages = stated_ages(text)
+    if (not first and not ages) or AGAIN.search(folded) is not None:
         return decision
-    twin = _first_issue(router, text, top, age, needs_bound=not first)
-    if twin is None:
+    twins = _first_issues(router, top, ages, needs_bound=not first)
+    if not twins:
         return decision
-    twin = replace(twin, score=min(twin.score, decision.confidence))
-    rest = [c for c in decision.candidates[1:] if c.intent != twin.intent]
-    offered = (twin, top, *rest[:1]) if first else (top, twin, *rest[:1])
+    # Offered as the leader's equals: "Ý bạn là" lists what is close to the first one's score.
+    twins = [replace(twin, score=decision.confidence) for twin in twins[: 2 if first else 1]]
+    rest = [c for c in decision.candidates[1:] if c.intent not in {twin.intent for twin in twins}]
+    offered = (*twins, top, *rest)[:3] if first else (top, *twins, *rest)[:3]
     return replace(decision, verdict=Verdict.AMBIGUOUS, candidates=offered)
 
 
-def _first_issue(router: Router, text: str, leader: Candidate, age: int | None, needs_bound: bool) -> Candidate | None:
-    """The national card that issues what ``leader`` renews, agreeing with the stated age.
+def _first_issues(router: Router, leader: Candidate, ages: list[tuple[int, int]], needs_bound: bool) -> list[Candidate]:
+    """The national cards that issue what ``leader`` renews, those the stated ages fit.
 
-    Looked for among the message's own candidates, then (an English message meets national
-    names only through its glossary) among those of the leader's name asked for a first time.
+    Every national card whose name shares one of the leader's rarer word pairs and has no
+    renewal word (an English message meets national names only through its glossary, so the
+    message's own candidates would miss them).
     """
-    found = router.score(text)[:SIBLING_REACH] + router.score(f"{leader.label} lần đầu")[:SIBLING_REACH]
-    for candidate in found:
-        if candidate.kind is not IntentKind.LISTING or RENEWAL.search(fold(candidate.label)) is not None:
+    twins: dict[str, Candidate] = {}
+    for candidate in _issuers(router, leader.label):
+        if RENEWAL.search(fold(candidate.label)) is not None:
             continue
-        bound = age_bound(candidate.label)
-        if needs_bound and bound is None:
+        bounds = age_bounds(candidate.label)
+        if needs_bound and not bounds:
             continue
-        if age is not None and bound is not None and not bound[0] <= age < bound[1]:
+        if ages and bounds and not any(low <= young and old <= high for low, high in bounds for young, old in ages):
             continue  # "dưới 14 tuổi" for a 15-year-old
-        if twins(router, leader.label, candidate.label):
-            return candidate
-    return None
+        twins[candidate.intent] = candidate
+    # One record per name: "(thực hiện tại cấp tỉnh)" or "(… cấp trung ương)" twins of the
+    # commune-level card are its own name at another level, and the first found is kept.
+    named: dict[str, Candidate] = {}
+    for twin in twins.values():
+        named.setdefault(LEVEL_SUFFIX.sub("", twin.label), twin)
+    # Records bounded by age are the first cards of a person's life; another record that only
+    # shares the words ("… chưa xác định được quốc tịch … và cấp …") comes in only without them.
+    bounded = [twin for twin in named.values() if age_bounds(twin.label)]
+    return bounded or list(named.values())[:1]
 
 
-__all__ = ["AGE", "FIRST_TIME", "RENEWAL", "age_bound", "offer_first_issue", "stated_age"]
+# Per router, per renewal guide's name: the national cards whose names hold one of its rarer
+# word pairs (read once: the names do not change while the router lives).
+_ISSUERS: WeakKeyDictionary[Router, dict[str, tuple[Candidate, ...]]] = WeakKeyDictionary()
+
+
+def _issuers(router: Router, name: str) -> tuple[Candidate, ...]:
+    """National cards whose official names hold one of the rarer word pairs of ``name``."""
+    known = _ISSUERS.setdefault(router, {})
+    if name not in known:
+        pairs = [
+            term.replace("_", " ")
+            for term, weight in router.query_terms(name).items()
+            if "_" in term and weight >= PAIR_WEIGHT
+        ]
+        docs = [doc for doc in router.index.docs if doc.kind is IntentKind.LISTING]
+        # The national level's cards last, then the shorter name ("… dưới 14 tuổi" before "… (thực hiện tại cấp tỉnh)").
+        docs.sort(key=lambda doc: (-doc.prior, len(doc.label)))
+        known[name] = tuple(
+            Candidate(doc.intent, doc.kind, 0.0, doc.label)
+            for doc in docs
+            if any(pair in fold(doc.label) for pair in pairs)
+        )
+    return known[name]
+
+
+__all__ = ["AGAIN", "FIRST_TIME", "RENEWAL", "offer_first_issue"]

@@ -35,8 +35,8 @@ AGE_REACH = 10  # candidates searched for a national card whose age bound fits t
 _AGE_BOUND = re.compile(r"\b(duoi|tu du|tu|tren|du) (\d{1,3}) tuoi(?: tro len)?")
 FOREIGN_REACH = 6  # candidates searched for a national card for foreigners
 TWIN_PAIR = 2.5  # how rare a word pair a foreigners' card must share with the leader's names
-# An age stated in a message: "10 tuổi", "bé 6t", "my 10-year-old son".
-_AGE_STATED = re.compile(r"\b(\d{1,3})(?: ?(?:tuoi|t)\b|[ -]years?[ -]old\b)")
+# An age stated in a message: "10 tuổi", "bé 6t", "my 10-year-old son", "just turned 14", "aged 15".
+_AGE_STATED = re.compile(r"\b(\d{1,3})(?: ?(?:tuoi|t)\b|[ -]years?[ -]old\b)|\b(?:aged|turned|turns) (\d{1,3})\b")
 
 
 def _promote(candidates: list[Candidate], position: int, lead: int = 0) -> list[Candidate]:
@@ -157,7 +157,8 @@ def stated_ages(text: str) -> list[tuple[int, int]]:
     folded = fold(text)
     ranges = list(age_bounds(folded))
     bounded = _AGE_BOUND.sub(" ", folded)  # "dưới 14 tuổi" is a range, not a child of 14
-    ranges += [(age, age) for age in map(int, _AGE_STATED.findall(bounded)) if age <= MAX_AGE]
+    stated = [int(before or after) for before, after in _AGE_STATED.findall(bounded)]
+    ranges += [(age, age) for age in stated if age <= MAX_AGE]
     return ranges
 
 

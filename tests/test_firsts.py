@@ -7,31 +7,27 @@ import datetime as dt
 from bot.app import App
 from bot.testing import Conversation
 from intents import Router, Verdict
-from intents.firsts import age_bound, stated_age
 
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
-
-
-def test_ages_are_read_from_messages_and_bounds_from_names() -> None:
-    assert stated_age("con tôi 15 tuổi muốn làm căn cước") == 15
-    assert stated_age("lam cccd cho con 16t") == 16
-    assert stated_age("My son just turned 14") == 14
-    assert stated_age("my daughter is 10 years old") == 10
-    assert stated_age("làm căn cước mất bao lâu") is None
-    assert age_bound("Cấp thẻ căn cước cho người dưới 14 tuổi") == (0, 14)
-    assert age_bound("Cấp thẻ căn cước cho người từ đủ 14 tuổi trở lên") == (14, 200)
-    assert age_bound("Cấp đổi, cấp lại thẻ căn cước") is None
 
 
 def test_a_first_card_leads_when_the_message_says_first_time(router: Router) -> None:
     for text, first in (
         ("con tôi 5 tuổi chưa có căn cước, làm thế nào", "1.014062"),  # under 14
         ("cháu 14 tuổi làm căn cước lần đầu cần giấy tờ gì", "1.014061"),  # 14 and over
-        ("My son is 14 and never had an ID card", "1.014061"),
     ):
         decision = router.route(text)
         assert decision.verdict is Verdict.AMBIGUOUS, text
         assert [c.intent for c in decision.candidates[:2]] == [first, "can-cuoc"], text
+    # No age stated: both first-issue records, then the renewal guide.
+    decision = router.route("My son never had an ID card, how does he get his first one?")
+    assert decision.verdict is Verdict.AMBIGUOUS
+    assert sorted(c.intent for c in decision.candidates[:2]) == ["1.014061", "1.014062"]
+    assert decision.candidates[2].intent == "can-cuoc"
+    child = router.route("my daughter is 10 years old and never had an ID card")  # "old" is no renewal
+    assert child.candidates[0].intent == "1.014062"
+    teen = router.route("My boy just turned 15 and never had an ID card")  # an English age
+    assert teen.candidates[0].intent == "1.014061"
 
 
 def test_an_age_alone_offers_the_record_for_that_age_second(router: Router) -> None:
