@@ -356,3 +356,11 @@ def test_a_long_portal_quote_is_cut_inside_the_quote_not_in_the_advice(app: App)
     chat = Conversation(app.engine, user_id="quote-cut", now=NOW)
     chat.say("2.000806 lệ phí").expect("Lệ phí —", "nơi bạn nộp hồ sơ.", "…»")
     assert len(chat.text) <= FACET_LIMIT
+
+
+def test_fee_and_time_cut_short_points_to_the_official_page(app: App) -> None:
+    # "… bấm các nút bên dưới để xem thêm" had pointed to buttons that hold no more of it.
+    chat = Conversation(app.engine, user_id="fee-time-more", now=NOW)
+    chat.say("thay đổi cải chính hộ tịch").press("Lệ phí và thời gian")
+    chat.expect("xem đủ nội dung ở trang chính thức").expect_not("bấm các nút bên dưới")
+    assert chat.replies[-1].links and chat.replies[-1].links[-1].url.startswith("https://dichvucong.gov.vn/")

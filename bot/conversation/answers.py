@@ -289,8 +289,8 @@ def _facet_lines(
     """The lines that answer ``facet`` and the line that says more exists, or None when not held."""
     money = facet in (Facet.FEE, FEE_TIME) and entry.fees or facet in (Facet.TIME, FEE_TIME) and entry.processing_time
     if money:
-        if facet == FEE_TIME:  # this is "Fee and time": the rest is in the guide
-            return _fee_time(entry, facet, tr, today), tr.gettext("… more one tap away below.")
+        if facet == FEE_TIME:  # this is "Fee and time": no button below says more, the official page does
+            return _fee_time(entry, facet, tr, today), tr.gettext("… the whole text is on the official page.")
         return _fee_time(entry, facet, tr, today), tr.gettext('… more under "Fee and time" or the guide.')
     if facet == Facet.DOCUMENTS and entry.documents:
         return _documents(entry, tr), tr.gettext('… and more: tap "Papers to prepare".')
@@ -332,6 +332,8 @@ def facet_answer(
         text = fit(lines, limit - len(legend) - 1, more)
         # the room it takes may leave no such paper; the papers' own lines may already end with it
         text += f"\n{legend}" if "(*)" in text and legend not in text else ""
+    if facet == FEE_TIME and more in text:
+        links = (*links, Link(tr.gettext("Official page"), official_page(entry)))
     if caution:
         text += f"\n{caution}"
     text = f"{preface}\n{text}" if preface else text
