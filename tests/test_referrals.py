@@ -93,6 +93,11 @@ def test_a_detail_asked_after_a_referral_is_answered_by_it(app: App) -> None:
     chat.say("án phí bao nhiêu").expect("hỏi Tòa án").expect_not("chưa có thông tin")
     chat.say("làm căn cước ở đâu").expect("Nộp ở đâu — Cấp đổi, cấp lại thẻ căn cước")  # a procedure is itself
     chat.say("án phí bao nhiêu").expect_not("Tòa án")  # the matter is forgotten once another is asked
+    later = Conversation(app.engine, user_id="divorce-then-menu", now=NOW)
+    later.say("ly hôn").say("menu").say("lệ phí bao nhiêu").expect_not("Tòa án")  # only the very next message
+    card = Conversation(app.engine, user_id="district-then-fee", now=NOW)  # a note about where is no matter
+    card.say("đăng ký khai sinh").say("có phải lên UBND huyện không").say("lệ phí bao nhiêu")
+    card.expect("Lệ phí — Đăng ký khai sinh")
     english = Conversation(app.engine, user_id="divorce-follow-up-en", locale_hint="en", now=NOW)
     english.say("how do I get a divorce").expect("People's Court")
     english.say("where do I file it?").expect("People's Court").expect_not("Sorry")
@@ -116,5 +121,9 @@ def test_a_lawsuit_is_sent_to_the_court(app: App) -> None:
     chat.say("các cô chú tranh chấp căn nhà của ông bà, tôi muốn khởi kiện chia thừa kế thì hồ sơ gồm gì")
     chat.expect("Tòa án nhân dân", "3.000163").expect_not("Sang tên")
     chat.expect_option("Dịch vụ công trực tuyến gửi, nhận đơn khởi kiện")
+    named = Conversation(app.engine, user_id="lawsuit-sue", locale_hint="en", now=NOW)
+    named.say("My daughter Sue is 10, how do I get her a passport?").expect_not("court")  # a name, not a lawsuit
+    threat = Conversation(app.engine, user_id="lawsuit-threat", now=NOW)
+    threat.say("bị hàng xóm dọa kiện ra tòa, giấy phép xây dựng xin ở đâu").expect_not("Khởi kiện (đưa")
     divorce = Conversation(app.engine, user_id="lawsuit-divorce", now=NOW)
     divorce.say("ly hôn đơn phương khởi kiện ở đâu").expect("Ly hôn do Tòa án")  # the divorce keeps its own

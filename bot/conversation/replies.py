@@ -145,7 +145,9 @@ def referral(turn: Turn, matter: Referral, decision: Decision | None = None) -> 
         margin = turn.snap.router.thresholds.margin
         close = [c for c in decision.candidates if decision.confidence - c.score < margin]
         found = [c.intent for c in close if c.kind is not IntentKind.GENERAL]
-    turn.state.referral = matter.id  # "nộp đơn ở đâu?" next is asked about this matter
+    # "nộp đơn ở đâu?" as the very next message is asked about this matter (a note about where,
+    # "no district level", is no matter: the card on screen answers what comes next).
+    turn.state.referral = "" if matter.keeps_match else f"{matter.id}@{turn.state.messages}"
     offered = found[:3] if matter.keeps_match else matter.related
     if matter.keeps_match and not offered and turn.state.procedure:  # "lên huyện à?" under a card: that one
         offered = [turn.state.procedure]
@@ -162,11 +164,13 @@ def referred_before(turn: Turn, referrals: Referrals, decision: Decision, facet:
     """The matter the previous reply referred, when this message asks a detail no procedure answers.
 
     "ly hôn" → the court; "nộp đơn ở đâu?", "án phí bao nhiêu?" next had been "no information":
-    the referral (who decides, where to file, whom to ask about fees) is said again. Any other
-    message forgets the matter.
+    the referral (who decides, where to file, whom to ask about fees) is said again. Only the
+    message right after it may ask so; any other routed message forgets the matter.
     """
-    last, turn.state.referral = turn.state.referral, ""
-    if not last or decision.verdict is not Verdict.NO_MATCH or facet in ("", Facet.NONE):
+    last, _, said_at = turn.state.referral.partition("@")
+    turn.state.referral = ""
+    just_said = said_at.isdigit() and int(said_at) == turn.state.messages - 1  # the reply before this message
+    if not last or not just_said or decision.verdict is not Verdict.NO_MATCH or facet in ("", Facet.NONE):
         return None
     return referrals.by_id(last)
 

@@ -80,7 +80,7 @@ class ConversationState:
     pending: list[str] = field(default_factory=list)  # [yes payload, no payload] of a pending question
     place: str = ""  # unit names of an address the bot asked about ("xã Tân Lập"), never a street
     handoff: str = ""  # "asking": the commune asked before joining a queue; "question": one to leave
-    referral: str = ""  # the matter just referred to another body (its id): a detail asked next is about it
+    referral: str = ""  # "<id>@<message count>": the matter just referred; the next message's detail is about it
 
     def position(self) -> Position | None:
         """The current guide position, if in a guide."""
