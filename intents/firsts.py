@@ -35,12 +35,16 @@ FIRST_TIME = re.compile(
     r"\blan dau\b|\bchua (?:tung|bao gio)\b|\bchua (?:co|lam|duoc cap) (?:the|can cuoc|cccd|cmnd|ho chieu|bang)\b"
     r"|\bfirst (?:time|one|card|id)\b|\bnever (?:had|got|been issued)\b"
 )
-# A name that renews or replaces ("cấp đổi", "cấp lại", "làm lại", "renewal", "replacement").
-RENEWAL = re.compile(r"\b(?:doi|cap lai|lam lai|renew\w*|replace\w*)\b")
-# A message that itself speaks of renewing or replacing: lost, expired, damaged, wrong, again.
+# A name that renews or replaces, read with its marks ("đối với", "đời" and "đợi" fold like "đổi").
+RENEWAL = re.compile(r"(?i)\b(?:cấp đổi|đổi|cấp lại|làm lại|renew\w*|replace\w*)\b")
+# A message that itself speaks of renewing or replacing (folded): lost, expired, broken, wrong, again.
+# Phrases, not single words: "mất bao lâu", "có mặt", "bằng lái", "hông", "cư trú", "đợi" fold alike.
 AGAIN = re.compile(
-    r"\b(?:doi|lai|mat|het han|hong|sai|cu|lost|stolen|expired?|damaged|wrong|again|renew\w*|replace\w*)\b"
+    r"\b(?:cap lai|lam lai|xin lai|doi (?:the|can cuoc|cccd|cmnd|sang|moi|lai)|cap doi|bi mat|mat (?:the|can cuoc|cccd|"
+    r"cmnd|vi|giay|ho chieu|bang)|het han|qua han|bi hong|hu hong|bi sai|sai (?:ten|ngay|thong tin)|the cu|"
+    r"lost|stolen|expired?|damaged|wrong|again|renew\w*|replace\w*)\b"
 )
+MINOR = 17  # an age stated alone (no "first time") asks about a first card only for a minor
 
 
 def offer_first_issue(router: Router, text: str, decision: Decision) -> Decision:
@@ -54,12 +58,14 @@ def offer_first_issue(router: Router, text: str, decision: Decision) -> Decision
     top = decision.top
     if decision.verdict is Verdict.NO_MATCH or top is None or top.kind is IntentKind.GENERAL:
         return decision
-    if RENEWAL.search(fold(top.label)) is None:
+    if RENEWAL.search(top.label) is None:
         return decision
     folded = fold(text)
     first = FIRST_TIME.search(folded) is not None
-    ages = stated_ages(text)
-    if (not first and not ages) or AGAIN.search(folded) is not None:
+    # "tôi 40 tuổi, con tôi 10 tuổi": the child's age; an adult who gives an age renews a card
+    minors = [(young, old) for young, old in stated_ages(text) if old <= MINOR]
+    ages = minors or ([] if not first else stated_ages(text))
+    if (not first and not minors) or AGAIN.search(folded) is not None:
         return decision
     twins = _first_issues(router, top, ages, needs_bound=not first)
     if not twins:
@@ -80,7 +86,7 @@ def _first_issues(router: Router, leader: Candidate, ages: list[tuple[int, int]]
     """
     twins: dict[str, Candidate] = {}
     for candidate in _issuers(router, leader.label):
-        if RENEWAL.search(fold(candidate.label)) is not None:
+        if RENEWAL.search(candidate.label) is not None:
             continue
         bounds = age_bounds(candidate.label)
         if needs_bound and not bounds:

@@ -47,3 +47,25 @@ def test_a_parent_asking_for_a_childs_first_card_is_not_told_to_bring_the_old_on
     chat.say("con tôi 5 tuổi chưa có căn cước, làm thế nào")
     chat.expect("Ý bạn là", "1) Cấp thẻ căn cước cho người dưới 14 tuổi", "2) Cấp đổi, cấp lại thẻ căn cước")
     chat.say("1").expect("1.014062").expect_not("Thẻ căn cước cũ")
+
+
+def test_only_a_minor_s_age_or_a_first_time_question_is_offered_a_first_card(router: Router) -> None:
+    # Found by a review: the first age and single folded words ("mất bao lâu", "hông", "đợi") decided.
+    for text, offered in (
+        ("tôi 40 tuổi, con tôi 10 tuổi muốn làm căn cước", "1.014062"),  # the child's age
+        ("con tôi 15 tuổi, muốn làm căn cước, mất bao lâu", "1.014061"),
+        ("con tôi 15 tuổi muốn làm căn cước được hông", "1.014061"),
+        ("con tôi 5 tuổi chưa có căn cước, có phải đợi lâu không", "1.014062"),
+    ):
+        decision = router.route(text)
+        assert decision.verdict is Verdict.AMBIGUOUS, text
+        assert offered in [c.intent for c in decision.candidates[:2]], text
+    adult = router.route("tôi 35 tuổi muốn làm căn cước")  # an adult renews
+    assert (adult.verdict, adult.intent) == (Verdict.MATCH, "can-cuoc")
+
+
+def test_a_name_with_doi_voi_is_no_renewal(router: Router) -> None:
+    # "… đối với trường hợp bị tai nạn lao động lần đầu" folds like "đổi": it had been led by the
+    # recurrence record, although the message names the first accident.
+    decision = router.route("hưởng chế độ tai nạn lao động lần đầu cần hồ sơ gì")
+    assert (decision.verdict, decision.intent) == (Verdict.MATCH, "1.001632")
