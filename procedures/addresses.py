@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from procedures.communes import Gazetteer, NewCommune, OldCommune, Province, data_dir, load
-from procedures.mentions import Reading, best_outcomes, find_mentions
+from procedures.mentions import Mention, Reading, best_outcomes, find_mentions
 from procedures.streets import street_spans, without_streets
 
 __all__ = [
@@ -165,7 +165,10 @@ def resolve(text: str, *, current: bool = False) -> AddressAnswer:
     return _answer(data, readings, settled)
 
 
-PLACE_REACH = 3  # words between a bare place name and the unit word or province that makes it one
+def _side_by_side(text: str, one: Mention, other: Mention) -> bool:
+    """Whether two names stand next to each other in ``text``, with at most a comma between."""
+    first, second = sorted((one.span, other.span))
+    return not text[first[1] : second[0]].strip(" ,")
 
 
 def without_places(text: str) -> str:
@@ -176,11 +179,15 @@ def without_places(text: str) -> str:
     """
     cleaned = without_streets(text[:MAX_TEXT])
     mentions, _ = find_mentions(cleaned, _data())
-    # A bare name far from any unit word or province is no address here: "đăng ký thường trú" holds
-    # "ký thường" (Kỳ Thượng, a commune), and taking it out left "đăng trú".
-    sure = [m.position for m in mentions if any(hit.prefixed or hit.level == "province" for hit in m.hits)]
-    mentions = [m for m in mentions if any(abs(m.position - position) <= PLACE_REACH for position in sure)]
-    for mention in sorted(mentions, key=lambda found: -found.span[0]):
+    # A bare name is a place only beside one that surely is (a unit word, a province), with
+    # nothing but a comma between: "đăng ký thường trú (ở) phường Bến Nghé" holds "ký thường"
+    # (Kỳ Thượng, a commune), and taking it out had left "đăng trú".
+    places = [m for m in mentions if any(hit.prefixed or hit.level == "province" for hit in m.hits)]
+    bare = [m for m in mentions if m not in places]
+    while joined := [m for m in bare if any(_side_by_side(cleaned, m, place) for place in places)]:
+        places += joined
+        bare = [m for m in bare if m not in joined]
+    for mention in sorted(places, key=lambda found: -found.span[0]):
         start, end = mention.span
         cleaned = f"{cleaned[:start]} {cleaned[end:]}"
     return " ".join(cleaned.split())

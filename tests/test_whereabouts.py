@@ -166,6 +166,16 @@ def test_an_old_address_beside_a_procedure_keeps_the_procedure(app: App) -> None
     # The address had been answered alone: "đăng ký thường trú" lost "ký thường" (read as the
     # commune Kỳ Thượng) when the places were taken out, so no question was left beside the address.
     assert without_places("tui ở phường Bến Nghé, Quận 1 cũ, muốn đăng ký thường trú").endswith("đăng ký thường trú")
+    assert without_places("muốn đăng ký thường trú phường Bến Nghé quận 1 cũ") == "muốn đăng ký thường trú cũ"
+    assert without_places("đăng ký thường trú Hà Nội") == "đăng ký thường trú"
+    assert without_places("làm căn cước ở Bến Nghé, Quận 1").strip(" ,") == "làm căn cước ở"  # bare, beside a unit
     chat = Conversation(app.engine, user_id="address-and-question", now=NOW)
     chat.say("tui ở phường Bến Nghé, Quận 1 cũ, muốn đăng ký thường trú").expect("Đăng ký thường trú")
     chat.say("nộp ở đâu").expect("Nộp ở đâu — Đăng ký thường trú", "Xã/phường của bạn: Phường Sài Gòn")
+
+
+def test_a_district_typed_alone_asks_which_commune_but_not_in_a_sentence(app: App) -> None:
+    chat = Conversation(app.engine, user_id="district-typed", now=NOW)
+    chat.say("tôi ở quận 1 cũ").expect("Trước đây bạn ở xã, phường nào")
+    other = Conversation(app.engine, user_id="district-in-sentence", now=NOW)
+    other.say("ăn gì ở quận 1").expect_not("Trước đây bạn ở xã, phường nào")

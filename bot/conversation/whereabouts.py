@@ -173,6 +173,8 @@ def _unsure(turn: Turn, answer: AddressAnswer) -> Reply | None:
 # A place typed without "xã", "phường" or a province is a name of a few words ("Bến Nghé", "Tân
 # Định, Quận 1 cũ"); a longer message without those words is a sentence that may hold a name.
 BARE_WORDS = 6
+# Words that may stand beside a place typed alone ("tôi ở quận 1 cũ"): it is still only a place.
+PLACE_FILLER = frozenset("toi tui em minh o nha cu truoc day la thuoc dia chi ne a nhe , .".split())
 
 
 def read(turn: Turn, text: str, asked: bool, placed_only: bool = False, question: bool = False) -> Reply | None:
@@ -208,7 +210,8 @@ def read(turn: Turn, text: str, asked: bool, placed_only: bool = False, question
     if answer.commune is not None:
         return found(turn, answer.commune, answer, text)
     # "quận 1" typed alone (or after "where to submit"): a district, to be asked which commune
-    place_only = (asked or named) and not earlier and answer.ask is Ask.COMMUNE and answer.province is not None
+    typed_alone = named and not set(fold(without_places(text)).split()) - PLACE_FILLER  # "quận 1", not "ăn gì ở quận 1"
+    place_only = (asked or typed_alone) and not earlier and answer.ask is Ask.COMMUNE and answer.province is not None
     place_only = place_only and len(text.split()) <= BARE_WORDS
     if (answer.status in (AddressStatus.SPLIT, AddressStatus.AMBIGUOUS) and answer.candidates) or place_only:
         # Kept for the answer to the question: unit names only, never a street or house number.
