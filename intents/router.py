@@ -27,6 +27,7 @@ from intents.foreigners import offer_foreign_sibling
 from intents.glossary import SHIPPED_GLOSSARY, Glossary, is_english
 from intents.index import STOPWORD_WEIGHT, Index, IntentKind, Phrase, collection_paused, terms_of
 from intents.normalize import accented_words, mistoned, tokens
+from intents.referred import SHIPPED_REFERRALS, referred
 from intents.reranking import Reranker
 from intents.rereading import name_lookup, reread
 from intents.scope import SCOPE_FEATURES, SCOPE_MODEL_FILE, SHIPPED_SCOPE_MODEL, ScopeModel, scope_features
@@ -42,6 +43,7 @@ from intents.tuning import (
     Thresholds,
     Weights,
 )
+from procedures.referrals import Referrals
 
 # Ranked candidates, scope features, informative words, topic probability (see Router._score).
 Scored = tuple[list[Candidate], list[float] | None, int, float | None]
@@ -60,11 +62,13 @@ class Router:
         scope_model: ScopeModel | None = SHIPPED_SCOPE_MODEL,
         glossary: Glossary | None = SHIPPED_GLOSSARY,
         topic_model: TopicModel | None = SHIPPED_TOPIC_MODEL,
+        referrals: Referrals | None = SHIPPED_REFERRALS,
     ):
         self.index = index
         self.glossary = glossary  # English -> Vietnamese administrative words (intents.glossary)
         self.scope_model = scope_model
         self.topic_model = topic_model
+        self.referrals = referrals  # matters other bodies handle: out of scope (intents.referred)
         self.thresholds = thresholds or Thresholds()
         self.weights = weights or Weights()
         self.long_weights = long_weights or (LONG_WEIGHTS if weights is None else weights)
@@ -361,7 +365,8 @@ class Router:
         if decision.verdict is not Verdict.MATCH:
             decision = reread(text, decision, candidates, self, informative < self.weights.long_message)
         decision = settled(decision, candidates, self.thresholds, self.topic_model, topic, informative)
-        return offer_first_issue(self, text, offer_foreign_sibling(self, text, decision))
+        decision = offer_first_issue(self, text, offer_foreign_sibling(self, text, decision))
+        return referred(self.referrals, text, decision)
 
     def route_once(self, text: str) -> Decision:
         """Score and decide one text, without rereading it."""
@@ -382,19 +387,5 @@ def informative_words(query: dict[str, float]) -> int:
 
 
 # What callers import from here (the CLI, the engine, the configuration, scripts and tests).
-__all__ = [
-    "CHATTER",
-    "LONG_WEIGHTS",
-    "OUT_OF_SCOPE",
-    "SCOPE_FEATURES",
-    "SCOPE_MODEL_FILE",
-    "SHIPPED_SCOPE_MODEL",
-    "Candidate",
-    "Decision",
-    "Router",
-    "ScopeModel",
-    "Thresholds",
-    "Verdict",
-    "Weights",
-    "informative_words",
-]
+__all__ = ["CHATTER", "LONG_WEIGHTS", "OUT_OF_SCOPE", "SCOPE_FEATURES", "SCOPE_MODEL_FILE", "SHIPPED_SCOPE_MODEL"]
+__all__ += ["Candidate", "Decision", "Router", "ScopeModel", "Thresholds", "Verdict", "Weights", "informative_words"]

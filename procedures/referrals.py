@@ -42,6 +42,8 @@ class Referral(Frozen):
     # A note about where, not another body ("UBND huyện" no longer exists): the procedures the
     # router found stay one tap away instead of ``related``.
     keeps_match: bool = False
+    # A matter no catalog procedure handles (a divorce, a lawsuit): the router says out of scope.
+    outside: bool = False
     source: str  # a national record code or a legal document
     checked: dt.date
     note: str = ""  # for editors, never shown

@@ -6,6 +6,7 @@ import datetime as dt
 
 from bot.app import App
 from bot.testing import Conversation
+from intents import Router, Verdict
 from procedures.catalog import Catalog
 from procedures.links import LinkPolicy
 from procedures.referrals import Referrals
@@ -127,3 +128,21 @@ def test_a_lawsuit_is_sent_to_the_court(app: App) -> None:
     threat.say("bị hàng xóm dọa kiện ra tòa, giấy phép xây dựng xin ở đâu").expect_not("Khởi kiện (đưa")
     divorce = Conversation(app.engine, user_id="lawsuit-divorce", now=NOW)
     divorce.say("ly hôn đơn phương khởi kiện ở đâu").expect("Ly hôn do Tòa án")  # the divorce keeps its own
+
+
+def test_the_router_says_out_of_scope_for_a_matter_another_body_handles(router: Router) -> None:
+    # What the router reports is what the citizen is told: a referral, not a procedure sharing words.
+    for text in ("muốn bán rượu bia ở tiệm tạp hóa thì xin giấy phép gì", "đăng ký nghĩa vụ quân sự ở đâu"):
+        assert router.route(text).verdict is Verdict.NO_MATCH, text
+        assert Router(router.index, referrals=None).route(text).verdict is not Verdict.NO_MATCH, text
+    # A procedure whose own name holds the cue keeps its answer; so does a divorce long done.
+    assert router.route("ghi vào sổ hộ tịch việc ly hôn ở nước ngoài").intent == "2.000554"
+    remarry = "Tôi đã ly hôn năm 2019, giờ muốn đăng ký kết hôn với người mới thì cần giấy gì"
+    assert router.route(remarry).intent == "ket-hon"
+
+
+def test_a_divorce_long_done_is_no_divorce_to_file(app: App) -> None:
+    # "đã ly hôn năm 2019" on the way to a marriage question had brought the court's text.
+    chat = Conversation(app.engine, user_id="divorced-remarry", now=NOW)
+    chat.say("Tôi đã ly hôn năm 2019, giờ muốn đăng ký kết hôn với người mới thì cần giấy gì")
+    chat.expect("Đăng ký kết hôn").expect_not("Tòa án")
