@@ -146,3 +146,12 @@ def test_a_divorce_long_done_is_no_divorce_to_file(app: App) -> None:
     chat = Conversation(app.engine, user_id="divorced-remarry", now=NOW)
     chat.say("Tôi đã ly hôn năm 2019, giờ muốn đăng ký kết hôn với người mới thì cần giấy gì")
     chat.expect("Đăng ký kết hôn").expect_not("Tòa án")
+
+
+def test_a_lost_household_book_is_told_it_is_no_longer_used(app: App) -> None:
+    # "mất sổ hộ khẩu thì làm lại ở đâu" had been offered residence confirmation or a household split.
+    chat = Conversation(app.engine, user_id="household-book", now=NOW)
+    chat.say("mất sổ hộ khẩu thì làm lại ở đâu").expect("31/12/2022", "Điều 38")
+    chat.expect_option("Xác nhận thông tin về cư trú")
+    split = Conversation(app.engine, user_id="household-split-book", now=NOW)
+    split.say("tách sổ hộ khẩu ra riêng thế nào").expect("Tách hộ").expect_not("31/12/2022")
