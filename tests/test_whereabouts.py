@@ -179,3 +179,10 @@ def test_a_district_typed_alone_asks_which_commune_but_not_in_a_sentence(app: Ap
     chat.say("tôi ở quận 1 cũ").expect("Trước đây bạn ở xã, phường nào")
     other = Conversation(app.engine, user_id="district-in-sentence", now=NOW)
     other.say("ăn gì ở quận 1").expect_not("Trước đây bạn ở xã, phường nào")
+
+
+def test_a_choice_of_communes_says_which_old_one_it_came_from(app: App) -> None:
+    # "xã Phú Hòa" had offered "Xã Lương Tài, Tỉnh Bắc Ninh" with no word of Phú Hòa.
+    chat = Conversation(app.engine, user_id="old-name-choice", now=NOW)
+    chat.say("xã Phú Hòa").expect("Xã Phú Hòa (cũ) → nay là Xã Lương Tài, Tỉnh Bắc Ninh", "Xã Phú Hòa, Tỉnh Đồng Nai")
+    chat.press("Xã Phú Hòa (cũ) → nay là Xã Lương Tài, Tỉnh Bắc Ninh").expect("Xã Lương Tài")

@@ -145,13 +145,28 @@ def _question(turn: Turn, answer: AddressAnswer) -> Reply:
     else:
         head = tr.gettext("Is that the name before 1 July 2025, or today's? Which one is yours?")
     choices = answer.candidates[:MAX_CHOICES] if len(answer.candidates) <= MAX_CHOICES else ()
-    lines = [head] + [f"{number}) {commune.full_name}" for number, commune in enumerate(choices, 1)]
-    return Reply("\n".join(lines), _ward_options(choices, tr), kind=ReplyKind.QUESTION)
+    names = [_choice_name(commune, answer, tr) for commune in choices]
+    lines = [head] + [f"{number}) {name}" for number, name in enumerate(names, 1)]
+    return Reply("\n".join(lines), _ward_options(choices, tr, names), kind=ReplyKind.QUESTION)
 
 
-def _ward_options(choices: Sequence[NewCommune], tr: Translator) -> tuple[Option, ...]:
-    """A button per commune to choose from, then the menu."""
-    wards = (Option(shorten(commune.full_name), payload(Kind.WARD, commune.code)) for commune in choices)
+def _choice_name(commune: NewCommune, answer: AddressAnswer, tr: Translator) -> str:
+    """A commune to choose, saying which old one typed it came from when the names differ.
+
+    "xã Phú Hòa" offers "Xã Lương Tài, Tỉnh Bắc Ninh": without "Xã Phú Hòa cũ →" nobody can tell why.
+    """
+    before = [old for old in answer.old if commune.code in old.successors and old.name != commune.name]
+    if not before:
+        return commune.full_name
+    return tr.gettext("{old} (old) → now {new}").format(old=before[0].name, new=commune.full_name)
+
+
+def _ward_options(
+    choices: Sequence[NewCommune], tr: Translator, names: Sequence[str] | None = None
+) -> tuple[Option, ...]:
+    """A button per commune to choose from (labelled by ``names`` when given), then the menu."""
+    labels = names or [commune.full_name for commune in choices]
+    wards = (Option(shorten(name), payload(Kind.WARD, c.code)) for c, name in zip(choices, labels, strict=True))
     return (*wards, *menu_option(tr))
 
 
