@@ -36,6 +36,8 @@ class Referral(Frozen):
     cues: tuple[str, ...] = Field(min_length=1)  # folded phrases, matched on word boundaries
     topic: Text
     text: Text
+    # Who handles it, in a few words: what a detail asked right after the referral is told.
+    who: Text | None = None
     url: str = ""  # an official page; empty when the matter rests on a law with no such page
     related: tuple[str, ...] = ()  # catalog ids or national codes offered as the next step
     unless: tuple[str, ...] = ()  # folded phrases: a message that names one is about that step instead

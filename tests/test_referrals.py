@@ -155,3 +155,13 @@ def test_a_lost_household_book_is_told_it_is_no_longer_used(app: App) -> None:
     chat.expect_option("Xác nhận thông tin về cư trú")
     split = Conversation(app.engine, user_id="household-split-book", now=NOW)
     split.say("tách sổ hộ khẩu ra riêng thế nào").expect("Tách hộ").expect_not("31/12/2022")
+
+
+def test_a_detail_asked_after_a_referral_is_not_the_fee_of_the_button_beside_it(app: App) -> None:
+    # "lệ phí" after the alcohol referral had been given the household-business fee (its button), and
+    # every follow-up repeated the whole referral.
+    chat = Conversation(app.engine, user_id="alcohol-fee", now=NOW)
+    chat.say("xin giấy phép bán lẻ rượu").expect("Giấy phép bán lẻ rượu")
+    chat.say("lệ phí").expect("Mình chỉ biết nơi giải quyết việc này: bộ phận một cửa").expect_not("Lệ phí —")
+    lease = Conversation(app.engine, user_id="lease-notary", now=NOW)  # a lease is no sale contract
+    lease.say("tôi cần công chứng hợp đồng thuê nhà").expect_not("Hợp đồng mua bán nhà, đất được công chứng")

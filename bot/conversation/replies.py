@@ -145,6 +145,8 @@ def referral(turn: Turn, matter: Referral, decision: Decision | None = None) -> 
         margin = turn.snap.router.thresholds.margin
         close = [c for c in decision.candidates if decision.confidence - c.score < margin]
         found = [c.intent for c in close if c.kind is not IntentKind.GENERAL]
+    # Said just before (a follow-up, "nộp đơn ở đâu?"): who handles it, in one sentence, not the whole again.
+    again = turn.state.referral.startswith(f"{matter.id}@")
     # "nộp đơn ở đâu?" as the very next message is asked about this matter (a note about where,
     # "no district level", is no matter: the card on screen answers what comes next).
     turn.state.referral = "" if matter.keeps_match else f"{matter.id}@{turn.state.messages}"
@@ -155,6 +157,9 @@ def referral(turn: Turn, matter: Referral, decision: Decision | None = None) -> 
     options = tuple(Option(shorten(label(turn, intent)), payload(Kind.PICK, intent)) for intent in related)
     links = (Link(tr.gettext("Official page"), matter.url),) if matter.url else ()
     text = matter.text.get(tr.locale)
+    if again:  # the whole text once is enough: who handles it
+        who = matter.who.get(tr.locale) if matter.who else text.split(". ")[0].rstrip(".") + "."
+        text = tr.gettext("I have nothing more on this than who handles it: {who}").format(who=who)
     if matter.keeps_match and related:  # said only when there is a procedure to tap
         text += " " + tr.gettext("Tap a procedure below to see where to apply.")
     return Reply(text, options + menu_option(tr), links)
@@ -168,9 +173,11 @@ def referred_before(turn: Turn, referrals: Referrals, decision: Decision, facet:
     message right after it may ask so; any other routed message forgets the matter.
     """
     last, _, said_at = turn.state.referral.partition("@")
-    turn.state.referral = ""
     just_said = said_at.isdigit() and int(said_at) == turn.state.messages - 1  # the reply before this message
-    if not last or not just_said or decision.verdict is not Verdict.NO_MATCH or facet in ("", Facet.NONE):
+    # A detail asked bare ("lệ phí?") is about the matter, even while its buttons wait; a procedure
+    # named with confidence ("làm căn cước ở đâu") is not.
+    if not last or not just_said or decision.verdict is Verdict.MATCH or facet in ("", Facet.NONE):
+        turn.state.referral = ""
         return None
     return referrals.by_id(last)
 
