@@ -23,6 +23,8 @@ NOW = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
         ("lệ phí bao nhiêu", None),
         ("nộp phạt ở đâu", None),
         ("làm hộ chiếu đóng bao nhiêu tiền", None),  # any fee is "paid"
+        ("án phí ly hôn bao nhiêu", Money.COURT),
+        ("what is the court fee", Money.COURT),
     ],
 )
 def test_the_money_a_question_names(text: str, money: Money | None) -> None:
@@ -46,3 +48,9 @@ def test_a_tuition_question_is_told_the_school_sets_it(app: App) -> None:
     plain.say("đăng ký bhxh tự nguyện").say("lệ phí bao nhiêu").expect_not("không phải lệ phí")
     passport = Conversation(app.engine, user_id="passport-fee", now=NOW)
     passport.say("làm hộ chiếu").say("đóng bao nhiêu tiền").expect("Lệ phí").expect_not("bảo hiểm")
+
+
+def test_a_court_fee_asked_under_a_card_is_not_the_card_s_fee(app: App) -> None:
+    # "án phí bao nhiêu" under the ID card had been answered with the card's fees alone.
+    chat = Conversation(app.engine, user_id="court-fee", now=NOW)
+    chat.say("làm căn cước ở đâu").say("án phí bao nhiêu").expect("Án phí không phải lệ phí của thủ tục này")

@@ -1,4 +1,4 @@
-"""Money a citizen asks about that is not the procedure's fee: tuition, a fine, an insurance contribution.
+"""Money a citizen asks about that is not the procedure's fee: tuition, a fine, a contribution, a court fee.
 
 "học phí bao nhiêu" under school enrolment, "mỗi tháng đóng bao nhiêu" under voluntary social
 insurance, "phạt bao nhiêu" under paying a traffic fine: the facet reader hears "how much", and the
@@ -24,6 +24,7 @@ class Money(StrEnum):
     TUITION = "tuition"
     FINE = "fine"
     CONTRIBUTION = "contribution"
+    COURT = "court"  # "án phí": what a court charges, never a commune procedure's fee
 
 
 # Folded words that name the money (a fee question's other words are the facet reader's).
@@ -38,6 +39,7 @@ _NAMES = (
             r"|contributions?|premiums?)\b"
         ),
     ),
+    (Money.COURT, re.compile(r"\b(?:an phi|court fees?)\b")),
 )
 
 
@@ -60,6 +62,8 @@ def preface(money: Money, tr: Translator) -> str:
     if money is Money.FINE:
         # The fines guide's own sourced preparation: "Số tiền phạt ghi trong quyết định."
         return tr.gettext("A fine is not a procedure fee: its amount is written in the penalty decision you received.")
+    if money is Money.COURT:
+        return tr.gettext("A court fee (án phí) is not the fee of this procedure: ask the court about it.")
     return tr.gettext(
         "Insurance contributions are not the fee of this procedure: ask the social insurance office about the rate."
     )
