@@ -254,7 +254,7 @@ class Reranker:
     idf: Mapping[str, float]
     names: Mapping[int, list[Phrase]]
     curated_words: Mapping[int, frozenset[str]]  # per curated entry: every word of its phrases
-    age_bounds: Mapping[str, tuple[tuple[int, int], ...]]  # national names bounded by an age, by intent
+    age_bounds: Mapping[str, tuple[tuple[int, int], ...]]  # names bounded by an age, by intent
     foreign: frozenset[str]  # national cards whose official name is for foreigners
 
     @classmethod
@@ -270,7 +270,12 @@ class Reranker:
                 for number, (doc, terms) in enumerate(zip(index.docs, index.intent_terms, strict=True))
                 if doc.kind is IntentKind.CURATED
             },
-            {doc.intent: bounds for doc in listing if "tuổi" in doc.label and (bounds := age_bounds(doc.label))},
+            # National names bounded by an age, and the curated guides' ("… cho trẻ em dưới 6 tuổi")
+            {
+                doc.intent: bounds
+                for doc in index.docs
+                if doc.kind is not IntentKind.GENERAL and "tuổi" in doc.label and (bounds := age_bounds(doc.label))
+            },
             frozenset(doc.intent for doc in listing if is_for_foreigners(doc.label)),
         )
 

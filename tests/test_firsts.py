@@ -69,3 +69,10 @@ def test_a_name_with_doi_voi_is_no_renewal(router: Router) -> None:
     # recurrence record, although the message names the first accident.
     decision = router.route("hưởng chế độ tai nạn lao động lần đầu cần hồ sơ gì")
     assert (decision.verdict, decision.intent) == (Verdict.MATCH, "1.001632")
+
+
+def test_a_curated_guide_bounded_by_an_age_gives_way_to_the_card_the_age_fits(router: Router) -> None:
+    # "cho bé 8 tuổi" had been answered with confidence as the newborn bundle ("… cho trẻ em dưới 6 tuổi").
+    for text in ("làm căn cước cho bé 8 tuổi lần đầu", "căn cước cho bé 12 tuổi cần gì"):
+        decision = router.route(text)
+        assert decision.verdict is Verdict.AMBIGUOUS and decision.intent == "1.014062", text
