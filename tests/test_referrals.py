@@ -93,7 +93,8 @@ def test_a_detail_asked_after_a_referral_is_answered_by_it(app: App) -> None:
     chat.say("nop don o dau").expect("Tòa án nhân dân").expect_not("chưa có thông tin")
     chat.say("án phí bao nhiêu").expect("hỏi Tòa án").expect_not("chưa có thông tin")
     chat.say("làm căn cước ở đâu").expect("Nộp ở đâu — Cấp đổi, cấp lại thẻ căn cước")  # a procedure is itself
-    chat.say("án phí bao nhiêu").expect_not("Tòa án")  # the matter is forgotten once another is asked
+    chat.say("án phí bao nhiêu").expect_not("Ly hôn do Tòa án")  # the matter is forgotten once another is asked
+    chat.expect("Án phí không phải lệ phí của thủ tục này")  # under the card: not the card's fee
     later = Conversation(app.engine, user_id="divorce-then-menu", now=NOW)
     later.say("ly hôn").say("menu").say("lệ phí bao nhiêu").expect_not("Tòa án")  # only the very next message
     card = Conversation(app.engine, user_id="district-then-fee", now=NOW)  # a note about where is no matter

@@ -299,6 +299,14 @@ def test_a_second_need_in_one_message_is_one_tap_away(chat: Conversation) -> Non
     # A part too short for the match line still names its need when it clearly leads ("mất cả cccd").
     chat.say("toi bi mat vi, mat ca cccd va bang lai").expect("Cấp lại giấy phép lái xe")
     chat.expect_option("Thêm: Cấp đổi, cấp lại thẻ căn cước")
+    # ...but not a guess just over the line, and the "Also" button is no "did you mean" a detail answers for.
+    english = Conversation(chat.engine, user_id="second-need-en", locale_hint="en", now=chat.now)
+    english.say("My daughter is 10 and has never had a passport. How do I get one?")
+    assert not [option for option in english.options if option.label.startswith("Also:")]
+    english.say("My baby was born last month, never registered. what to do")
+    assert not [option for option in english.options if "land" in option.label.lower()]
+    also = Conversation(chat.engine, user_id="second-need-detail", now=chat.now)
+    also.say("Tôi cần làm căn cước và đăng ký tạm trú").say("cần giấy tờ gì").expect("Giấy tờ cho Đăng ký tạm trú")
 
 
 def test_did_you_mean_buttons_of_sibling_cards_read_differently(app: App) -> None:

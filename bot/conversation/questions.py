@@ -287,14 +287,17 @@ def with_second_need(turn: Turn, text: str, answered: str, replies: list[Reply])
     for part in parts:
         decision = turn.snap.router.route(part)
         top, runner = decision.top, decision.candidates[1:2]
-        # A part is short, so it rarely reaches the match line: a clear leader will do ("mất cả cccd").
-        clear = top is not None and (not runner or top.score - runner[0].score >= CLEAR_LEAD)
+        # A part is short, so it rarely reaches the match line: a clear leader half-way there will do
+        # ("mất cả cccd"), not a guess just over the no-match line ("never registered" → land title).
+        lines = turn.snap.router.thresholds
+        halfway = (lines.no_match + lines.match) / 2
+        clear = top is not None and top.score >= halfway and (not runner or top.score - runner[0].score >= CLEAR_LEAD)
         sure = decision.verdict is Verdict.MATCH or (decision.verdict is Verdict.AMBIGUOUS and clear)
         if sure and top is not None and top.kind is not IntentKind.GENERAL:
             if top.intent != answered:
                 label = turn.tr.gettext("Also: {name}").format(name=top.label)
                 last = replies[-1]
-                option = Option(shorten(label), payload(Kind.PICK, top.intent))
+                option = Option(shorten(label), payload(Kind.OPEN, top.intent))  # no "did you mean" waits
                 return [*replies[:-1], last.with_options(option, first=True)]
     return replies
 

@@ -154,7 +154,9 @@ def referral(turn: Turn, matter: Referral, decision: Decision | None = None) -> 
     if matter.keeps_match and not offered and turn.state.procedure:  # "lên huyện à?" under a card: that one
         offered = [turn.state.procedure]
     related = [intent for intent in offered if label(turn, intent) != intent]  # served ones only
-    options = tuple(Option(shorten(label(turn, intent)), payload(Kind.PICK, intent)) for intent in related)
+    # A matter's next steps open their cards; they are no "did you mean" that a bare "lệ phí?" answers for.
+    kind = Kind.PICK if matter.keeps_match else Kind.OPEN
+    options = tuple(Option(shorten(label(turn, intent)), payload(kind, intent)) for intent in related)
     links = (Link(tr.gettext("Official page"), matter.url),) if matter.url else ()
     text = matter.text.get(tr.locale)
     if again:  # the whole text once is enough: who handles it
