@@ -35,8 +35,11 @@ AGE_REACH = 10  # candidates searched for a national card whose age bound fits t
 _AGE_BOUND = re.compile(r"\b(duoi|tu du|tu|tren|du) (\d{1,3}) tuoi(?: tro len)?")
 FOREIGN_REACH = 6  # candidates searched for a national card for foreigners
 TWIN_PAIR = 2.5  # how rare a word pair a foreigners' card must share with the leader's names
-# An age stated in a message: "10 tuổi", "bé 6t", "my 10-year-old son", "just turned 14", "aged 15".
-_AGE_STATED = re.compile(r"\b(\d{1,3})(?: ?(?:tuoi|t)\b|[ -]years?[ -]old\b)|\b(?:aged|turned|turns) (\d{1,3})\b")
+# An age stated in a message: "10 tuổi", "bé 6t", "my 10-year-old son", "just turned 14", "my son is 16", "I am 20".
+_AGE_STATED = re.compile(
+    r"\b(\d{1,3})(?: ?(?:tuoi|t)\b|[ -]years?[ -]old\b)"
+    r"|\b(?:aged|turned|turns|(?:son|daughter|child|kid|boy|girl|he|she|i) (?:is|am|s|m)) (\d{1,2})\b(?![.,]\d)"
+)
 
 
 def _promote(candidates: list[Candidate], position: int, lead: int = 0) -> list[Candidate]:
