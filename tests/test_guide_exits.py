@@ -28,3 +28,10 @@ def test_no_card_yet_inside_an_online_guide_offers_the_desk(chat: Conversation) 
     chat.press("Nộp ở đâu").expect("Nộp ở đâu — Đăng ký tạm trú").expect_option("Tiếp tục hướng dẫn")
     alone = Conversation(chat.engine, user_id="vneid-alone", now=chat.now)  # the account guide alone: no desk line
     alone.say("đăng ký vneid mức 2").press("Hướng dẫn từng bước").press("Không").expect_not("Không muốn chờ")
+
+
+def test_still_failing_typed_brings_a_person(chat: Conversation) -> None:
+    # "vẫn không đăng nhập được" had brought the login card again.
+    chat.say("đăng ký tạm trú").say("vẫn không đăng nhập được").expect("Bộ phận Một cửa")
+    english = Conversation(chat.engine, user_id="still-failing-en", locale_hint="en", now=chat.now)
+    english.say("temporary residence registration").say("still cannot log in").expect("one-stop")

@@ -201,8 +201,16 @@ _CANNOT_GO_ONLINE = (
     "khong biet dung may tinh",
     "ko biet dung may tinh",
 )
+# "vẫn không đăng nhập được" after the steps: still failing is being stuck (the login card again helps nobody).
+_STILL_FAILING = (
+    *(f"{still} {no} {verb}" for still in ("van", "roi ma van", "lam roi ma van") for no in ("khong", "ko", "k")
+      for verb in ("duoc", "dang nhap duoc", "vao duoc", "lam duoc")),
+    *(f"{still} {error}" for still in ("van", "roi ma van", "lam roi ma van") for error in ("loi", "bi loi")),
+)  # fmt: skip
 _SPEAKERS = ("", "toi ", "tui ", "em ", "ba ", "me ", "bac ", "chau ", "minh ", "ong ", "co ", "chu ", "di ")
-_WORDS[NAV_STUCK] += tuple(speaker + words for speaker in _SPEAKERS for words in _CANNOT_GO_ONLINE)
+_WORDS[NAV_STUCK] += tuple(speaker + words for speaker in _SPEAKERS for words in _CANNOT_GO_ONLINE + _STILL_FAILING)
+_WORDS[NAV_STUCK] += ("still cannot log in", "still can't log in", "still cant log in", "i still cannot log in")
+_WORDS[NAV_STUCK] += ("still not working", "still doesn't work", "still does not work", "it still doesn't work")
 _WORDS[NAV_STUCK] += ("i cant use a smartphone", "i can't use a smartphone", "i cannot use a smartphone")
 COMMAND_PHRASES = {phrase: payload for payload, phrases in _WORDS.items() for phrase in phrases}
 ANSWER_PHRASES = {phrase: payload for payload, phrases in _ANSWERS.items() for phrase in phrases}
