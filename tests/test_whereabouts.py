@@ -186,3 +186,9 @@ def test_a_choice_of_communes_says_which_old_one_it_came_from(app: App) -> None:
     chat = Conversation(app.engine, user_id="old-name-choice", now=NOW)
     chat.say("xã Phú Hòa").expect("Xã Phú Hòa (cũ) → nay là Xã Lương Tài, Tỉnh Bắc Ninh", "Xã Phú Hòa, Tỉnh Đồng Nai")
     chat.press("Xã Phú Hòa (cũ) → nay là Xã Lương Tài, Tỉnh Bắc Ninh").expect("Xã Lương Tài")
+
+
+def test_a_place_name_does_not_sink_a_question(app: App) -> None:
+    # "thuê nhà ở hà nội thì đăng ký gì" had been "Xin lỗi, mình chưa có thông tin" ("… ở đà nẵng …" was not).
+    chat = Conversation(app.engine, user_id="place-sinks", now=NOW)
+    chat.say("thuê nhà ở hà nội thì đăng ký gì").expect("Đăng ký tạm trú").expect_not("chưa có thông tin")

@@ -332,7 +332,7 @@ class Engine:
         looked_up = opening.by_code(turn, text, self.referrals)  # "1.001193", "mã 1.001193 giấy tờ": helpers
         if looked_up is not None:
             return looked_up
-        decision = turn.snap.router.route(text)
+        decision = whereabouts.routed(turn, text)  # place names do not sink a question
         reading = read_facet(text)
         facet = questions.asked_facet(turn, reading)
         top = decision.top

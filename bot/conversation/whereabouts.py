@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from bot.conversation.actions import Kind, payload
 from bot.conversation.commands import UNSURE_WORDS, simplify
@@ -26,7 +27,7 @@ from bot.i18n import Translator
 from bot.messages import Option, Reply, ReplyKind, shorten
 from intents.facets import Facet
 from intents.index import IntentKind
-from intents.router import Verdict
+from intents.router import Decision, Verdict
 from procedures.addresses import (
     AddressAnswer,
     AddressStatus,
@@ -259,4 +260,19 @@ def chosen(turn: Turn, code: str) -> Reply:
     return found(turn, commune, None)
 
 
-__all__ = ["awaiting_address", "chosen", "found", "mentions_address", "read"]
+def routed(turn: Turn, text: str) -> Decision:
+    """The router's decision on ``text``, read again without its place names when they sank it.
+
+    "thuê nhà ở hà nội thì đăng ký gì" fell under the no-match line ("hà nội" is no procedure's
+    word); without the place it asks about temporary residence. The decision keeps the message.
+    """
+    router = turn.snap.router
+    decision = router.route(text)
+    if decision.verdict is not Verdict.NO_MATCH:
+        return decision
+    rest = without_places(text)  # a province or a unit-named place ("hà nội", "phường …")
+    again = router.route(rest) if rest != text and rest.strip(" ,.") else decision
+    return decision if again.verdict is Verdict.NO_MATCH else replace(again, text=text)
+
+
+__all__ = ["awaiting_address", "chosen", "found", "mentions_address", "read", "routed"]
