@@ -181,3 +181,9 @@ def test_a_code_without_its_dot_answers_the_detail_typed_beside_it(app: App) -> 
     chat.say("1003460 giấy tờ").expect("Giấy tờ cho Cấp thẻ tạm trú cho người nước ngoài")
     chat.say("1.001193 cơ quan thực hiện").expect("Nộp ở đâu — Đăng ký khai sinh")  # the agency asked, not the card
     chat.say("1004222123").expect_not("Đăng ký thường trú")  # a longer number is no code
+
+
+def test_a_record_without_the_asked_fee_says_so_first(app: App) -> None:
+    # "1014062 lệ phí" had shown a card with no fee line; only asked again was the gap said.
+    chat = Conversation(app.engine, user_id="record-no-fee", now=NOW)
+    chat.say("1014062 lệ phí").expect("không ghi lệ phí").expect_option("Xem cả thẻ thủ tục")

@@ -41,6 +41,10 @@ from procedures.referrals import Referrals
 NATIONAL_CODE = re.compile(r"(?<![\d.])" + CODE_PATTERN.strip("^$") + r"(?![\d])")
 
 
+# The details a national record states when it has them: a question about one it lacks is told so.
+RECORD_FACETS = frozenset({Facet.FEE, Facet.TIME, Facet.WHERE, Facet.DOCUMENTS, Facet.ONLINE})
+
+
 def open_entry(turn: Turn, intent: str, facet: str | None = None) -> list[Reply]:
     """Answer about an entry: the asked detail, the short card, or (asked again) the guide."""
     state, tr = turn.state, turn.tr
@@ -73,8 +77,10 @@ def open_entry(turn: Turn, intent: str, facet: str | None = None) -> list[Reply]
         shown = state.answered if state.idle_for(turn.now) <= questions.REPEAT_WINDOW else ""
         asked = f"{card.code}:facet:{facet}"
         answer = listing_answer(card, facet, tr) if facet != Facet.NONE and shown != asked else None
-        if answer is None and facet != Facet.NONE and shown != asked and shown.startswith(f"{card.code}:"):
-            # The card is at hand and its record does not hold this detail: say so (asked again: the card).
+        at_hand = shown.startswith(f"{card.code}:") or facet in RECORD_FACETS  # a fee a record may state, or not
+        if answer is None and facet != Facet.NONE and shown != asked and at_hand:
+            # The card is at hand (or the record states such details) and it does not hold this one:
+            # say so, with its page ("1014062 lệ phí" had shown a card with no fee line; asked again: the card).
             state.answered = asked
             return [fixed.with_resume(state, listing_not_held(card, facet, tr), tr)]
         if answer is not None:
