@@ -136,3 +136,9 @@ def test_a_long_story_asks_for_the_result() -> None:  # its speed: benchmarks/fa
 )
 def test_southern_nhieu_asks_how_much(text: str, facet: Facet) -> None:
     assert read_facet(text).facet is facet
+
+
+def test_a_camera_fine_is_no_penalty_for_lateness() -> None:
+    # "bị phạt nguội xe máy" had been answered with the deadline and lateness penalty.
+    assert read_facet("bị phạt nguội xe máy").facet is Facet.NONE
+    assert read_facet("trễ hạn có bị phạt không").facet is Facet.DEADLINE
