@@ -166,3 +166,27 @@ def test_a_detail_asked_after_a_referral_is_not_the_fee_of_the_button_beside_it(
     chat.say("lệ phí").expect("Mình chỉ biết nơi giải quyết việc này: bộ phận một cửa").expect_not("Lệ phí —")
     lease = Conversation(app.engine, user_id="lease-notary", now=NOW)  # a lease is no sale contract
     lease.say("tôi cần công chứng hợp đồng thuê nhà").expect_not("Hợp đồng mua bán nhà, đất được công chứng")
+
+
+def test_review_a_procedure_asked_after_a_referral_and_divorces_to_file(app: App) -> None:
+    # A second review: a procedure named right after a referral had been given the court line; whole
+    # folded words ("ly hôn năm nay", "từ xa") had stopped the divorce referral; "divorced" was no cue.
+    chat = Conversation(app.engine, user_id="review-after-referral", now=NOW)
+    chat.say("ly hôn").say("tạm trú nộp ở đâu").expect("Đăng ký tạm trú").expect_not("Tòa án")
+    for text in ("thủ tục ly hôn từ xa", "ly hôn năm nay cần gì"):
+        Conversation(app.engine, user_id=f"review-{text}", now=NOW).say(text).expect("Ly hôn do Tòa án")
+    english = Conversation(app.engine, user_id="review-divorced", locale_hint="en", now=NOW)
+    english.say("I want to get divorced").expect("People's Court")
+    later = Conversation(app.engine, user_id="review-again-later", now=NOW)
+    later.say("tôi muốn ly hôn").say("menu").say("tôi muốn ly hôn").expect("Đơn khởi kiện")  # the whole text again
+
+
+def test_review_notes_that_lead_to_a_procedure_keep_its_answers(app: App) -> None:
+    # The household-book note had answered "đăng ký thường trú cần sổ hộ khẩu không" and its follow-ups.
+    chat = Conversation(app.engine, user_id="review-book-named", now=NOW)
+    chat.say("đăng ký thường trú cần sổ hộ khẩu không").expect("Đăng ký thường trú").expect_not("31/12/2022")
+    book = Conversation(app.engine, user_id="review-book-papers", now=NOW)
+    book.say("mất sổ hộ khẩu thì làm lại ở đâu").say("cần giấy tờ gì").expect("Xác nhận thông tin về cư trú")
+    book.expect_not("Mình chỉ biết nơi giải quyết")
+    code = Conversation(app.engine, user_id="review-replaced-code", now=NOW)  # a replaced record says so
+    code.say("2.000986 lệ phí").expect("3.000722").expect_not("không ghi lệ phí")

@@ -342,8 +342,7 @@ class Engine:
             decision=decision.verdict.value,
             confidence=round(decision.confidence, 4),
         )
-        named = [fixed.label(turn, candidate.intent) for candidate in decision.candidates[:1]]
-        referral = self.referrals.find(text, named) or fixed.referred_before(turn, self.referrals, decision, facet)
+        referral = fixed.referral_for(turn, self.referrals, text, decision, facet)
         if referral is not None:  # a matter for another body (a divorce goes to court), "UBND huyện"
             return [fixed.referral(turn, referral, decision)]
         detail = opening.asked_detail(turn, reading, decision, facet)

@@ -77,7 +77,8 @@ def open_entry(turn: Turn, intent: str, facet: str | None = None) -> list[Reply]
         shown = state.answered if state.idle_for(turn.now) <= questions.REPEAT_WINDOW else ""
         asked = f"{card.code}:facet:{facet}"
         answer = listing_answer(card, facet, tr) if facet != Facet.NONE and shown != asked else None
-        at_hand = shown.startswith(f"{card.code}:") or facet in RECORD_FACETS  # a fee a record may state, or not
+        # a fee a record may state, or not (a replaced record says what replaced it, in its card)
+        at_hand = not card.replaced_by and (shown.startswith(f"{card.code}:") or facet in RECORD_FACETS)
         if answer is None and facet != Facet.NONE and shown != asked and at_hand:
             # The card is at hand (or the record states such details) and it does not hold this one:
             # say so, with its page ("1014062 lệ phí" had shown a card with no fee line; asked again: the card).

@@ -19,7 +19,7 @@ from bot.conversation.turn import Turn
 from bot.i18n import N_, Translator
 from bot.messages import Link, Option, Reply, ReplyKind, shorten
 from bot.storage.events import EventType
-from intents.facets import Facet
+from intents.facets import Facet, read_facet
 from intents.index import IntentKind
 from intents.router import Decision, Verdict
 from procedures.referrals import Referral, Referrals
@@ -145,43 +145,52 @@ def referral(turn: Turn, matter: Referral, decision: Decision | None = None) -> 
         margin = turn.snap.router.thresholds.margin
         close = [c for c in decision.candidates if decision.confidence - c.score < margin]
         found = [c.intent for c in close if c.kind is not IntentKind.GENERAL]
-    # Said just before (a follow-up, "nộp đơn ở đâu?"): who handles it, in one sentence, not the whole again.
-    again = turn.state.referral.startswith(f"{matter.id}@")
-    # "nộp đơn ở đâu?" as the very next message is asked about this matter (a note about where,
-    # "no district level", is no matter: the card on screen answers what comes next).
-    turn.state.referral = "" if matter.keeps_match else f"{matter.id}@{turn.state.messages}"
+    # Said just before (a follow-up, "nộp đơn ở đâu?"): who handles it, in one line, not the whole again.
+    again = matter.who is not None and _just_referred(turn) == matter.id
+    # "nộp đơn ở đâu?" as the very next message is asked about a matter outside the catalog (a
+    # note, "no district level", "the household book ended", leads to a procedure that answers it).
+    turn.state.referral = f"{matter.id}@{turn.state.messages}" if matter.outside else ""
     offered = found[:3] if matter.keeps_match else matter.related
     if matter.keeps_match and not offered and turn.state.procedure:  # "lên huyện à?" under a card: that one
         offered = [turn.state.procedure]
     related = [intent for intent in offered if label(turn, intent) != intent]  # served ones only
-    # A matter's next steps open their cards; they are no "did you mean" that a bare "lệ phí?" answers for.
-    kind = Kind.PICK if matter.keeps_match else Kind.OPEN
+    # A matter outside the catalog: its next steps open their cards, no "did you mean" a bare "lệ phí?" answers for.
+    kind = Kind.OPEN if matter.outside else Kind.PICK
     options = tuple(Option(shorten(label(turn, intent)), payload(kind, intent)) for intent in related)
     links = (Link(tr.gettext("Official page"), matter.url),) if matter.url else ()
     text = matter.text.get(tr.locale)
-    if again:  # the whole text once is enough: who handles it
-        who = matter.who.get(tr.locale) if matter.who else text.split(". ")[0].rstrip(".") + "."
+    if again and matter.who is not None:  # the whole text once is enough: who handles it
+        who = matter.who.get(tr.locale)
         text = tr.gettext("I have nothing more on this than who handles it: {who}").format(who=who)
     if matter.keeps_match and related:  # said only when there is a procedure to tap
         text += " " + tr.gettext("Tap a procedure below to see where to apply.")
     return Reply(text, options + menu_option(tr), links)
 
 
-def referred_before(turn: Turn, referrals: Referrals, decision: Decision, facet: str) -> Referral | None:
-    """The matter the previous reply referred, when this message asks a detail no procedure answers.
-
-    "ly hôn" → the court; "nộp đơn ở đâu?", "án phí bao nhiêu?" next had been "no information":
-    the referral (who decides, where to file, whom to ask about fees) is said again. Only the
-    message right after it may ask so; any other routed message forgets the matter.
-    """
+def _just_referred(turn: Turn) -> str:
+    """The matter (id) the reply right before this message referred, or ""."""
     last, _, said_at = turn.state.referral.partition("@")
-    just_said = said_at.isdigit() and int(said_at) == turn.state.messages - 1  # the reply before this message
-    # A detail asked bare ("lệ phí?") is about the matter, even while its buttons wait; a procedure
-    # named with confidence ("làm căn cước ở đâu") is not.
-    if not last or not just_said or decision.verdict is Verdict.MATCH or facet in ("", Facet.NONE):
+    return last if said_at.isdigit() and int(said_at) == turn.state.messages - 1 else ""
+
+
+def referral_for(turn: Turn, referrals: Referrals, text: str, decision: Decision, facet: str) -> Referral | None:
+    """The matter to refer this message to, if any: one it names, or the one just referred.
+
+    A matter the message names (its cue) is referred, unless the leading procedure's name holds
+    the cue or the message names one of its ``unless`` phrases ("đăng ký thường trú cần sổ hộ
+    khẩu không" asks about the residence). "ly hôn" → the court; a detail asked bare right
+    after ("nộp đơn ở đâu?", "án phí?") is about it ("no information" before); a procedure named
+    ("tạm trú nộp ở đâu") is not, and any other message forgets the matter.
+    """
+    matter = referrals.find(text, [label(turn, candidate.intent) for candidate in decision.candidates[:1]])
+    if matter is not None:
+        return matter
+    last = _just_referred(turn)
+    bare = decision.verdict is Verdict.NO_MATCH or not read_facet(text).topic.strip()
+    if not last or not bare or facet in ("", Facet.NONE):
         turn.state.referral = ""
         return None
-    return referrals.by_id(last)
+    return referrals.by_id(last)  # referral() says who handles it, and keeps it for the next message
 
 
 def menu_option(tr: Translator) -> tuple[Option, ...]:
