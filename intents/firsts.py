@@ -44,8 +44,9 @@ AGAIN = re.compile(
     r"cmnd|vi|giay|ho chieu|bang)|het han|qua han|bi hong|hu hong|bi sai|sai (?:ten|ngay|thong tin)|the cu|"
     r"lost|stolen|expired?|damaged|wrong|again|renew\w*|replace\w*)\b"
 )
-# A child named: "con", "bé", "cháu", "trẻ", "son", "daughter", "child", "kid", "baby".
-CHILD = re.compile(r"\b(?:con|be|chau|tre|em be|son|daughter|child|children|kids?|baby|boy|girl)\b")
+# A child named, read with its marks ("còn" and "trễ" fold like "con" and "trẻ"): "con", "bé", "cháu",
+# "trẻ", or in English.
+CHILD = re.compile(r"(?i)(?<!\w)(?:con|bé|cháu|chau|trẻ|son|daughter|child|children|kids?|baby|boy|girl)(?!\w)")
 MINOR = 17  # an age stated alone (no "first time") asks about a first card only for a minor
 
 
@@ -72,7 +73,7 @@ def offer_first_issue(router: Router, text: str, decision: Decision) -> Decision
     twins = _first_issues(router, top, ages, needs_bound=not first)
     if not twins:
         return decision
-    if first and not ages and CHILD.search(folded) is None:
+    if first and not ages and CHILD.search(text) is None:
         twins.reverse()  # no age, no child named: a grown-up's own first card ("từ đủ 14 tuổi") first
     # Offered as the leader's equals: "Ý bạn là" lists what is close to the first one's score.
     twins = [replace(twin, score=decision.confidence) for twin in twins[: 2 if first else 1]]

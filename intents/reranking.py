@@ -30,6 +30,7 @@ from intents.normalize import fold
 from intents.tuning import Weights
 
 MAX_AGE = 120
+MINOR_AGE = 17  # the oldest age a curated guide's age bound is compared with (a child's, not a parent's)
 AGE_REACH = 10  # candidates searched for a national card whose age bound fits the message
 # "dưới 14 tuổi", "từ đủ 14 tuổi trở lên", "trên 80 tuổi" in a national name (folded).
 _AGE_BOUND = re.compile(r"\b(duoi|tu du|tu|tren|du) (\d{1,3}) tuoi(?: tro len)?")
@@ -38,7 +39,8 @@ TWIN_PAIR = 2.5  # how rare a word pair a foreigners' card must share with the l
 # An age stated in a message: "10 tuổi", "bé 6t", "my 10-year-old son", "just turned 14", "my son is 16", "I am 20".
 _AGE_STATED = re.compile(
     r"\b(\d{1,3})(?: ?(?:tuoi|t)\b|[ -]years?[ -]old\b)"
-    r"|\b(?:aged|turned|turns|(?:son|daughter|child|kid|boy|girl|he|she|i) (?:is|am|s|m)) (\d{1,2})\b(?![.,]\d)"
+    r"|\b(?:aged|turned|turns|(?:son|daughter|child|kid|boy|girl|he|she|i) (?:is|am|s|m)) (\d{1,2})\b"
+    r"(?![.,]\d| ?(?:months?|weeks?|days?|thang|tuan|ngay)\b)"  # "he is 20 months old" is no age in years
 )
 
 
@@ -179,6 +181,8 @@ def fit_age(
     if bounds is None:
         return _second_fit(text, candidates, bounds_by_intent)
     ages = stated_ages(text)
+    if top.kind is IntentKind.CURATED:  # a guide for children: the parent's own age says nothing
+        ages = [(young, old) for young, old in ages if old <= MINOR_AGE]
     if not ages or _fits(bounds, ages):
         return candidates
     position = _first_fitting(candidates, 1, ages, bounds_by_intent)

@@ -7,6 +7,7 @@ import datetime as dt
 from bot.app import App
 from bot.testing import Conversation
 from intents import Router, Verdict
+from intents.reranking import stated_ages
 
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 
@@ -80,3 +81,14 @@ def test_a_curated_guide_bounded_by_an_age_gives_way_to_the_card_the_age_fits(ro
     for text in ("làm căn cước cho bé 8 tuổi lần đầu", "căn cước cho bé 12 tuổi cần gì"):
         decision = router.route(text)
         assert decision.verdict is Verdict.AMBIGUOUS and decision.intent == "1.014062", text
+
+
+def test_review_a_parent_s_age_months_and_folded_words(router: Router) -> None:
+    # A second review: the parent's age had pushed the newborn bundle down, "20 months" had been an age in
+    # years, and "còn" / "trễ" (folded like "con" / "trẻ") had named a child.
+    bundle = "mẹ 30 tuổi đăng ký liên thông khai sinh, thường trú, bảo hiểm y tế và căn cước cho con mới sinh"
+    assert router.route(bundle).intent == "lien-thong-khai-sinh"
+    assert stated_ages("he is 20 months old and never had an id card") == []
+    assert stated_ages("my son is 16") == [(16, 16)]
+    for text in ("tôi chưa có căn cước, còn phải làm gì", "tôi chưa có căn cước, có bị trễ không"):
+        assert router.route(text).intent == "1.014061", text  # a grown-up's own first card first

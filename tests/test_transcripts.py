@@ -279,7 +279,7 @@ def test_a_second_need_in_one_message_is_one_tap_away(chat: Conversation) -> Non
     english.say("My daughter is 10 and has never had a passport. How do I get one?")
     assert not [option for option in english.options if option.label.startswith("Also:")]
     english.say("My baby was born last month, never registered. what to do")
-    assert not [option for option in english.options if "land" in option.label.lower()]
+    assert not [option for option in english.options if option.label.startswith("Also:")]  # a land title had come
     also = Conversation(chat.engine, user_id="second-need-detail", now=chat.now)
     also.say("Tôi cần làm căn cước và đăng ký tạm trú").say("cần giấy tờ gì").expect("Giấy tờ cho Đăng ký tạm trú")
 

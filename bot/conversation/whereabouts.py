@@ -189,6 +189,7 @@ def _unsure(turn: Turn, answer: AddressAnswer) -> Reply | None:
 # A place typed without "xã", "phường" or a province is a name of a few words ("Bến Nghé", "Tân
 # Định, Quận 1 cũ"); a longer message without those words is a sentence that may hold a name.
 BARE_WORDS = 6
+SURE_LEAD = 0.1  # a question read again without its place names must lead the next candidate by this much
 # Words that may stand beside a place typed alone ("tôi ở quận 1 cũ"): it is still only a place.
 PLACE_FILLER = frozenset("toi tui em minh o nha cu truoc day la thuoc dia chi ne a nhe , .".split())
 
@@ -272,7 +273,12 @@ def routed(turn: Turn, text: str) -> Decision:
         return decision
     rest = without_places(text)  # a province or a unit-named place ("hà nội", "phường …")
     again = router.route(rest) if rest != text and rest.strip(" ,.") else decision
-    return decision if again.verdict is Verdict.NO_MATCH else replace(again, text=text)
+    top, runner = again.top, again.candidates[1:2]
+    if top is None or again.verdict is Verdict.NO_MATCH or top.score < router.thresholds.no_match:
+        return decision
+    # only a sure reading: above the no-match line and clearly ahead ("xe buýt" alone is a weak guess)
+    sure = not runner or top.score - runner[0].score >= SURE_LEAD
+    return replace(again, text=text) if sure else decision
 
 
 __all__ = ["awaiting_address", "chosen", "found", "mentions_address", "read", "routed"]
