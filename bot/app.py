@@ -40,9 +40,9 @@ from bot.storage.outbox import Outbox, SendLimits, Window
 from bot.storage.roles import Staff
 from intents import Router, Thresholds, build_index, build_router
 from intents.index import collection_paused
+from intents.referred import SHIPPED_REFERRALS
 from procedures.catalog import Catalog, CatalogError
 from procedures.links import LinkPolicy
-from procedures.referrals import Referrals
 from procedures.validation import required_ids, validate_catalog
 
 if TYPE_CHECKING:
@@ -184,7 +184,7 @@ def build_engine(
 ) -> Engine:
     """The conversation engine, with the desks and the officers' noticeboard handed in."""
     return Engine(
-        referrals=Referrals.load(),
+        referrals=SHIPPED_REFERRALS,  # the router's own: one read of referrals.yaml
         live=live,
         store=ConversationStore(database),
         languages=languages,

@@ -23,7 +23,7 @@ from intents.decision import Candidate, Decision, Verdict
 from intents.foreigners import PAIR_WEIGHT
 from intents.index import IntentKind
 from intents.normalize import fold
-from intents.reranking import age_bounds, stated_ages
+from intents.reranking import age_bounds, fits_age, stated_ages
 
 if TYPE_CHECKING:
     from intents.router import Router
@@ -99,7 +99,7 @@ def _first_issues(router: Router, leader: Candidate, ages: list[tuple[int, int]]
         bounds = age_bounds(candidate.label)
         if needs_bound and not bounds:
             continue
-        if ages and bounds and not any(low <= young and old <= high for low, high in bounds for young, old in ages):
+        if ages and bounds and not fits_age(bounds, ages):
             continue  # "dưới 14 tuổi" for a 15-year-old
         twins[candidate.intent] = candidate
     # One record per name: "(thực hiện tại cấp tỉnh)" or "(… cấp trung ương)" twins of the

@@ -183,13 +183,14 @@ def fit_age(
     ages = stated_ages(text)
     if top.kind is IntentKind.CURATED:  # a guide for children: the parent's own age says nothing
         ages = [(young, old) for young, old in ages if old <= MINOR_AGE]
-    if not ages or _fits(bounds, ages):
+    if not ages or fits_age(bounds, ages):
         return candidates
     position = _first_fitting(candidates, 1, ages, bounds_by_intent)
     return candidates if position is None else _promote(candidates, position)
 
 
-def _fits(bounds: tuple[tuple[int, int], ...], ages: Sequence[tuple[int, int]]) -> bool:
+def fits_age(bounds: tuple[tuple[int, int], ...], ages: Sequence[tuple[int, int]]) -> bool:
+    """Whether one of the stated ages lies within one of a name's age bounds."""
     return any(low <= young and old <= high for low, high in bounds for young, old in ages)
 
 
@@ -201,7 +202,7 @@ def _first_fitting(
 ) -> int | None:
     """The position of the first candidate from ``start`` whose age bound the stated ages fall within."""
     for position, candidate in enumerate(candidates[start:AGE_REACH], start):
-        if _fits(bounds_by_intent.get(candidate.intent, ()), ages):
+        if fits_age(bounds_by_intent.get(candidate.intent, ()), ages):
             return position
     return None
 
@@ -314,6 +315,7 @@ __all__ = [
     "age_bounds",
     "chatter_first",
     "fit_age",
+    "fits_age",
     "prefer_distinctive",
     "prefer_foreign",
     "prefer_named_sibling",

@@ -186,8 +186,9 @@ def referral_for(turn: Turn, referrals: Referrals, text: str, decision: Decision
     if matter is not None:
         return matter
     last = _just_referred(turn)
-    bare = decision.verdict is Verdict.NO_MATCH or not read_facet(text).topic.strip()
-    if not last or not bare or facet in ("", Facet.NONE):
+    # read again only right after a referral (rare), not on every message
+    bare = bool(last) and (decision.verdict is Verdict.NO_MATCH or not read_facet(text).topic.strip())
+    if not bare or facet in ("", Facet.NONE):
         turn.state.referral = ""
         return None
     return referrals.by_id(last)  # referral() says who handles it, and keeps it for the next message
