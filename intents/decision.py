@@ -89,6 +89,13 @@ class Decision:
         }
 
 
+def promote(candidates: list[Candidate], position: int, lead: int = 0) -> list[Candidate]:
+    """Move the candidate at ``position`` to ``lead`` with the score of the one it displaces (a second look)."""
+    candidate, displaced = candidates[position], candidates[lead]
+    promoted = Candidate(candidate.intent, candidate.kind, displaced.score, candidate.label)
+    return [*candidates[:lead], promoted, *candidates[lead:position], *candidates[position + 1 :]]
+
+
 def decide(text: str, candidates: Sequence[Candidate], thresholds: Thresholds, stopwords: Collection[str]) -> Decision:
     """Turn ranked candidates into match / ambiguous / no_match.
 
@@ -217,6 +224,7 @@ __all__ = [
     "Verdict",
     "decide",
     "doubted",
+    "promote",
     "rescued",
     "settled",
 ]

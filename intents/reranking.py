@@ -12,7 +12,9 @@ weigh are settled afterwards, each by promoting one candidate from a short dista
 * a national card bounded by an age ("người dưới 14 tuổi") beats one whose bound the age stated
   in the message falls outside;
 * a national card for foreigners ("… cho người nước ngoài") beats a procedure for citizens when
-  the message says the person is a foreigner.
+  the message says the person is a foreigner;
+* a national card that begins with the curated leader's own words but acts otherwise ("Cấp lại
+  …", "Xóa …", "Gia hạn …", "Đăng ký lại …") beats the leader when the message says that act.
 
 :class:`Reranker` holds the tables these need, built once per index, and applies them in order.
 """
@@ -23,11 +25,13 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from intents.decision import CHATTER, Candidate
+from intents.decision import CHATTER, Candidate, promote
 from intents.foreigners import is_for_foreigners, says_foreigner
+from intents.glossary import is_english
 from intents.index import Index, IntentKind, Phrase
 from intents.normalize import fold
 from intents.tuning import Weights
+from intents.variants import TWIN_PAIR, name_head, official_terms, prefer_variant
 
 MAX_AGE = 120
 MINOR_AGE = 17  # the oldest age a curated guide's age bound is compared with (a child's, not a parent's)
@@ -35,20 +39,12 @@ AGE_REACH = 10  # candidates searched for a national card whose age bound fits t
 # "dưới 14 tuổi", "từ đủ 14 tuổi trở lên", "trên 80 tuổi" in a national name (folded).
 _AGE_BOUND = re.compile(r"\b(duoi|tu du|tu|tren|du) (\d{1,3}) tuoi(?: tro len)?")
 FOREIGN_REACH = 6  # candidates searched for a national card for foreigners
-TWIN_PAIR = 2.5  # how rare a word pair a foreigners' card must share with the leader's names
 # An age stated in a message: "10 tuổi", "bé 6t", "my 10-year-old son", "just turned 14", "my son is 16", "I am 20".
 _AGE_STATED = re.compile(
     r"\b(\d{1,3})(?: ?(?:tuoi|t)\b|[ -]years?[ -]old\b)"
     r"|\b(?:aged|turned|turns|(?:son|daughter|child|kid|boy|girl|he|she|i) (?:is|am|s|m)) (\d{1,2})\b"
     r"(?![.,]\d| ?(?:months?|weeks?|days?|thang|tuan|ngay)\b)"  # "he is 20 months old" is no age in years
 )
-
-
-def _promote(candidates: list[Candidate], position: int, lead: int = 0) -> list[Candidate]:
-    """Move the candidate at ``position`` to ``lead`` with the score of the one it displaces."""
-    candidate, displaced = candidates[position], candidates[lead]
-    promoted = Candidate(candidate.intent, candidate.kind, displaced.score, candidate.label)
-    return [*candidates[:lead], promoted, *candidates[lead:position], *candidates[position + 1 :]]
 
 
 def chatter_first(candidates: list[Candidate], margin: float) -> list[Candidate]:
@@ -93,12 +89,12 @@ def prefer_distinctive(
             "_" not in term and term not in top_words and query[term] >= weights.distinct_weight
             for term in own.intersection(query)
         ):
-            return _promote(candidates, position)
+            return promote(candidates, position)
         # Or it explains every term the leader does and more: "mất sổ đỏ" is the reissue of a
         # lost certificate (its alias holds "mất giấy"), not the first issuance it resembles.
         mine = own.intersection(query)
         if theirs <= mine and sum(query[term] for term in mine - theirs) >= weights.superset_weight:
-            return _promote(candidates, position)
+            return promote(candidates, position)
     return candidates
 
 
@@ -128,24 +124,19 @@ def prefer_named_sibling(
     if threshold is None or lead is None:
         return candidates
     top = candidates[lead]
-    top_name = _official(names[numbers[top.intent]])
+    top_name = official_terms(names[numbers[top.intent]])
     for position, candidate in enumerate(candidates[lead + 1 : weights.distinct_reach], lead + 1):
         if candidate.kind is not IntentKind.LISTING or top.score - candidate.score > weights.distinct_gap:
             continue
-        name = _official(names[numbers[candidate.intent]])
+        name = official_terms(names[numbers[candidate.intent]])
         union = sum(idf.get(term, 0.0) for term in top_name | name) or 1.0
         if sum(idf.get(term, 0.0) for term in top_name & name) / union < threshold:
             continue  # not a sibling: a different procedure that scored close
         own = sum(query.get(term, 0.0) for term in name - top_name)
         theirs = sum(query.get(term, 0.0) for term in top_name - name)
         if own - theirs >= weights.distinct_weight:
-            return _promote(candidates, position, lead)
+            return promote(candidates, position, lead)
     return candidates
-
-
-def _official(phrases: Sequence[Phrase]) -> frozenset[str]:
-    """The terms of a national card's official name's head (all its terms when it has no qualifier)."""
-    return (phrases[0].core or phrases[0].terms) if phrases else frozenset()
 
 
 def age_bounds(name: str) -> tuple[tuple[int, int], ...]:
@@ -186,7 +177,7 @@ def fit_age(
     if not ages or fits_age(bounds, ages):
         return candidates
     position = _first_fitting(candidates, 1, ages, bounds_by_intent)
-    return candidates if position is None else _promote(candidates, position)
+    return candidates if position is None else promote(candidates, position)
 
 
 def fits_age(bounds: tuple[tuple[int, int], ...], ages: Sequence[tuple[int, int]]) -> bool:
@@ -220,7 +211,7 @@ def _second_fit(
         return candidates
     ages = stated_ages(text)
     position = _first_fitting(candidates, 2, ages, bounds_by_intent) if ages else None
-    return candidates if position is None else _promote(candidates, position, lead=1)
+    return candidates if position is None else promote(candidates, position, lead=1)
 
 
 def prefer_foreign(
@@ -250,7 +241,7 @@ def prefer_foreign(
         if candidate.intent in foreign and any(
             not pairs.isdisjoint(phrase.terms) for phrase in names.get(numbers.get(candidate.intent, -1), ())
         ):
-            return _promote(candidates, position)
+            return promote(candidates, position)
     return candidates
 
 
@@ -264,6 +255,8 @@ class Reranker:
     curated_words: Mapping[int, frozenset[str]]  # per curated entry: every word of its phrases
     age_bounds: Mapping[str, tuple[tuple[int, int], ...]]  # names bounded by an age, by intent
     foreign: frozenset[str]  # national cards whose official name is for foreigners
+    pairs: Mapping[int, frozenset[str]]  # per curated entry: its names' rarer word pairs (TWIN_PAIR)
+    heads: Mapping[int, frozenset[str]]  # per national card: its official name's head (name_head)
 
     @classmethod
     def build(cls, index: Index, names: Mapping[int, list[Phrase]]) -> Reranker:
@@ -285,6 +278,17 @@ class Reranker:
                 if doc.kind is not IntentKind.GENERAL and "tuổi" in doc.label and (bounds := age_bounds(doc.label))
             },
             frozenset(doc.intent for doc in listing if is_for_foreigners(doc.label)),
+            {
+                number: frozenset(
+                    term
+                    for phrase in names.get(number, ())
+                    for term in phrase.terms
+                    if "_" in term and index.idf.get(term, 0.0) >= TWIN_PAIR
+                )
+                for number, doc in enumerate(index.docs)
+                if doc.kind is IntentKind.CURATED
+            },
+            {number: name_head(doc.label) for number, doc in enumerate(index.docs) if doc.kind is IntentKind.LISTING},
         )
 
     def rerank(
@@ -304,6 +308,8 @@ class Reranker:
             candidates = fit_age(text, candidates, self.age_bounds)
         if candidates and self.foreign and says_foreigner(text):
             candidates = prefer_foreign(candidates, numbers, self.names, self.foreign, self.idf)
+        if not is_english(text):  # English reaches national names only through the glossary's loose words
+            candidates = prefer_variant(candidates, numbers, query, self.names, self.pairs, self.heads)
         return candidates
 
 

@@ -1,4 +1,4 @@
-"""Second looks at the ranking: a national card takes its sibling's place on the words that tell them apart."""
+"""Second looks at the ranking: a national card takes a sibling's or a guide's place on the words that differ."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from intents.index import IntentKind, Phrase, terms_of
 from intents.normalize import tokens
 from intents.reranking import prefer_named_sibling
 from intents.tuning import LONG_WEIGHTS, Weights
+from intents.variants import VARIANT_GAP, name_head, prefer_variant
 
 # Two national siblings and an unrelated card, named as the national records name them.
 NAMES = {
@@ -82,3 +83,39 @@ def test_a_national_card_that_explains_all_the_curated_leader_does_and_more_lead
         assert decision.candidates[0].intent == "1.012786", text  # Cấp lại Giấy chứng nhận do bị mất
         assert "cap-so-do" in [candidate.intent for candidate in decision.candidates[:3]], text
     assert router.route("làm sổ đỏ lần đầu").candidates[0].intent == "cap-so-do"
+
+
+def test_a_variant_of_the_curated_guide_leads_when_the_message_says_its_act(router: Router) -> None:
+    # The guides register a temporary residence and a birth; their national siblings delete the
+    # one and register the other again, and their names begin with that act.
+    moved = router.route("chuyển trọ rồi muốn xóa tạm trú ở chỗ cũ")
+    assert moved.candidates[0].intent == "1.010028"  # Xóa đăng ký tạm trú
+    assert "tam-tru" in [candidate.intent for candidate in moved.candidates]  # still offered
+    assert router.route("đăng ký lại khai sinh vì sổ gốc bị cháy").candidates[0].intent == "1.004884"
+    # Without the act the guides lead.
+    assert router.route("đăng ký tạm trú ở phòng trọ mới").candidates[0].intent == "tam-tru"
+    assert router.route("làm giấy khai sinh cho con").candidates[0].intent == "khai-sinh"
+
+
+def test_a_variant_is_not_promoted_from_far_behind_or_when_it_is_no_sibling() -> None:
+    names = {
+        0: [Phrase(0, frozenset(terms_of(tokens("Đăng ký tạm trú"))))],
+        1: [Phrase(1, frozenset(terms_of(tokens("Xóa đăng ký tạm trú"))))],
+        2: [Phrase(2, frozenset(terms_of(tokens("Xóa đăng ký hộ kinh doanh"))))],
+    }
+    numbers = {"guide": 0, "xoa-tam-tru": 1, "xoa-hkd": 2}
+    pairs = {0: frozenset({"tam_tru"})}
+    heads = {1: name_head("Xóa đăng ký tạm trú"), 2: name_head("Thủ tục xóa đăng ký hộ kinh doanh")}
+    assert heads[2] == frozenset(terms_of(["xoa", "dang", "ky"]))  # "Thủ tục" opens no head
+    query = _query("muốn xóa tạm trú")
+
+    def ranked(*scores: tuple[str, float]) -> list[str]:
+        candidates = [
+            Candidate(intent, IntentKind.CURATED if intent == "guide" else IntentKind.LISTING, score)
+            for intent, score in scores
+        ]
+        return [c.intent for c in prefer_variant(candidates, numbers, query, names, pairs, heads)]
+
+    assert ranked(("guide", 0.70), ("xoa-tam-tru", 0.70 - VARIANT_GAP + 0.01)) == ["xoa-tam-tru", "guide"]
+    assert ranked(("guide", 0.70), ("xoa-tam-tru", 0.70 - VARIANT_GAP - 0.01)) == ["guide", "xoa-tam-tru"]
+    assert ranked(("guide", 0.70), ("xoa-hkd", 0.69)) == ["guide", "xoa-hkd"]  # shares no rare pair

@@ -1,0 +1,92 @@
+"""Variants: a national card that does to a curated guide's paper what the message asks.
+
+A curated guide walks one national procedure -- the first registration of a vehicle, a first
+building permit, a temporary residence -- and the national listing holds its variants, whose
+official names begin with another act on the same paper: "Cấp lại …", "Xóa …", "Gia hạn …",
+"Đăng ký lại …". A message about a variant shares most of its words with the guide's names and
+is ranked under it; :func:`prefer_variant` lets the variant lead when the message says the act
+(:class:`intents.reranking.Reranker` applies it after the other second looks).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from intents.decision import Candidate, promote
+from intents.index import IntentKind, Phrase, terms_of
+from intents.normalize import tokens
+
+TWIN_PAIR = 2.5  # how rare a word pair a card must share with a leader's names to be its twin or variant
+# A variant of a curated guide: searched this far down and this close behind, it takes the lead
+# when the message's weight on its name's first NAME_HEAD words that no name of the guide holds
+# reaches VARIANT_WEIGHT (see prefer_variant). Chosen on dev, faq-dev, english-dev, fresh-dev and
+# the threshold check: a head of 4-5 words also reads a long name's topic words ("… vốn điều
+# lệ", "… diện tích") as its act and loses faq-dev questions; a gap of 0.1 promotes none, 0.25
+# loses a fresh-dev one; a weight of 2-4 changes little.
+VARIANT_REACH = 4
+VARIANT_GAP = 0.15
+VARIANT_WEIGHT = 3.0
+NAME_HEAD = 3
+
+
+def prefer_variant(
+    candidates: list[Candidate],
+    numbers: Mapping[str, int],
+    query: Mapping[str, float],
+    names: Mapping[int, Sequence[Phrase]],
+    pairs: Mapping[int, frozenset[str]],
+    heads: Mapping[int, frozenset[str]],
+) -> list[Candidate]:
+    """Let a national card that is a variant of the curated leader take its place when the message says how it differs.
+
+    A curated guide walks one national procedure (first registration of a vehicle, first
+    building permit, temporary residence); its siblings in the listing reissue, extend, delete
+    or re-register the same paper, and a message about one of them ("xe mới mua … biển số tạm
+    thời", "giấy phép xây dựng … muốn gia hạn", "trên vneid vẫn hiện tạm trú, xóa đi") reads
+    like the guide, whose names share most of its words. A national card close behind (within
+    :data:`VARIANT_GAP`, among the first :data:`VARIANT_REACH`) that shares one of the leader's
+    rarer name pairs (``pairs``: the intent's name pairs of IDF at least :data:`TWIN_PAIR`) takes
+    the lead when the message's weight on the first words of its official name (``heads``: the
+    terms of its first :data:`NAME_HEAD` words, "Thủ tục" aside) that none of the leader's names
+    holds reaches :data:`VARIANT_WEIGHT`: those words are the act the message asks for.
+    """
+    if len(candidates) < 2 or candidates[0].kind is not IntentKind.CURATED:
+        return candidates
+    top = candidates[0]
+    leader = numbers[top.intent]
+    shared = pairs.get(leader, frozenset())
+    named = frozenset(term for phrase in names.get(leader, ()) for term in phrase.terms)
+    for position, candidate in enumerate(candidates[1:VARIANT_REACH], 1):
+        if candidate.kind is not IntentKind.LISTING or top.score - candidate.score > VARIANT_GAP:
+            continue
+        number = numbers[candidate.intent]
+        if shared.isdisjoint(official_terms(names.get(number, ()))):
+            continue  # not the leader's sibling: a different procedure that scored close
+        if sum(query.get(term, 0.0) for term in heads.get(number, frozenset()) - named) >= VARIANT_WEIGHT:
+            return promote(candidates, position)
+    return candidates
+
+
+def name_head(name: str) -> frozenset[str]:
+    """The terms of an official name's first :data:`NAME_HEAD` words, an opening "Thủ tục" aside."""
+    words = tokens(name)
+    if words[:2] == ["thu", "tuc"]:
+        words = words[2:]
+    return frozenset(terms_of(words[:NAME_HEAD]))
+
+
+def official_terms(phrases: Sequence[Phrase]) -> frozenset[str]:
+    """The terms of a national card's official name's head (all its terms when it has no qualifier)."""
+    return (phrases[0].core or phrases[0].terms) if phrases else frozenset()
+
+
+__all__ = [
+    "NAME_HEAD",
+    "TWIN_PAIR",
+    "VARIANT_GAP",
+    "VARIANT_REACH",
+    "VARIANT_WEIGHT",
+    "name_head",
+    "official_terms",
+    "prefer_variant",
+]
