@@ -81,7 +81,8 @@ class Router:
         for phrase in index.phrases:
             if phrase.priority >= 1.0:
                 self._names[phrase.intent].append(phrase)
-        self._name_phrases = name_lookup({doc.intent: n for n, doc in enumerate(index.docs)}, self._names)
+        self._numbers = {doc.intent: n for n, doc in enumerate(index.docs)}
+        self._name_phrases = name_lookup(self._numbers, self._names)
         self._reranker = Reranker.build(index, self._names)
 
     def query_terms(self, text: str, accents: dict[str, str] | None = None) -> dict[str, float]:
@@ -366,7 +367,9 @@ class Router:
             decision = reread(text, decision, candidates, self, informative < self.weights.long_message)
         decision = settled(decision, candidates, self.thresholds, self.topic_model, topic, informative)
         decision = offer_first_issue(self, text, offer_foreign_sibling(self, text, decision))
-        return referred(self.referrals, text, decision)
+        top = decision.top
+        said = self.name_texts(top.intent) if top is not None and top.kind is not IntentKind.GENERAL else ()
+        return referred(self.referrals, text, decision, said)
 
     def route_once(self, text: str) -> Decision:
         """Score and decide one text, without rereading it."""
@@ -375,6 +378,14 @@ class Router:
     def words(self, text: str) -> frozenset[str]:
         """A text's normalised single words (no word pairs)."""
         return frozenset(term for term in self.query_terms(text) if "_" not in term)
+
+    def name_texts(self, intent: str) -> tuple[str, ...]:
+        """An intent's names and aliases as written (its phrases of name priority)."""
+        number = self._numbers.get(intent)
+        if number is None:
+            return ()
+        doc = self.index.docs[number]
+        return tuple(phrase for n, phrase in enumerate(doc.phrases) if doc.priority(n) >= 1.0)
 
     def names(self, intent: str) -> Sequence[Phrase]:
         """An intent's name phrases: official or curated names and aliases."""

@@ -27,6 +27,7 @@ from procedures.loader import load_yaml
 from procedures.models import Frozen, Text
 
 REFERRALS_FILE = Path(__file__).resolve().parent / "data" / "referrals.yaml"
+SAID_WORDS = 3  # a procedure's name or alias this long, said in full, is what the message asks for
 
 
 class Referral(Frozen):
@@ -76,16 +77,26 @@ class Referrals:
         data = load_yaml(path.read_text(encoding="utf-8")) or []
         return cls(tuple(Referral.model_validate(item) for item in data))
 
-    def find(self, text: str, matched_names: Iterable[str] = ()) -> Referral | None:
+    def find(self, text: str, matched_names: Iterable[str] = (), said: Iterable[str] = ()) -> Referral | None:
         """The referral whose cue the message contains, unless a matched entry's name holds it too.
 
         A referral also stands aside when the message names one of its ``unless`` phrases: "đã
-        công chứng hợp đồng, giờ sang tên" is past the notary and asks about the transfer.
+        công chứng hợp đồng, giờ sang tên" is past the notary and asks about the transfer; and
+        when it says in full (:data:`SAID_WORDS` words or more) one of ``said``, the leading
+        procedure's names and aliases: "ly hôn lâu rồi, giờ xin giấy xác nhận tình trạng hôn
+        nhân" asks for that paper, whatever else it tells. A note that keeps the match ("UBND
+        huyện") is said beside the procedure named all the same.
         """
         folded = _fold(text)
         names = [_fold(name) for name in matched_names]
+        named = any(
+            len(phrase.split()) >= SAID_WORDS and _cue_pattern(phrase).search(folded)
+            for phrase in (_fold(name) for name in said)
+        )
         for referral in self.items:
             if any(_cue_pattern(phrase).search(folded) for phrase in referral.unless):
+                continue
+            if named and not referral.keeps_match:
                 continue
             for cue in referral.cues:
                 pattern = _cue_pattern(cue)
@@ -102,4 +113,4 @@ class Referrals:
         return next((referral for referral in self.items if referral.source == code), None)
 
 
-__all__ = ["REFERRALS_FILE", "Referral", "Referrals"]
+__all__ = ["REFERRALS_FILE", "SAID_WORDS", "Referral", "Referrals"]

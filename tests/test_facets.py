@@ -142,3 +142,10 @@ def test_a_camera_fine_is_no_penalty_for_lateness() -> None:
     # "bị phạt nguội xe máy" had been answered with the deadline and lateness penalty.
     assert read_facet("bị phạt nguội xe máy").facet is Facet.NONE
     assert read_facet("trễ hạn có bị phạt không").facet is Facet.DEADLINE
+
+
+def test_nhan_inside_a_noun_receives_nothing() -> None:
+    # Folded, "hôn nhân ở đâu" reads as "nhận ở đâu" (where to collect): the paper is asked about.
+    assert read_facet("xin giấy xác nhận tình trạng hôn nhân ở đâu").facet is Facet.WHERE
+    assert read_facet("mã số thuế cá nhân đăng ký ở đâu").facet is Facet.WHERE
+    assert read_facet("nhận kết quả ở đâu").facet is Facet.RESULT

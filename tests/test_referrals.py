@@ -190,3 +190,16 @@ def test_review_notes_that_lead_to_a_procedure_keep_its_answers(app: App) -> Non
     book.expect_not("Mình chỉ biết nơi giải quyết")
     code = Conversation(app.engine, user_id="review-replaced-code", now=NOW)  # a replaced record says so
     code.say("2.000986 lệ phí").expect("3.000722").expect_not("không ghi lệ phí")
+
+
+def test_a_procedure_named_in_full_beside_a_divorce_is_what_is_asked(app: App, router: Router) -> None:
+    # "ly hôn lâu rồi" tells a story; "xin giấy xác nhận tình trạng hôn nhân" names the paper wanted.
+    text = "ly hôn lâu rồi, nay sắp cưới lần nữa nên cần xin giấy xác nhận tình trạng hôn nhân ở đâu"
+    assert router.route(text).intent == "xac-nhan-hon-nhan"
+    chat = Conversation(app.engine, user_id="remarry-paper", now=NOW)
+    chat.say(text).expect("Nộp ở đâu", "xác nhận tình trạng hôn nhân").expect_not("Tòa án")
+    # Naming no procedure in full, a divorce still goes to the court.
+    assert router.route("ly hôn lâu rồi, giờ muốn ly hôn lại").verdict is Verdict.NO_MATCH
+    assert router.route("tôi muốn ly hôn").verdict is Verdict.NO_MATCH
+    # A hotline asked beside a divorce names no procedure (a general intent's names do not count).
+    assert router.route("chồng đánh đập, tôi chưa muốn ly hôn, có đường dây nóng hỗ trợ không").intent == "out_of_scope"
