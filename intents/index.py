@@ -137,14 +137,21 @@ def terms_of(words: Sequence[str]) -> list[str]:
 
 def general_docs() -> list[IntentDoc]:
     """The general intents and the off-topic chatter, as the router indexes them."""
-    return load_general() + load_general(CHATTER_FILE)
+    return load_general() + load_general(CHATTER_FILE, intent=CHATTER_INTENT)
 
 
-def load_general(path: Path = GENERAL_FILE) -> list[IntentDoc]:
-    """Read the general intents (greeting, thanks, ...) defined as data."""
+CHATTER_INTENT = "chatter"  # intents.decision.CHATTER: every group of chatter.yaml is this intent
+
+
+def load_general(path: Path = GENERAL_FILE, intent: str | None = None) -> list[IntentDoc]:
+    """Read the general intents (greeting, thanks, ...) defined as data.
+
+    With ``intent``, every top-level group of the file is a document of that one intent (the
+    router keeps the best-scoring one); without, each group is an intent of its own name.
+    """
     data = load_yaml(path.read_text(encoding="utf-8"))
     return [
-        IntentDoc(name, IntentKind.GENERAL, tuple(examples.get("vi", ())) + tuple(examples.get("en", ())), name)
+        IntentDoc(intent or name, IntentKind.GENERAL, (*examples.get("vi", ()), *examples.get("en", ())), name)
         for name, examples in data.items()
     ]
 
@@ -296,6 +303,13 @@ class Index:
         if all(word in self.stopwords for word in term.split("_")):
             return STOPWORD_WEIGHT
         return self.default_idf
+
+    def name_texts(self, number: int) -> tuple[str, ...]:
+        """Procedure ``number``'s names and aliases as written (phrases of name priority; none if general)."""
+        doc = self.docs[number]
+        if doc.kind is IntentKind.GENERAL:
+            return ()
+        return tuple(phrase for n, phrase in enumerate(doc.phrases) if doc.priority(n) >= 1.0)
 
     def doc_frequency_rank(self, term: str) -> int:
         """How many phrases contain the term (used to visit rare terms first)."""

@@ -25,7 +25,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from intents.decision import CHATTER, Candidate, promote
+from intents.decision import CHATTER, PERSON, Candidate, promote
 from intents.foreigners import is_for_foreigners, says_foreigner
 from intents.glossary import is_english
 from intents.index import Index, IntentKind, Phrase
@@ -58,6 +58,8 @@ def chatter_first(candidates: list[Candidate], margin: float) -> list[Candidate]
     procedure = next((c for c in candidates if c.kind is not IntentKind.GENERAL), None)
     if chatter is None or procedure is None or chatter.score < procedure.score - margin:
         return candidates
+    if candidates[0].intent == PERSON and candidates[0].score > chatter.score:
+        return candidates  # "ai xuống tận nhà chỉ giúp" asks for a person, whom chatter never stands for
     return [chatter, *(c for c in candidates if c is not chatter)]
 
 

@@ -21,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
 
+from intents import decision as rules
 from intents.decision import CHATTER, OUT_OF_SCOPE, PERSON, SMALL_TALK, Candidate, Decision, Verdict, decide, settled
 from intents.firsts import offer_first_issue
 from intents.foreigners import offer_foreign_sibling
@@ -314,7 +315,7 @@ class Router:
             candidates.append(Candidate(doc.intent, doc.kind, value, doc.label))
             numbers[doc.intent] = doc_number
         candidates.sort(key=lambda candidate: candidate.score, reverse=True)
-        return candidates, numbers
+        return rules.one_per_intent(candidates), numbers
 
     def _counted(
         self, doc_number: int, query: dict[str, float], accents: dict[str, str], weights: Weights
@@ -362,14 +363,15 @@ class Router:
         """
         candidates, features, informative, topic = self._score(text)
         candidates = self._scoped(candidates, features, informative, topic)
+        if candidates and candidates[0].intent == CHATTER:  # unless a procedure is named in full
+            candidates = rules.named_over_chatter(candidates, self.names, set(self.query_terms(text)), self.index.idf)
         decision = self.decide(text, candidates)
         if decision.verdict is not Verdict.MATCH:
             decision = reread(text, decision, candidates, self, informative < self.weights.long_message)
         decision = settled(decision, candidates, self.thresholds, self.topic_model, topic, informative)
         decision = offer_first_issue(self, text, offer_foreign_sibling(self, text, decision))
-        top = decision.top
-        said = self.name_texts(top.intent) if top is not None and top.kind is not IntentKind.GENERAL else ()
-        return referred(self.referrals, text, decision, said)
+        # a procedure named in full is what is asked, whatever matter the message tells
+        return referred(self.referrals, text, decision, self.name_texts(decision.top.intent) if decision.top else ())
 
     def route_once(self, text: str) -> Decision:
         """Score and decide one text, without rereading it."""
@@ -380,12 +382,8 @@ class Router:
         return frozenset(term for term in self.query_terms(text) if "_" not in term)
 
     def name_texts(self, intent: str) -> tuple[str, ...]:
-        """An intent's names and aliases as written (its phrases of name priority)."""
-        number = self._numbers.get(intent)
-        if number is None:
-            return ()
-        doc = self.index.docs[number]
-        return tuple(phrase for n, phrase in enumerate(doc.phrases) if doc.priority(n) >= 1.0)
+        """A procedure's names and aliases as written (none for a general intent: "đường dây nóng")."""
+        return self.index.name_texts(self._numbers[intent]) if intent in self._numbers else ()
 
     def names(self, intent: str) -> Sequence[Phrase]:
         """An intent's name phrases: official or curated names and aliases."""

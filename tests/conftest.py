@@ -25,7 +25,7 @@ from bot.clock import ManualClock
 from bot.config import Settings
 from bot.storage.database import Database
 from bot.testing import Conversation
-from intents import Router, build_router
+from intents import Index, Router, build_router
 from procedures.catalog import Catalog
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -66,6 +66,12 @@ def digest(catalog: Catalog) -> str:
 def router(catalog: Catalog) -> Router:
     """The router over the shipped catalog, built once."""
     return build_router(catalog)
+
+
+@pytest.fixture(scope="session")
+def chatterless(router: Router) -> Index:
+    """The shipped index without off-topic chatter: what a model alone turns away is tested on it."""
+    return Index.build([doc for doc in router.index.docs if doc.intent != "chatter"])
 
 
 def _postgres_schema_url() -> Iterator[str]:

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from intents.decision import Verdict
+from intents.index import Index
 from intents.router import Router, informative_words
 from intents.topic import SHIPPED_TOPIC_MODEL, TOPIC_MODEL_FILE, TopicModel
 
@@ -57,9 +58,10 @@ def test_medium_messages_are_turned_away_only_when_the_model_is_surer() -> None:
     assert not model.off_topic(chance, informative=model.min_words - 1)
 
 
-def test_a_medium_off_topic_message_is_turned_away(router: Router) -> None:
+def test_a_medium_off_topic_message_is_turned_away(router: Router, chatterless: Index) -> None:
     text = "muốn mua bảo hiểm xe máy bắt buộc online ở đâu rẻ, app nào uy tín vậy"  # a private insurer
-    assert Router(router.index, topic_model=None).route(text).verdict is not Verdict.NO_MATCH
+    assert Router(chatterless, topic_model=None).route(text).verdict is not Verdict.NO_MATCH
+    assert Router(chatterless).route(text).verdict is Verdict.NO_MATCH  # the topic model alone
     assert router.route(text).verdict is Verdict.NO_MATCH
 
 
@@ -115,20 +117,22 @@ def test_the_rescue_never_takes_what_the_topic_model_doubts() -> None:
     )
 
 
-def test_a_medium_message_both_models_doubt_is_turned_away(router: Router) -> None:
+def test_a_medium_message_both_models_doubt_is_turned_away(router: Router, chatterless: Index) -> None:
     # A motorbike rental for a trip shares the vehicle guide's words; the router would ask
     # "Ý bạn là: đăng ký xe?", and the topic model finds the words unlikely to be administrative.
     text = "cho thuê xe máy đi Hà Giang ở đâu rẻ mà xe tốt vậy mn"
-    assert Router(router.index, topic_model=None).route(text).verdict is Verdict.AMBIGUOUS
+    assert Router(chatterless, topic_model=None).route(text).verdict is Verdict.AMBIGUOUS
+    assert Router(chatterless).route(text).verdict is Verdict.NO_MATCH
     assert router.route(text).verdict is Verdict.NO_MATCH
 
 
-def test_a_confident_match_whose_words_are_doubted_is_asked_about(router: Router) -> None:
+def test_a_confident_match_whose_words_are_doubted_is_asked_about(router: Router, chatterless: Index) -> None:
     # A scam call in the electricity company's name is not the electricity bill guide.
     text = "cuộc gọi giả danh nhân viên điện lực đòi tiền điện nhận biết sao"
-    assert Router(router.index, topic_model=None).route(text).verdict is Verdict.MATCH
-    decision = router.route(text)
+    assert Router(chatterless, topic_model=None).route(text).verdict is Verdict.MATCH
+    decision = Router(chatterless).route(text)
     assert decision.verdict is Verdict.AMBIGUOUS and decision.intent == "tien-dien"
+    assert router.route(text).verdict is not Verdict.MATCH  # near-domain chatter (scams) too
 
 
 def test_medium_questions_about_a_procedure_are_not_doubted(router: Router) -> None:

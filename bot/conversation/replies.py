@@ -182,9 +182,8 @@ def referral_for(turn: Turn, referrals: Referrals, text: str, decision: Decision
     after ("nộp đơn ở đâu?", "án phí?") is about it ("no information" before); a procedure named
     ("tạm trú nộp ở đâu") is not, and any other message forgets the matter.
     """
-    top = decision.top
     # "… xin giấy xác nhận tình trạng hôn nhân" asks for that paper, whatever else it tells
-    said = turn.snap.router.name_texts(top.intent) if top is not None and top.kind is not IntentKind.GENERAL else ()
+    said = turn.snap.router.name_texts(decision.top.intent) if decision.top is not None else ()
     matter = referrals.find(text, [label(turn, candidate.intent) for candidate in decision.candidates[:1]], said)
     if matter is not None:
         return matter
