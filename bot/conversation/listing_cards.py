@@ -83,7 +83,13 @@ def _listing_fee(line: national.FeeLine, tr: Translator, where: bool = True) -> 
         return tr.gettext("Free")
     if line.kind is kind.AMOUNT:
         text = _listing_money(line.amounts[0], tr) + line.per
-        return f"{text} — «{line.quote}»" if line.quote else text
+        text = f"{text} — «{line.quote}»" if line.quote else text
+        if line.differs:  # the record's own words give another amount: neither is said as the fee
+            others = ", ".join(money.text for money in line.amounts[1:])  # as the record writes them
+            text += " " + tr.gettext(
+                "(the portal's note also names {amounts}: ask where you file before you pay)"
+            ).format(amounts=others)
+        return text
     if line.kind is kind.STATED:
         return tr.gettext("as the portal words it: «{quote}»").format(quote=line.quote)
     if line.kind is kind.UNCLEAR:
@@ -299,7 +305,13 @@ def listing_brief(card: ListingEntry, facet: str, tr: Translator) -> list[str]:
     facts = []
     fees = national.read_fees(card)
     plain = (national.FeeKind.FREE, national.FeeKind.AMOUNT)
-    if facet in (Facet.FEE, FEE_TIME) and len(fees) == 1 and fees[0].kind in plain and not fees[0].case:
+    if (
+        facet in (Facet.FEE, FEE_TIME)
+        and len(fees) == 1
+        and fees[0].kind in plain
+        and not fees[0].case
+        and not fees[0].differs
+    ):
         facts.append(f"{tr.gettext('Fee')}: {_listing_fee(fees[0], tr, where=False)}")
     times = national.read_times(card)
     if facet in (Facet.TIME, FEE_TIME) and len(times) == 1 and times[0].unit:

@@ -79,15 +79,23 @@ class FeeLine:
     """One fee of a card."""
 
     kind: FeeKind
-    amounts: tuple[Money, ...] = ()  # AMOUNT: the cell's; STATED/MAY_APPLY: those in ``quote``
+    amounts: tuple[
+        Money, ...
+    ] = ()  # AMOUNT: the cell's (then, if it differs, the note's); STATED/MAY_APPLY: in ``quote``
     per: str = ""  # "/hồ sơ" after a cell amount
     quote: str = ""  # the record's own words (note or description), shortened
     set_by: str = ""  # "council" (HĐND tỉnh), "committee" (UBND tỉnh) or "law" (a fee law or circular)
     cell: str = field(default="", compare=False)  # the fee cell as written (lines that say the same merge)
     channels: tuple[str, ...] = ()
     case: str = ""
+    # AMOUNT: the record's own words give other amounts than its cell, and not as a reduction for
+    # a period ("Gia hạn tạm trú": cell 5.000, note "thu 7.000 đồng"): neither is said as the fee.
+    differs: bool = False
 
 
+# A note that gives another amount for a period ("áp dụng mức phí 400.000 đồng … đến hết ngày
+# 31/12/2026"): a reduction beside the cell's full fee, not a contradiction of it.
+_PERIOD = re.compile(r"đến hết|kể từ|áp dụng", re.I)
 _NEGATIONS = re.compile(
     r"(?:miễn|không thu|không mất|không phải nộp|không có|không quy định|không được quy định|chưa quy định)"
     r"(?:\s+(?:lệ\s+)?phí)?[^.;]*",
@@ -154,7 +162,10 @@ def read_fee(row: ListingRow) -> FeeLine | None:
         return FeeLine(FeeKind.STATED, stated, quote=quote, cell=row.fee)  # the note says it, with its case
     if trusted and cell is not None:
         per, rest = _per_unit(row.fee_note)
-        return FeeLine(FeeKind.AMOUNT, (cell,), per, shorten(rest, MAX_QUOTE_CHARS) if rest else "", cell=row.fee)
+        differs = bool(stated) and _PERIOD.search(quote) is None
+        shown = shorten(rest, MAX_QUOTE_CHARS) if rest else ""
+        others = tuple(money for money in stated if differs and money != cell)  # said beside the cell's
+        return FeeLine(FeeKind.AMOUNT, (cell, *others), per, shown, cell=row.fee, differs=differs)
     if stated:
         return FeeLine(FeeKind.STATED, stated, quote=quote, cell=row.fee)
     if cell is not None:
@@ -180,7 +191,9 @@ def read_fees(card: ListingEntry) -> tuple[FeeLine, ...]:
     for line in lines:
         channels = tuple(dict.fromkeys(channel for row in groups[line] for channel in row.channels))
         scoped.append(
-            FeeLine(line.kind, line.amounts, line.per, line.quote, line.set_by, line.cell, channels)
+            FeeLine(
+                line.kind, line.amounts, line.per, line.quote, line.set_by, line.cell, channels, differs=line.differs
+            )
             if set(channels) != every
             else line
         )
@@ -192,7 +205,7 @@ def summarise_fee(card: ListingEntry) -> str:
     lines = read_fees(card)
     if lines and all(line.kind is FeeKind.FREE for line in lines):
         return FREE
-    if lines and all(line.kind is FeeKind.AMOUNT for line in lines):
+    if lines and all(line.kind is FeeKind.AMOUNT and not line.differs for line in lines):
         parts = []
         for line in lines:
             money = line.amounts[0]
