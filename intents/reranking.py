@@ -31,7 +31,7 @@ from intents.glossary import is_english
 from intents.index import Index, IntentKind, Phrase
 from intents.normalize import fold
 from intents.tuning import Weights
-from intents.variants import TWIN_PAIR, name_head, official_terms, prefer_variant
+from intents.variants import TWIN_PAIR, name_head, official_terms, prefer_variant, with_loss_read
 
 MAX_AGE = 120
 MINOR_AGE = 17  # the oldest age a curated guide's age bound is compared with (a child's, not a parent's)
@@ -311,7 +311,9 @@ class Reranker:
         if candidates and self.foreign and says_foreigner(text):
             candidates = prefer_foreign(candidates, numbers, self.names, self.foreign, self.idf)
         if not is_english(text):  # English reaches national names only through the glossary's loose words
-            candidates = prefer_variant(candidates, numbers, query, self.names, self.pairs, self.heads)
+            lost = with_loss_read(text, query, self.idf)  # a lost paper asks for its reissue
+            read = query if lost is None else lost
+            candidates = prefer_variant(candidates, numbers, read, self.names, self.pairs, self.heads, lost is not None)
         return candidates
 
 

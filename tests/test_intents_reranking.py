@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from intents import Router
+from intents import Router, Verdict
 from intents.decision import Candidate
 from intents.index import IntentKind, Phrase, terms_of
 from intents.normalize import tokens
 from intents.reranking import prefer_named_sibling
 from intents.tuning import LONG_WEIGHTS, Weights
-from intents.variants import VARIANT_GAP, name_head, prefer_variant
+from intents.variants import VARIANT_GAP, name_head, prefer_variant, with_loss_read
 
 # Two national siblings and an unrelated card, named as the national records name them.
 NAMES = {
@@ -119,3 +119,18 @@ def test_a_variant_is_not_promoted_from_far_behind_or_when_it_is_no_sibling() ->
     assert ranked(("guide", 0.70), ("xoa-tam-tru", 0.70 - VARIANT_GAP + 0.01)) == ["xoa-tam-tru", "guide"]
     assert ranked(("guide", 0.70), ("xoa-tam-tru", 0.70 - VARIANT_GAP - 0.01)) == ["guide", "xoa-tam-tru"]
     assert ranked(("guide", 0.70), ("xoa-hkd", 0.69)) == ["guide", "xoa-hkd"]  # shares no rare pair
+
+
+def test_a_lost_paper_is_offered_its_reissue_card_first(router: Router) -> None:
+    # "mất giấy đăng ký xe máy" had been answered with confidence with the first registration,
+    # whose papers (the factory slip, the registration fee receipt) a lost-paper owner cannot bring.
+    lost = router.route("mất giấy đăng ký xe máy")
+    assert lost.candidates[0].intent == "1.013082"  # Cấp lại chứng nhận đăng ký xe, biển số xe …
+    assert "dang-ky-xe" in [candidate.intent for candidate in lost.candidates]
+    assert lost.verdict is not Verdict.MATCH
+    # "mất" that takes time, and a secret, lose nothing.
+    assert router.route("mất bao lâu thì có giấy đăng ký xe").candidates[0].intent == "dang-ky-xe"
+    assert router.route("đăng ký xe máy mới mua").candidates[0].intent == "dang-ky-xe"
+    query = router.query_terms("giữ bí mật giấy tờ")
+    assert with_loss_read("giữ bí mật giấy tờ", query, router.index.idf) is None
+    assert with_loss_read("thất lạc giấy tờ", query, router.index.idf) is not None
