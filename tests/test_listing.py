@@ -179,12 +179,13 @@ def _digits(text: str) -> set[str]:
 def test_no_card_prints_a_number_its_record_does_not_give() -> None:
     """Every number in a card's fee and time lines occurs in the record's own cells."""
     vi = Languages().get("vi")
-    from bot.conversation.listing_cards import _listing_fee, _listing_times  # the fee and time lines of the card
+    from bot.conversation.listing_cards import _listing_times  # the time lines of the card
+    from bot.conversation.listing_fees import fee_line  # the fee lines of the card
 
     for card in iter_listing():
         record = " ".join(f"{row.time} {row.fee} {row.fee_note} {row.description}" for row in card.rows)
         allowed = _digits(record)
-        shown = " ".join(_listing_fee(line, vi) for line in national.read_fees(card))
+        shown = " ".join(fee_line(line, vi) for line in national.read_fees(card))
         shown += " ".join(_listing_times(card, vi))
         shown = shown.replace("01/07/2025", "")
         assert _digits(shown) <= allowed, (card.code, _digits(shown) - allowed)

@@ -19,7 +19,8 @@ from urllib.parse import urlsplit
 from bot.conversation.actions import NAV_MENU, Kind, payload
 from bot.conversation.answers import FEE_TIME, asked_phrase, fit, squeeze
 from bot.conversation.cards import BULLET, level_name
-from bot.i18n import N_, Translator
+from bot.conversation.listing_fees import CHANNELS, case_scope, fee_line, fee_lines
+from bot.i18n import Translator
 from bot.messages import Link, Option, Reply, ReplyKind, shorten
 from intents.facets import Facet
 from procedures import national
@@ -29,7 +30,6 @@ LISTING_TARGET_CHARS = 1000  # one phone screen
 LISTING_MAX_CHARS = 1900  # under Zalo's 2,000-character limit
 LISTING_DOC_CHARS = 90
 CHOICE_CHARS = 80  # an office named on a "did you mean" line
-_CHANNELS = {"Trực tuyến": N_("online"), "Trực tiếp": N_("in person"), "Dịch vụ bưu chính": N_("by post")}
 
 
 def _listing_unit(amount: float, unit: str, tr: Translator) -> str:
@@ -47,65 +47,6 @@ def _listing_unit(amount: float, unit: str, tr: Translator) -> str:
     return forms[unit].format(n=tr.number(value))
 
 
-def _listing_scope(channels: tuple[str, ...], case: str, tr: Translator) -> str:
-    """What one of several times or fees applies to: " — trực tuyến" or " — «Trường hợp …»"."""
-    parts = [tr.gettext(_CHANNELS.get(channel, channel)) for channel in channels]
-    if case:
-        parts.append(f"«{case}»")
-    return f" — {', '.join(parts)}" if parts else ""
-
-
-def _listing_money(money: national.Money, tr: Translator) -> str:
-    if money.currency == "VND":
-        return tr.money(int(money.amount))
-    return f"{tr.number(money.amount)} USD"
-
-
-def _listing_where(line: national.FeeLine, tr: Translator) -> str:
-    """Where to check a fee that may apply."""
-    return {
-        "council": tr.gettext(
-            "the rate is set by a resolution of the provincial council (Nghị quyết HĐND tỉnh): ask the one-stop "
-            "desk or the Trung tâm Phục vụ hành chính công where you file"
-        ),
-        "committee": tr.gettext(
-            "the rate is set by the province (UBND tỉnh): ask the one-stop desk or the Trung tâm Phục vụ hành "
-            "chính công where you file"
-        ),
-        "law": tr.gettext("check the document it cites on the procedure's page, or ask where you file"),
-    }.get(line.set_by, tr.gettext("ask where you file before you pay"))
-
-
-def _listing_fee(line: national.FeeLine, tr: Translator, where: bool = True) -> str:
-    """One fee; ``where`` adds where to check a fee that may apply (said once under several lines)."""
-    kind = national.FeeKind
-    if line.kind is kind.FREE:
-        return tr.gettext("Free")
-    if line.kind is kind.AMOUNT:
-        text = _listing_money(line.amounts[0], tr) + line.per
-        text = f"{text} — «{line.quote}»" if line.quote else text
-        if line.differs:  # the record's own words give another amount: neither is said as the fee
-            others = ", ".join(money.text for money in line.amounts[1:])  # as the record writes them
-            text += " " + tr.gettext(
-                "(the portal's note also names {amounts}: ask where you file before you pay)"
-            ).format(amounts=others)
-        return text
-    if line.kind is kind.STATED:
-        return tr.gettext("as the portal words it: «{quote}»").format(quote=line.quote)
-    if line.kind is kind.UNCLEAR:
-        text = tr.gettext(
-            "the portal lists a fee but its amount is unclear: check the procedure's page or ask where you file"
-        )
-        return f"{text} («{line.quote}»)" if line.quote else text
-    if line.cell == national.FREE:
-        said = tr.gettext("the portal marks it «Miễn phí» (free) but also says: «{quote}»").format(quote=line.quote)
-    else:
-        said = tr.gettext("the portal says: «{quote}»").format(quote=line.quote)
-    if not where:
-        return said
-    return tr.gettext("{said}. A fee may apply — {where}.").format(said=said, where=_listing_where(line, tr))
-
-
 def _listing_times(card: ListingEntry, tr: Translator) -> list[str]:
     lines = national.read_times(card)
     shown = []
@@ -114,7 +55,7 @@ def _listing_times(card: ListingEntry, tr: Translator) -> list[str]:
             text = _listing_unit(line.amount, line.unit, tr)
         else:
             text = tr.gettext("«{value}» (the portal gives no unit: ask where you file)").format(value=line.cell)
-        shown.append(f"{BULLET} {text}{_listing_scope(line.channels, line.case, tr)}")
+        shown.append(f"{BULLET} {text}{case_scope(line.channels, line.case, tr)}")
     if len(lines) > 1 and all(not line.channels and not line.case for line in lines):
         shown.append(tr.gettext("(depending on the case: see the procedure's page)"))
     return shown
@@ -177,23 +118,6 @@ def _repealed_card(card: ListingEntry, tr: Translator) -> Reply:
     return Reply("\n".join(lines), (Option(tr.gettext("Menu"), NAV_MENU),), links[:1], ReplyKind.CARD)
 
 
-def _listing_fee_lines(card: ListingEntry, tr: Translator) -> list[str]:
-    """The card's fees: one line when there is one fee for every case, else one per case or channel."""
-    fees = national.read_fees(card)
-    if len(fees) == 1 and not fees[0].channels and not fees[0].case:
-        return [f"{tr.gettext('Fee')}: {_listing_fee(fees[0], tr)}"]
-    if not fees:
-        return []
-    lines = [f"{tr.gettext('Fee')}:"]
-    lines += [
-        f"{BULLET} {_listing_fee(line, tr, where=False)}{_listing_scope(line.channels, line.case, tr)}" for line in fees
-    ]
-    hedged = [line for line in fees if line.kind is national.FeeKind.MAY_APPLY]
-    for where in dict.fromkeys(_listing_where(line, tr) for line in hedged):
-        lines.append(tr.gettext("A fee may apply — {where}.").format(where=where))
-    return lines
-
-
 def listing_card(card: ListingEntry, tr: Translator) -> Reply:
     """A national-listing card: the portal's own facts, no guide, always the portal link.
 
@@ -214,7 +138,7 @@ def listing_card(card: ListingEntry, tr: Translator) -> Reply:
     if card.channels:
         online = tr.gettext("can be submitted online") if card.online else tr.gettext("not submitted online")
         head.append(f"{tr.gettext('How to submit')}: {_channels(card, tr)} ({online})")
-    tail = _listing_fee_lines(card, tr)
+    tail = fee_lines(card, tr)
     times = _listing_times(card, tr)
     if len(times) == 1:
         tail.append(f"{tr.gettext('Processing time')}: {times[0][len(BULLET) + 1 :]}")
@@ -262,7 +186,7 @@ def listing_short(card: ListingEntry, tr: Translator) -> Reply:
     if card.replaced_by:
         return _repealed_card(card, tr)
     lines = [f"📄 {shorten(card.name, 160)} ({tr.gettext('code')} {card.code})"]
-    lines += _listing_fee_lines(card, tr)
+    lines += fee_lines(card, tr)
     times = _listing_times(card, tr)
     if len(times) == 1:
         lines.append(f"{tr.gettext('Processing time')}: {times[0][len(BULLET) + 1 :]}")
@@ -293,7 +217,7 @@ def portal_link(card: ListingEntry, tr: Translator) -> Link:
 
 def _channels(card: ListingEntry, tr: Translator) -> str:
     """The record's ways to submit, joined; the three standard ones translated."""
-    return ", ".join(tr.gettext(_CHANNELS[channel]) if channel in _CHANNELS else channel for channel in card.channels)
+    return ", ".join(tr.gettext(CHANNELS[channel]) if channel in CHANNELS else channel for channel in card.channels)
 
 
 def listing_brief(card: ListingEntry, facet: str, tr: Translator) -> list[str]:
@@ -312,7 +236,7 @@ def listing_brief(card: ListingEntry, facet: str, tr: Translator) -> list[str]:
         and not fees[0].case
         and not fees[0].differs
     ):
-        facts.append(f"{tr.gettext('Fee')}: {_listing_fee(fees[0], tr, where=False)}")
+        facts.append(f"{tr.gettext('Fee')}: {fee_line(fees[0], tr, where=False)}")
     times = national.read_times(card)
     if facet in (Facet.TIME, FEE_TIME) and len(times) == 1 and times[0].unit:
         facts.append(f"{tr.gettext('Processing time')}: {_listing_unit(times[0].amount, times[0].unit, tr)}")
@@ -341,7 +265,7 @@ def listing_answer(card: ListingEntry, facet: str, tr: Translator) -> Reply | No
         if not fees:
             return None
         lines = [tr.gettext("Fee — {name}:").format(name=head)]
-        lines += [f"{BULLET} {_listing_fee(line, tr)}{_listing_scope(line.channels, line.case, tr)}" for line in fees]
+        lines += [f"{BULLET} {fee_line(line, tr)}{case_scope(line.channels, line.case, tr)}" for line in fees]
     elif facet == Facet.TIME:
         times = _listing_times(card, tr)
         if not times:
