@@ -120,15 +120,16 @@ def named_over_chatter(
     Chatter (or a model's doubt) leads a message that shares everyday words with off-topic
     talk; but "đi du lịch Nhật … đổi gplx sang bằng lái quốc tế" names a procedure outright.
     When every term of one of a procedure's names (``names``; of :data:`NAMED_WORDS` or more
-    informative words, ``idf`` above filler) is in ``query``, that procedure leads instead.
+    informative words, ``idf`` above filler) is in ``query``, that procedure takes chatter's
+    place and score (:func:`promote`); the usual decision then says match, ask or no match.
     """
-    for candidate in candidates[1:4]:
+    for position, candidate in enumerate(candidates[1:4], 1):
         if candidate.kind is IntentKind.GENERAL:
             continue
         for phrase in names(candidate.intent):
             informative = sum(1 for term in phrase.terms if "_" not in term and idf.get(term, 0.0) > STOPWORD_WEIGHT)
             if informative >= NAMED_WORDS and phrase.terms <= query:
-                return [candidate, *(c for c in candidates if c is not candidate)]
+                return promote(candidates, position)  # with chatter's score: decided as chatter's rival
     return candidates
 
 

@@ -12,10 +12,12 @@ says its act without its words: :func:`with_loss_read` reads "cấp lại" into 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 
 from intents.decision import Candidate, promote
 from intents.index import IntentKind, Phrase, terms_of
+from intents.language import has_vietnamese_marks
 from intents.normalize import fold, tokens
 
 TWIN_PAIR = 2.5  # how rare a word pair a card must share with a leader's names to be its twin or variant
@@ -29,10 +31,14 @@ VARIANT_REACH = 4
 VARIANT_GAP = 0.15
 VARIANT_WEIGHT = 3.0
 NAME_HEAD = 3
-# A paper said lost (folded; phrases, since "mất" alone also takes time or money, and "bí mật" is a
-# secret): the act asked for is its reissue, "cấp lại", whose words the message need not hold.
+# A paper said lost: "mất" alone also takes time or money, so phrases. Typed with its marks, only
+# "mất" is lost ("mặt bằng", "mặt giấy" are a surface); typed without, "mat bang" alone is left out.
+LOST_MARKED = re.compile(
+    r"(?<!\w)(?:bị mất|làm mất|đánh mất|thất lạc|đánh rơi|mất (?:thẻ|căn cước|cccd|cmnd|ví|giấy|hộ chiếu|bằng|sổ|"
+    r"cà vẹt|cavet|đăng ký|biển))(?!\w)|\b(?:lost|stolen)\b"
+)
 LOST = re.compile(
-    r"\b(?:bi mat|lam mat|danh mat|that lac|danh roi|mat (?:the|can cuoc|cccd|cmnd|vi|giay|ho chieu|bang|so|"
+    r"\b(?:bi mat|lam mat|danh mat|that lac|danh roi|mat (?:the|can cuoc|cccd|cmnd|vi|giay|ho chieu|bang lai|so|"
     r"ca vet|cavet|dang ky|bien)|lost|stolen)\b"
 )
 REISSUE = ("cap", "lai", "cap_lai")  # the terms of "cấp lại"
@@ -87,13 +93,15 @@ def prefer_variant(
 
 
 def with_loss_read(text: str, query: Mapping[str, float], idf: Mapping[str, float]) -> Mapping[str, float] | None:
-    """The query holding "cấp lại" too when the message says a paper was lost (:data:`LOST`); else None.
+    """The query holding "cấp lại" too when the message says a paper was lost (:data:`LOST_MARKED`); else None.
 
     "mất giấy đăng ký xe máy" asks for the reissue card, "Cấp lại chứng nhận đăng ký xe", not
     the first registration the guide walks (whose papers a lost-paper owner cannot bring).
     """
-    folded = fold(text)
-    if LOST.search(folded) is None or "bi mat" in folded and "bí mật" in text.lower():
+    if has_vietnamese_marks(text):
+        if LOST_MARKED.search(unicodedata.normalize("NFC", text).lower()) is None:
+            return None
+    elif LOST.search(fold(text)) is None:
         return None
     return {**{term: idf.get(term, 0.0) for term in REISSUE}, **query}
 
@@ -113,6 +121,7 @@ def official_terms(phrases: Sequence[Phrase]) -> frozenset[str]:
 
 __all__ = [
     "LOST",
+    "LOST_MARKED",
     "with_loss_read",
     "NAME_HEAD",
     "TWIN_PAIR",

@@ -63,6 +63,16 @@ def _cue_pattern(cue: str) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w){re.escape(cue)}(?!\w)")
 
 
+@lru_cache(maxsize=1024)
+def _asked_pattern(name: str) -> re.Pattern[str]:
+    """A procedure's name asked for: after "xin", "làm", "cấp" or "lấy" ("xin giấy xác nhận …").
+
+    A name merely mentioned ("chồng giữ giấy đăng ký kết hôn", "không cho đăng ký tạm trú") is
+    part of the matter's story, and the matter is still referred.
+    """
+    return re.compile(rf"(?<!\w)(?:xin|lam|cap|lay)(?: (?:giay|lai|ban|cho \w+))? {re.escape(name)}(?!\w)")
+
+
 @dataclass(frozen=True)
 class Referrals:
     """The shipped referrals with their cue patterns compiled."""
@@ -82,15 +92,15 @@ class Referrals:
 
         A referral also stands aside when the message names one of its ``unless`` phrases: "đã
         công chứng hợp đồng, giờ sang tên" is past the notary and asks about the transfer; and
-        when it says in full (:data:`SAID_WORDS` words or more) one of ``said``, the leading
-        procedure's names and aliases: "ly hôn lâu rồi, giờ xin giấy xác nhận tình trạng hôn
-        nhân" asks for that paper, whatever else it tells. A note that keeps the match ("UBND
-        huyện") is said beside the procedure named all the same.
+        when it asks in full (:data:`SAID_WORDS` words or more, after "xin", "làm", "cấp" or
+        "lấy") for one of ``said``, the leading procedure's names and aliases: "ly hôn lâu rồi,
+        giờ xin giấy xác nhận tình trạng hôn nhân" asks for that paper, whatever else it tells.
+        A note that keeps the match ("UBND huyện") is said beside the procedure named all the same.
         """
         folded = _fold(text)
         names = [_fold(name) for name in matched_names]
         named = any(
-            len(phrase.split()) >= SAID_WORDS and _cue_pattern(phrase).search(folded)
+            len(phrase.split()) >= SAID_WORDS and _asked_pattern(phrase).search(folded)
             for phrase in (_fold(name) for name in said)
         )
         for referral in self.items:

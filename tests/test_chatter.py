@@ -80,6 +80,8 @@ def test_a_procedure_named_in_full_outweighs_chatter() -> None:
     chatter = Candidate("chatter", IntentKind.GENERAL, 0.6)
     ranked = [chatter, Candidate("guide", IntentKind.CURATED, 0.58), Candidate("idp", IntentKind.LISTING, 0.5)]
     said = set(terms_of(tokens("đi du lịch thuê xe tự lái thì xin cấp giấy phép lái xe quốc tế ở đâu")))
-    assert [c.intent for c in named_over_chatter(ranked, names, said, idf)] == ["idp", "chatter", "guide"]
+    promoted = named_over_chatter(ranked, names, said, idf)
+    assert [c.intent for c in promoted] == ["idp", "chatter", "guide"]
+    assert promoted[0].score == chatter.score  # chatter's place and score, then decided as usual
     partly = set(terms_of(tokens("đi du lịch thuê xe tự lái có cần giấy phép gì")))  # no name in full
     assert named_over_chatter(ranked, names, partly, idf) == ranked

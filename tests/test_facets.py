@@ -149,3 +149,4 @@ def test_nhan_inside_a_noun_receives_nothing() -> None:
     assert read_facet("xin giấy xác nhận tình trạng hôn nhân ở đâu").facet is Facet.WHERE
     assert read_facet("mã số thuế cá nhân đăng ký ở đâu").facet is Facet.WHERE
     assert read_facet("nhận kết quả ở đâu").facet is Facet.RESULT
+    assert read_facet("giấy kết hôn nhận ở đâu").facet is Facet.RESULT  # "kết hôn" then "nhận"

@@ -131,6 +131,9 @@ def test_a_lost_paper_is_offered_its_reissue_card_first(router: Router) -> None:
     # "mất" that takes time, and a secret, lose nothing.
     assert router.route("mất bao lâu thì có giấy đăng ký xe").candidates[0].intent == "dang-ky-xe"
     assert router.route("đăng ký xe máy mới mua").candidates[0].intent == "dang-ky-xe"
+    # Typed with marks only "mất" is lost: "mặt bằng" is a shop's premises.
+    assert router.route("thuê mặt bằng kinh doanh có cần đăng ký hộ kinh doanh không").intent == "ho-kinh-doanh"
+    assert router.route("mat giay dang ky xe may").candidates[0].intent == "1.013082"  # no marks: "mất"
     query = router.query_terms("giữ bí mật giấy tờ")
     assert with_loss_read("giữ bí mật giấy tờ", query, router.index.idf) is None
     assert with_loss_read("thất lạc giấy tờ", query, router.index.idf) is not None

@@ -198,6 +198,8 @@ def test_a_procedure_named_in_full_beside_a_divorce_is_what_is_asked(app: App, r
     assert router.route(text).intent == "xac-nhan-hon-nhan"
     chat = Conversation(app.engine, user_id="remarry-paper", now=NOW)
     chat.say(text).expect("Nộp ở đâu", "xác nhận tình trạng hôn nhân").expect_not("Tòa án")
+    # A paper merely mentioned is part of the divorce's story: still the court.
+    assert router.route("tôi muốn ly hôn nhưng chồng giữ giấy đăng ký kết hôn").verdict is Verdict.NO_MATCH
     # Naming no procedure in full, a divorce still goes to the court.
     assert router.route("ly hôn lâu rồi, giờ muốn ly hôn lại").verdict is Verdict.NO_MATCH
     assert router.route("tôi muốn ly hôn").verdict is Verdict.NO_MATCH

@@ -330,9 +330,3 @@ def test_a_tax_question_on_renting_out_a_home_is_not_read_as_temporary_residence
     decision = router.route("cho thuê nhà phải khai thuế không")
     assert decision.verdict is not Verdict.MATCH
     assert "1.007689" in [candidate.intent for candidate in decision.candidates[:3]]  # the landlord's tax return
-
-
-def test_the_person_buttons_own_words_typed_ask_for_a_person(router: Router) -> None:
-    # The no-match reply offers "Nhờ người hỗ trợ"; typed instead of tapped, it had been no match.
-    for text in ("nhờ người hỗ trợ", "ko biet dung dt, nho nguoi lam ho dc ko"):
-        assert router.route(text).intent == "human", text

@@ -146,6 +146,20 @@ def _amounts(found: Iterable[Money]) -> list[tuple[float, str]]:
     return [(money.amount, money.currency) for money in found]
 
 
+def _rival_amounts(cell: Money, stated: tuple[Money, ...]) -> tuple[Money, ...]:
+    """The note's amounts that contradict the cell's: of its currency and size (a fifth to five times).
+
+    A transaction value ("dưới 2,1 tỷ đồng" beside a 1.800.000 fee) is no fee, and parts that add
+    up to the cell ("gồm 3.000.000 … 1.500.000" of 4.500.000) explain it.
+    """
+    same = [money for money in stated if money.currency == cell.currency]
+    if sum(money.amount for money in same) == cell.amount:
+        return ()
+    return tuple(
+        money for money in same if cell.amount / 5 <= money.amount <= cell.amount * 5 and money.amount != cell.amount
+    )
+
+
 def read_fee(row: ListingRow) -> FeeLine | None:
     """What the card can say about the fee of one row (None: the record says nothing)."""
     text = fee_text(row)
@@ -162,9 +176,9 @@ def read_fee(row: ListingRow) -> FeeLine | None:
         return FeeLine(FeeKind.STATED, stated, quote=quote, cell=row.fee)  # the note says it, with its case
     if trusted and cell is not None:
         per, rest = _per_unit(row.fee_note)
-        differs = bool(stated) and _PERIOD.search(quote) is None
+        others = _rival_amounts(cell, stated) if _PERIOD.search(quote) is None else ()
+        differs = bool(others)
         shown = shorten(rest, MAX_QUOTE_CHARS) if rest else ""
-        others = tuple(money for money in stated if differs and money != cell)  # said beside the cell's
         return FeeLine(FeeKind.AMOUNT, (cell, *others), per, shown, cell=row.fee, differs=differs)
     if stated:
         return FeeLine(FeeKind.STATED, stated, quote=quote, cell=row.fee)
