@@ -258,7 +258,7 @@ class Reranker:
     age_bounds: Mapping[str, tuple[tuple[int, int], ...]]  # names bounded by an age, by intent
     foreign: frozenset[str]  # national cards whose official name is for foreigners
     pairs: Mapping[int, frozenset[str]]  # per curated entry: its names' rarer word pairs (TWIN_PAIR)
-    heads: Mapping[int, frozenset[str]]  # per national card: its official name's head (name_head)
+    labels: Sequence[str]  # per intent number: its display name (a national card's official name)
 
     @classmethod
     def build(cls, index: Index, names: Mapping[int, list[Phrase]]) -> Reranker:
@@ -290,8 +290,12 @@ class Reranker:
                 for number, doc in enumerate(index.docs)
                 if doc.kind is IntentKind.CURATED
             },
-            {number: name_head(doc.label) for number, doc in enumerate(index.docs) if doc.kind is IntentKind.LISTING},
+            [doc.label for doc in index.docs],
         )
+
+    def head(self, number: int) -> frozenset[str]:
+        """A national card's official name's head (:func:`name_head`), read when asked: no table of 2,600."""
+        return name_head(self.labels[number])
 
     def rerank(
         self,
@@ -313,7 +317,7 @@ class Reranker:
         if not is_english(text):  # English reaches national names only through the glossary's loose words
             lost = with_loss_read(text, query, self.idf)  # a lost paper asks for its reissue
             read = query if lost is None else lost
-            candidates = prefer_variant(candidates, numbers, read, self.names, self.pairs, self.heads, lost is not None)
+            candidates = prefer_variant(candidates, numbers, read, self.names, self.pairs, self.head, lost is not None)
         return candidates
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from intents.decision import Candidate, promote
 from intents.index import IntentKind, Phrase, terms_of
@@ -56,7 +56,7 @@ def prefer_variant(
     query: Mapping[str, float],
     names: Mapping[int, Sequence[Phrase]],
     pairs: Mapping[int, frozenset[str]],
-    heads: Mapping[int, frozenset[str]],
+    heads: Callable[[int], frozenset[str]],
     lost: bool = False,
 ) -> list[Candidate]:
     """Let a national card that is a variant of the curated leader take its place when the message says how it differs.
@@ -68,7 +68,7 @@ def prefer_variant(
     like the guide, whose names share most of its words. A national card close behind (within
     :data:`VARIANT_GAP`, among the first :data:`VARIANT_REACH`) that shares one of the leader's
     rarer name pairs (``pairs``: the intent's name pairs of IDF at least :data:`TWIN_PAIR`) takes
-    the lead when the message's weight on the first words of its official name (``heads``: the
+    the lead when the message's weight on the first words of its official name (``heads`` gives the
     terms of its first :data:`NAME_HEAD` words, "Thủ tục" aside) that none of the leader's names
     holds reaches :data:`VARIANT_WEIGHT`: those words are the act the message asks for.
     """
@@ -87,7 +87,7 @@ def prefer_variant(
         number = numbers[candidate.intent]
         if shared.isdisjoint(official_terms(names.get(number, ()))):
             continue  # not the leader's sibling: a different procedure that scored close
-        if sum(query.get(term, 0.0) for term in heads.get(number, frozenset()) - named) >= VARIANT_WEIGHT:
+        if sum(query.get(term, 0.0) for term in heads(number) - named) >= VARIANT_WEIGHT:
             return promote(candidates, position)
     return candidates
 

@@ -114,7 +114,7 @@ def test_a_variant_is_not_promoted_from_far_behind_or_when_it_is_no_sibling() ->
             Candidate(intent, IntentKind.CURATED if intent == "guide" else IntentKind.LISTING, score)
             for intent, score in scores
         ]
-        return [c.intent for c in prefer_variant(candidates, numbers, query, names, pairs, heads)]
+        return [c.intent for c in prefer_variant(candidates, numbers, query, names, pairs, heads.__getitem__)]
 
     assert ranked(("guide", 0.70), ("xoa-tam-tru", 0.70 - VARIANT_GAP + 0.01)) == ["xoa-tam-tru", "guide"]
     assert ranked(("guide", 0.70), ("xoa-tam-tru", 0.70 - VARIANT_GAP - 0.01)) == ["guide", "xoa-tam-tru"]
