@@ -364,3 +364,13 @@ def test_fee_and_time_cut_short_points_to_the_official_page(app: App) -> None:
     chat.say("thay đổi cải chính hộ tịch").press("Lệ phí và thời gian")
     chat.expect("xem đủ nội dung ở trang chính thức").expect_not("bấm các nút bên dưới")
     assert chat.replies[-1].links and chat.replies[-1].links[-1].url.startswith("https://dichvucong.gov.vn/")
+
+
+def test_a_short_paper_list_names_papers_everyone_brings_first_and_says_when_the_others_are_needed(app: App) -> None:
+    # A first passport: "Hộ chiếu cấp lần gần nhất còn giá trị (*)" had been the third paper listed.
+    first = Conversation(app.engine, user_id="first-passport", now=NOW).say("làm hộ chiếu lần đầu cần giấy tờ gì")
+    first.expect("Tờ khai đề nghị cấp hộ chiếu", "Ảnh chân dung").expect_not("Hộ chiếu cấp lần gần nhất")
+    # A paper needed only in some cases says so itself when it fits: no "(*)" to look up.
+    birth = Conversation(app.engine, user_id="birth-papers", now=NOW).say("làm giấy khai sinh cho con cần giấy tờ gì")
+    birth.expect("Văn bản ủy quyền (bản chính) — Chỉ khi nhờ người khác đi khai sinh")
+    assert birth.text.index("Giấy chứng sinh") < birth.text.index("Văn bản ủy quyền")

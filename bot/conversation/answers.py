@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from bot.conversation.actions import Kind, payload
-from bot.conversation.cards import BULLET, conditional_legend, document_line, duration_line
+from bot.conversation.cards import BULLET, conditional_legend, document_line, duration_line, is_restricted
 from bot.i18n import Translator
 from bot.messages import Link, Option, Reply, ReplyKind, shorten
 from intents.facets import Facet
@@ -190,8 +190,7 @@ def options_after(entry: Procedure, answered: str, tr: Translator) -> tuple[Opti
         (Option(tr.gettext("Where to submit"), payload(Kind.FACT, entry.id, Facet.WHERE)), Facet.WHERE),
     ]
     shown = {FEE_TIME, Facet.FEE, Facet.TIME} if answered in (Facet.FEE, Facet.TIME, FEE_TIME) else {answered}
-    if answered == Facet.DOCUMENTS:  # the short list points to the whole checklist for its (*) and the rest
-        shown = set()
+    shown -= {Facet.DOCUMENTS}  # the short list points to the whole checklist for its (*) and the rest
     held = {  # a button for a fact the entry does not hold would only say "not known"
         Facet.DOCUMENTS: bool(entry.documents),
         FEE_TIME: bool(entry.fees or entry.processing_time),
@@ -231,8 +230,9 @@ def _fee_time(entry: Procedure, facet: str, tr: Translator, today: dt.date) -> l
 
 def _documents(entry: Procedure, tr: Translator) -> list[str]:
     lines = [tr.gettext("Papers for {name}:").format(name=entry.name.get(tr.locale))]
-    lines += [f"{BULLET} {document_line(document, tr)}" for document in entry.documents]
-    if any(document.condition is not None for document in entry.documents):
+    ordered = sorted(entry.documents, key=lambda document: is_restricted(document, tr))  # "only when …" last
+    lines += [f"{BULLET} {document_line(paper, tr)}" for paper in ordered]
+    if any(line.endswith("(*)") for line in lines):  # an "only when …" said in full needs no legend
         lines.append(conditional_legend(tr))
     return lines
 

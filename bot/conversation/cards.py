@@ -38,8 +38,8 @@ def _form(form: DocumentForm | None, tr: Translator) -> str:
     return labels[form] if form else ""
 
 
-def document_line(document: Document, tr: Translator, detailed: bool = False) -> str:
-    """One document: name, form and quantity, and (detailed) when it is needed."""
+def document_line(document: Document, tr: Translator, detailed: bool = False, restriction: bool = True) -> str:
+    """One document: name, form and quantity, and (detailed) when it is needed, or (brief) a short "only when"."""
     parts = [document.name.get(tr.locale)]
     form = _form(document.form, tr)
     if form and document.quantity > 1:
@@ -50,8 +50,37 @@ def document_line(document: Document, tr: Translator, detailed: bool = False) ->
         )
     line = f"{parts[0]} ({form})" if form else parts[0]
     if document.condition is not None:
-        line += f" — {document.condition.get(tr.locale)}" if detailed else " (*)"
+        only = _restriction(document.condition.get(tr.locale)) if restriction and not detailed else None
+        if detailed:
+            line += f" — {document.condition.get(tr.locale)}"
+        elif only is not None:  # "— Chỉ khi đã từng có hộ chiếu": a first-timer skips it at a glance
+            line += f" — {only}"
+        else:
+            line += " (*)"
     return line
+
+
+RESTRICTED = ("Chỉ ", "Only ")  # how the catalog opens a condition that limits a paper to some cases
+BRIEF_RESTRICTION = 60  # characters: a longer "only when …" stays behind "(*)"
+
+
+def _compact_paper(document: Document, tr: Translator) -> str:
+    """A checklist line: its "only when …" if it fits, else the "(*)" the legend explains."""
+    line = document_line(document, tr)
+    return line if len(line) <= COMPACT_PAPER else document_line(document, tr, restriction=False)
+
+
+def is_restricted(document: Document, tr: Translator) -> bool:
+    """Whether a paper is needed only in some cases (its condition opens with "Chỉ …" / "Only …")."""
+    return document.condition is not None and document.condition.get(tr.locale).startswith(RESTRICTED)
+
+
+def _restriction(condition: str) -> str | None:
+    """A condition's opening "only when …" sentence, when it is one and short enough to say in a list."""
+    first = condition.split(". ")[0].rstrip(".")
+    if not first.startswith(RESTRICTED) or len(first) > BRIEF_RESTRICTION:
+        return None
+    return first
 
 
 def conditional_legend(tr: Translator) -> str:
@@ -157,7 +186,7 @@ def compact_card(entry: Procedure, tr: Translator, today: dt.date) -> Reply:
     lines = [f"📄 {entry.name.get(loc)}{code}"]
     if entry.documents:
         lines.append(f"{tr.gettext('Papers to prepare')}:{_unverified(entry, 'documents', tr)}")
-        lines += [f"☐ {shorten(document_line(doc, tr), COMPACT_PAPER)}" for doc in entry.documents]
+        lines += [f"☐ {shorten(_compact_paper(doc, tr), COMPACT_PAPER)}" for doc in entry.documents]
         if any(doc.condition is not None for doc in entry.documents):
             lines.append(conditional_legend(tr))
     current = [fee for fee in entry.fees if fee.valid_until is None or fee.valid_until >= today]
