@@ -128,6 +128,9 @@ def test_a_lost_paper_is_offered_its_reissue_card_first(router: Router) -> None:
     assert lost.candidates[0].intent == "1.013082"  # Cấp lại chứng nhận đăng ký xe, biển số xe …
     assert "dang-ky-xe" in [candidate.intent for candidate in lost.candidates]
     assert lost.verdict is not Verdict.MATCH
+    # A lost passport: its loss report (Trình báo mất hộ chiếu) is offered first, the passport guide beside it.
+    passport = router.route("mất hộ chiếu phải báo ở đâu")
+    assert passport.candidates[0].intent == "1.010386" and "ho-chieu" in [c.intent for c in passport.candidates]
     # "mất" that takes time, and a secret, lose nothing.
     assert router.route("mất bao lâu thì có giấy đăng ký xe").candidates[0].intent == "dang-ky-xe"
     assert router.route("đăng ký xe máy mới mua").candidates[0].intent == "dang-ky-xe"
