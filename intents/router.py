@@ -46,8 +46,8 @@ from intents.tuning import (
 )
 from procedures.referrals import Referrals
 
-# Ranked candidates, scope features, informative words, topic probability (see Router._score).
-Scored = tuple[list[Candidate], list[float] | None, int, float | None]
+# Ranked candidates, scope features, informative words, topic probability, query terms (see Router._score).
+Scored = tuple[list[Candidate], list[float] | None, int, float | None, dict[str, float]]
 
 
 class Router:
@@ -138,7 +138,7 @@ class Router:
         A message the scope model (see :meth:`scope_features`) or the topic model judges out of
         scope is led by a chatter candidate, which :meth:`decide` reads as no match.
         """
-        return self._scoped(*self._score(text))
+        return self._scoped(*self._score(text)[:4])
 
     def _scoped(
         self, candidates: list[Candidate], features: list[float] | None, informative: int, topic: float | None
@@ -163,9 +163,9 @@ class Router:
         return self._score(text, features_wanted=True)[1]
 
     def _score(self, text: str, features_wanted: bool = False) -> Scored:
-        """Rank the intents, best first, with the scope features, informative words and topic.
+        """Rank the intents, best first, with the scope features, informative words, topic and query.
 
-        The last: the topic model's chance that the message is about public administration
+        The topic: the model's chance that the message is about public administration
         (None when it is too short to be judged or there is no model).
 
         Two passes keep this fast on large catalogs: gather candidate phrases from the
@@ -175,10 +175,10 @@ class Router:
         accents = accented_words(text)
         query = self.query_terms(text, accents)
         if not query:
-            return [], None, 0, None
+            return [], None, 0, None, query
         shortlist = self._shortlist(query)
         if shortlist is None:
-            return [], None, informative_words(query), None
+            return [], None, informative_words(query), None, query
         query_weight = sum(query.values())
         # A long story names no procedure outright: trust accumulated evidence over any one phrase.
         informative = informative_words(query)
@@ -192,7 +192,7 @@ class Router:
                 self.index, self._names, candidates, numbers, query, heaviest, query_weight, informative
             )
         topic = self.topic_model.judged(query, informative) if self.topic_model is not None else None
-        return candidates, features, informative, topic
+        return candidates, features, informative, topic, query
 
     def _shortlist(self, query: dict[str, float]) -> list[tuple[float, int]] | None:
         """The most promising phrases, as ``(promise, -phrase number)``; None when none shares a term.
@@ -361,10 +361,10 @@ class Router:
         holds the asking words, and they sink the topic under the no-match line) and "hộ chiếu
         có giá trị bao lâu" (a sibling's name holds them) are routed by their topic alone.
         """
-        candidates, features, informative, topic = self._score(text)
+        candidates, features, informative, topic, query = self._score(text)
         candidates = self._scoped(candidates, features, informative, topic)
         if candidates and candidates[0].intent == CHATTER:  # unless a procedure is named in full
-            candidates = rules.named_over_chatter(candidates, self.names, set(self.query_terms(text)), self.index.idf)
+            candidates = rules.named_over_chatter(candidates, self.names, query.keys(), self.index.idf)
         decision = self.decide(text, candidates)
         if decision.verdict is not Verdict.MATCH:
             decision = reread(text, decision, candidates, self, informative < self.weights.long_message)

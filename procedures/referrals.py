@@ -73,6 +73,14 @@ def _asked_pattern(name: str) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?:xin|lam|cap|lay)(?: (?:giay|lai|ban|cho \w+))? {re.escape(name)}(?!\w)")
 
 
+def _asks_for(folded: str, said: Iterable[str]) -> bool:
+    """Whether the message asks for one of ``said`` in full (read only once a cue has matched)."""
+    return any(
+        len(phrase.split()) >= SAID_WORDS and _asked_pattern(phrase).search(folded)
+        for phrase in (_fold(name) for name in said)
+    )
+
+
 @dataclass(frozen=True)
 class Referrals:
     """The shipped referrals with their cue patterns compiled."""
@@ -99,19 +107,15 @@ class Referrals:
         """
         folded = _fold(text)
         names = [_fold(name) for name in matched_names]
-        named = any(
-            len(phrase.split()) >= SAID_WORDS and _asked_pattern(phrase).search(folded)
-            for phrase in (_fold(name) for name in said)
-        )
         for referral in self.items:
             if any(_cue_pattern(phrase).search(folded) for phrase in referral.unless):
-                continue
-            if named and not referral.keeps_match:
                 continue
             for cue in referral.cues:
                 pattern = _cue_pattern(cue)
                 if pattern.search(folded) and not any(pattern.search(name) for name in names):
-                    return referral
+                    if referral.keeps_match or not _asks_for(folded, said):
+                        return referral
+                    break  # the procedure asked for by name is what the message is about
         return None
 
     def by_id(self, matter: str) -> Referral | None:
