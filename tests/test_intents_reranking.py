@@ -85,6 +85,13 @@ def test_a_national_card_that_explains_all_the_curated_leader_does_and_more_lead
     assert router.route("làm sổ đỏ lần đầu").candidates[0].intent == "cap-so-do"
 
 
+def test_a_paper_gone_astray_is_a_lost_paper(router: Router) -> None:
+    # Official names say "bị mất", people also say "thất lạc": the reissue cards lead for both.
+    for text in ("thất lạc sổ đỏ", "sổ đỏ bị thất lạc", "that lac so do"):
+        assert router.route(text).candidates[0].intent == "1.012786", text  # Cấp lại Giấy chứng nhận do bị mất
+    assert router.route("thất lạc hộ chiếu").candidates[0].intent == "1.010386"  # Trình báo mất hộ chiếu
+
+
 def test_a_variant_of_the_curated_guide_leads_when_the_message_says_its_act(router: Router) -> None:
     # The guides register a temporary residence and a birth; their national siblings delete the
     # one and register the other again, and their names begin with that act.
