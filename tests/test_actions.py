@@ -17,6 +17,7 @@ from bot.conversation.actions import (
     ANS_YES,
     NAV_EXIT,
     NAV_MENU,
+    NAV_STUCK,
     STAFF_DONE,
     Action,
     ActionTable,
@@ -93,3 +94,16 @@ def test_a_table_refuses_a_second_handler() -> None:
 )
 def test_right_and_stop_are_told_apart_by_their_marks(typed: str, awaiting: bool, meant: str | None) -> None:
     assert parse(typed, [], awaiting) == meant
+
+
+@pytest.mark.parametrize("locale", ["vi", "en"])
+def test_the_always_offered_buttons_work_when_their_label_is_typed_with_no_button_on_screen(locale: str) -> None:
+    # A first message often copies a label someone was told to tap ("bấm Nhờ người hỗ trợ").
+    from babel.messages.pofile import read_po
+
+    with (ROOT / "bot" / "locales" / "vi" / "LC_MESSAGES" / "messages.po").open("rb") as po:
+        vietnamese = read_po(po)
+    for label, meant in (("Talk to a person", NAV_STUCK), ("I'm stuck", NAV_STUCK), ("Menu", NAV_MENU)):
+        shown = str(vietnamese[label].string) if locale == "vi" else label
+        assert shown, label
+        assert parse(shown, [], awaiting_answer=False) == meant, shown

@@ -70,6 +70,11 @@ _WORDS: dict[str, tuple[str, ...]] = {
         "i'm stuck",
         "can giup",
         "can nguoi giup",
+        # the person button's own label ("Nhờ người hỗ trợ" / "Talk to a person"), typed with no
+        # button on screen: a first message copies what a neighbour or a poster said to tap
+        "nho nguoi ho tro",
+        "can nguoi ho tro",
+        "talk to a person",
         # confusion in a guide is being stuck: help from a person, not "I have no information"
         "khong hieu",
         "ko hieu",
