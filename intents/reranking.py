@@ -31,7 +31,7 @@ from intents.glossary import is_english
 from intents.index import Index, IntentKind, Phrase
 from intents.normalize import fold
 from intents.tuning import Weights
-from intents.variants import TWIN_PAIR, name_head, official_terms, prefer_variant, with_loss_read
+from intents.variants import TWIN_PAIR, name_head, official_terms, prefer_variant, with_acts, with_loss_read
 
 MAX_AGE = 120
 MINOR_AGE = 17  # the oldest age a curated guide's age bound is compared with (a child's, not a parent's)
@@ -308,15 +308,16 @@ class Reranker:
         """Apply every second look to the scorer's ranking of ``text``."""
         if weights.chatter_margin is not None:
             candidates = chatter_first(candidates, weights.chatter_margin)
+        acted = with_acts(text, query, self.idf) if not is_english(text) else None
         candidates = prefer_distinctive(candidates, numbers, query, weights, self.curated_words, self.intent_terms)
-        candidates = prefer_named_sibling(candidates, numbers, query, weights, self.names, self.idf)
+        candidates = prefer_named_sibling(candidates, numbers, acted or query, weights, self.names, self.idf)
         if candidates and self.age_bounds and any(character.isdigit() for character in text):
             candidates = fit_age(text, candidates, self.age_bounds)
         if candidates and self.foreign and says_foreigner(text):
             candidates = prefer_foreign(candidates, numbers, self.names, self.foreign, self.idf)
         if not is_english(text):  # English reaches national names only through the glossary's loose words
-            lost = with_loss_read(text, query, self.idf)  # a lost paper asks for its reissue
-            read = query if lost is None else lost
+            lost = with_loss_read(text, acted or query, self.idf)  # a lost paper asks for its reissue
+            read = (acted or query) if lost is None else lost
             candidates = prefer_variant(candidates, numbers, read, self.names, self.pairs, self.head, lost is not None)
         return candidates
 

@@ -7,6 +7,12 @@ official names begin with another act on the same paper: "Cấp lại …", "Xó
 is ranked under it; :func:`prefer_variant` lets the variant lead when the message says the act
 (:class:`intents.reranking.Reranker` applies it after the other second looks). A paper said lost
 says its act without its words: :func:`with_loss_read` reads "cấp lại" and "báo mất" into it.
+
+People also say an act in everyday words ("kích hoạt lại", "ra khỏi diện hộ nghèo", "làm lại")
+that no official name holds, and the sibling that shares the topic words and a stray act word
+wins: :func:`with_acts` adds the official act ("khôi phục", "thoát", "cấp lại") for the second
+looks that tell siblings and variants apart to read; the scorer does not (the act says which
+sibling, never which family).
 """
 
 from __future__ import annotations
@@ -107,6 +113,39 @@ def with_loss_read(text: str, query: Mapping[str, float], idf: Mapping[str, floa
     return {**{term: idf.get(term, 0.0) for term in LOSS_ACTS}, **query}
 
 
+# Everyday (folded) -> the official act, as official names spell it. Only acts that open
+# official names (see docs/router.md); never a word that is also a common other word once
+# folded ("bỏ" is "bố", "dẹp" is "đẹp", "hủy" is "huy" of "huy động", "mới" is everywhere).
+ACTS: dict[str, tuple[str, ...]] = {
+    "kich hoat lai": ("khôi phục",),
+    "phuc hoi": ("khôi phục",),
+    "mo lai": ("khôi phục", "mở khóa"),
+    "ra khoi": ("thoát",),
+    "thoat khoi": ("thoát",),
+    "lam lai": ("cấp lại",),
+    "xin lai": ("cấp lại",),
+    "doi lai": ("cấp đổi",),
+    "doi moi": ("cấp đổi",),
+    "dong cua": ("chấm dứt",),
+    "tam nghi": ("tạm ngừng",),
+    "tam dung": ("tạm ngừng",),
+    "sua lai": ("đính chính", "điều chỉnh"),
+    "sua sai": ("đính chính",),
+    "them": ("bổ sung",),
+}
+_SAID = re.compile(r"\b(" + "|".join(sorted(map(re.escape, ACTS), key=len, reverse=True)) + r")\b")
+_TERMS = {said: tuple(term for act in acts for term in terms_of(fold(act).split())) for said, acts in ACTS.items()}
+
+
+def with_acts(text: str, query: Mapping[str, float], idf: Mapping[str, float]) -> Mapping[str, float] | None:
+    """The query holding the official acts the message says in everyday words; None when it says none."""
+    said = {match.group(1) for match in _SAID.finditer(fold(text))}
+    if not said:
+        return None
+    added = {term: idf.get(term, 0.0) for phrase in said for term in _TERMS[phrase]}
+    return {**added, **query}
+
+
 def name_head(name: str) -> frozenset[str]:
     """The terms of an official name's first :data:`NAME_HEAD` words, an opening "Thủ tục" aside."""
     words = tokens(name)
@@ -121,6 +160,8 @@ def official_terms(phrases: Sequence[Phrase]) -> frozenset[str]:
 
 
 __all__ = [
+    "ACTS",
+    "with_acts",
     "LOST",
     "LOST_MARKED",
     "with_loss_read",

@@ -147,3 +147,12 @@ def test_a_lost_paper_is_offered_its_reissue_card_first(router: Router) -> None:
     query = router.query_terms("giữ bí mật giấy tờ")
     assert with_loss_read("giữ bí mật giấy tờ", query, router.index.idf) is None
     assert with_loss_read("thất lạc giấy tờ", query, router.index.idf) is not None
+
+
+def test_an_act_said_in_everyday_words_tells_national_siblings_apart(router: Router) -> None:
+    # "ra khỏi diện hộ nghèo" is the act official names call "thoát": the sibling for leaving
+    # poverty leads, not the one for being recognised as poor, whose words the message shares.
+    leaving = "Nhà tôi mấy năm nay làm ăn khấm khá rồi, muốn đăng ký ra khỏi diện hộ nghèo của xã thì nộp đơn ở đâu?"
+    assert router.route(leaving).candidates[0].intent == "1.011608"  # Công nhận hộ thoát nghèo …
+    joining = "Tôi đăng ký hộ nghèo cho nhà mình năm nay thì nộp đơn ở đâu vậy?"
+    assert router.route(joining).candidates[0].intent == "1.011607"  # Công nhận hộ nghèo …
