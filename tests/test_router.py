@@ -159,7 +159,8 @@ def test_asking_for_someone_to_come_home_in_a_long_message_is_human(router: Rout
 def test_an_english_filler_that_folds_onto_a_vietnamese_word_keeps_its_weight(router: Router) -> None:
     from intents.index import STOPWORD_WEIGHT
 
-    assert router.query_terms("bằng bị thất lạc")["that"] > STOPWORD_WEIGHT
+    # "thất" folds onto the English "that" ("thất lạc" itself now reads as "bị mất")
+    assert router.query_terms("mới bị thất nghiệp")["that"] > STOPWORD_WEIGHT
 
 
 def test_eval_cli_applies_the_scoring_rule(tmp_path, dvcbot) -> None:  # type: ignore[no-untyped-def]
