@@ -139,9 +139,19 @@ class Glossary:
 
 def is_english(text: str, words: Sequence[str] | None = None) -> bool:
     """``text`` reads as English both as typed and normalised (``words``: ``tokens(text)``, made only when needed)."""
+    if words is None:
+        return _reads_english(text)
     if has_vietnamese_marks(text) or detect(text) != "en":
         return False  # most messages: no normalisation needed to say so
-    return detect(" ".join(tokens(text) if words is None else words)) == "en"
+    return detect(" ".join(words)) == "en"
+
+
+@lru_cache(maxsize=16)  # asked three or four times of each routed message; small, as has_vietnamese_marks
+def _reads_english(text: str) -> bool:
+    """:func:`is_english` of a text alone (its tokens made only when needed)."""
+    if has_vietnamese_marks(text) or detect(text) != "en":
+        return False
+    return detect(" ".join(tokens(text))) == "en"
 
 
 def load_glossary(path: Path = GLOSSARY_FILE) -> Glossary:

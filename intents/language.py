@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from intents.normalize import fold
 
@@ -48,6 +49,9 @@ _VIETNAMESE_SHORTHAND = frozenset(
 MIN_WORDS = 3
 
 
+# Asked several times of each routed message (language, glossary, second looks); kept small: a
+# bot meets each message once, so only the asks within one message should be spared.
+@lru_cache(maxsize=16)
 def has_vietnamese_marks(text: str) -> bool:
     """True when the text holds a letter or tone mark only Vietnamese uses: it is then never English."""
     if _VIETNAMESE_LETTER.search(text):

@@ -73,6 +73,12 @@ def _asked_pattern(name: str) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?:xin|lam|cap|lay)(?: (?:giay|lai|ban|cho \w+))? {re.escape(name)}(?!\w)")
 
 
+@lru_cache(maxsize=16)
+def _any_cue(cues: tuple[str, ...]) -> re.Pattern[str]:
+    """Every referral's cues in one pattern: most messages hold none, and one search says so."""
+    return re.compile(rf"(?<!\w)(?:{'|'.join(re.escape(cue) for cue in sorted(cues, key=len, reverse=True))})(?!\w)")
+
+
 def _asks_for(folded: str, said: Iterable[str]) -> bool:
     """Whether the message asks for one of ``said`` in full (read only once a cue has matched)."""
     return any(
@@ -106,6 +112,9 @@ class Referrals:
         A note that keeps the match ("UBND huyện") is said beside the procedure named all the same.
         """
         folded = _fold(text)
+        cues = tuple(cue for referral in self.items for cue in referral.cues)
+        if not cues or _any_cue(cues).search(folded) is None:
+            return None  # no cue at all (most messages): nothing to refer, the names need no folding
         names = [_fold(name) for name in matched_names]
         for referral in self.items:
             if any(_cue_pattern(phrase).search(folded) for phrase in referral.unless):
