@@ -17,10 +17,9 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from procedures.folding import fold
 from procedures.loader import load_yaml
@@ -51,40 +50,53 @@ class Referral(Frozen):
     checked: dt.date
     note: str = ""  # for editors, never shown
 
+    @field_validator("cues", "unless")
+    @classmethod
+    def _folded(cls, phrases: tuple[str, ...]) -> tuple[str, ...]:
+        """Cues are matched as folded whole words (:func:`_holds`): written any way, they are folded here."""
+        return tuple(_fold(phrase) for phrase in phrases)
+
 
 def _fold(text: str) -> str:
     """Folded, punctuation dropped, single spaces ("Ly hôn!" -> "ly hon")."""
     return " ".join(re.sub(r"[^\w]+", " ", fold(text)).split())
 
 
-@lru_cache(maxsize=256)
-def _cue_pattern(cue: str) -> re.Pattern[str]:
-    """A cue matched on word boundaries, compiled once (``find`` runs on every routed message)."""
-    return re.compile(rf"(?<!\w){re.escape(cue)}(?!\w)")
+def _holds(padded: str, phrase: str) -> bool:
+    """Whether a folded message, padded with a space each side, holds ``phrase`` as whole words.
 
-
-@lru_cache(maxsize=1024)
-def _asked_pattern(name: str) -> re.Pattern[str]:
-    """A procedure's name asked for: after "xin", "làm", "cấp" or "lấy" ("xin giấy xác nhận …").
-
-    A name merely mentioned ("chồng giữ giấy đăng ký kết hôn", "không cho đăng ký tạm trú") is
-    part of the matter's story, and the matter is still referred.
+    Folding has turned every character that is not a letter or digit into a space, so a plain
+    substring test is the word-boundary match: no pattern to compile per cue or name.
     """
-    return re.compile(rf"(?<!\w)(?:xin|lam|cap|lay)(?: (?:giay|lai|ban|cho \w+))? {re.escape(name)}(?!\w)")
+    return f" {phrase} " in padded
 
 
-@lru_cache(maxsize=16)
-def _any_cue(cues: tuple[str, ...]) -> re.Pattern[str]:
-    """Every referral's cues in one pattern: most messages hold none, and one search says so."""
-    return re.compile(rf"(?<!\w)(?:{'|'.join(re.escape(cue) for cue in sorted(cues, key=len, reverse=True))})(?!\w)")
+ASKING = frozenset({"xin", "lam", "cap", "lay"})  # "xin giấy …", "làm …", "cấp …", "lấy …"
+BETWEEN = frozenset({"giay", "lai", "ban"})  # "xin lại …", "làm bản …" ("xin cho con …" below)
 
 
-def _asks_for(folded: str, said: Iterable[str]) -> bool:
-    """Whether the message asks for one of ``said`` in full (read only once a cue has matched)."""
-    return any(
-        len(phrase.split()) >= SAID_WORDS and _asked_pattern(phrase).search(folded)
-        for phrase in (_fold(name) for name in said)
-    )
+def _asks_for(padded: str, said: Iterable[str]) -> bool:
+    """Whether the message asks for one of ``said`` in full (read only once a cue has matched).
+
+    Asked for: after "xin", "làm", "cấp" or "lấy", perhaps with "giấy", "lại", "bản" or "cho
+    <someone>" between ("xin giấy xác nhận …"). A name merely mentioned ("chồng giữ giấy đăng ký
+    kết hôn", "không cho đăng ký tạm trú") is part of the matter's story, and the matter is still
+    referred.
+    """
+    for name in (_fold(name) for name in said):
+        if len(name.split()) < SAID_WORDS:
+            continue
+        start = padded.find(f" {name} ")
+        while start != -1:
+            before = padded[:start].split()[-3:]
+            if (
+                before[-1:] and before[-1] in ASKING
+                or len(before) >= 2 and before[-2] in ASKING and before[-1] in BETWEEN
+                or len(before) == 3 and before[0] in ASKING and before[1] == "cho"
+            ):
+                return True
+            start = padded.find(f" {name} ", start + 1)
+    return False
 
 
 @dataclass(frozen=True)
@@ -111,18 +123,16 @@ class Referrals:
         giờ xin giấy xác nhận tình trạng hôn nhân" asks for that paper, whatever else it tells.
         A note that keeps the match ("UBND huyện") is said beside the procedure named all the same.
         """
-        folded = _fold(text)
-        cues = tuple(cue for referral in self.items for cue in referral.cues)
-        if not cues or _any_cue(cues).search(folded) is None:
+        padded = f" {_fold(text)} "
+        if not any(_holds(padded, cue) for referral in self.items for cue in referral.cues):
             return None  # no cue at all (most messages): nothing to refer, the names need no folding
-        names = [_fold(name) for name in matched_names]
+        names = [f" {_fold(name)} " for name in matched_names]
         for referral in self.items:
-            if any(_cue_pattern(phrase).search(folded) for phrase in referral.unless):
+            if any(_holds(padded, phrase) for phrase in referral.unless):
                 continue
             for cue in referral.cues:
-                pattern = _cue_pattern(cue)
-                if pattern.search(folded) and not any(pattern.search(name) for name in names):
-                    if referral.keeps_match or not _asks_for(folded, said):
+                if _holds(padded, cue) and not any(_holds(name, cue) for name in names):
+                    if referral.keeps_match or not _asks_for(padded, said):
                         return referral
                     break  # the procedure asked for by name is what the message is about
         return None

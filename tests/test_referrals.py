@@ -205,3 +205,23 @@ def test_a_procedure_named_in_full_beside_a_divorce_is_what_is_asked(app: App, r
     assert router.route("tôi muốn ly hôn").verdict is Verdict.NO_MATCH
     # A hotline asked beside a divorce names no procedure (a general intent's names do not count).
     assert router.route("chồng đánh đập, tôi chưa muốn ly hôn, có đường dây nóng hỗ trợ không").intent == "out_of_scope"
+
+
+def test_a_name_is_asked_for_after_an_asking_verb_and_at_most_one_word_or_someone() -> None:
+    from procedures.referrals import Referrals
+
+    divorce = Referrals.load()
+    paper = ("Giấy xác nhận tình trạng hôn nhân",)
+    for asked in (
+        "đang ly hôn, xin giấy xác nhận tình trạng hôn nhân ở đâu",  # "giấy" between is the paper's own word
+        "đang ly hôn, xin lại giấy xác nhận tình trạng hôn nhân",
+        "đang ly hôn, xin cho con giấy xác nhận tình trạng hôn nhân",
+        "Đang ly hôn. Làm giấy xác nhận tình trạng hôn nhân!",
+    ):
+        assert divorce.find(asked, said=paper) is None, asked
+    for told in (
+        "ly hôn nhưng chồng giữ giấy xác nhận tình trạng hôn nhân",
+        "đang ly hôn, xin hỏi về giấy xác nhận tình trạng hôn nhân",
+    ):
+        found = divorce.find(told, said=paper)
+        assert found is not None and found.outside, told
