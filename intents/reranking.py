@@ -316,9 +316,13 @@ class Reranker:
         if candidates and self.foreign and says_foreigner(text):
             candidates = prefer_foreign(candidates, numbers, self.names, self.foreign, self.idf)
         if not is_english(text):  # English reaches national names only through the glossary's loose words
-            lost = with_loss_read(text, acted or query, self.idf)  # a lost paper asks for its reissue
-            read = (acted or query) if lost is None else lost
-            candidates = prefer_variant(candidates, numbers, read, self.names, self.pairs, self.head, lost is not None)
+            read = acted or query
+            varied = prefer_variant(candidates, numbers, read, self.names, self.pairs, self.head)
+            # A lost paper asks for its reissue or copy, unless it says the act it wants ("đăng ký lại").
+            lost = with_loss_read(text, read, self.idf) if varied is candidates else None
+            if lost is not None:
+                varied = prefer_variant(candidates, numbers, lost, self.names, self.pairs, self.head, lost=True)
+            candidates = varied
         return candidates
 
 

@@ -48,7 +48,9 @@ LOST = re.compile(
     r"\b(?:bi mat|lam mat|danh mat|that lac|danh roi|mat (?:the|can cuoc|cccd|cmnd|vi|giay|ho chieu|bang lai|so|"
     r"ca vet|cavet|dang ky|bien)|lost|stolen)\b"
 )
-LOSS_ACTS = ("cap", "lai", "cap_lai", "bao_mat", "trinh_bao")  # the terms of "cấp lại" and "(trình) báo mất"
+# The terms of "cấp lại", "(trình) báo mất" and "bản sao": a lost paper is reissued, reported, or
+# copied from the register (a marriage certificate: "Cấp bản sao trích lục").
+LOSS_ACTS = ("cap", "lai", "cap_lai", "bao_mat", "trinh_bao", "ban", "sao", "ban_sao")
 # A lost paper's reissue card is named by no word of the message and lies further down: searched
 # this far and this far behind. Chosen on the same sets: a gap of 0.25-0.45 gives the same
 # figures (fresh-dev 81.2 -> 81.4, threshold check 86.0 -> 86.2, the rest unchanged); 0.4 reaches
@@ -78,6 +80,10 @@ def prefer_variant(
     the lead when the message's weight on the first words of its official name (``heads`` gives the
     terms of its first :data:`NAME_HEAD` words, "Thủ tục" aside) that none of the leader's names
     holds reaches :data:`VARIANT_WEIGHT`: those words are the act the message asks for.
+
+    With ``lost`` (the query holds the loss read, :func:`with_loss_read`) the search reaches
+    further, and a curated guide whose names share such a pair may lead too: "mất giấy đăng ký
+    kết hôn" asks for the guide to a copy of the marriage extract, not the marriage guide.
     """
     if len(candidates) < 2 or candidates[0].kind is not IntentKind.CURATED:
         return candidates
@@ -89,10 +95,15 @@ def prefer_variant(
     # is looked for further down ("mất giấy đăng ký xe máy": the reissue card lies 0.3 behind).
     reach, gap = (LOSS_REACH, LOSS_GAP) if lost else (VARIANT_REACH, VARIANT_GAP)
     for position, candidate in enumerate(candidates[1:reach], 1):
-        if candidate.kind is not IntentKind.LISTING or top.score - candidate.score > gap:
-            continue
+        if top.score - candidate.score > gap or candidate.kind is not IntentKind.LISTING and not (
+            lost and candidate.kind is IntentKind.CURATED
+        ):
+            continue  # a lost paper may also lead to a guide for its copy ("Cấp bản sao trích lục")
         number = numbers[candidate.intent]
-        if shared.isdisjoint(official_terms(names.get(number, ()))):
+        own = names.get(number, ())
+        # a national card by its official name; a guide by any of its names ("trích lục kết hôn")
+        terms = official_terms(own) if candidate.kind is IntentKind.LISTING else {t for p in own for t in p.terms}
+        if shared.isdisjoint(terms):
             continue  # not the leader's sibling: a different procedure that scored close
         if sum(query.get(term, 0.0) for term in heads(number) - named) >= VARIANT_WEIGHT:
             return promote(candidates, position)

@@ -156,3 +156,13 @@ def test_an_act_said_in_everyday_words_tells_national_siblings_apart(router: Rou
     assert router.route(leaving).candidates[0].intent == "1.011608"  # Công nhận hộ thoát nghèo …
     joining = "Tôi đăng ký hộ nghèo cho nhà mình năm nay thì nộp đơn ở đâu vậy?"
     assert router.route(joining).candidates[0].intent == "1.011607"  # Công nhận hộ nghèo …
+
+
+def test_a_lost_paper_leads_to_the_guide_for_its_copy_unless_the_message_asks_to_register_again(router: Router) -> None:
+    # The marriage guide registers a marriage; a lost certificate is copied from the register.
+    lost = router.route("mất giấy đăng ký kết hôn")
+    assert [candidate.intent for candidate in lost.candidates[:2]] == ["trich-luc-ho-tich", "ket-hon"]
+    assert lost.verdict is not Verdict.MATCH
+    # Register and paper both lost, "đăng ký lại" said: the re-registration card, not a copy.
+    again = "giấy kết hôn lẫn sổ lưu ở xã đều thất lạc, giờ muốn đăng ký lại kết hôn thì làm thế nào"
+    assert router.route(again).candidates[0].intent == "1.004746"  # Đăng ký lại kết hôn
