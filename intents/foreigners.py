@@ -96,10 +96,14 @@ def mentions_foreigner(text: str) -> bool:
     return _ANY_FOLDED.search(fold(text)) is not None or _WESTERNER.search(text) is not None
 
 
+_NGO = re.compile("ng[oòóỏõọ]", re.IGNORECASE)
+
+
 def is_for_foreigners(label: str) -> bool:
     """Whether a procedure's name says it is for foreigners or a foreign element."""
-    # Read of every national name when a router is built: most lack "ngo…" and need no folding.
-    return "ngo" in label.lower() and "nuoc ngoai" in fold(label)
+    # Read of every national name when a router is built: most lack "ngo…" (any tone, even
+    # misplaced: "ngòai") and need no folding.
+    return _NGO.search(label) is not None and "nuoc ngoai" in fold(label)
 
 
 def asked_by_a_body(label: str) -> bool:

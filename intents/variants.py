@@ -124,36 +124,50 @@ def with_loss_read(text: str, query: Mapping[str, float], idf: Mapping[str, floa
     return {**{term: idf.get(term, 0.0) for term in LOSS_ACTS}, **query}
 
 
-# Everyday (folded) -> the official act, as official names spell it. Only acts that open
-# official names (see docs/router.md); never a word that is also a common other word once
-# folded ("bỏ" is "bố", "dẹp" is "đẹp", "hủy" is "huy" of "huy động", "mới" is everywhere).
+# Everyday -> the official act, as official names spell it: only acts that open official names,
+# and only what tells one sibling from another (the pair "khôi phục", never "cấp" or "lại" alone,
+# which every family shares or which fold onto other words: "bổ" is the "bộ" of "cán bộ"). Typed
+# with marks, the key must be typed so: folded, "ra khỏi" is also "ra khơi" (put out to sea),
+# "đổi mới" "đời mới", "làm lại" "làm lãi", "tạm dừng" "tạm dùng". Left out: "thêm" (more),
+# "đóng cửa" ("hoạt động của"), "hủy" ("huy động"), "dẹp" ("đẹp"), "bỏ" ("bố").
 ACTS: dict[str, tuple[str, ...]] = {
-    "kich hoat lai": ("khôi phục",),
-    "phuc hoi": ("khôi phục",),
-    "mo lai": ("khôi phục", "mở khóa"),
-    "ra khoi": ("thoát",),
-    "thoat khoi": ("thoát",),
-    "lam lai": ("cấp lại",),
-    "xin lai": ("cấp lại",),
-    "doi lai": ("cấp đổi",),
-    "doi moi": ("cấp đổi",),
-    "dong cua": ("chấm dứt",),
-    "tam nghi": ("tạm ngừng",),
-    "tam dung": ("tạm ngừng",),
-    "sua lai": ("đính chính", "điều chỉnh"),
-    "sua sai": ("đính chính",),
-    "them": ("bổ sung",),
+    "kích hoạt lại": ("khôi phục",),
+    "phục hồi": ("khôi phục",),
+    "mở lại": ("khôi phục", "mở khóa"),
+    "ra khỏi": ("thoát",),
+    "thoát khỏi": ("thoát",),
+    "làm lại": ("cấp lại",),
+    "xin lại": ("cấp lại",),
+    "đổi lại": ("cấp đổi",),
+    "đổi mới": ("cấp đổi",),
+    "tạm nghỉ": ("tạm ngừng",),
+    "tạm dừng": ("tạm ngừng",),
+    "sửa lại": ("đính chính", "điều chỉnh"),
+    "sửa sai": ("đính chính",),
 }
-_SAID = re.compile(r"\b(" + "|".join(sorted(map(re.escape, ACTS), key=len, reverse=True)) + r")\b")
-_TERMS = {said: tuple(term for act in acts for term in terms_of(fold(act).split())) for said, acts in ACTS.items()}
+_SAID_MARKED = re.compile(r"(?<!\w)(" + "|".join(sorted(map(re.escape, ACTS), key=len, reverse=True)) + r")(?!\w)")
+_FOLDED = {fold(key): key for key in ACTS}
+_SAID_FOLDED = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _FOLDED), key=len, reverse=True)) + r")\b")
+
+
+def _act_terms(act: str) -> tuple[str, ...]:
+    """What tells an act apart: its word pairs, or its one word ("thoát")."""
+    terms = terms_of(tokens(act))
+    return tuple(term for term in terms if "_" in term) or tuple(terms)
+
+
+_TERMS = {key: tuple(term for act in acts for term in _act_terms(act)) for key, acts in ACTS.items()}
 
 
 def with_acts(text: str, query: Mapping[str, float], idf: Mapping[str, float]) -> Mapping[str, float] | None:
     """The query holding the official acts the message says in everyday words; None when it says none."""
-    said = {match.group(1) for match in _SAID.finditer(fold(text))}
+    if has_vietnamese_marks(text):
+        said = {match.group(1) for match in _SAID_MARKED.finditer(unicodedata.normalize("NFC", text).lower())}
+    else:
+        said = {_FOLDED[match.group(1)] for match in _SAID_FOLDED.finditer(fold(text))}
     if not said:
         return None
-    added = {term: idf.get(term, 0.0) for phrase in said for term in _TERMS[phrase]}
+    added = {term: idf.get(term, 0.0) for key in said for term in _TERMS[key]}
     return {**added, **query}
 
 

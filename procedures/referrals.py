@@ -54,7 +54,10 @@ class Referral(Frozen):
     @classmethod
     def _folded(cls, phrases: tuple[str, ...]) -> tuple[str, ...]:
         """Cues are matched as folded whole words (:func:`_holds`): written any way, they are folded here."""
-        return tuple(_fold(phrase) for phrase in phrases)
+        folded = tuple(_fold(phrase) for phrase in phrases)
+        if not all(folded):  # "—" folds to nothing, and an empty cue would hold in every empty message
+            raise ValueError("a cue or unless phrase has no letter or digit")
+        return folded
 
 
 def _fold(text: str) -> str:
@@ -65,7 +68,8 @@ def _fold(text: str) -> str:
 def _holds(padded: str, phrase: str) -> bool:
     """Whether a folded message, padded with a space each side, holds ``phrase`` as whole words.
 
-    Folding has turned every character that is not a letter or digit into a space, so a plain
+    Folding has turned every character that is not a word character (a letter, a digit or "_")
+    into a space, so a plain
     substring test is the word-boundary match: no pattern to compile per cue or name.
     """
     return f" {phrase} " in padded
@@ -101,7 +105,7 @@ def _asks_for(padded: str, said: Iterable[str]) -> bool:
 
 @dataclass(frozen=True)
 class Referrals:
-    """The shipped referrals with their cue patterns compiled."""
+    """The shipped referrals, their cues folded."""
 
     items: tuple[Referral, ...] = ()
 

@@ -166,3 +166,15 @@ def test_a_lost_paper_leads_to_the_guide_for_its_copy_unless_the_message_asks_to
     # Register and paper both lost, "đăng ký lại" said: the re-registration card, not a copy.
     again = "giấy kết hôn lẫn sổ lưu ở xã đều thất lạc, giờ muốn đăng ký lại kết hôn thì làm thế nào"
     assert router.route(again).candidates[0].intent == "1.004746"  # Đăng ký lại kết hôn
+
+
+def test_an_everyday_act_is_read_only_as_typed_and_only_by_the_pair_that_tells_siblings_apart() -> None:
+    from intents.variants import with_acts
+
+    idf = {"khoi_phuc": 5.0, "thoat": 4.0, "cap_lai": 2.0}
+    assert with_acts("mã số thuế bị khóa, muốn kích hoạt lại", {}, idf) == {"khoi_phuc": 5.0}
+    assert with_acts("ma so thue muon kich hoat lai", {}, idf) == {"khoi_phuc": 5.0}  # typed plain: folded
+    assert with_acts("đăng ký ra khỏi diện hộ nghèo", {"ho": 1.0}, idf) == {"thoat": 4.0, "ho": 1.0}
+    # Words that fold onto an act's everyday form, typed with their marks, say no act.
+    for text in ("hợp đồng của tôi còn hạn", "xin hỏi thêm về thủ tục", "ngư dân ra khơi", "làm lãi", "xe đời mới"):
+        assert with_acts(text, {}, idf) is None, text

@@ -225,3 +225,29 @@ def test_a_name_is_asked_for_after_an_asking_verb_and_at_most_one_word_or_someon
     ):
         found = divorce.find(told, said=paper)
         assert found is not None and found.outside, told
+
+
+def test_cues_are_folded_on_load_and_a_cue_with_no_word_is_refused() -> None:
+    import pydantic
+    import pytest
+
+    from procedures.models import Text
+    from procedures.referrals import Referral
+
+    def made(cues: tuple[str, ...], unless: tuple[str, ...] = ()) -> Referral:
+        return Referral(
+            id="x",
+            cues=cues,
+            unless=unless,
+            topic=Text(vi="Ly hôn", en="Divorce"),
+            text=Text(vi="Tòa án.", en="The court."),
+            source="3.000163",
+            checked=dt.date(2026, 12, 7),
+        )
+
+    written = made(("Ly hôn!",), ("Đã ly hôn",))
+    assert (written.cues, written.unless) == (("ly hon",), ("da ly hon",))
+    assert Referrals((written,)).find("tôi muốn LY HÔN") is written
+    assert Referrals((written,)).find("đã ly hôn rồi") is None
+    with pytest.raises(pydantic.ValidationError):
+        made(("—",))
