@@ -44,10 +44,12 @@ LOST_MARKED = re.compile(
     r"(?<!\w)(?:bị mất|làm mất|đánh mất|thất lạc|đánh rơi|mất (?:thẻ|căn cước|cccd|cmnd|ví|giấy|hộ chiếu|bằng|sổ|"
     r"cà vẹt|cavet|đăng ký|biển))(?!\w)|\b(?:lost|stolen)\b"
 )
-LOST = re.compile(
-    r"\b(?:bi mat|lam mat|danh mat|that lac|danh roi|mat (?:the|can cuoc|cccd|cmnd|vi|giay|ho chieu|bang lai|so|"
-    r"ca vet|cavet|dang ky|bien)|lost|stolen)\b"
+# Folded, for text typed without marks (and, within intents.firsts.AGAIN, for "not a first card").
+LOST_WORDS = (
+    r"bi mat|lam mat|danh mat|that lac|danh roi|mat (?:the|can cuoc|cccd|cmnd|vi|giay|ho chieu|bang lai|so|"
+    r"ca vet|cavet|dang ky|bien)|lost|stolen"
 )
+LOST = re.compile(rf"\b(?:{LOST_WORDS})\b")
 # The terms of "cấp lại", "(trình) báo mất" and "bản sao": a lost paper is reissued, reported, or
 # copied from the register (a marriage certificate: "Cấp bản sao trích lục").
 LOSS_ACTS = ("cap", "lai", "cap_lai", "bao_mat", "trinh_bao", "ban", "sao", "ban_sao")
@@ -186,6 +188,7 @@ def official_terms(phrases: Sequence[Phrase]) -> frozenset[str]:
 
 __all__ = [
     "ACTS",
+    "LOST_WORDS",
     "with_acts",
     "LOST",
     "LOST_MARKED",
