@@ -183,7 +183,7 @@ def test_yes_no_shorthand_answers_the_pending_question(app: App) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["có", "co", "dc", "đc", "được", "ok", "oke", "ừ", "uh", "vâng", "dạ", "yes", "Dạ vâng!"]
+    "text", ["có", "co", "dc", "đc", "được", "ok", "oke", "ừ", "uh", "uk", "vâng", "dạ", "yes", "Dạ vâng!"]
 )
 def test_yes_shorthand(text: str) -> None:
     assert yes_or_no(text) is True

@@ -278,6 +278,8 @@ def test_a_second_need_in_one_message_is_one_tap_away(chat: Conversation) -> Non
     english = Conversation(chat.engine, user_id="second-need-en", locale_hint="en", now=chat.now)
     english.say("My daughter is 10 and has never had a passport. How do I get one?")
     assert not [option for option in english.options if option.label.startswith("Also:")]
+    # On an English phone the second need is named in English.
+    english.say("my mother died, how do I claim the funeral allowance").expect_option("Also: Death registration")
     english.say("My baby was born last month, never registered. what to do")
     assert not [option for option in english.options if option.label.startswith("Also:")]  # a land title had come
     also = Conversation(chat.engine, user_id="second-need-detail", now=chat.now)

@@ -176,7 +176,7 @@ UNSURE_WORDS = frozenset(
     | {"i don't know", "i dont know", "dont know", "i do not know"}
 )
 _ANSWERS: dict[str, tuple[str, ...]] = {
-    ANS_YES: ("co", "co roi", "da co", "roi", "yes", "y", "vang", "da", "u", "uh", "ok co"),
+    ANS_YES: ("co", "co roi", "da co", "roi", "yes", "y", "vang", "da", "u", "uh", "uk", "ok co"),
     ANS_NO: ("chua", "chua co", "khong", "ko", "k", "no", "n", "khong co", "not yet", "chua a"),
     # Not knowing the answer to a guide's question is being stuck: help from a person, the step kept.
     NAV_STUCK: tuple(sorted(UNSURE_WORDS)),
@@ -235,6 +235,7 @@ YES_WORDS = frozenset(
         "okay",
         "u",
         "uh",
+        "uk",
         "um",
         "uhm",
         "vang",

@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from dataclasses import replace
 
-from bot.conversation import answers
+from bot.conversation import answers, replies
 from bot.conversation.actions import (
     NAV_BACK,
     NAV_EXIT,
@@ -275,15 +275,15 @@ CLEAR_LEAD = 0.1  # a second need's part names its procedure when it leads the n
 _JOINS = re.compile(r"\s(?:và|va|với|voi|cả|and)\s|[,;]\s*", re.IGNORECASE)
 
 
-def with_second_need(turn: Turn, text: str, answered: str, replies: list[Reply]) -> list[Reply]:
+def with_second_need(turn: Turn, text: str, answered: str, answered_with: list[Reply]) -> list[Reply]:
     """Offer a second procedure the message names beside the one answered, as one more button.
 
     "cần làm căn cước và đăng ký tạm trú" is answered for one of them; the other is offered
     when a part of the message alone is a confident match for it.
     """
     parts = [part for part in _JOINS.split(text) if part.strip()]
-    if not replies or not 2 <= len(parts) <= MAX_PARTS or len(text.split()) > MAX_NEEDS_WORDS:
-        return replies
+    if not answered_with or not 2 <= len(parts) <= MAX_PARTS or len(text.split()) > MAX_NEEDS_WORDS:
+        return answered_with
     for part in parts:
         decision = turn.snap.router.route(part)
         top, runner = decision.top, decision.candidates[1:2]
@@ -295,11 +295,11 @@ def with_second_need(turn: Turn, text: str, answered: str, replies: list[Reply])
         sure = decision.verdict is Verdict.MATCH or (decision.verdict is Verdict.AMBIGUOUS and clear)
         if sure and top is not None and top.kind is not IntentKind.GENERAL:
             if top.intent != answered:
-                label = turn.tr.gettext("Also: {name}").format(name=top.label)
-                last = replies[-1]
+                label = turn.tr.gettext("Also: {name}").format(name=replies.label(turn, top.intent))  # their language
+                last = answered_with[-1]
                 option = Option(shorten(label), payload(Kind.OPEN, top.intent))  # no "did you mean" waits
-                return [*replies[:-1], last.with_options(option, first=True)]
-    return replies
+                return [*answered_with[:-1], last.with_options(option, first=True)]
+    return answered_with
 
 
 def commune_name(turn: Turn) -> str | None:
