@@ -71,6 +71,9 @@ CASES = [
     ("hộ chiếu hết hạn bao lâu", Facet.VALIDITY),
     ("phiếu lý lịch tư pháp có hạn bao lâu", Facet.VALIDITY),
     ("rut bhxh 1 lan dc bao nhieu tien", Facet.AMOUNT),  # the money received, not a fee
+    ("tiền mai táng phí bao nhiêu", Facet.AMOUNT),  # a benefit named: its "phí" is no fee one pays
+    ("trợ cấp thai sản bao nhiêu", Facet.AMOUNT),
+    ("tien tuat la bao nhieu", Facet.AMOUNT),
     ("lệ phí bao nhiêu tiền", Facet.FEE),
     ("đổi bằng lái xe quá hạn", Facet.NONE),  # an expired licence to renew, not a question of lateness
     ("bằng lái quá hạn có bị phạt không", Facet.DEADLINE),
