@@ -44,6 +44,7 @@ from intents.tuning import (
     Thresholds,
     Weights,
 )
+from intents.variants import asked_when_lost
 from procedures.referrals import Referrals
 
 # Ranked candidates, scope features, informative words, topic probability, query terms (see Router._score).
@@ -357,9 +358,8 @@ class Router:
     def route(self, text: str) -> Decision:
         """Route one message; a short question led astray by its asking words is read again.
 
-        See :mod:`intents.rereading`: "khai tử trễ hạn có bị phạt không" (no procedure's name
-        holds the asking words, and they sink the topic under the no-match line) and "hộ chiếu
-        có giá trị bao lâu" (a sibling's name holds them) are routed by their topic alone.
+        See :mod:`intents.rereading`: "khai tử trễ hạn có bị phạt không" (no name holds the asking
+        words; they sink the topic) and "hộ chiếu có giá trị bao lâu" are routed by their topic alone.
         """
         candidates, features, informative, topic, query = self._score(text)
         candidates = self._scoped(candidates, features, informative, topic)
@@ -369,7 +369,7 @@ class Router:
         if decision.verdict is not Verdict.MATCH:
             decision = reread(text, decision, candidates, self, informative < self.weights.long_message)
         decision = settled(decision, candidates, self.thresholds, self.topic_model, topic, informative)
-        decision = offer_first_issue(self, text, offer_foreign_sibling(self, text, decision))
+        decision = asked_when_lost(text, offer_first_issue(self, text, offer_foreign_sibling(self, text, decision)))
         # a procedure named in full is what is asked, whatever matter the message tells
         return referred(self.referrals, text, decision, self.name_texts(decision.top.intent) if decision.top else ())
 

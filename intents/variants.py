@@ -20,8 +20,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 
-from intents.decision import Candidate, promote
+from intents.decision import Candidate, Decision, Verdict, promote
 from intents.index import IntentKind, Phrase, terms_of
 from intents.language import has_vietnamese_marks
 from intents.normalize import fold, tokens
@@ -118,10 +119,7 @@ def with_loss_read(text: str, query: Mapping[str, float], idf: Mapping[str, floa
     "mất giấy đăng ký xe máy" asks for the reissue card, "Cấp lại chứng nhận đăng ký xe", not
     the first registration the guide walks (whose papers a lost-paper owner cannot bring).
     """
-    if has_vietnamese_marks(text):
-        if LOST_MARKED.search(unicodedata.normalize("NFC", text).lower()) is None:
-            return None
-    elif LOST.search(fold(text)) is None:
+    if not says_lost(text):
         return None
     return {**{term: idf.get(term, 0.0) for term in LOSS_ACTS}, **query}
 
@@ -173,6 +171,32 @@ def with_acts(text: str, query: Mapping[str, float], idf: Mapping[str, float]) -
     return {**added, **query}
 
 
+# A guide whose name says it reissues or copies a paper (folded): a lost paper's own answer.
+REISSUES = re.compile(r"\b(?:cap lai|cap doi|ban sao|trich luc|bao mat)\b")
+
+
+def says_lost(text: str) -> bool:
+    """Whether the message says a paper was lost (:data:`LOST_MARKED` as typed, :data:`LOST` folded)."""
+    if has_vietnamese_marks(text):
+        return LOST_MARKED.search(unicodedata.normalize("NFC", text).lower()) is not None
+    return LOST.search(fold(text)) is not None
+
+
+def asked_when_lost(text: str, decision: Decision) -> Decision:
+    """A confident guide to issuing a paper anew, for a message that says the paper was lost, asked about instead.
+
+    "xe máy bị mất cắp" had been walked through registering a new vehicle, whose papers the
+    owner of a stolen one cannot bring; a guide that reissues or copies ("Cấp lại", "Cấp bản
+    sao", "Trình báo mất") is the lost paper's own answer and keeps its confident match.
+    """
+    top = decision.top
+    if decision.verdict is not Verdict.MATCH or top is None or top.kind is not IntentKind.CURATED:
+        return decision
+    if REISSUES.search(fold(top.label)) is not None or not says_lost(text):
+        return decision
+    return replace(decision, verdict=Verdict.AMBIGUOUS)
+
+
 def name_head(name: str) -> frozenset[str]:
     """The terms of an official name's first :data:`NAME_HEAD` words, an opening "Thủ tục" aside."""
     words = tokens(name)
@@ -188,6 +212,9 @@ def official_terms(phrases: Sequence[Phrase]) -> frozenset[str]:
 
 __all__ = [
     "ACTS",
+    "REISSUES",
+    "asked_when_lost",
+    "says_lost",
     "LOST_WORDS",
     "with_acts",
     "LOST",

@@ -178,3 +178,11 @@ def test_an_everyday_act_is_read_only_as_typed_and_only_by_the_pair_that_tells_s
     # Words that fold onto an act's everyday form, typed with their marks, say no act.
     for text in ("hợp đồng của tôi còn hạn", "xin hỏi thêm về thủ tục", "ngư dân ra khơi", "làm lãi", "xe đời mới"):
         assert with_acts(text, {}, idf) is None, text
+
+
+def test_a_lost_paper_is_never_walked_with_confidence_through_issuing_it_anew(router: Router) -> None:
+    # The new-vehicle guide asks for the factory slip a robbed owner cannot bring: asked, not answered.
+    stolen = router.route("xe máy bị mất cắp")
+    assert stolen.intent == "dang-ky-xe" and stolen.verdict is Verdict.AMBIGUOUS
+    assert router.route("đăng ký xe máy mới mua").verdict is Verdict.MATCH  # nothing lost: answered
+    assert router.route("mất căn cước").verdict is Verdict.MATCH  # a guide that reissues keeps its match
