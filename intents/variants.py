@@ -175,11 +175,26 @@ def with_acts(text: str, query: Mapping[str, float], idf: Mapping[str, float]) -
 REISSUES = re.compile(r"\b(?:cap lai|cap doi|ban sao|trich luc|bao mat)\b")
 
 
+# A person who "mất" (bị mất) has died: "mẹ tôi bị mất, làm khai tử ở đâu" loses no paper. Said of
+# a person and followed by no paper ("mẹ tôi bị mất giấy tờ" still lost them).
+_KIN = "bố|ba|cha|mẹ|má|ông|bà|vợ|chồng|con|anh|chị|em|cháu|cô|dì|chú|bác|cậu|người thân|người nhà"
+_PAPERS = "(?:hết |cả |sạch )?(?:thẻ|căn cước|cccd|cmnd|ví|giấy|hộ chiếu|bằng|sổ|cà vẹt|cavet|đăng ký|biển)|cắp|trộm"
+_OWN = r"(?: (?:tôi|tui|em|mình|ruột|của tôi|của em|nhà tôi))?"
+# ("… của em bị mất": "em" is the owner, often the speaker, and the thing is lost)
+DIED_MARKED = re.compile(rf"(?<!\w)(?<!của )(?:{_KIN}){_OWN} (?:đã |vừa |mới )?(?:bị )?mất(?! (?:{_PAPERS}))(?!\w)")
+DIED = re.compile(rf"\b(?<!cua )(?:{fold(_KIN)}){fold(_OWN)} (?:da |vua |moi )?(?:bi )?mat(?! (?:{fold(_PAPERS)}))\b")
+
+
 def says_lost(text: str) -> bool:
-    """Whether the message says a paper was lost (:data:`LOST_MARKED` as typed, :data:`LOST` folded)."""
+    """Whether the message says a paper was lost (:data:`LOST_MARKED` as typed, :data:`LOST` folded).
+
+    A person said to "(bị) mất" has died (:data:`DIED_MARKED`): that "bị mất" loses no paper.
+    """
     if has_vietnamese_marks(text):
-        return LOST_MARKED.search(unicodedata.normalize("NFC", text).lower()) is not None
-    return LOST.search(fold(text)) is not None
+        typed = unicodedata.normalize("NFC", text).lower()
+        return LOST_MARKED.search(DIED_MARKED.sub(" ", typed)) is not None
+    folded = fold(text)
+    return LOST.search(DIED.sub(" ", folded)) is not None
 
 
 def asked_when_lost(text: str, decision: Decision) -> Decision:

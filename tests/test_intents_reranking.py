@@ -186,3 +186,16 @@ def test_a_lost_paper_is_never_walked_with_confidence_through_issuing_it_anew(ro
     assert stolen.intent == "dang-ky-xe" and stolen.verdict is Verdict.AMBIGUOUS
     assert router.route("đăng ký xe máy mới mua").verdict is Verdict.MATCH  # nothing lost: answered
     assert router.route("mất căn cước").verdict is Verdict.MATCH  # a guide that reissues keeps its match
+
+
+def test_a_person_who_bi_mat_has_died_and_loses_no_paper(router: Router) -> None:
+    from intents.variants import says_lost
+
+    # "mẹ tôi bị mất" is a death: the death registration answers, not a copy of a lost paper.
+    for text in ("mẹ tôi bị mất, làm khai tử ở đâu", "bố tôi bị mất hôm qua, đăng ký khai tử thế nào"):
+        decision = router.route(text)
+        assert (decision.intent, decision.verdict) == ("khai-tu", Verdict.MATCH), text
+    assert not says_lost("me toi bi mat, lam khai tu")
+    # A person who lost a paper, or whose paper was lost, still lost it.
+    for text in ("mẹ tôi bị mất giấy tờ", "em bị mất hết giấy tờ", "bằng lái của em bị mất", "anh bị mất cắp xe"):
+        assert says_lost(text), text
