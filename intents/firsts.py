@@ -24,7 +24,6 @@ from intents.foreigners import PAIR_WEIGHT
 from intents.index import IntentKind
 from intents.normalize import fold
 from intents.reranking import age_bounds, fits_age, stated_ages
-from intents.variants import LOST_WORDS
 
 if TYPE_CHECKING:
     from intents.router import Router
@@ -41,10 +40,10 @@ RENEWAL = re.compile(r"(?i)\b(?:cấp đổi|đổi|cấp lại|làm lại|renew
 # A message that itself speaks of renewing or replacing (folded): lost, expired, broken, wrong, again.
 # Phrases, not single words: "mất bao lâu", "có mặt", "bằng lái", "hông", "cư trú", "đợi" fold alike.
 AGAIN = re.compile(
-    r"\b(?:cap lai|lam lai|xin lai|doi (?:the|can cuoc|cccd|cmnd|sang|moi|lai)|cap doi|het han|qua han|bi hong|"
-    rf"hu hong|bi sai|sai (?:ten|ngay|thong tin)|the cu|{LOST_WORDS}|"
-    r"expired?|damaged|wrong|again|renew\w*|replace\w*)\b"
-)  # a lost paper (intents.variants.LOST_WORDS) is not a first card either
+    r"\b(?:cap lai|lam lai|xin lai|doi (?:the|can cuoc|cccd|cmnd|sang|moi|lai)|cap doi|bi mat|mat (?:the|can cuoc|cccd|"
+    r"cmnd|vi|giay|ho chieu|bang)|het han|qua han|bi hong|hu hong|bi sai|sai (?:ten|ngay|thong tin)|the cu|"
+    r"lost|stolen|expired?|damaged|wrong|again|renew\w*|replace\w*)\b"
+)
 # A child named, read with its marks ("còn" and "trễ" fold like "con" and "trẻ"): "con", "bé", "cháu",
 # "trẻ", or in English.
 CHILD = re.compile(r"(?i)(?<!\w)(?:con|bé|cháu|chau|trẻ|son|daughter|child|children|kids?|baby|boy|girl)(?!\w)")

@@ -44,7 +44,6 @@ from intents.tuning import (
     Thresholds,
     Weights,
 )
-from intents.variants import asked_when_lost
 from procedures.referrals import Referrals
 
 # Ranked candidates, scope features, informative words, topic probability, query terms (see Router._score).
@@ -369,7 +368,7 @@ class Router:
         if decision.verdict is not Verdict.MATCH:
             decision = reread(text, decision, candidates, self, informative < self.weights.long_message)
         decision = settled(decision, candidates, self.thresholds, self.topic_model, topic, informative)
-        decision = asked_when_lost(text, offer_first_issue(self, text, offer_foreign_sibling(self, text, decision)))
+        decision = offer_first_issue(self, text, offer_foreign_sibling(self, text, decision))
         # a procedure named in full is what is asked, whatever matter the message tells
         return referred(self.referrals, text, decision, self.name_texts(decision.top.intent) if decision.top else ())
 

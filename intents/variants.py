@@ -20,9 +20,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
 
-from intents.decision import Candidate, Decision, Verdict, promote
+from intents.decision import Candidate, promote
 from intents.index import IntentKind, Phrase, terms_of
 from intents.language import has_vietnamese_marks
 from intents.normalize import fold, tokens
@@ -45,7 +44,7 @@ LOST_MARKED = re.compile(
     r"(?<!\w)(?:bị mất|làm mất|đánh mất|thất lạc|đánh rơi|mất (?:thẻ|căn cước|cccd|cmnd|ví|giấy|hộ chiếu|bằng|sổ|"
     r"cà vẹt|cavet|đăng ký|biển))(?!\w)|\b(?:lost|stolen)\b"
 )
-# Folded, for text typed without marks (and, within intents.firsts.AGAIN, for "not a first card").
+# Folded, for text typed without marks.
 LOST_WORDS = (
     r"bi mat|lam mat|danh mat|that lac|danh roi|mat (?:the|can cuoc|cccd|cmnd|vi|giay|ho chieu|bang lai|so|"
     r"ca vet|cavet|dang ky|bien)|lost|stolen"
@@ -171,45 +170,32 @@ def with_acts(text: str, query: Mapping[str, float], idf: Mapping[str, float]) -
     return {**added, **query}
 
 
-# A guide whose name says it reissues or copies a paper (folded): a lost paper's own answer.
-REISSUES = re.compile(r"\b(?:cap lai|cap doi|ban sao|trich luc|bao mat)\b")
-
-
 # A person who "mất" (bị mất) has died: "mẹ tôi bị mất, làm khai tử ở đâu" loses no paper. Said of
-# a person and followed by no paper ("mẹ tôi bị mất giấy tờ" still lost them).
+# a person, with no paper named before it or right after it: "mẹ tôi bị mất giấy tờ" and
+# "giấy đăng ký xe máy em bị mất" ("em" is often the speaker) lose one; "bố tôi bị mất hôm qua,
+# đăng ký khai tử" does not.
 _KIN = "bố|ba|cha|mẹ|má|ông|bà|vợ|chồng|con|anh|chị|em|cháu|cô|dì|chú|bác|cậu|người thân|người nhà"
-_PAPERS = "(?:hết |cả |sạch )?(?:thẻ|căn cước|cccd|cmnd|ví|giấy|hộ chiếu|bằng|sổ|cà vẹt|cavet|đăng ký|biển)|cắp|trộm"
+_PAPER = "thẻ|căn cước|cccd|cmnd|ví|giấy|hộ chiếu|bằng|sổ|cà vẹt|cavet|đăng ký|biển|passport"
+_AFTER = rf"(?:hết |cả |sạch )?(?:{_PAPER})|cắp|trộm"
 _OWN = r"(?: (?:tôi|tui|em|mình|ruột|của tôi|của em|nhà tôi))?"
-# ("… của em bị mất": "em" is the owner, often the speaker, and the thing is lost)
-DIED_MARKED = re.compile(rf"(?<!\w)(?<!của )(?:{_KIN}){_OWN} (?:đã |vừa |mới )?(?:bị )?mất(?! (?:{_PAPERS}))(?!\w)")
-DIED = re.compile(rf"\b(?<!cua )(?:{fold(_KIN)}){fold(_OWN)} (?:da |vua |moi )?(?:bi )?mat(?! (?:{fold(_PAPERS)}))\b")
+DIED_MARKED = re.compile(rf"(?<!\w)(?<!của )(?:{_KIN}){_OWN} (?:đã |vừa |mới )?(?:bị )?mất(?! (?:{_AFTER}))(?!\w)")
+DIED = re.compile(rf"\b(?<!cua )(?:{fold(_KIN)}){fold(_OWN)} (?:da |vua |moi )?(?:bi )?mat(?! (?:{fold(_AFTER)}))\b")
+PAPER_MARKED = re.compile(rf"(?<!\w)(?:{_PAPER})(?!\w)")
+PAPER = re.compile(rf"\b(?:{fold(_PAPER)})\b")
 
 
 def says_lost(text: str) -> bool:
     """Whether the message says a paper was lost (:data:`LOST_MARKED` as typed, :data:`LOST` folded).
 
-    A person said to "(bị) mất" has died (:data:`DIED_MARKED`): that "bị mất" loses no paper.
+    A person said to "(bị) mất" with no paper named before or right after has died
+    (:data:`DIED_MARKED`): that "bị mất" loses no paper.
     """
-    if has_vietnamese_marks(text):
-        typed = unicodedata.normalize("NFC", text).lower()
-        return LOST_MARKED.search(DIED_MARKED.sub(" ", typed)) is not None
-    folded = fold(text)
-    return LOST.search(DIED.sub(" ", folded)) is not None
-
-
-def asked_when_lost(text: str, decision: Decision) -> Decision:
-    """A confident guide to issuing a paper anew, for a message that says the paper was lost, asked about instead.
-
-    "xe máy bị mất cắp" had been walked through registering a new vehicle, whose papers the
-    owner of a stolen one cannot bring; a guide that reissues or copies ("Cấp lại", "Cấp bản
-    sao", "Trình báo mất") is the lost paper's own answer and keeps its confident match.
-    """
-    top = decision.top
-    if decision.verdict is not Verdict.MATCH or top is None or top.kind is not IntentKind.CURATED:
-        return decision
-    if REISSUES.search(fold(top.label)) is not None or not says_lost(text):
-        return decision
-    return replace(decision, verdict=Verdict.AMBIGUOUS)
+    marked = has_vietnamese_marks(text)
+    said = unicodedata.normalize("NFC", text).lower() if marked else fold(text)
+    lost, died, paper = (LOST_MARKED, DIED_MARKED, PAPER_MARKED) if marked else (LOST, DIED, PAPER)
+    # a death unless a paper was named before it (the paper is then what "bị mất")
+    said = died.sub(lambda found: found[0] if paper.search(said, 0, found.start()) else " ", said)
+    return lost.search(said) is not None
 
 
 def name_head(name: str) -> frozenset[str]:
@@ -227,8 +213,6 @@ def official_terms(phrases: Sequence[Phrase]) -> frozenset[str]:
 
 __all__ = [
     "ACTS",
-    "REISSUES",
-    "asked_when_lost",
     "says_lost",
     "LOST_WORDS",
     "with_acts",

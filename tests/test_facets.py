@@ -73,7 +73,10 @@ CASES = [
     ("rut bhxh 1 lan dc bao nhieu tien", Facet.AMOUNT),  # the money received, not a fee
     ("tiền mai táng phí bao nhiêu", Facet.AMOUNT),  # a benefit named: its "phí" is no fee one pays
     ("trợ cấp thai sản bao nhiêu", Facet.AMOUNT),
-    ("tien tuat la bao nhieu", Facet.AMOUNT),
+    ("tien tuat duoc bao nhieu", Facet.AMOUNT),
+    ("phí làm thủ tục thai sản bao nhiêu", Facet.FEE),  # a fee named: the benefit is the topic
+    ("lệ phí làm trợ cấp thất nghiệp bao nhiêu", Facet.FEE),
+    ("trợ cấp thất nghiệp bao nhiêu lâu thì có", Facet.TIME),
     ("lệ phí bao nhiêu tiền", Facet.FEE),
     ("đổi bằng lái xe quá hạn", Facet.NONE),  # an expired licence to renew, not a question of lateness
     ("bằng lái quá hạn có bị phạt không", Facet.DEADLINE),
