@@ -190,13 +190,15 @@ def rescued(
     turned away. When the topic model is sure the message is about public administration
     (``topic`` is its probability, None when not judged) and nothing turned it away as
     off-topic (chatter does not lead ``candidates``), a national record within
-    ``thresholds.listing_rescue`` of the line is asked about ("Ý bạn là").
+    ``thresholds.listing_rescue`` of the line is asked about ("Ý bạn là"). A message too short to
+    be judged ("xin chặt cây trước nhà") is asked about the same way when chatter does not lead
+    it: on the tuning sets no short off-topic message had a national record that close.
     """
     top = decision.top
     if (
         decision.verdict is not Verdict.NO_MATCH
         or topic_model is None
-        or not topic_model.on_topic(topic)
+        or topic is not None and not topic_model.on_topic(topic)
         or top is None
         or not candidates
         or candidates[0].intent == CHATTER

@@ -105,7 +105,10 @@ def test_the_rescue_never_takes_what_the_topic_model_doubts() -> None:
     model, lines = TopicModel(), Thresholds()
     assert rescued(turned_away, [card], lines, model, 0.9).verdict is Verdict.AMBIGUOUS
     assert rescued(turned_away, [card], lines, model, 0.3).verdict is Verdict.NO_MATCH  # not sure
-    assert rescued(turned_away, [card], lines, model, None).verdict is Verdict.NO_MATCH  # too short
+    # Too short to be judged: asked about too, unless chatter leads it.
+    assert rescued(turned_away, [card], lines, model, None).verdict is Verdict.AMBIGUOUS
+    chatter = Candidate("chatter", IntentKind.GENERAL, 0.5, "chatter")
+    assert rescued(turned_away, [chatter, card], lines, model, None).verdict is Verdict.NO_MATCH
     low = Candidate("1.003650", IntentKind.LISTING, lines.no_match - lines.listing_rescue - 0.01, "…")
     assert (
         rescued(Decision("…", Verdict.NO_MATCH, low.score, (low,)), [low], lines, model, 0.9).verdict
