@@ -308,14 +308,15 @@ class Reranker:
         """Apply every second look to the scorer's ranking of ``text``."""
         if weights.chatter_margin is not None:
             candidates = chatter_first(candidates, weights.chatter_margin)
-        acted = with_acts(text, query, self.idf) if not is_english(text) else None
+        english = is_english(text)  # English reaches national names only through the glossary's loose words
+        acted = None if english else with_acts(text, query, self.idf)
         candidates = prefer_distinctive(candidates, numbers, query, weights, self.curated_words, self.intent_terms)
         candidates = prefer_named_sibling(candidates, numbers, acted or query, weights, self.names, self.idf)
         if candidates and self.age_bounds and any(character.isdigit() for character in text):
             candidates = fit_age(text, candidates, self.age_bounds)
         if candidates and self.foreign and says_foreigner(text):
             candidates = prefer_foreign(candidates, numbers, self.names, self.foreign, self.idf)
-        if not is_english(text):  # English reaches national names only through the glossary's loose words
+        if not english:
             read = acted or query
             varied = prefer_variant(candidates, numbers, read, self.names, self.pairs, self.head)
             # A lost paper asks for its reissue or copy, unless it says the act it wants ("đăng ký lại").

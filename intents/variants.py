@@ -45,11 +45,10 @@ LOST_MARKED = re.compile(
     r"cà vẹt|cavet|đăng ký|biển))(?!\w)|\b(?:lost|stolen)\b"
 )
 # Folded, for text typed without marks.
-LOST_WORDS = (
-    r"bi mat|lam mat|danh mat|that lac|danh roi|mat (?:the|can cuoc|cccd|cmnd|vi|giay|ho chieu|bang lai|so|"
-    r"ca vet|cavet|dang ky|bien)|lost|stolen"
+LOST = re.compile(
+    r"\b(?:bi mat|lam mat|danh mat|that lac|danh roi|mat (?:the|can cuoc|cccd|cmnd|vi|giay|ho chieu|bang lai|so|"
+    r"ca vet|cavet|dang ky|bien)|lost|stolen)\b"
 )
-LOST = re.compile(rf"\b(?:{LOST_WORDS})\b")
 # The terms of "cấp lại", "(trình) báo mất" and "bản sao": a lost paper is reissued, reported, or
 # copied from the register (a marriage certificate: "Cấp bản sao trích lục").
 LOSS_ACTS = ("cap", "lai", "cap_lai", "bao_mat", "trinh_bao", "ban", "sao", "ban_sao")
@@ -191,11 +190,11 @@ def says_lost(text: str) -> bool:
     (:data:`DIED_MARKED`): that "bị mất" loses no paper.
     """
     marked = has_vietnamese_marks(text)
-    said = unicodedata.normalize("NFC", text).lower() if marked else fold(text)
+    typed = unicodedata.normalize("NFC", text).lower() if marked else fold(text)
     lost, died, paper = (LOST_MARKED, DIED_MARKED, PAPER_MARKED) if marked else (LOST, DIED, PAPER)
-    # a death unless a paper was named before it (the paper is then what "bị mất")
-    said = died.sub(lambda found: found[0] if paper.search(said, 0, found.start()) else " ", said)
-    return lost.search(said) is not None
+    # a death is left out unless a paper was named before it (the paper is then what "bị mất")
+    living = died.sub(lambda found: found[0] if paper.search(typed, 0, found.start()) else " ", typed)
+    return lost.search(living) is not None
 
 
 def name_head(name: str) -> frozenset[str]:
@@ -214,7 +213,6 @@ def official_terms(phrases: Sequence[Phrase]) -> frozenset[str]:
 __all__ = [
     "ACTS",
     "says_lost",
-    "LOST_WORDS",
     "with_acts",
     "LOST",
     "LOST_MARKED",

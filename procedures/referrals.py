@@ -69,8 +69,8 @@ def _holds(padded: str, phrase: str) -> bool:
     """Whether a folded message, padded with a space each side, holds ``phrase`` as whole words.
 
     Folding has turned every character that is not a word character (a letter, a digit or "_")
-    into a space, so a plain
-    substring test is the word-boundary match: no pattern to compile per cue or name.
+    into a space, so a plain substring test is the word-boundary match: no pattern to compile
+    per cue or name.
     """
     return f" {phrase} " in padded
 

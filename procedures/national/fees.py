@@ -79,9 +79,8 @@ class FeeLine:
     """One fee of a card."""
 
     kind: FeeKind
-    amounts: tuple[
-        Money, ...
-    ] = ()  # AMOUNT: the cell's (then, if it differs, the note's); STATED/MAY_APPLY: in ``quote``
+    # AMOUNT: the cell's (then, if it differs, the note's); STATED/MAY_APPLY: those in ``quote``
+    amounts: tuple[Money, ...] = ()
     per: str = ""  # "/hồ sơ" after a cell amount
     quote: str = ""  # the record's own words (note or description), shortened
     set_by: str = ""  # "council" (HĐND tỉnh), "committee" (UBND tỉnh) or "law" (a fee law or circular)
