@@ -128,17 +128,18 @@ class Referrals:
         A note that keeps the match ("UBND huyện") is said beside the procedure named all the same.
         """
         padded = f" {_fold(text)} "
-        if not any(_holds(padded, cue) for referral in self.items for cue in referral.cues):
+        # Each referral with the cues the message holds, scanned once.
+        held = [(item, cues) for item in self.items if (cues := [cue for cue in item.cues if _holds(padded, cue)])]
+        if not held:
             return None  # no cue at all (most messages): nothing to refer, the names need no folding
         names = [f" {_fold(name)} " for name in matched_names]
-        for referral in self.items:
+        for referral, cues in held:
             if any(_holds(padded, phrase) for phrase in referral.unless):
                 continue
-            for cue in referral.cues:
-                if _holds(padded, cue) and not any(_holds(name, cue) for name in names):
-                    if referral.keeps_match or not _asks_for(padded, said):
-                        return referral
-                    break  # the procedure asked for by name is what the message is about
+            if any(not any(_holds(name, cue) for name in names) for cue in cues):
+                if referral.keeps_match or not _asks_for(padded, said):
+                    return referral
+                # else the procedure asked for by name is what the message is about
         return None
 
     def by_id(self, matter: str) -> Referral | None:
