@@ -40,12 +40,18 @@ CONTEXT_FILE = Path(__file__).resolve().parent / "context.txt"
 LISTING_ALIASES_FILE = Path(__file__).resolve().parent / "listing_aliases.tsv"
 # Everyday phrases for many more of them, weighed like a curated entry's keywords.
 LISTING_KEYWORDS_FILE = Path(__file__).resolve().parent / "listing_keywords.tsv"
+# And the situations that lead people to them ("dẹp trại lợn không nuôi nữa, bỏ mã số trại"),
+# weighed lower still: a situation's everyday words also tell of other procedures.
+LISTING_SITUATIONS_FILE = Path(__file__).resolve().parent / "listing_situations.tsv"
 # Context words ("online", "vneid", "ở đâu") keep part of their weight: they help tell a
 # guide about the portal from one about a procedure, but never outweigh the procedure's name.
 CONTEXT_FACTOR = 0.4
 # A message that names an entry ("khai sinh") should go to the entry of that name, not to
 # another entry that merely lists the words among its keywords or example questions.
 KEYWORD_PRIORITY = 0.9
+# Situations weigh less: chosen on dev, faq-dev, english-dev, fresh-dev and the threshold check
+# (0.7-0.9 differ by one or two questions; 0.8 was best on faq-dev and fresh-dev).
+SITUATION_PRIORITY = 0.8
 # Term weights blend rarity among all intents with rarity among the curated entries.
 CURATED_BLEND = 0.5
 CURATED_SCALE = 1.6  # brings log(1 + 44/df) to the scale of log(1 + 2,700/df)
@@ -350,19 +356,22 @@ def listing_docs(
     skip_codes: Collection[str],
     aliases: Mapping[str, tuple[str, ...]] | None = None,
     keywords: Mapping[str, tuple[str, ...]] | None = None,
+    situations: Mapping[str, tuple[str, ...]] | None = None,
 ) -> list[IntentDoc]:
     """Index documents for national-listing cards not already covered by a curated entry.
 
     A card is found by its official name and by the everyday names citizens use for it
     (``intents/listing_aliases.tsv``): nobody asks for "Khai báo tạm vắng" by that name; and
     by everyday phrases (``keywords``, ``intents/listing_keywords.tsv``), which count like a
-    curated entry's keywords, a little less than a name.
+    curated entry's keywords, a little less than a name; and by the situations that lead people
+    to it (``situations``, ``intents/listing_situations.tsv``: "giấy chứng tử của ông bà mất, sổ
+    gốc cũng không còn"), which count less again (:data:`SITUATION_PRIORITY`).
     A repealed code (``replaced_by``) is never indexed: typed as a code it is answered with its
     replacement, and no question is ever routed to it as a current procedure. Nor is a variant
     named for the district level ("… (thực hiện tại cấp huyện)"), which no longer exists since
     1 July 2025: its siblings for the other levels are the ones to offer.
     """
-    aliases, keywords = aliases or {}, keywords or {}
+    aliases, keywords, situations = aliases or {}, keywords or {}, situations or {}
     docs = []
     for entry in entries:
         if entry.code in skip_codes or entry.replaced_by or DISTRICT_VARIANT in entry.name.lower():
@@ -372,9 +381,10 @@ def listing_docs(
         trimmed = name[len("Thủ tục ") :] if name.lower().startswith("thủ tục ") else name
         central = [level.value for level in entry.levels] == ["bo"]
         named, described = (trimmed, *aliases.get(entry.code, ())), keywords.get(entry.code, ())
-        priorities = (1.0,) * len(named) + (KEYWORD_PRIORITY,) * len(described)
+        told = situations.get(entry.code, ())
+        priorities = (1.0,) * len(named) + (KEYWORD_PRIORITY,) * len(described) + (SITUATION_PRIORITY,) * len(told)
         prior = CENTRAL_PRIOR if central else 1.0
-        docs.append(IntentDoc(entry.code, IntentKind.LISTING, (*named, *described), name, priorities, prior))
+        docs.append(IntentDoc(entry.code, IntentKind.LISTING, (*named, *described, *told), name, priorities, prior))
     return docs
 
 
@@ -385,4 +395,5 @@ def shipped_listing_docs(
     aliases = load_listing_aliases()
     for code, names in (added or {}).items():
         aliases[code] = (*aliases.get(code, ()), *names)
-    return listing_docs(entries, (), aliases, load_listing_aliases(LISTING_KEYWORDS_FILE))
+    keywords, situations = load_listing_aliases(LISTING_KEYWORDS_FILE), load_listing_aliases(LISTING_SITUATIONS_FILE)
+    return listing_docs(entries, (), aliases, keywords, situations)

@@ -153,7 +153,10 @@ def test_an_act_said_in_everyday_words_tells_national_siblings_apart(router: Rou
     # "ra khỏi diện hộ nghèo" is the act official names call "thoát": the sibling for leaving
     # poverty leads, not the one for being recognised as poor, whose words the message shares.
     leaving = "Nhà tôi mấy năm nay làm ăn khấm khá rồi, muốn đăng ký ra khỏi diện hộ nghèo của xã thì nộp đơn ở đâu?"
-    assert router.route(leaving).candidates[0].intent == "1.011608"  # Công nhận hộ thoát nghèo …
+    # Two cards recognise leaving poverty (1.011606 at the year-end review, 1.011608 during the
+    # year); the message does not say when, so either may lead, never the one for joining.
+    first, *rest = [candidate.intent for candidate in router.route(leaving).candidates]
+    assert first in ("1.011606", "1.011608") and "1.011608" in (first, *rest)
     joining = "Tôi đăng ký hộ nghèo cho nhà mình năm nay thì nộp đơn ở đâu vậy?"
     assert router.route(joining).candidates[0].intent == "1.011607"  # Công nhận hộ nghèo …
 
