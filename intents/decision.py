@@ -128,7 +128,7 @@ def named_over_chatter(
             continue
         for phrase in names(candidate.intent):
             informative = sum(1 for term in phrase.terms if "_" not in term and idf.get(term, 0.0) > STOPWORD_WEIGHT)
-            if informative >= NAMED_WORDS and phrase.terms <= query:
+            if informative >= NAMED_WORDS and all(term in query for term in phrase.terms):
                 return promote(candidates, position)  # with chatter's score: decided as chatter's rival
     return candidates
 

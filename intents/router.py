@@ -236,7 +236,7 @@ class Router:
         named: dict[int, float] = {}
         for _, negative in shortlist:
             phrase = phrases[-negative]
-            shared = phrase.terms.intersection(query)
+            shared = [term for term in phrase.terms if term in query]
             if accents and phrase.accents:
                 matched = sum(query[term] * self._tone_factor(term, accents, phrase.accents) for term in shared)
             else:

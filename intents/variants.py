@@ -207,7 +207,7 @@ def name_head(name: str) -> frozenset[str]:
 
 def official_terms(phrases: Sequence[Phrase]) -> frozenset[str]:
     """The terms of a national card's official name's head (all its terms when it has no qualifier)."""
-    return (phrases[0].core or phrases[0].terms) if phrases else frozenset()
+    return (phrases[0].core or frozenset(phrases[0].terms)) if phrases else frozenset()
 
 
 __all__ = [
