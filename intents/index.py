@@ -40,8 +40,8 @@ CONTEXT_FILE = Path(__file__).resolve().parent / "context.txt"
 LISTING_ALIASES_FILE = Path(__file__).resolve().parent / "listing_aliases.tsv"
 # Everyday phrases for many more of them, weighed like a curated entry's keywords.
 LISTING_KEYWORDS_FILE = Path(__file__).resolve().parent / "listing_keywords.tsv"
-# And the situations that lead people to them ("dẹp trại lợn không nuôi nữa, bỏ mã số trại"),
-# weighed lower still: a situation's everyday words also tell of other procedures.
+# And the situations that lead people to them ("nộp nhầm tiền thuế hai lần muốn lấy lại tiền
+# thừa"), weighed lower still: a situation's everyday words also tell of other procedures.
 LISTING_SITUATIONS_FILE = Path(__file__).resolve().parent / "listing_situations.tsv"
 # Context words ("online", "vneid", "ở đâu") keep part of their weight: they help tell a
 # guide about the portal from one about a procedure, but never outweigh the procedure's name.
@@ -96,12 +96,12 @@ class IntentDoc:
 
 @dataclass(slots=True)  # no __dict__: ten thousand of them in the shipped index
 class Phrase:
-    """One indexed phrase: which intent it belongs to and its term set."""
+    """One indexed phrase: which intent it belongs to and its terms (each once)."""
 
     intent: int
-    # A frozenset for an official name (shared with its card's terms), a tuple for every other
-    # phrase: a tuple of 20 terms takes a fifth of a frozenset's memory, and phrases are only
-    # ever scanned term by term.
+    # A frozenset (shared with the card's terms) for a national card indexed by its official name
+    # alone; a tuple for every phrase of an intent with several, official names included: a tuple
+    # of 20 terms takes a fifth of a frozenset's memory, and phrases are only scanned term by term.
     terms: frozenset[str] | tuple[str, ...]
     weight: float = 0.0
     priority: float = 1.0

@@ -114,9 +114,9 @@ def test_everyday_phrases_reach_national_cards_named_otherwise(router: Router) -
 def test_a_situation_told_in_everyday_words_reaches_its_national_card(router: Router) -> None:
     # No official name or everyday name holds these words; listing_situations.tsv tells the
     # situations ("nộp nhầm tiền thuế hai lần muốn lấy lại tiền thừa", "giấy chứng tử của ông bà
-    # mất, sổ gốc cũng không còn"), said here in other words. Without it the first was turned
-    # away and the second led by the guide to copies of diplomas.
-    assert router.route("nộp nhầm tiền thuế hai lần, muốn lấy lại tiền thừa").intent == "1.008565"  # hoàn nộp thừa
+    # mất, sổ gốc cũng không còn"), said here in other words. Without it the first was led by
+    # the guide to paying taxes online and the second by the guide to copies of diplomas.
+    assert router.route("chuyển khoản nộp thuế bị trùng, xin hoàn lại tiền thừa").intent == "1.008565"  # nộp thừa
     decision = router.route("giấy chứng tử của bà bị mất, sổ ở xã cũng không còn, làm sao")
     assert decision.intent == "1.005461" and decision.verdict is not Verdict.NO_MATCH  # đăng ký lại khai tử
 
