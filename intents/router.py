@@ -191,7 +191,7 @@ class Router:
             features = scope_features(
                 self.index, self._names, candidates, numbers, query, heaviest, query_weight, informative
             )
-        topic = self.topic_model.judged(query, informative) if self.topic_model is not None else None
+        topic = self.topic_model.reading(is_english(text)).judged(query, informative) if self.topic_model else None
         return candidates, features, informative, topic, query
 
     def _shortlist(self, query: dict[str, float]) -> list[tuple[float, int]] | None:

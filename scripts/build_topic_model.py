@@ -17,6 +17,12 @@ weighing a quarter:
   schools, renting, cars, travel, farming, family, home, religion, money, technology) by
   helpers who never saw an evaluation set, the catalog's data or the router.
 
+An English model (``intents/topic_model_en.tsv``) is fitted the same way, a quarter each, on
+English questions only: generated from the curated entries' English names, summaries and
+aliases; generated from the English chatter lines; and written, ``english_in_scope.jsonl`` and
+``english_out_of_scope.jsonl`` (250 each, long English questions about the procedures and near
+the domain, by two helpers who saw only the procedures' names, never an evaluation set).
+
 ``scripts/topic_questions/threshold_check.jsonl`` (600 short messages, written blind later) is
 never read here: it checked the medium-length threshold of :mod:`intents.topic` only.
 
@@ -35,18 +41,21 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import yaml
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from intents import build_router  # noqa: E402
 from intents.index import CHATTER_FILE, STOPWORD_WEIGHT, load_general  # noqa: E402
-from intents.router import CHATTER  # noqa: E402
-from intents.topic import TOPIC_MODEL_FILE  # noqa: E402
+from intents.router import CHATTER, Router  # noqa: E402
+from intents.topic import ENGLISH_TOPIC_MODEL_FILE, TOPIC_MODEL_FILE  # noqa: E402
 from procedures.catalog import Catalog  # noqa: E402
 from scripts.build_scope_model import in_scope_cores, out_of_scope_cores, wrap  # noqa: E402
 
 SEED = 13
 QUESTIONS = Path(__file__).resolve().parent / "topic_questions"
 CHATTER_QUESTIONS = 400  # generated off-topic questions (two or three chatter lines each)
+ENGLISH_CHATTER_QUESTIONS = 200  # the same from the English chatter lines
 EPOCHS = 40
 # Chosen on dev, faq-dev, english-dev, fresh-dev and the threshold check once the near-domain
 # chatter joined: 1e-3 rejected a dev tax story, 3e-3 let a dev off-topic message through.
@@ -137,6 +146,25 @@ def main() -> int:
         "written in scope": (read_questions(QUESTIONS / "in_scope.jsonl"), 1),
         "written out of scope": (read_questions(QUESTIONS / "out_of_scope.jsonl"), 0),
     }
+    write_model(router, groups, rng, TOPIC_MODEL_FILE, "topic model")
+    # The English model, from a generator of its own (the Vietnamese fit above stays as it was).
+    rng = random.Random(SEED)
+    chatter = yaml.safe_load(CHATTER_FILE.read_text(encoding="utf-8"))
+    english_lines = [line for group in chatter.values() for line in group.get("en", ())]
+    english = {
+        "generated English in scope": (english_questions(catalog, rng), 1),
+        "generated English out of scope": (out_of_scope_cores(english_lines, rng, ENGLISH_CHATTER_QUESTIONS), 0),
+        "written English in scope": (read_questions(QUESTIONS / "english_in_scope.jsonl"), 1),
+        "written English out of scope": (read_questions(QUESTIONS / "english_out_of_scope.jsonl"), 0),
+    }
+    write_model(router, english, rng, ENGLISH_TOPIC_MODEL_FILE, "English topic model")
+    return 0
+
+
+def write_model(
+    router: Router, groups: dict[str, tuple[list[str], int]], rng: random.Random, path: Path, title: str
+) -> None:
+    """Fit one model on ``groups`` (texts, label), each group weighing a quarter, and write it to ``path``."""
     rows = []
     for texts, label in groups.values():
         for text in texts:
@@ -150,15 +178,14 @@ def main() -> int:
     kept = sorted((term, weight) for term, weight in weights.items() if abs(weight) >= KEEP and term != "bias")
     sizes = ", ".join(f"{len(texts)} {name}" for name, (texts, _) in groups.items())
     out = [
-        "# The router's topic model: written by scripts/build_topic_model.py (do not edit by hand).",
+        f"# The router's {title}: written by scripts/build_topic_model.py (do not edit by hand).",
         f"# Fitted on {sizes} questions (seed {SEED}); training accuracy {right:.3f}.",
         "# term\tweight (log-odds of being about public administration, summed over a message's terms)",
         *(f"{term}\t{weight:.4f}" for term, weight in kept),
         f"bias\t{bias:.4f}",
     ]
-    TOPIC_MODEL_FILE.write_text("\n".join(out) + "\n", encoding="utf-8")
-    print(f"{len(rows)} questions ({sizes}); {len(kept)} terms; training accuracy {right:.3f}")
-    return 0
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    print(f"{title}: {len(rows)} questions ({sizes}); {len(kept)} terms; training accuracy {right:.3f}")
 
 
 if __name__ == "__main__":

@@ -169,3 +169,26 @@ def test_doubt_reads_only_medium_vietnamese_procedure_questions() -> None:
     person = Candidate("human", IntentKind.GENERAL, 0.7, "")
     assert doubted(Decision("…", Verdict.MATCH, 0.7, (person,)), model, 0.05, medium, False).verdict is Verdict.MATCH
     assert doubted(unsure, None, 0.2, medium, english=False) is unsure
+
+
+def test_an_english_message_is_read_by_the_english_model(router: Router) -> None:
+    # English words folded look like Vietnamese syllables ("to", "the", "can"): a model of its
+    # own reads English. A tourist visa for another country and a garage share words with the
+    # passport and vehicle cards; the Vietnamese model read them as on topic.
+    assert SHIPPED_TOPIC_MODEL is not None and SHIPPED_TOPIC_MODEL.english is not None
+    vietnamese_only = Router(router.index, topic_model=TopicModel.load(TOPIC_MODEL_FILE, None))
+    for text in (
+        "I'm planning a trip to Korea next month and the Korean embassy wants bank statements and a "
+        "letter from my employer for the tourist visa. How much money should be in my account?",
+        "We bought a second hand motorbike from a friend and the brakes feel weak. Which garage in "
+        "District 7 is honest and cheap for a full service?",
+    ):
+        assert vietnamese_only.route(text).verdict is not Verdict.NO_MATCH, text  # what the English model changes
+        assert router.route(text).verdict is Verdict.NO_MATCH, text
+    # An English story about a procedure keeps its answer; a Vietnamese message never meets it.
+    birth = (
+        "I married a Vietnamese woman last year and we just had a baby at the hospital in Da Nang. "
+        "What papers do we need to register the birth?"
+    )
+    assert router.route(birth).intent == "khai-sinh"
+    assert SHIPPED_TOPIC_MODEL.reading(english=False) is SHIPPED_TOPIC_MODEL
