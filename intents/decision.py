@@ -220,12 +220,13 @@ def doubted(
     ("cho thuê xe máy đi Hà Giang ở đâu"), the message is out of scope; a confident match whose
     words are very unlikely (below :data:`~intents.topic.MATCH_DOUBT`) is asked about instead of
     answered. General intents (a greeting, a request for a person) are never doubted so, nor is
-    English, which the topic model read little of. Nor is a national record's "did you mean":
+    English unless an English model read it (the Vietnamese one saw little English: it turned an
+    English question away). Nor is a national record's "did you mean":
     a helper's look-up by official name ("khôi phục giá trị sử dụng hộ chiếu") is made of
     bureaucratic words the model reads as unlikely (0.23), and it must still be offered.
     """
     top = decision.top
-    if topic_model is None or english or top is None or top.kind is IntentKind.GENERAL:
+    if topic_model is None or english and topic_model.english is None or top is None or top.kind is IntentKind.GENERAL:
         return decision
     if (
         decision.verdict is Verdict.AMBIGUOUS
