@@ -102,13 +102,13 @@ class Glossary:
             position += size
         return found
 
-    def phrases_for(self, text: str, words: Sequence[str]) -> list[tuple[str, ...]]:
+    def phrases_for(self, text: str) -> list[tuple[str, ...]]:
         """The Vietnamese phrases the glossary adds to the query of ``text``: none unless it is English.
 
-        ``words`` is ``tokens(text)``. Both the message as typed and those normalised words
-        must read as English (:func:`intents.language.detect`): Vietnamese typed with Telex
-        leftovers ("ddawng kys tamj truws") looks English before normalisation but not after,
-        and Vietnamese without diacritics never reads as English, so it is left as it was.
+        Both the message as typed and its normalised words must read as English
+        (:func:`intents.language.detect`): Vietnamese typed with Telex leftovers ("ddawng kys
+        tamj truws") looks English before normalisation but not after, and Vietnamese without
+        diacritics never reads as English, so it is left as it was.
         Phrases are looked up in the words as typed (:func:`plain_words`): normalisation reads
         a short English word as Vietnamese Telex ("tax" -> "ta").
         """
@@ -117,11 +117,11 @@ class Glossary:
         typed = plain_words(text)
         if self.starts.isdisjoint(map(stem, typed)):
             return []  # the common case, Vietnamese: no detection needed
-        if not is_english(text, words):
+        if not is_english(text):
             return []
         return self.equivalents(typed)
 
-    def weights(self, text: str, words: Sequence[str], idf: Mapping[str, float]) -> dict[str, float]:
+    def weights(self, text: str, idf: Mapping[str, float]) -> dict[str, float]:
         """Query terms for an English ``text``: the Vietnamese equivalents' terms the index knows.
 
         Read from the words as typed (the speller would bend "pension" towards a Vietnamese
@@ -130,27 +130,18 @@ class Glossary:
         of its IDF weight: a translation is less sure than a typed word.
         """
         found: dict[str, float] = {}
-        for phrase in self.phrases_for(text, words):
+        for phrase in self.phrases_for(text):
             for term in terms_of(phrase):
                 if term in idf:
                     found[term] = idf[term] * GLOSSARY_WEIGHT
         return found
 
 
-def is_english(text: str, words: Sequence[str] | None = None) -> bool:
-    """``text`` reads as English both as typed and normalised (``words``: ``tokens(text)``, made only when needed)."""
-    if words is None:
-        return _reads_english(text)
+@lru_cache(maxsize=16)  # asked three or four times of each routed message; small, as has_vietnamese_marks
+def is_english(text: str) -> bool:
+    """``text`` reads as English both as typed and normalised."""
     if has_vietnamese_marks(text) or detect(text) != "en":
         return False  # most messages: no normalisation needed to say so
-    return detect(" ".join(words)) == "en"
-
-
-@lru_cache(maxsize=16)  # asked three or four times of each routed message; small, as has_vietnamese_marks
-def _reads_english(text: str) -> bool:
-    """:func:`is_english` of a text alone (its tokens made only when needed)."""
-    if has_vietnamese_marks(text) or detect(text) != "en":
-        return False
     return detect(" ".join(tokens(text))) == "en"
 
 

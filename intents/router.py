@@ -95,7 +95,7 @@ class Router:
         fixed, confidence = self.speller.correct(text, accented_words(text) if accents is None else accents, words)
         idf, unknown = self.index.idf, self.weights.unknown_weight
         # An English question also holds the Vietnamese words official names use for it.
-        weights = self.glossary.weights(text, words, idf) if self.glossary is not None else {}
+        weights = self.glossary.weights(text, idf) if self.glossary is not None else {}
         for term in terms_of(fixed):
             weight = idf.get(term)
             if weight is None:

@@ -41,8 +41,6 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-import yaml
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from intents import build_router  # noqa: E402
@@ -50,6 +48,7 @@ from intents.index import CHATTER_FILE, STOPWORD_WEIGHT, load_general  # noqa: E
 from intents.router import CHATTER, Router  # noqa: E402
 from intents.topic import ENGLISH_TOPIC_MODEL_FILE, TOPIC_MODEL_FILE  # noqa: E402
 from procedures.catalog import Catalog  # noqa: E402
+from procedures.loader import load_yaml  # noqa: E402
 from scripts.build_scope_model import in_scope_cores, out_of_scope_cores, wrap  # noqa: E402
 
 SEED = 13
@@ -149,7 +148,7 @@ def main() -> int:
     write_model(router, groups, rng, TOPIC_MODEL_FILE, "topic model")
     # The English model, from a generator of its own (the Vietnamese fit above stays as it was).
     rng = random.Random(SEED)
-    chatter = yaml.safe_load(CHATTER_FILE.read_text(encoding="utf-8"))
+    chatter = load_yaml(CHATTER_FILE.read_text(encoding="utf-8"))
     english_lines = [line for group in chatter.values() for line in group.get("en", ())]
     english = {
         "generated English in scope": (english_questions(catalog, rng), 1),
